@@ -1,0 +1,76 @@
+//! The errors core's rules can refuse with, and how each maps onto the wire's `ApiError`.
+
+use crate::protocol::{ApiError, ErrorCode};
+use thiserror::Error;
+
+/// Why a message's text was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TextError {
+    #[error("the message is empty")]
+    Empty,
+    #[error("the message is {chars} characters long; the limit is {limit}")]
+    TooLong { chars: usize, limit: usize },
+}
+
+/// Why an identifier from outside was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IdError {
+    #[error("{what} must be 1 to {max} characters of a-z, 0-9, '-' or '_'")]
+    Malformed { what: &'static str, max: usize },
+}
+
+/// Why a conversation refused an input.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConversationError {
+    #[error(transparent)]
+    Text(#[from] TextError),
+    #[error(transparent)]
+    Id(#[from] IdError),
+    #[error("only the agent assigned to this conversation can write in it")]
+    NotAssignee,
+}
+
+/// Why the shop's queue refused a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum QueueError {
+    #[error("that conversation is not in this shop's queue")]
+    NotQueued,
+    #[error("that conversation was already claimed by {by}")]
+    AlreadyClaimed { by: String },
+}
+
+impl From<&TextError> for ErrorCode {
+    fn from(error: &TextError) -> Self {
+        match error {
+            TextError::Empty => ErrorCode::BadRequest,
+            TextError::TooLong { .. } => ErrorCode::TooLarge,
+        }
+    }
+}
+
+impl From<ConversationError> for ApiError {
+    fn from(error: ConversationError) -> Self {
+        let code = match &error {
+            ConversationError::Text(text) => text.into(),
+            ConversationError::Id(_) => ErrorCode::BadRequest,
+            ConversationError::NotAssignee => ErrorCode::Forbidden,
+        };
+        ApiError::new(code, error.to_string())
+    }
+}
+
+impl From<QueueError> for ApiError {
+    fn from(error: QueueError) -> Self {
+        let code = match &error {
+            QueueError::NotQueued => ErrorCode::NotFound,
+            QueueError::AlreadyClaimed { .. } => ErrorCode::Conflict,
+        };
+        ApiError::new(code, error.to_string())
+    }
+}
+
+impl From<IdError> for ApiError {
+    fn from(error: IdError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string())
+    }
+}

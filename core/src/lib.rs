@@ -1,0 +1,20 @@
+//! Parley's pure domain: the wire protocol, the conversation lifecycle, the shop's queue,
+//! first-response time and input validation.
+//!
+//! Nothing here does I/O, reads a clock or awaits: time (`UnixMillis`) and ids come in as
+//! arguments and decisions come out as values (`Effect`s, errors). The edge's Durable Objects
+//! decode input, call into this crate, persist what it returns and send it on. The same crate
+//! compiles natively (unit tests, integration tests) and to wasm (edge, widget, console), so
+//! every party speaks exactly the same types.
+
+pub mod conversation;
+pub mod error;
+pub mod first_response;
+pub mod ids;
+pub mod message;
+pub mod origin;
+pub mod protocol;
+pub mod queue;
+pub mod time;
+pub mod transcript;
+pub mod validation;

@@ -1,0 +1,238 @@
+//! The wire protocol: JSON frames on the WebSockets and bodies of the HTTP API, shared by the
+//! edge, the widget and the console. docs/PROTOCOL.md shows an example of every frame.
+//!
+//! Every frame is an object with a `type` field. A client opens a conversation socket with
+//! `hello` (carrying the protocol version and the last sequence number it has seen) and gets
+//! `welcome` with everything it missed; each `send` is answered by `ack` (only once the message
+//! is durably stored) or by `error` naming the same `client_id`.
+
+use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
+use crate::message::Message;
+use crate::time::UnixMillis;
+use serde::{Deserialize, Serialize};
+
+/// The protocol version this build speaks; `hello` frames carry the client's.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Frames a shopper or agent sends on a conversation socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// First frame on every connection. Shoppers prove access with the conversation token
+    /// (never put in a URL); agents are already authenticated by their session cookie.
+    Hello {
+        v: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
+        /// The highest `seq` the client already has; 0 for none.
+        last_seq: u64,
+    },
+    /// A new message. Sending the same `client_id` again stores nothing new.
+    Send { client_id: ClientMessageId, text: String },
+}
+
+/// Frames the edge sends on a conversation socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// Answer to `hello`: the conversation now, and every message after the client's
+    /// `last_seq`, in order.
+    Welcome { conversation: ConversationView, missed: Vec<Message> },
+    /// A message stored by anyone (including the receiver's own, echoed with its `seq`).
+    Message { message: Message },
+    /// The sender's message with this `client_id` is durably stored as `seq`.
+    Ack { client_id: ClientMessageId, seq: u64 },
+    /// The conversation's status, assignee or first-response time changed.
+    Conversation { conversation: ConversationView },
+    /// Something the client sent was refused; the connection stays usable. `client_id` names
+    /// the refused message when the error answers a `send`.
+    Error {
+        error: ApiError,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<ClientMessageId>,
+    },
+}
+
+/// Frames an agent's console sends on the shop desk socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeskClientFrame {
+    /// Take a waiting conversation; the first claim wins.
+    Claim { conversation_id: ConversationId },
+}
+
+/// Frames the edge sends on the shop desk socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeskServerFrame {
+    /// Every open conversation of the shop, oldest first. Sent on connect and on each change.
+    Queue {
+        items: Vec<QueueItem>,
+    },
+    /// The receiving agent's claim succeeded.
+    Claimed {
+        conversation_id: ConversationId,
+    },
+    Error {
+        error: ApiError,
+    },
+}
+
+/// Where a conversation stands in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Created, the shopper has not written yet.
+    New,
+    /// Waiting in the shop's queue for an agent.
+    Waiting,
+    /// An agent has it.
+    Assigned,
+}
+
+/// The shopper's page, sent with a new conversation so the agent knows where they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageContext {
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+/// What every party may see of a conversation (no token, no internals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationView {
+    pub id: ConversationId,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_name: Option<String>,
+    /// When the shopper started waiting for a human (the first-response clock's start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_since: Option<UnixMillis>,
+    /// The measured first-response time, once an agent has answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_response_millis: Option<u64>,
+    pub page: PageContext,
+}
+
+/// One open conversation as the shop's queue lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub conversation_id: ConversationId,
+    pub status: Status,
+    pub waiting_since: UnixMillis,
+    /// The shopper's first message, shortened.
+    pub preview: String,
+    pub page: PageContext,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<AgentId>,
+}
+
+/// `POST /api/shops/{shop}/conversations` body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewConversation {
+    #[serde(default)]
+    pub page: PageContext,
+}
+
+/// The answer to a new conversation: its id and the secret that grants the shopper access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationTicket {
+    pub conversation_id: ConversationId,
+    pub token: String,
+}
+
+/// `POST /api/login` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// An agent's permissions within their shop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Agent,
+}
+
+/// The signed-in agent, as `GET /api/me` and `POST /api/login` return it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentProfile {
+    pub email: AgentId,
+    pub name: String,
+    pub shop: ShopId,
+    pub role: Role,
+}
+
+/// Machine-readable error kinds; each maps to one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    TooLarge,
+    UnsupportedVersion,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::BadRequest | ErrorCode::UnsupportedVersion => 400,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Conflict => 409,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+/// The error body of every HTTP error and `error` frame: `{"code": "...", "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_have_stable_json() {
+        let cases: Vec<(ClientFrame, &str)> = vec![
+            (
+                ClientFrame::Hello { v: 1, token: Some("t".into()), last_seq: 4 },
+                r#"{"type":"hello","v":1,"token":"t","last_seq":4}"#,
+            ),
+            (
+                ClientFrame::Send { client_id: ClientMessageId::parse("c1").expect("valid id"), text: "hi".into() },
+                r#"{"type":"send","client_id":"c1","text":"hi"}"#,
+            ),
+        ];
+        for (frame, json) in cases {
+            assert_eq!(serde_json::to_string(&frame).expect("serializes"), json);
+            assert_eq!(serde_json::from_str::<ClientFrame>(json).expect("parses"), frame);
+        }
+    }
+
+    #[test]
+    fn malformed_frames_are_refused() {
+        for json in [r#"{"type":"nope"}"#, r#"{"type":"send","client_id":"","text":"x"}"#, "[]", "not json"] {
+            assert!(serde_json::from_str::<ClientFrame>(json).is_err(), "{json}");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! A client's copy of one conversation: stored messages in `seq` order, its own messages not
+//! yet acknowledged, and the conversation's view. Widget and console both keep one.
+//!
+//! It is what makes reconnects lossless and free of doubles: `last_seq` goes into `hello`,
+//! frames are applied idempotently (a `seq` already held is skipped), and every pending message
+//! is sent again after a reconnect with its original `client_id`, which the edge stores once.
+
+use crate::ids::ClientMessageId;
+use crate::message::Message;
+use crate::protocol::{ApiError, ClientFrame, ConversationView, ServerFrame, PROTOCOL_VERSION};
+
+/// One of our own messages that the edge has not acknowledged yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub client_id: ClientMessageId,
+    pub text: String,
+    /// Set when the edge refused it; such a message is not sent again.
+    pub refused: Option<ApiError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transcript {
+    messages: Vec<Message>,
+    pending: Vec<Pending>,
+    conversation: Option<ConversationView>,
+}
+
+impl Transcript {
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+
+    pub fn pending(&self) -> &[Pending] {
+        &self.pending
+    }
+
+    pub fn conversation(&self) -> Option<&ConversationView> {
+        self.conversation.as_ref()
+    }
+
+    /// The highest `seq` held; messages are contiguous from 1, so this is the resume point.
+    pub fn last_seq(&self) -> u64 {
+        self.messages.last().map_or(0, |m| m.seq)
+    }
+
+    /// The frame that opens (or re-opens) the connection.
+    pub fn hello(&self, token: Option<String>) -> ClientFrame {
+        ClientFrame::Hello { v: PROTOCOL_VERSION, token, last_seq: self.last_seq() }
+    }
+
+    /// Records a new message of ours and returns the frame that sends it.
+    pub fn compose(&mut self, client_id: ClientMessageId, text: String) -> ClientFrame {
+        self.pending.push(Pending { client_id: client_id.clone(), text: text.clone(), refused: None });
+        ClientFrame::Send { client_id, text }
+    }
+
+    /// The frames to send again after a reconnect, oldest first.
+    pub fn unacknowledged(&self) -> Vec<ClientFrame> {
+        self.pending
+            .iter()
+            .filter(|p| p.refused.is_none())
+            .map(|p| ClientFrame::Send { client_id: p.client_id.clone(), text: p.text.clone() })
+            .collect()
+    }
+
+    /// Applies one frame from the edge. Returns an error that is not about one of our
+    /// messages (those are shown beside the message itself).
+    pub fn apply(&mut self, frame: ServerFrame) -> Option<ApiError> {
+        match frame {
+            ServerFrame::Welcome { conversation, missed } => {
+                self.conversation = Some(conversation);
+                missed.into_iter().for_each(|m| self.insert(m));
+            }
+            ServerFrame::Message { message } => self.insert(message),
+            ServerFrame::Ack { client_id, .. } => self.pending.retain(|p| p.client_id != client_id),
+            ServerFrame::Conversation { conversation } => self.conversation = Some(conversation),
+            ServerFrame::Error { error, client_id: Some(client_id) } => {
+                match self.pending.iter_mut().find(|p| p.client_id == client_id) {
+                    Some(pending) => pending.refused = Some(error),
+                    None => return Some(error),
+                }
+            }
+            ServerFrame::Error { error, client_id: None } => return Some(error),
+        }
+        None
+    }
+
+    fn insert(&mut self, message: Message) {
+        self.pending.retain(|p| p.client_id != message.client_id);
+        match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
+            Ok(_) => {}
+            Err(at) => self.messages.insert(at, message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ConversationId;
+    use crate::message::Author;
+    use crate::protocol::{ErrorCode, PageContext, Status};
+    use crate::time::UnixMillis;
+
+    fn cid(s: &str) -> ClientMessageId {
+        ClientMessageId::parse(s).expect("valid id")
+    }
+
+    fn message(seq: u64, client_id: &str) -> Message {
+        Message {
+            seq,
+            client_id: cid(client_id),
+            author: Author::Shopper,
+            sender: None,
+            text: format!("m{seq}"),
+            at: UnixMillis(seq),
+        }
+    }
+
+    fn view() -> ConversationView {
+        ConversationView {
+            id: ConversationId::parse(&"a".repeat(32)).expect("valid id"),
+            status: Status::Waiting,
+            assignee_name: None,
+            waiting_since: None,
+            first_response_millis: None,
+            page: PageContext::default(),
+        }
+    }
+
+    #[test]
+    fn replays_and_echoes_never_double_a_message() {
+        let mut transcript = Transcript::default();
+        transcript.compose(cid("c2"), "m2".into());
+        transcript.apply(ServerFrame::Welcome { conversation: view(), missed: vec![message(1, "c1")] });
+        transcript.apply(ServerFrame::Message { message: message(2, "c2") });
+        transcript.apply(ServerFrame::Ack { client_id: cid("c2"), seq: 2 });
+        // A reconnect replays what we already hold, out of order.
+        transcript.apply(ServerFrame::Welcome {
+            conversation: view(),
+            missed: vec![message(3, "c3"), message(2, "c2"), message(1, "c1")],
+        });
+        let seqs: Vec<u64> = transcript.messages().iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, vec![1, 2, 3]);
+        assert_eq!(transcript.last_seq(), 3);
+        assert!(transcript.pending().is_empty());
+    }
+
+    #[test]
+    fn unacknowledged_messages_are_resent_with_their_ids_unless_refused() {
+        let mut transcript = Transcript::default();
+        transcript.compose(cid("c1"), "one".into());
+        transcript.compose(cid("c2"), "two".into());
+        transcript.compose(cid("c3"), "three".into());
+        transcript.apply(ServerFrame::Ack { client_id: cid("c1"), seq: 1 });
+        let refusal = transcript.apply(ServerFrame::Error {
+            error: ApiError::new(ErrorCode::TooLarge, "too long"),
+            client_id: Some(cid("c3")),
+        });
+        assert_eq!(refusal, None, "a refusal of our message is shown beside it");
+        assert_eq!(transcript.unacknowledged(), vec![ClientFrame::Send { client_id: cid("c2"), text: "two".into() }]);
+        assert_eq!(transcript.hello(None), ClientFrame::Hello { v: PROTOCOL_VERSION, token: None, last_seq: 0 });
+    }
+}
