@@ -106,6 +106,9 @@ impl Conversation {
     /// Applies one input at time `now`. On error nothing changed.
     pub fn handle(&mut self, now: UnixMillis, input: Input) -> Result<Vec<Effect>, ConversationError> {
         match input {
+            Input::ShopperWrote { client_id, .. } | Input::AgentWrote { client_id, .. } if client_id.is_system() => {
+                Err(ConversationError::ReservedId)
+            }
             Input::ShopperWrote { client_id, text } => {
                 let text = validation::message_text(&text)?;
                 let mut effects = Vec::with_capacity(3);
@@ -324,6 +327,10 @@ mod tests {
             (2, reply("a@demo.test", 1, "hi")),
         ]);
         assert!(matches!(outcomes[0], Err(ConversationError::Text(TextError::TooLong { .. }))));
+        let mut conversation = fresh();
+        let squatter =
+            Input::ShopperWrote { client_id: ClientMessageId::parse("system-2").expect("valid id"), text: "hi".into() };
+        assert_eq!(conversation.handle(at(0), squatter), Err(ConversationError::ReservedId));
         assert!(outcomes[1].is_ok());
         assert_eq!(outcomes[2], Err(ConversationError::NotAssignee));
     }

@@ -26,6 +26,8 @@ pub enum ConversationError {
     Text(#[from] TextError),
     #[error(transparent)]
     Id(#[from] IdError),
+    #[error("client message ids starting with 'system-' are reserved")]
+    ReservedId,
     #[error("only the agent assigned to this conversation can write in it")]
     NotAssignee,
 }
@@ -52,7 +54,7 @@ impl From<ConversationError> for ApiError {
     fn from(error: ConversationError) -> Self {
         let code = match &error {
             ConversationError::Text(text) => text.into(),
-            ConversationError::Id(_) => ErrorCode::BadRequest,
+            ConversationError::Id(_) | ConversationError::ReservedId => ErrorCode::BadRequest,
             ConversationError::NotAssignee => ErrorCode::Forbidden,
         };
         ApiError::new(code, error.to_string())

@@ -74,6 +74,20 @@ id_type!(
     ClientMessageId, "a client message id", 64, |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_'
 );
 
+impl ClientMessageId {
+    const SYSTEM_PREFIX: &'static str = "system-";
+
+    /// The id of a line Parley itself writes at `seq`. Clients may not use this prefix, so a
+    /// client can never take the id a system line needs.
+    pub fn system(seq: u64) -> Self {
+        Self(format!("{}{seq}", Self::SYSTEM_PREFIX))
+    }
+
+    pub fn is_system(&self) -> bool {
+        self.0.starts_with(Self::SYSTEM_PREFIX)
+    }
+}
+
 impl ConversationId {
     /// The number of hex digits in a conversation id (128 bits).
     pub const HEX_LEN: usize = 32;

@@ -1,6 +1,7 @@
 //! Limits on what shoppers and agents may send, checked once here for every party.
 
 use crate::error::TextError;
+use crate::protocol::PageContext;
 
 /// The longest message, in characters (Unicode scalar values), that a conversation accepts.
 pub const MAX_MESSAGE_CHARS: usize = 4000;
@@ -22,9 +23,43 @@ pub fn message_text(raw: &str) -> Result<String, TextError> {
     Ok(text.to_owned())
 }
 
+/// The longest page URL and title kept with a conversation, in characters.
+pub const MAX_PAGE_URL_CHARS: usize = 2048;
+pub const MAX_PAGE_TITLE_CHARS: usize = 300;
+
+/// Shortens shopper-supplied page context to the stored limits. It is informational, so
+/// it is trimmed rather than refused; only `http(s)` URLs are kept, as agents may click them.
+pub fn page_context(page: PageContext) -> PageContext {
+    let url = page.url.trim();
+    let linkable = url.starts_with("https://") || url.starts_with("http://");
+    PageContext {
+        url: if linkable { url.chars().take(MAX_PAGE_URL_CHARS).collect() } else { String::new() },
+        title: page.title.trim().chars().take(MAX_PAGE_TITLE_CHARS).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_context_is_trimmed_and_only_http_urls_kept() {
+        let page = |url: &str, title: &str| PageContext { url: url.into(), title: title.into() };
+        let cases = [
+            (page("https://shop.test/p/1", " Shoes "), page("https://shop.test/p/1", "Shoes")),
+            (page("javascript:alert(1)", "x"), page("", "x")),
+            (
+                page(&format!("http://a.test/{}", "x".repeat(3000)), &"t".repeat(400)),
+                page(
+                    &format!("http://a.test/{}", "x".repeat(MAX_PAGE_URL_CHARS - 14)),
+                    &"t".repeat(MAX_PAGE_TITLE_CHARS),
+                ),
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(page_context(input.clone()), expected, "{input:?}");
+        }
+    }
 
     #[test]
     fn message_text_rules() {
