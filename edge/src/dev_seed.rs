@@ -1,0 +1,65 @@
+//! Development-only seeding (`POST /api/dev/seed`, enabled by the `PARLEY_DEV` variable that
+//! `cargo xtask dev` and the test harness set): creates a shop and its agents. Without a body
+//! it creates the demo shop `demo` and the agent `agent@demo.test` / `parley-demo`.
+
+use serde::Deserialize;
+use worker::Env;
+
+use crate::agent_account::{account_key, AccountRequest};
+use crate::error::EdgeResult;
+use crate::rpc::{self, Object};
+use crate::shop_desk::{desk_key, DeskRequest, ShopProfile};
+use parley_core::ids::{AgentId, ShopId};
+use parley_core::origin::OriginPattern;
+use parley_core::protocol::{AgentProfile, Role};
+
+#[derive(Debug, Deserialize)]
+pub struct SeedShop {
+    pub shop: ShopId,
+    pub name: String,
+    pub allowed_origins: Vec<OriginPattern>,
+    pub agents: Vec<SeedAgent>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedAgent {
+    pub email: AgentId,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+}
+
+/// The demo shop of the README, embeddable from any local origin.
+pub fn demo_shop() -> EdgeResult<SeedShop> {
+    let origin =
+        |raw: &str| OriginPattern::parse(raw).ok_or_else(|| crate::error::EdgeError::internal("bad demo origin"));
+    Ok(SeedShop {
+        shop: ShopId::parse(parley_demo::SHOP)?,
+        name: "Demo Shop".into(),
+        allowed_origins: vec![origin("http://127.0.0.1:*")?, origin("http://localhost:*")?],
+        agents: vec![SeedAgent {
+            email: AgentId::parse("agent@demo.test")?,
+            name: "Ana".into(),
+            password: "parley-demo".into(),
+            role: Role::Owner,
+        }],
+    })
+}
+
+/// Creates (or updates) the shop and its agents.
+pub async fn seed(env: &Env, seed: SeedShop) -> EdgeResult<ShopProfile> {
+    let desk = Object::ShopDesk.stub(env, &desk_key(&seed.shop))?;
+    let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, allowed_origins: seed.allowed_origins };
+    let profile: ShopProfile = rpc::call(&desk, &DeskRequest::Setup { profile }).await?;
+    for agent in seed.agents {
+        let account = AgentProfile { email: agent.email, name: agent.name, shop: seed.shop.clone(), role: agent.role };
+        let stub = Object::AgentAccount.stub(env, &account_key(&account.email))?;
+        rpc::call::<_, AgentProfile>(
+            &stub,
+            &AccountRequest::Create { profile: account.clone(), password: agent.password },
+        )
+        .await?;
+        rpc::call::<_, AgentProfile>(&desk, &DeskRequest::AddAgent { profile: account }).await?;
+    }
+    Ok(profile)
+}

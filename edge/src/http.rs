@@ -1,0 +1,44 @@
+//! Small HTTP helpers shared by the router and the Durable Objects: JSON in, JSON out,
+//! cookies and common headers.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use worker::{Headers, Request, Response};
+
+use crate::error::{EdgeError, EdgeResult};
+use parley_core::protocol::ErrorCode;
+
+/// The largest JSON body the API reads.
+const MAX_JSON_BODY: usize = 64 * 1024;
+
+/// A JSON response with `status`, never cached.
+pub fn json<T: Serialize>(value: &T, status: u16) -> worker::Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::ok(serde_json::to_string(value)?)?.with_status(status).with_headers(headers))
+}
+
+/// Reads a JSON body, refusing oversized or malformed ones with a client error that says why.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
+    let bytes = req.bytes().await.map_err(|_| EdgeError::api(ErrorCode::BadRequest, "could not read the body"))?;
+    if bytes.len() > MAX_JSON_BODY {
+        return Err(EdgeError::api(ErrorCode::TooLarge, format!("the body is over {MAX_JSON_BODY} bytes")));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| EdgeError::api(ErrorCode::BadRequest, format!("invalid JSON body: {e}")))
+}
+
+/// The value of cookie `name` in the request, if any.
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    let header = req.headers().get("cookie").ok().flatten()?;
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Whether the request asks to become a WebSocket.
+pub fn is_websocket_upgrade(req: &Request) -> bool {
+    req.headers().get("upgrade").ok().flatten().is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}

@@ -1,0 +1,80 @@
+//! The HTML shells of the two Leptos apps (shopper widget, agent console), each under
+//! Parley's own strict Content-Security-Policy.
+//!
+//! The shells are tiny: a stylesheet, and one module script (allowed by a per-response nonce)
+//! that loads the app's wasm from `/assets/`. The widget page may only be framed by the
+//! shop's allowed origins; the console may not be framed at all.
+
+use worker::{Headers, Response};
+
+use crate::crypto;
+use crate::error::EdgeResult;
+use crate::shop_desk::ShopProfile;
+
+/// One of the apps xtask builds into `/assets/{name}/{name}.js|.css`.
+#[derive(Clone, Copy)]
+pub enum App {
+    Widget,
+    Console,
+}
+
+impl App {
+    fn name(self) -> &'static str {
+        match self {
+            App::Widget => "widget",
+            App::Console => "console",
+        }
+    }
+}
+
+/// Escapes text for an HTML attribute or text node.
+fn escape(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&#39;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The widget's page for a shop: framed only by the shop's allowed origins.
+pub fn widget_page(shop: &ShopProfile) -> EdgeResult<Response> {
+    let origins: Vec<&str> = shop.allowed_origins.iter().map(|o| o.as_str()).collect();
+    let frame_ancestors = if origins.is_empty() { "'none'".to_owned() } else { origins.join(" ") };
+    let body_attributes = format!(
+        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}""#,
+        escape(shop.shop.as_str()),
+        escape(&shop.name),
+        escape(&serde_json::to_string(&origins)?),
+    );
+    shell(App::Widget, &format!("Chat with {}", shop.name), &body_attributes, &frame_ancestors)
+}
+
+/// The agent console's page.
+pub fn console_page() -> EdgeResult<Response> {
+    shell(App::Console, "Parley console", "", "'none'")
+}
+
+fn shell(app: App, title: &str, body_attributes: &str, frame_ancestors: &str) -> EdgeResult<Response> {
+    let name = app.name();
+    let nonce = crypto::random_hex(16)?;
+    let html = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title><link rel="stylesheet" href="/assets/{name}/{name}.css"><link rel="modulepreload" href="/assets/{name}/{name}.js"></head><body {body_attributes}><script type="module" nonce="{nonce}">import init from '/assets/{name}/{name}.js'; init();</script></body></html>"#,
+        title = escape(title),
+    );
+    let csp = format!(
+        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors {frame_ancestors}"
+    );
+    let headers = Headers::new();
+    headers.set("content-type", "text/html; charset=utf-8")?;
+    headers.set("content-security-policy", &csp)?;
+    headers.set("cache-control", "no-store")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("referrer-policy", "strict-origin-when-cross-origin")?;
+    Ok(Response::ok(html)?.with_headers(headers))
+}

@@ -1,0 +1,127 @@
+//! The Worker's front door: matches a route, authenticates, and hands the request to the
+//! right Durable Object. No business rule lives here.
+
+use worker::{Env, Headers, Method, Request, RequestInit, Response};
+
+use crate::agent_account::{account_key, AccountRequest};
+use crate::conversation_room::{room_key, RoomRequest};
+use crate::crypto;
+use crate::dev_seed;
+use crate::error::{EdgeError, EdgeResult};
+use crate::http::{is_websocket_upgrade, json, read_json};
+use crate::pages;
+use crate::rpc::{self, Object, AGENT_HEADER};
+use crate::session::{authenticate, SessionCookie};
+use crate::shop_desk::{desk_key, DeskRequest, ShopProfile};
+use parley_core::conversation::Conversation;
+use parley_core::ids::{AgentId, ConversationId, ShopId};
+use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation};
+use parley_core::validation;
+
+pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    let url = req.url()?;
+    let segments: Vec<String> = url.path_segments().map(|s| s.map(str::to_owned).collect()).unwrap_or_default();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let dev = env.var("PARLEY_DEV").map(|v| v.to_string() == "1").unwrap_or(false);
+    match (req.method(), segments.as_slice()) {
+        (Method::Get, ["healthz"]) => Ok(Response::ok("ok")?),
+        (Method::Get, ["w", shop]) => pages::widget_page(&shop_profile(env, &ShopId::parse(shop)?).await?),
+        (Method::Get, ["console"]) => pages::console_page(),
+        (Method::Get, ["demo"]) if dev => Ok(Response::redirect(url.join("/demo/")?)?),
+        (Method::Get, ["demo", ""]) if dev => {
+            Ok(Response::from_html(parley_demo::product_page(&url.origin().ascii_serialization()))?)
+        }
+        (Method::Post, ["api", "shops", shop, "conversations"]) => {
+            let shop = ShopId::parse(shop)?;
+            let body: NewConversation = read_json(&mut req).await?;
+            create_conversation(env, shop, body).await
+        }
+        (Method::Get, ["api", "conversations", id, "ws"]) => {
+            let id = ConversationId::parse(id)?;
+            // Shoppers have no session; an agent's session is passed on when present and valid.
+            let agent = authenticate(&req, env).await.ok();
+            forward_websocket(&req, Object::ConversationRoom.stub(env, &room_key(&id))?, agent).await
+        }
+        (Method::Get, ["api", "desk", "ws"]) => {
+            let agent = authenticate(&req, env).await?;
+            let desk = Object::ShopDesk.stub(env, &desk_key(&agent.shop))?;
+            forward_websocket(&req, desk, Some(agent)).await
+        }
+        (Method::Post, ["api", "login"]) => {
+            let secure = url.scheme() == "https";
+            let body: LoginRequest = read_json(&mut req).await?;
+            login(env, body, secure).await
+        }
+        (Method::Post, ["api", "logout"]) => logout(&req, env).await,
+        (Method::Get, ["api", "me"]) => Ok(json(&authenticate(&req, env).await?, 200)?),
+        (Method::Post, ["api", "dev", "seed"]) if dev => {
+            let body = req.text().await?;
+            let seed = match body.trim() {
+                "" => dev_seed::demo_shop()?,
+                text => serde_json::from_str(text)
+                    .map_err(|e| EdgeError::api(ErrorCode::BadRequest, format!("invalid seed: {e}")))?,
+            };
+            Ok(json(&dev_seed::seed(env, seed).await?, 200)?)
+        }
+        _ => Err(EdgeError::not_found()),
+    }
+}
+
+async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
+    rpc::call(&Object::ShopDesk.stub(env, &desk_key(shop))?, &DeskRequest::Profile).await
+}
+
+/// Creates a conversation with a random id and a random shopper token, of which the room
+/// keeps only the hash.
+async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> EdgeResult<Response> {
+    shop_profile(env, &shop).await?;
+    let id = ConversationId::parse(&crypto::random_hex(ConversationId::HEX_LEN / 2)?)?;
+    let token = crypto::random_hex(32)?;
+    let conversation = Conversation::new(id.clone(), shop, validation::page_context(body.page));
+    let room = Object::ConversationRoom.stub(env, &room_key(&id))?;
+    let token_hash = crypto::sha256_hex(&token).await?;
+    rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Open { conversation, token_hash }).await?;
+    Ok(json(&ConversationTicket { conversation_id: id, token }, 201)?)
+}
+
+async fn login(env: &Env, body: LoginRequest, secure: bool) -> EdgeResult<Response> {
+    let email =
+        AgentId::parse(&body.email).map_err(|_| EdgeError::api(ErrorCode::Unauthorized, "wrong e-mail or password"))?;
+    let account = Object::AgentAccount.stub(env, &account_key(&email))?;
+    let agent: AgentProfile = rpc::call(&account, &AccountRequest::Verify { password: body.password }).await?;
+    let desk = Object::ShopDesk.stub(env, &desk_key(&agent.shop))?;
+    #[derive(serde::Deserialize)]
+    struct Token {
+        token: String,
+    }
+    let Token { token } = rpc::call(&desk, &DeskRequest::OpenSession { agent: agent.clone() }).await?;
+    let cookie = SessionCookie { shop: agent.shop.clone(), token };
+    let response = json(&agent, 200)?;
+    response.headers().set("set-cookie", &cookie.set_header(secure))?;
+    Ok(response)
+}
+
+async fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
+    if let Some(session) = SessionCookie::from_request(req) {
+        let desk = Object::ShopDesk.stub(env, &desk_key(&session.shop))?;
+        rpc::call::<_, serde_json::Value>(&desk, &DeskRequest::CloseSession { token: session.token }).await?;
+    }
+    let headers = Headers::new();
+    headers.set("set-cookie", &SessionCookie::clear_header())?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}
+
+/// Hands a WebSocket upgrade to an object, with the authenticated agent (if any) attached.
+async fn forward_websocket(req: &Request, stub: worker::Stub, agent: Option<AgentProfile>) -> EdgeResult<Response> {
+    if !is_websocket_upgrade(req) {
+        return Err(EdgeError::api(ErrorCode::BadRequest, "expected a WebSocket upgrade"));
+    }
+    let headers = Headers::new();
+    headers.set("upgrade", "websocket")?;
+    if let Some(agent) = agent {
+        headers.set(AGENT_HEADER, &serde_json::to_string(&agent)?)?;
+    }
+    let mut init = RequestInit::new();
+    init.with_headers(headers);
+    Ok(stub.fetch_with_request(Request::new_with_init("https://object/ws", &init)?).await?)
+}

@@ -1,0 +1,69 @@
+//! Calls between the Worker and its Durable Objects: one JSON request enum per object class,
+//! posted to the object's stub, answered with JSON or an `ApiError` status.
+//!
+//! Only the Worker and other objects can reach a Durable Object, so these requests are trusted
+//! (the Worker authenticates people before it forwards anything).
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
+
+use crate::error::{EdgeError, EdgeResult};
+use parley_core::protocol::ApiError;
+
+/// The header that carries the authenticated agent (JSON `AgentProfile`) on requests the Worker
+/// forwards to an object, e.g. a WebSocket upgrade.
+pub const AGENT_HEADER: &str = "x-parley-agent";
+
+/// A Durable Object class and how an instance is named.
+#[derive(Clone, Copy)]
+pub enum Object {
+    /// One per shop: queue, agents, sessions, metrics.
+    ShopDesk,
+    /// One per conversation: messages and sockets.
+    ConversationRoom,
+    /// One per agent e-mail: credentials and which shop the agent belongs to.
+    AgentAccount,
+}
+
+impl Object {
+    fn binding(self) -> &'static str {
+        match self {
+            Object::ShopDesk => "SHOP_DESK",
+            Object::ConversationRoom => "CONVERSATION_ROOM",
+            Object::AgentAccount => "AGENT_ACCOUNT",
+        }
+    }
+
+    /// The stub of the instance for `key` (shop id, conversation id or e-mail).
+    pub fn stub(self, env: &Env, key: &str) -> EdgeResult<Stub> {
+        Ok(env.durable_object(self.binding())?.get_by_name(key)?)
+    }
+}
+
+/// Posts `request` to the object and decodes its answer.
+pub async fn call<Req: Serialize, Resp: DeserializeOwned>(stub: &Stub, request: &Req) -> EdgeResult<Resp> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(serde_json::to_string(request)?.into()));
+    let mut response = stub.fetch_with_request(Request::new_with_init("https://object/rpc", &init)?).await?;
+    let status = response.status_code();
+    let body = response.text().await?;
+    if (200..300).contains(&status) {
+        Ok(serde_json::from_str(&body)?)
+    } else {
+        match serde_json::from_str::<ApiError>(&body) {
+            Ok(error) => Err(EdgeError::Api(error)),
+            Err(_) => Err(EdgeError::internal(format!("object answered {status}: {body}"))),
+        }
+    }
+}
+
+/// The object side: the JSON answer to a call, or the error's status and body.
+pub fn answer<T: Serialize>(result: EdgeResult<T>) -> worker::Result<Response> {
+    match result {
+        Ok(value) => crate::http::json(&value, 200),
+        Err(error) => error.into_response(),
+    }
+}
