@@ -1,1 +1,19 @@
-//! placeholder
+//! Parley's shopper app: the chat that runs inside the iframe the loader (`loader/widget.js`)
+//! opens on a shop's pages. The edge serves it at `/w/{shop}`, with the shop's id, name and
+//! allowed embedding origins as data attributes on `<body>`.
+
+mod app;
+mod chat;
+mod composer;
+mod embedder;
+mod message_log;
+mod shop;
+mod ticket_store;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Runs when the page's module script calls `init()`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    leptos::mount::mount_to_body(app::App);
+}

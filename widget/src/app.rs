@@ -1,0 +1,64 @@
+//! The chat panel: the shop's name and where the shopper stands in its queue, the
+//! conversation, connection and error notices, and the composer.
+
+use crate::chat::Chat;
+use crate::composer::Composer;
+use crate::embedder::Embedder;
+use crate::message_log::MessageLog;
+use crate::shop::Shop;
+use leptos::prelude::*;
+use parley_client::Link;
+use parley_core::protocol::Status;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let Some(shop) = Shop::from_page() else {
+        return view! { <p class="parley-unavailable" role="alert">"This chat is not available."</p> }.into_any();
+    };
+    let embedder = Embedder::listen(shop.allowed_origins);
+    let chat = Chat::resume(shop.id);
+    view! {
+        <main class="parley">
+            <header class="parley-header">
+                <div class="parley-heading">
+                    <h1 class="parley-title">{shop.name}</h1>
+                    <p class="parley-status" role="status">{move || queue_status(chat)}</p>
+                </div>
+                <button type="button" class="parley-close" aria-label="Close chat" on:click=move |_| embedder.close_panel()>
+                    "×"
+                </button>
+            </header>
+            <MessageLog chat />
+            <Notices chat />
+            <Composer chat embedder />
+        </main>
+    }
+    .into_any()
+}
+
+/// Where the conversation stands, once the shopper has written.
+fn queue_status(chat: Chat) -> Option<String> {
+    chat.live.get()?.transcript().with(|transcript| {
+        let conversation = transcript.conversation()?;
+        match conversation.status {
+            Status::New => None,
+            Status::Waiting => Some("Waiting for an agent…".to_owned()),
+            Status::Assigned => {
+                Some(format!("{} is here to help", conversation.assignee_name.as_deref().unwrap_or("An agent")))
+            }
+        }
+    })
+}
+
+/// A lost connection and the latest error, if any.
+#[component]
+fn Notices(chat: Chat) -> impl IntoView {
+    let offline = move || chat.live.get().is_some_and(|live| live.link().get() != Link::Online);
+    let error = move || chat.error.get().or_else(|| chat.live.get().and_then(|live| live.error().get()));
+    view! {
+        <Show when=offline>
+            <p class="parley-notice">"Reconnecting…"</p>
+        </Show>
+        {move || error().map(|error| view! { <p class="parley-error" role="alert">{error.message}</p> })}
+    }
+}

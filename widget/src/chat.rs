@@ -1,0 +1,105 @@
+//! The shopper's chat with one shop: the draft being typed and the conversation it goes to.
+//!
+//! A conversation is created only when the shopper first sends something (most visitors never
+//! do), and its ticket is remembered so a reload or the next page picks the same conversation
+//! up again. A remembered ticket the edge no longer honours is forgotten, so the next message
+//! starts a new conversation.
+
+use crate::ticket_store;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped;
+use parley_client::{post_json, LiveConversation};
+use parley_core::error::ConversationError;
+use parley_core::ids::ShopId;
+use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext};
+use parley_core::validation::message_text;
+
+/// The chat's state; copies share it.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    shop: StoredValue<ShopId>,
+    pub draft: RwSignal<String>,
+    /// The conversation, once there is one.
+    pub live: RwSignal<Option<LiveConversation>>,
+    /// The first message, while its conversation is being created.
+    pub starting: RwSignal<Option<String>>,
+    /// What went wrong outside any conversation (creating one, or losing it).
+    pub error: RwSignal<Option<ApiError>>,
+}
+
+impl Chat {
+    /// Resumes the shop's remembered conversation, if any.
+    pub fn resume(shop: ShopId) -> Chat {
+        let live =
+            ticket_store::load(&shop).map(|ticket| LiveConversation::open(&ticket.conversation_id, Some(ticket.token)));
+        let chat = Chat {
+            shop: StoredValue::new(shop),
+            draft: RwSignal::new(String::new()),
+            live: RwSignal::new(live),
+            starting: RwSignal::new(None),
+            error: RwSignal::new(None),
+        };
+        Effect::new(move || chat.forget_if_refused());
+        chat
+    }
+
+    /// Sends the draft, creating the conversation first if there is none yet.
+    pub fn send_draft(&self, page: PageContext) {
+        if self.starting.with_untracked(Option::is_some) {
+            return;
+        }
+        let text = match message_text(&self.draft.get_untracked()) {
+            Ok(text) => text,
+            Err(refused) => return self.error.set(Some(ConversationError::Text(refused).into())),
+        };
+        self.error.set(None);
+        self.draft.set(String::new());
+        match self.live.get_untracked() {
+            Some(live) => live.send(text),
+            None => self.start(text, page),
+        }
+    }
+
+    fn start(self, text: String, page: PageContext) {
+        self.starting.set(Some(text.clone()));
+        let path = format!("/api/shops/{}/conversations", self.shop.get_value());
+        // Scoped: the conversation's signals then belong to the app, like the chat's.
+        spawn_local_scoped(async move {
+            match post_json::<_, ConversationTicket>(&path, &NewConversation { page }).await {
+                Ok(ticket) => {
+                    self.shop.with_value(|shop| ticket_store::save(shop, &ticket));
+                    let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));
+                    live.send(text);
+                    self.live.set(Some(live));
+                }
+                Err(error) => {
+                    // Give the text back rather than lose it; the shopper can simply send again.
+                    self.draft.update(|draft| {
+                        if draft.trim().is_empty() {
+                            *draft = text;
+                        }
+                    });
+                    self.error.set(Some(error));
+                }
+            }
+            self.starting.set(None);
+        });
+    }
+
+    /// Drops a conversation the edge refuses to serve us (unknown, or the token no longer valid).
+    fn forget_if_refused(&self) {
+        let Some(live) = self.live.get() else { return };
+        let refused = live.error().with(|error| {
+            error.as_ref().is_some_and(|error| matches!(error.code, ErrorCode::Unauthorized | ErrorCode::NotFound))
+        });
+        if refused {
+            live.close();
+            self.shop.with_value(ticket_store::forget);
+            self.live.set(None);
+            self.error.set(Some(ApiError::new(
+                ErrorCode::NotFound,
+                "This conversation is no longer available. Send a message to start a new one.",
+            )));
+        }
+    }
+}
