@@ -1,1 +1,26 @@
-//! placeholder
+//! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations
+//! and answer shoppers in several chats at once. The edge serves it at `/console`.
+
+mod app;
+mod chat;
+mod clock;
+mod composer;
+mod desk;
+mod format;
+mod link_notice;
+mod login;
+mod message_log;
+mod my_chats;
+mod open_chats;
+mod queue;
+mod session;
+mod shopper_page;
+mod workspace;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Runs when the page's module script calls `init()`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    leptos::mount::mount_to_body(app::App);
+}

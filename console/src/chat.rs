@@ -1,0 +1,88 @@
+//! The conversation shown in the main area: the shopper's page, the conversation's status and
+//! first-response time (`data-testid="frt"`, with the shopper's running wait beside it until
+//! then) on top, then the messages and the composer.
+
+use crate::composer::Composer;
+use crate::format;
+use crate::link_notice::LinkNotice;
+use crate::message_log::MessageLog;
+use crate::open_chats::{OpenChat, OpenChats};
+use crate::shopper_page::ShopperPage;
+use leptos::prelude::*;
+use parley_core::protocol::{ConversationView, Status};
+use parley_core::time::UnixMillis;
+
+/// The shown chat, or a hint while none is.
+#[component]
+pub fn ChatPane(chats: OpenChats, now: Signal<UnixMillis>) -> impl IntoView {
+    let shown = Memo::new(move |_| chats.shown());
+    move || match shown.get().and_then(|conversation_id| chats.get(&conversation_id)) {
+        Some(chat) => view! { <Chat chat now /> }.into_any(),
+        None => view! { <p class="placeholder">"Claim a conversation from the queue, or pick one of your chats."</p> }
+            .into_any(),
+    }
+}
+
+#[component]
+fn Chat(chat: OpenChat, now: Signal<UnixMillis>) -> impl IntoView {
+    let live = chat.live;
+    // Whatever arrives while this chat is shown is seen.
+    Effect::new(move || chat.mark_seen());
+    let conversation = Memo::new(move |_| live.transcript().with(|transcript| transcript.conversation().cloned()));
+    view! {
+        <article class="chat" aria-label="Conversation">
+            <header class="chat-header">
+                {move || {
+                    conversation
+                        .with(|conversation| conversation.as_ref().map(|conversation| conversation.page.clone()))
+                        .map(|page| view! { <ShopperPage page /> })
+                }}
+                <dl class="facts">
+                    <div class="fact">
+                        <dt>"Status"</dt>
+                        <dd>{move || conversation.with(|conversation| status(conversation.as_ref()))}</dd>
+                    </div>
+                    <div class="fact">
+                        <dt>"First response"</dt>
+                        <dd>
+                            <span data-testid="frt">
+                                {move || conversation.with(|conversation| first_response(conversation.as_ref()))}
+                            </span>
+                            <span class="running">
+                                {move || conversation.with(|conversation| running_wait(conversation.as_ref(), now.get()))}
+                            </span>
+                        </dd>
+                    </div>
+                </dl>
+            </header>
+            <LinkNotice link=live.link() meanwhile="Messages you send go out once the connection is back." />
+            {move || live.error().get().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
+            <MessageLog transcript=live.transcript() />
+            <Composer chat />
+        </article>
+    }
+}
+
+fn status(conversation: Option<&ConversationView>) -> String {
+    let Some(conversation) = conversation else { return "Loading…".to_owned() };
+    match (conversation.status, conversation.assignee_name.as_deref()) {
+        (Status::New, _) => "New".to_owned(),
+        (Status::Waiting, _) => "Waiting for an agent".to_owned(),
+        (Status::Assigned, Some(name)) => format!("Assigned to {name}"),
+        (Status::Assigned, None) => "Assigned".to_owned(),
+    }
+}
+
+/// The measured first-response time; "—" until an agent has answered.
+fn first_response(conversation: Option<&ConversationView>) -> String {
+    conversation
+        .and_then(|conversation| conversation.first_response_millis)
+        .map_or_else(|| "—".to_owned(), format::duration)
+}
+
+/// How long the shopper has waited so far, until the first response stops the clock. Kept out
+/// of `data-testid="frt"` so that element only ever holds a measured time.
+fn running_wait(conversation: Option<&ConversationView>, now: UnixMillis) -> Option<String> {
+    let conversation = conversation.filter(|conversation| conversation.first_response_millis.is_none())?;
+    conversation.waiting_since.map(|since| format!("waiting {}", format::stopwatch(now.millis_since(since))))
+}

@@ -1,0 +1,66 @@
+//! The shop's desk over `/api/desk/ws`: every open conversation of the shop, live, and claims.
+//! The edge sends the whole queue on connect and again on every change, so a reconnect needs
+//! nothing from us.
+
+use crate::open_chats::OpenChats;
+use leptos::prelude::*;
+use parley_client::{Link, LiveSocket};
+use parley_core::ids::{AgentId, ConversationId};
+use parley_core::protocol::{ApiError, DeskClientFrame, DeskServerFrame, QueueItem, Status};
+
+/// The desk's state; copies share it.
+#[derive(Clone, Copy)]
+pub struct Desk {
+    socket: LiveSocket,
+    queue: RwSignal<Vec<QueueItem>>,
+    error: RwSignal<Option<ApiError>>,
+}
+
+impl Desk {
+    /// Connects; a successful claim opens the claimed chat in `chats`.
+    pub fn open(chats: OpenChats) -> Desk {
+        let queue = RwSignal::new(Vec::new());
+        let error = RwSignal::new(None);
+        let socket = LiveSocket::open("/api/desk/ws", Vec::<DeskClientFrame>::new, move |frame| match frame {
+            DeskServerFrame::Queue { items } => queue.set(items),
+            DeskServerFrame::Claimed { conversation_id } => chats.show(conversation_id),
+            DeskServerFrame::Error { error: refused } => error.set(Some(refused)),
+        });
+        Desk { socket, queue, error }
+    }
+
+    /// Conversations waiting for an agent, oldest first (tracked).
+    pub fn waiting(&self) -> Vec<QueueItem> {
+        self.items_where(|item| item.status == Status::Waiting)
+    }
+
+    /// Conversations assigned to `agent`, oldest first (tracked).
+    pub fn assigned_to(&self, agent: &AgentId) -> Vec<QueueItem> {
+        self.items_where(|item| item.assignee.as_ref() == Some(agent))
+    }
+
+    fn items_where(&self, keep: impl Fn(&QueueItem) -> bool) -> Vec<QueueItem> {
+        self.queue.with(|items| items.iter().filter(|item| keep(item)).cloned().collect())
+    }
+
+    /// Asks for a waiting conversation; the edge answers `Claimed` or, if someone was faster,
+    /// an error.
+    pub fn claim(&self, conversation_id: ConversationId) {
+        self.error.set(None);
+        self.socket.send(&DeskClientFrame::Claim { conversation_id });
+    }
+
+    pub fn link(&self) -> Signal<Link> {
+        self.socket.link()
+    }
+
+    /// The latest problem at the desk, shown above the workspace until the next claim.
+    pub fn error(&self) -> Signal<Option<ApiError>> {
+        self.error.into()
+    }
+
+    /// Shows a problem outside the desk's own frames (e.g. signing out failed).
+    pub fn report(&self, problem: ApiError) {
+        self.error.set(Some(problem));
+    }
+}
