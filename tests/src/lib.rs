@@ -1,1 +1,12 @@
-//! placeholder
+//! The harness for Parley's integration and browser tests, and for `cargo xtask dev`: it starts
+//! the real edge (`wrangler dev` on workerd) from the prebuilt artifacts, and ChromeDriver, and
+//! stops them with everything they spawned. It needs nothing but std, so xtask can use it
+//! without building the test-only dependencies.
+
+mod chrome_driver;
+mod edge_process;
+mod spawned;
+
+pub use chrome_driver::ChromeDriver;
+pub use edge_process::{free_port, EdgeProcess};
+pub use spawned::Stop;

@@ -1,0 +1,112 @@
+//! A running local edge: `wrangler dev` serving the built Worker and assets, with Durable
+//! Object state persisted in a folder of the caller's choosing.
+
+use std::io::{self, Read, Write};
+
+use crate::spawned::Stop;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::spawned::Spawned;
+use std::time::{Duration, Instant};
+
+pub struct EdgeProcess {
+    process: Spawned,
+    port: u16,
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A TCP port that was free a moment ago.
+pub fn free_port() -> io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits until a plain TCP connection to `port` succeeds.
+pub fn wait_for_port(port: u16, limit: Duration) -> io::Result<()> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(io::Error::new(io::ErrorKind::TimedOut, format!("nothing listens on port {port}")))
+}
+
+impl EdgeProcess {
+    /// Starts the edge on 127.0.0.1:`port` in dev mode (demo pages and seeding on), offline,
+    /// persisting state under `state`, and waits until it answers.
+    pub fn start(port: u16, state: &Path, stop: Stop) -> io::Result<Self> {
+        let root = root();
+        if !root.join("edge/build/index.js").exists() || !root.join("target/dist/widget.js").exists() {
+            return Err(io::Error::other("the edge is not built: run `cargo xtask build` (or `cargo xtask test`)"));
+        }
+        let mut command = Command::new(root.join("node_modules/.bin/wrangler"));
+        command
+            .args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--show-interactive-dev-session=false", "--log-level=warn", "--var", "PARLEY_DEV:1", "--persist-to"])
+            .arg(state)
+            .current_dir(root.join("edge"))
+            .env("PARLEY_PREBUILT", "1")
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+            .env("WRANGLER_HIDE_BANNER", "true");
+        let edge = Self { process: Spawned::start(command, stop)?, port };
+        edge.wait_ready(Duration::from_secs(90))?;
+        Ok(edge)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://127.0.0.1:{port}`.
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_ready(&self, limit: Duration) -> io::Result<()> {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if self.request("GET", "/healthz", "").is_ok_and(|r| r.starts_with("HTTP/1.1 200")) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Err(io::Error::new(io::ErrorKind::TimedOut, format!("the edge did not answer on port {}", self.port)))
+    }
+
+    /// A minimal blocking HTTP/1.1 request; returns the whole response as text.
+    pub fn request(&self, method: &str, path: &str, body: &str) -> io::Result<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        )?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        Ok(response)
+    }
+
+    /// Seeds a shop (JSON body of `POST /api/dev/seed`; empty for the demo shop).
+    pub fn seed(&self, body: &str) -> io::Result<()> {
+        let response = self.request("POST", "/api/dev/seed", body)?;
+        match response.starts_with("HTTP/1.1 200") {
+            true => Ok(()),
+            false => Err(io::Error::other(format!("seeding failed:\n{response}"))),
+        }
+    }
+
+    /// Waits for wrangler to exit (after Ctrl-C).
+    pub fn wait(&mut self) -> io::Result<()> {
+        self.process.wait()
+    }
+}

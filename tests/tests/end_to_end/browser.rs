@@ -1,0 +1,201 @@
+//! Browser cases in headless Chromium: a shopper on the demo shop page and an agent in the
+//! console, each in their own browser, walk the whole path of a conversation.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use thirtyfour::prelude::*;
+
+use crate::case;
+use crate::runner::{Case, Env};
+
+pub fn cases() -> Vec<Case> {
+    vec![case!(browser a_shopper_and_an_agent_talk_live_and_history_survives_a_reload)]
+}
+
+/// How long the UI may take to show something.
+const UI_WAIT: Duration = Duration::from_secs(20);
+
+/// A fresh headless Chromium with its own profile (so each browser has its own cookies).
+async fn browser(env: &Env) -> Result<WebDriver> {
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary("/usr/bin/chromium")?;
+    let profile = std::env::temp_dir().join(format!("parley-chrome-{}-{}", std::process::id(), rand_suffix()));
+    for arg in [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+    ] {
+        caps.add_arg(arg)?;
+    }
+    caps.add_arg(&format!("--user-data-dir={}", profile.display()))?;
+    let url = env.webdriver.as_deref().ok_or_else(|| anyhow!("no WebDriver"))?;
+    Ok(WebDriver::new(url, caps).await?)
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
+}
+
+/// Polls `check` until it yields a value or [`UI_WAIT`] passes.
+async fn eventually<T, F, Fut>(what: &str, check: F) -> Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + UI_WAIT;
+    let mut last_error = None;
+    while tokio::time::Instant::now() < deadline {
+        match check().await {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => {}
+            Err(error) => last_error = Some(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(anyhow!("gave up waiting for {what} (last error: {last_error:?})"))
+}
+
+/// Waits until a `[data-testid=message]` by `author` contains `text`, in the current frame.
+async fn wait_for_message(driver: &WebDriver, author: &str, text: &str) -> Result<()> {
+    let selector = format!("[data-testid=message][data-author={author}]");
+    eventually(&format!("a {author} message containing {text:?}"), || async {
+        for message in driver.find_all(By::Css(selector.as_str())).await? {
+            if message.text().await?.contains(text) {
+                return Ok(Some(()));
+            }
+        }
+        Ok(None)
+    })
+    .await
+}
+
+/// Types into the composer and presses the send button, in the current frame.
+async fn send_message(driver: &WebDriver, text: &str) -> Result<()> {
+    let composer =
+        eventually("the composer", || async { Ok(driver.find(By::Css("[data-testid=composer]")).await.ok()) }).await?;
+    composer.send_keys(text).await?;
+    driver.find(By::Css("[data-testid=send]")).await?.click().await?;
+    Ok(())
+}
+
+/// The demo shop page with the embedded widget, as a shopper sees it.
+struct ShopPage {
+    driver: WebDriver,
+}
+
+impl ShopPage {
+    async fn open(env: &Env) -> Result<Self> {
+        let driver = browser(env).await?;
+        driver.goto(format!("{}/demo/", env.origin)).await?;
+        Ok(Self { driver })
+    }
+
+    /// Clicks the launcher in the loader's shadow root and switches into the chat's iframe.
+    async fn open_chat(&self) -> Result<()> {
+        self.driver.enter_default_frame().await?;
+        let launcher = eventually("the launcher", || async {
+            let host = match self.driver.find(By::Css("#parley-root")).await {
+                Ok(host) => host,
+                Err(_) => return Ok(None),
+            };
+            Ok(host.get_shadow_root().await?.find(By::Css("[data-testid=parley-launcher]")).await.ok())
+        })
+        .await?;
+        launcher.click().await?;
+        let frame = eventually("the chat frame", || async {
+            let root = self.driver.find(By::Css("#parley-root")).await?.get_shadow_root().await?;
+            Ok(root.find(By::Css("iframe[data-testid=parley-frame]")).await.ok())
+        })
+        .await?;
+        frame.enter_frame().await?;
+        Ok(())
+    }
+
+    async fn reload(&self) -> Result<()> {
+        self.driver.enter_default_frame().await?;
+        self.driver.refresh().await?;
+        Ok(())
+    }
+}
+
+/// The agent console.
+struct Console {
+    driver: WebDriver,
+}
+
+impl Console {
+    async fn sign_in(env: &Env, email: &str, password: &str) -> Result<Self> {
+        let driver = browser(env).await?;
+        driver.goto(format!("{}/console", env.origin)).await?;
+        let email_input =
+            eventually("the login form", || async { Ok(driver.find(By::Css("[data-testid=login-email]")).await.ok()) })
+                .await?;
+        email_input.send_keys(email).await?;
+        driver.find(By::Css("[data-testid=login-password]")).await?.send_keys(password).await?;
+        driver.find(By::Css("[data-testid=login-submit]")).await?.click().await?;
+        Ok(Self { driver })
+    }
+
+    /// Claims the waiting conversation whose preview contains `text`.
+    async fn claim(&self, text: &str) -> Result<()> {
+        let claim = eventually(&format!("a queue item with {text:?}"), || async {
+            for item in self.driver.find_all(By::Css("[data-testid=queue-item]")).await? {
+                if item.text().await?.contains(text) {
+                    return Ok(Some(item.find(By::Css("[data-testid=claim]")).await?));
+                }
+            }
+            Ok(None)
+        })
+        .await?;
+        claim.click().await?;
+        Ok(())
+    }
+
+    async fn first_response_time(&self) -> Result<String> {
+        eventually("a measured first-response time", || async {
+            let text = self.driver.find(By::Css("[data-testid=frt]")).await?.text().await?;
+            Ok(text.chars().any(|c| c.is_ascii_digit()).then_some(text))
+        })
+        .await
+    }
+}
+
+async fn a_shopper_and_an_agent_talk_live_and_history_survives_a_reload(env: Arc<Env>) -> Result<()> {
+    let shop = ShopPage::open(&env).await?;
+    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let outcome = async {
+        let question = "Do the Trail Runner 2 fit wide feet?";
+        let answer = "Yes, they come in a wide fit too.";
+        shop.open_chat().await.context("opening the chat")?;
+        send_message(&shop.driver, question).await?;
+        wait_for_message(&shop.driver, "shopper", question).await.context("the shopper's message is stored")?;
+
+        console.claim(question).await.context("claiming in the console")?;
+        wait_for_message(&console.driver, "shopper", question).await.context("the agent sees the question")?;
+        send_message(&console.driver, answer).await?;
+        wait_for_message(&console.driver, "agent", answer).await?;
+
+        wait_for_message(&shop.driver, "agent", answer).await.context("the shopper sees the answer live")?;
+        let frt = console.first_response_time().await?;
+        anyhow::ensure!(frt.contains('s'), "first-response time shown as {frt:?}");
+
+        shop.reload().await?;
+        shop.open_chat().await.context("reopening after a reload")?;
+        wait_for_message(&shop.driver, "shopper", question).await.context("history after reload")?;
+        wait_for_message(&shop.driver, "agent", answer).await.context("history after reload")?;
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    let _ = console.driver.quit().await;
+    outcome
+}

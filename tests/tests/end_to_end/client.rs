@@ -1,0 +1,156 @@
+//! A small client of the edge's API for the tests: JSON calls, sign-in, and WebSockets that
+//! speak the protocol's frames, each wait bounded so a broken edge fails a case instead of
+//! hanging it.
+
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use futures_util::{SinkExt, StreamExt};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use parley_core::protocol::{AgentProfile, ApiError, ConversationTicket, LoginRequest, NewConversation, PageContext};
+
+/// How long any single expected frame may take.
+const FRAME_WAIT: Duration = Duration::from_secs(10);
+
+pub struct Api {
+    pub origin: String,
+    http: reqwest::Client,
+}
+
+/// A signed-in agent: their profile and session cookie (`name=value`).
+pub struct Agent {
+    pub profile: AgentProfile,
+    pub cookie: String,
+}
+
+impl Api {
+    pub fn new(origin: &str) -> Self {
+        Self { origin: origin.to_owned(), http: reqwest::Client::new() }
+    }
+
+    /// POSTs JSON; returns the status and the body text.
+    pub async fn post<B: Serialize>(&self, path: &str, body: &B, cookie: Option<&str>) -> Result<(u16, String)> {
+        let mut request = self.http.post(format!("{}{path}", self.origin)).json(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await?;
+        Ok((response.status().as_u16(), response.text().await?))
+    }
+
+    /// GETs; returns the status, the headers and the body text.
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Result<(u16, reqwest::header::HeaderMap, String)> {
+        let mut request = self.http.get(format!("{}{path}", self.origin));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        Ok((status, headers, response.text().await?))
+    }
+
+    pub async fn new_conversation(&self, shop: &str) -> Result<ConversationTicket> {
+        let body = NewConversation {
+            page: PageContext { url: "http://127.0.0.1/p/trail-runner".into(), title: "Trail Runner 2".into() },
+        };
+        let (status, text) = self.post(&format!("/api/shops/{shop}/conversations"), &body, None).await?;
+        if status != 201 {
+            bail!("creating a conversation answered {status}: {text}");
+        }
+        Ok(serde_json::from_str(&text)?)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<Agent> {
+        let body = LoginRequest { email: email.into(), password: password.into() };
+        let response = self.http.post(format!("{}/api/login", self.origin)).json(&body).send().await?;
+        let set_cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let status = response.status().as_u16();
+        let text = response.text().await?;
+        if status != 200 {
+            bail!("login answered {status}: {text}");
+        }
+        let cookie = set_cookie.and_then(|c| c.split(';').next().map(str::to_owned)).context("login set no cookie")?;
+        Ok(Agent { profile: serde_json::from_str(&text)?, cookie })
+    }
+
+    /// Opens a WebSocket on `path`, with the agent's cookie if given.
+    pub async fn socket(&self, path: &str, cookie: Option<&str>) -> Result<Socket> {
+        let url = format!("{}{path}", self.origin.replacen("http", "ws", 1));
+        let mut request = url.into_client_request()?;
+        if let Some(cookie) = cookie {
+            request.headers_mut().insert("cookie", HeaderValue::from_str(cookie)?);
+        }
+        let (stream, _) =
+            tokio_tungstenite::connect_async(request).await.with_context(|| format!("connecting {path}"))?;
+        Ok(Socket { stream })
+    }
+}
+
+/// Parses an `ApiError` body.
+pub fn api_error(body: &str) -> Result<ApiError> {
+    serde_json::from_str(body).with_context(|| format!("not an ApiError body: {body}"))
+}
+
+pub struct Socket {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Socket {
+    pub async fn send<T: Serialize>(&mut self, frame: &T) -> Result<()> {
+        self.send_raw(serde_json::to_string(frame)?).await
+    }
+
+    pub async fn send_raw(&mut self, text: String) -> Result<()> {
+        self.stream.send(WsMessage::text(text)).await?;
+        Ok(())
+    }
+
+    /// The next text frame, decoded; fails if the socket closes or nothing comes in time.
+    pub async fn next<T: DeserializeOwned>(&mut self) -> Result<T> {
+        loop {
+            let message = tokio::time::timeout(FRAME_WAIT, self.stream.next())
+                .await
+                .map_err(|_| anyhow!("no frame within {FRAME_WAIT:?}"))?
+                .ok_or_else(|| anyhow!("the socket closed"))??;
+            match message {
+                WsMessage::Text(text) => {
+                    return serde_json::from_str(text.as_str()).with_context(|| format!("unexpected frame {text}"))
+                }
+                WsMessage::Close(frame) => bail!("the socket closed: {frame:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Skips frames until one satisfies `wanted`.
+    pub async fn next_matching<T: DeserializeOwned + std::fmt::Debug>(
+        &mut self,
+        wanted: impl Fn(&T) -> bool,
+    ) -> Result<T> {
+        loop {
+            let frame = self.next::<T>().await?;
+            if wanted(&frame) {
+                return Ok(frame);
+            }
+        }
+    }
+
+    /// Expects the edge to close the socket (after any frames).
+    pub async fn expect_closed(&mut self) -> Result<()> {
+        loop {
+            match tokio::time::timeout(FRAME_WAIT, self.stream.next()).await {
+                Err(_) => bail!("the socket stayed open"),
+                Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(WsMessage::Close(_)))) => return Ok(()),
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! End-to-end tests against the real local edge (wrangler dev on workerd), started once for
+//! all cases with a fresh state folder: protocol and API cases over HTTP and WebSocket, and
+//! browser cases in headless Chromium.
+//!
+//! Run one case with `cargo test -p parley-tests --test end_to_end -- <part of its name>`.
+
+mod api;
+mod browser;
+mod client;
+mod runner;
+
+fn main() -> std::process::ExitCode {
+    let cases: Vec<runner::Case> = api::cases().into_iter().chain(browser::cases()).collect();
+    runner::run(cases)
+}

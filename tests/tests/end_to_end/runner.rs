@@ -1,0 +1,111 @@
+//! The test runner: starts the edge (and ChromeDriver when a browser case is selected), runs
+//! each case with a time limit, reports like libtest, and stops everything it started.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use parley_tests::{free_port, ChromeDriver, EdgeProcess, Stop};
+
+/// What every case gets: where the edge is and, for browser cases, the WebDriver endpoint.
+pub struct Env {
+    pub origin: String,
+    pub webdriver: Option<String>,
+}
+
+pub type CaseFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+
+pub struct Case {
+    pub name: &'static str,
+    pub needs_browser: bool,
+    pub run: fn(std::sync::Arc<Env>) -> CaseFuture,
+}
+
+/// Builds a case from an async fn.
+#[macro_export]
+macro_rules! case {
+    ($name:ident) => {
+        $crate::runner::Case { name: stringify!($name), needs_browser: false, run: |env| Box::pin($name(env)) }
+    };
+    (browser $name:ident) => {
+        $crate::runner::Case { name: stringify!($name), needs_browser: true, run: |env| Box::pin($name(env)) }
+    };
+}
+
+/// The longest one case may take.
+const CASE_LIMIT: Duration = Duration::from_secs(120);
+
+pub fn run(cases: Vec<Case>) -> ExitCode {
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let total = cases.len();
+    let selected: Vec<Case> = cases
+        .into_iter()
+        .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())))
+        .collect();
+    let filtered_out = total - selected.len();
+    let started = Instant::now();
+    match run_selected(&selected) {
+        Ok(failed) => {
+            let passed = selected.len() - failed;
+            let verdict = if failed == 0 { "ok" } else { "FAILED" };
+            println!(
+                "\ntest result: {verdict}. {passed} passed; {failed} failed; 0 ignored; 0 measured; {filtered_out} filtered out; finished in {:.2}s",
+                started.elapsed().as_secs_f64()
+            );
+            if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(error) => {
+            eprintln!("could not set up the end-to-end tests: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the cases; returns how many failed.
+fn run_selected(cases: &[Case]) -> anyhow::Result<usize> {
+    if cases.is_empty() {
+        return Ok(0);
+    }
+    let state = std::env::temp_dir().join(format!("parley-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&state);
+    std::fs::create_dir_all(&state)?;
+    let edge = EdgeProcess::start(free_port()?, &state, Stop::OnDrop)?;
+    edge.seed("")?;
+    let driver = match cases.iter().any(|c| c.needs_browser) {
+        true => Some(ChromeDriver::start()?),
+        false => None,
+    };
+    let env = std::sync::Arc::new(Env { origin: edge.origin(), webdriver: driver.as_ref().map(ChromeDriver::url) });
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    println!("\nrunning {} tests", cases.len());
+    let mut failures = Vec::new();
+    for case in cases {
+        let outcome = runtime.block_on(async {
+            match tokio::time::timeout(CASE_LIMIT, tokio::spawn((case.run)(env.clone()))).await {
+                Ok(Ok(result)) => result,
+                Ok(Err(join)) => Err(anyhow::anyhow!("panicked: {join}")),
+                Err(_) => Err(anyhow::anyhow!("timed out after {CASE_LIMIT:?}")),
+            }
+        });
+        match outcome {
+            Ok(()) => println!("test {} ... ok", case.name),
+            Err(error) => {
+                println!("test {} ... FAILED", case.name);
+                failures.push((case.name, error));
+            }
+        }
+    }
+    for (name, error) in &failures {
+        println!("\n---- {name} ----\n{error:#}");
+    }
+    drop(runtime);
+    drop(driver);
+    drop(edge);
+    let _ = std::fs::remove_dir_all(&state);
+    Ok(failures.len())
+}
