@@ -1,2 +1,50 @@
-//! placeholder
-fn main() {}
+//! `cargo xtask <command>`: Parley's developer commands, in Rust so they run wherever cargo does.
+//!
+//! - `dev`: install what is missing, build everything, run the edge locally on 127.0.0.1:8787
+//!   with a seeded demo shop, and print the demo shop's and the console's URLs.
+//! - `test`: every check CI runs: format, lints (native and wasm), unit tests, integration and
+//!   browser tests against a real local edge.
+//! - `build`: the release artifacts (apps, loader, Worker) without running anything.
+//! - `bench`: sizes of the shipped artifacts, written to BENCHMARKS.md.
+//! - `install`: only the tools.
+
+mod bench;
+mod build;
+mod dev;
+mod paths;
+mod run;
+mod test;
+mod tools;
+
+use anyhow::{bail, Result};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("help");
+    match command {
+        "install" => tools::install(tools::Needs::Build),
+        "build" => {
+            tools::install(tools::Needs::Build)?;
+            build::all()
+        }
+        "dev" => {
+            tools::install(tools::Needs::Build)?;
+            build::all()?;
+            dev::run()
+        }
+        "test" => {
+            tools::install(tools::Needs::Browser)?;
+            test::all()
+        }
+        "bench" => {
+            tools::install(tools::Needs::Build)?;
+            build::all()?;
+            bench::run()
+        }
+        "help" | "--help" | "-h" => {
+            println!("usage: cargo xtask <dev|test|build|bench|install>");
+            Ok(())
+        }
+        other => bail!("unknown command {other:?}; try `cargo xtask help`"),
+    }
+}

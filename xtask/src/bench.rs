@@ -1,0 +1,46 @@
+//! `cargo xtask bench`: what Parley costs the network, measured on the built artifacts and
+//! written to BENCHMARKS.md (gzip -9, the same measure as the budgets in the tests).
+
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::process::Command;
+
+use crate::build::APPS;
+use crate::paths::{dist, edge, root};
+use crate::run::stdout;
+
+fn gzip_size(path: &Path) -> Result<u64> {
+    let out = stdout(Command::new("sh").arg("-c").arg("gzip -9 -c \"$0\" | wc -c").arg(path))
+        .with_context(|| format!("gzip of {}", path.display()))?;
+    Ok(out.trim().parse()?)
+}
+
+fn raw_size(path: &Path) -> Result<u64> {
+    Ok(std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.len())
+}
+
+pub fn run() -> Result<()> {
+    let mut rows = vec![("loader `/widget.js`".to_owned(), vec![dist().join("widget.js")])];
+    for (_, name) in APPS {
+        let dir = dist().join("assets").join(name);
+        let files = ["js", "css"]
+            .iter()
+            .map(|ext| dir.join(format!("{name}.{ext}")))
+            .chain([dir.join(format!("{name}_bg.wasm"))])
+            .collect();
+        rows.push((format!("{name} app (JS + wasm + CSS)"), files));
+    }
+    rows.push(("Worker wasm".to_owned(), vec![edge().join("build/index_bg.wasm")]));
+    let mut table = String::from("| artifact | raw bytes | gzip -9 bytes |\n|---|---:|---:|\n");
+    for (name, files) in rows {
+        let raw: u64 = files.iter().map(|f| raw_size(f)).sum::<Result<u64>>()?;
+        let gzip: u64 = files.iter().map(|f| gzip_size(f)).sum::<Result<u64>>()?;
+        table.push_str(&format!("| {name} | {raw} | {gzip} |\n"));
+    }
+    print!("{table}");
+    let report = format!(
+        "# Benchmarks\n\nReproduce with `cargo xtask bench` (builds release artifacts, then measures them).\n\n## Artifact sizes\n\n{table}\nThe HTML shells the edge renders for the apps are under 1 KB and not counted.\n"
+    );
+    std::fs::write(root().join("BENCHMARKS.md"), report)?;
+    Ok(())
+}

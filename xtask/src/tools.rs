@@ -1,0 +1,111 @@
+//! Installs what the build and the tests need, skipping whatever is already there: the wasm32
+//! target, wasm-bindgen-cli pinned to the version in Cargo.lock, worker-build, the npm tools
+//! from package-lock.json (wrangler, binaryen's wasm-opt, esbuild), and for tests Chromium and
+//! ChromeDriver from Debian's packages.
+
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::process::Command;
+
+use crate::paths::{cargo_bin, node_bin, root};
+use crate::run::{run, stdout};
+
+/// The worker-build release matching the `worker` crate.
+const WORKER_BUILD_VERSION: &str = "0.8.7";
+
+pub enum Needs {
+    /// Everything to build and run the edge.
+    Build,
+    /// That, plus a browser and its driver.
+    Browser,
+}
+
+pub fn install(needs: Needs) -> Result<()> {
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    worker_build()?;
+    npm_tools()?;
+    if let Needs::Browser = needs {
+        chromium()?;
+    }
+    Ok(())
+}
+
+fn wasm_target() -> Result<()> {
+    let installed = stdout(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The wasm-bindgen version Cargo.lock resolved; the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    bail!("Cargo.lock has no wasm-bindgen")
+}
+
+fn wasm_bindgen_cli() -> Result<()> {
+    let version = locked_wasm_bindgen_version()?;
+    let installed = stdout(Command::new(cargo_bin("wasm-bindgen")).arg("--version")).unwrap_or_default();
+    if installed.split_whitespace().nth(1) == Some(version.as_str()) {
+        return Ok(());
+    }
+    // Not --locked: the CLI's own lock file pins a webpki-roots release the registry lacks.
+    run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
+}
+
+fn worker_build() -> Result<()> {
+    let installed = stdout(Command::new(cargo_bin("worker-build")).arg("--version")).unwrap_or_default();
+    if installed.contains(WORKER_BUILD_VERSION) {
+        return Ok(());
+    }
+    run(Command::new("cargo").args([
+        "install",
+        "worker-build",
+        "--version",
+        WORKER_BUILD_VERSION,
+        "--locked",
+        "--force",
+    ]))
+}
+
+fn npm_tools() -> Result<()> {
+    let lock = root().join("package-lock.json");
+    let installed = root().join("node_modules/.package-lock.json");
+    let fresh = modified(&installed).is_some_and(|i| modified(&lock).is_some_and(|l| i >= l));
+    let complete = ["wrangler", "wasm-opt", "esbuild"].iter().all(|tool| node_bin(tool).exists());
+    if fresh && complete {
+        return Ok(());
+    }
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root()))
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn chromium() -> Result<()> {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    let root_user = stdout(Command::new("id").arg("-u")).is_some_and(|id| id.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut command = if root_user { Command::new("apt-get") } else { Command::new("sudo") };
+        if !root_user {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut command)
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+}
