@@ -7,14 +7,20 @@
 //! compiles natively (unit tests, integration tests) and to wasm (edge, widget, console), so
 //! every party speaks exactly the same types.
 
+pub mod business_hours;
 pub mod conversation;
 pub mod error;
 pub mod first_response;
 pub mod ids;
 pub mod message;
+pub mod metrics;
 pub mod origin;
 pub mod protocol;
 pub mod queue;
+pub mod rate_limit;
+pub mod signature;
 pub mod time;
 pub mod transcript;
 pub mod validation;
+pub mod wait_estimate;
+pub mod webhook;

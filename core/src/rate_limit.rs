@@ -1,0 +1,266 @@
+//! Per-key rate limits (a client IP within a shop) as a precise sliding window whose state a
+//! Durable Object can store.
+//!
+//! Semantics, exactly: under `Limit { max, per_millis }` an event at `now` is allowed when fewer
+//! than `max` allowed events of that key happened in the window `(now - per_millis, now]`; an
+//! event at `t` stops counting at `t + per_millis`. So any window of `per_millis` holds at most
+//! `max` allowed events, and a full burst of `max` is allowed at once. Refused events are not
+//! recorded: a client that keeps knocking while limited is not locked out for longer, and
+//! after waiting the `retry_after_millis` it was told, its next event passes.
+//!
+//! Each key keeps the instants of at most `max` recent events (a ring, oldest first), so a key
+//! costs at most `max` numbers and [`RateLimiter::prune`] drops keys that are quiet again.
+
+use crate::time::UnixMillis;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use thiserror::Error;
+
+/// At most `max` events in any window of `per_millis` milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limit {
+    pub max: u32,
+    pub per_millis: u64,
+}
+
+impl Limit {
+    /// Conversations one client may start in one shop.
+    pub const NEW_CONVERSATIONS: Limit = Limit { max: 30, per_millis: 60_000 };
+    /// Messages one client may send in one shop.
+    pub const MESSAGES: Limit = Limit { max: 60, per_millis: 60_000 };
+}
+
+/// An event was refused; the same key may try again after `retry_after_millis`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("too many requests; try again in {} s", seconds_rounded_up(*.retry_after_millis))]
+pub struct RateLimited {
+    pub retry_after_millis: u64,
+}
+
+impl RateLimited {
+    /// Whole seconds to wait, rounded up and at least 1, for an HTTP `Retry-After` header
+    /// (which cannot say "sooner than a second").
+    pub fn retry_after_secs(&self) -> u64 {
+        seconds_rounded_up(self.retry_after_millis)
+    }
+}
+
+fn seconds_rounded_up(millis: u64) -> u64 {
+    millis.div_ceil(1000).max(1)
+}
+
+/// What one key remembers: the window it was last checked with and its recent allowed events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Window {
+    /// Kept so that [`RateLimiter::prune`] knows when the key is quiet without being told.
+    per_millis: u64,
+    /// Instants of the most recent allowed events, oldest first, never more than `max`.
+    events: VecDeque<UnixMillis>,
+}
+
+impl Window {
+    /// Forgets events that no longer count at `now`.
+    fn forget_expired(&mut self, now: UnixMillis) {
+        while self.events.front().is_some_and(|&at| now.millis_since(at) >= self.per_millis) {
+            self.events.pop_front();
+        }
+    }
+}
+
+/// Sliding-window counters for many keys. One key's history belongs to one limit: keep one
+/// limiter per [`Limit`] (or put the limit's name in the key), otherwise events of both
+/// limits are counted together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimiter {
+    /// A `BTreeMap` so that the stored form is the same for the same state.
+    windows: BTreeMap<String, Window>,
+}
+
+impl RateLimiter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an event for `key` at `now` if `limit` allows it; otherwise says how long until
+    /// it would. A `max` of 0 refuses everything (retrying after `per_millis` will not help).
+    pub fn check(&mut self, key: &str, limit: Limit, now: UnixMillis) -> Result<(), RateLimited> {
+        if limit.max == 0 {
+            return Err(RateLimited { retry_after_millis: limit.per_millis });
+        }
+        let max = limit.max as usize;
+        let window = self
+            .windows
+            .entry(key.to_owned())
+            .or_insert_with(|| Window { per_millis: limit.per_millis, events: VecDeque::with_capacity(max) });
+        window.per_millis = limit.per_millis;
+        window.forget_expired(now);
+        // Only if the limit shrank since this key was last checked.
+        while window.events.len() > max {
+            window.events.pop_front();
+        }
+        if window.events.len() == max {
+            // Full: the oldest counted event is the first to stop counting.
+            let oldest = window.events.front().copied().unwrap_or(now);
+            return Err(RateLimited { retry_after_millis: limit.per_millis - now.millis_since(oldest) });
+        }
+        // Should the clock step back, record no earlier than the newest event, so the ring
+        // stays oldest first (this errs towards limiting, never towards allowing more).
+        let at = window.events.back().map_or(now, |&newest| newest.max(now));
+        window.events.push_back(at);
+        Ok(())
+    }
+
+    /// Drops every key none of whose events still count at `now`: its next event would pass
+    /// anyway, so forgetting it changes no decision and keeps storage bounded by active keys.
+    pub fn prune(&mut self, now: UnixMillis) {
+        self.windows.retain(|_, window| {
+            window.events.back().is_some_and(|&newest| now.millis_since(newest) < window.per_millis)
+        });
+    }
+
+    /// How many keys are remembered.
+    pub fn len(&self) -> usize {
+        self.windows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.windows.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake clock: milliseconds since the scenario began.
+    fn at(millis: u64) -> UnixMillis {
+        UnixMillis(1_700_000_000_000 + millis)
+    }
+
+    const THREE_PER_SECOND: Limit = Limit { max: 3, per_millis: 1000 };
+
+    /// Runs (millis, key) events against one limiter and returns each outcome.
+    fn run(limit: Limit, events: &[(u64, &str)]) -> Vec<Result<(), RateLimited>> {
+        let mut limiter = RateLimiter::new();
+        events.iter().map(|&(millis, key)| limiter.check(key, limit, at(millis))).collect()
+    }
+
+    fn refused(retry_after_millis: u64) -> Result<(), RateLimited> {
+        Err(RateLimited { retry_after_millis })
+    }
+
+    #[test]
+    fn sliding_window() {
+        struct Case {
+            name: &'static str,
+            events: Vec<(u64, &'static str)>,
+            expected: Vec<Result<(), RateLimited>>,
+        }
+        let cases = vec![
+            Case {
+                name: "a burst up to the limit passes, the next waits for the oldest to expire",
+                events: vec![(0, "a"), (0, "a"), (0, "a"), (0, "a")],
+                expected: vec![Ok(()), Ok(()), Ok(()), refused(1000)],
+            },
+            Case {
+                name: "retry_after counts from the oldest event in the window",
+                events: vec![(0, "a"), (200, "a"), (500, "a"), (700, "a")],
+                expected: vec![Ok(()), Ok(()), Ok(()), refused(300)],
+            },
+            Case {
+                name: "waiting exactly retry_after passes, one millisecond less does not",
+                events: vec![(0, "a"), (200, "a"), (500, "a"), (700, "a"), (999, "a"), (1000, "a"), (1000, "a")],
+                expected: vec![Ok(()), Ok(()), Ok(()), refused(300), refused(1), Ok(()), refused(200)],
+            },
+            Case {
+                name: "refused events do not extend the wait",
+                events: vec![(0, "a"), (0, "a"), (0, "a"), (100, "a"), (500, "a"), (900, "a"), (1000, "a")],
+                expected: vec![Ok(()), Ok(()), Ok(()), refused(900), refused(500), refused(100), Ok(())],
+            },
+            Case {
+                name: "no window ever holds more than max",
+                events: vec![(0, "a"), (400, "a"), (800, "a"), (1000, "a"), (1300, "a"), (1399, "a"), (1400, "a")],
+                expected: vec![Ok(()), Ok(()), Ok(()), Ok(()), refused(100), refused(1), Ok(())],
+            },
+            Case {
+                name: "keys are independent",
+                events: vec![(0, "a"), (0, "a"), (0, "a"), (0, "b"), (0, "a"), (0, "b")],
+                expected: vec![Ok(()), Ok(()), Ok(()), Ok(()), refused(1000), Ok(())],
+            },
+        ];
+        for case in cases {
+            assert_eq!(run(THREE_PER_SECOND, &case.events), case.expected, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn shipped_limits_allow_their_burst_and_no_more() {
+        for (limit, max) in [(Limit::NEW_CONVERSATIONS, 30), (Limit::MESSAGES, 60)] {
+            let mut limiter = RateLimiter::new();
+            for n in 0..max {
+                assert_eq!(limiter.check("ip|shop", limit, at(n)), Ok(()), "event {n} of {max}");
+            }
+            assert_eq!(limiter.check("ip|shop", limit, at(max)), refused(60_000 - max));
+            assert_eq!(limiter.check("ip|shop", limit, at(60_000)), Ok(()));
+        }
+    }
+
+    #[test]
+    fn odd_limits() {
+        let mut limiter = RateLimiter::new();
+        assert_eq!(limiter.check("a", Limit { max: 0, per_millis: 1000 }, at(0)), refused(1000));
+        for _ in 0..5 {
+            assert_eq!(limiter.check("a", Limit { max: 1, per_millis: 0 }, at(0)), Ok(()), "no window, no limit");
+        }
+        for _ in 0..5 {
+            limiter.check("b", Limit { max: 5, per_millis: 1000 }, at(0)).expect("within limit");
+        }
+        assert_eq!(limiter.check("b", Limit { max: 2, per_millis: 1000 }, at(10)), refused(990), "limit shrank");
+    }
+
+    #[test]
+    fn a_clock_stepping_back_never_allows_more() {
+        let mut limiter = RateLimiter::new();
+        limiter.check("a", THREE_PER_SECOND, at(5000)).expect("first");
+        limiter.check("a", THREE_PER_SECOND, at(4000)).expect("second");
+        limiter.check("a", THREE_PER_SECOND, at(4000)).expect("third");
+        assert_eq!(limiter.check("a", THREE_PER_SECOND, at(4000)), refused(1000));
+        assert_eq!(limiter.check("a", THREE_PER_SECOND, at(6000)), Ok(()));
+    }
+
+    #[test]
+    fn prune_drops_keys_that_are_quiet_again() {
+        let mut limiter = RateLimiter::new();
+        limiter.check("early", THREE_PER_SECOND, at(0)).expect("allowed");
+        limiter.check("late", THREE_PER_SECOND, at(600)).expect("allowed");
+        limiter.check("slow", Limit { max: 3, per_millis: 10_000 }, at(0)).expect("allowed");
+        for (now, left) in [(999, vec!["early", "late", "slow"]), (1000, vec!["late", "slow"]), (1600, vec!["slow"])] {
+            limiter.prune(at(now));
+            assert_eq!(limiter.windows.keys().map(String::as_str).collect::<Vec<_>>(), left, "at {now}");
+        }
+        limiter.prune(at(10_000));
+        assert!(limiter.is_empty());
+    }
+
+    #[test]
+    fn state_survives_serialization_and_keeps_limiting() {
+        let mut limiter = RateLimiter::new();
+        for _ in 0..3 {
+            limiter.check("a", THREE_PER_SECOND, at(0)).expect("allowed");
+        }
+        let json = serde_json::to_string(&limiter).expect("serializes");
+        let mut restored: RateLimiter = serde_json::from_str(&json).expect("parses");
+        assert_eq!(restored, limiter);
+        assert_eq!(restored.check("a", THREE_PER_SECOND, at(10)), refused(990));
+    }
+
+    #[test]
+    fn refusals_say_when_to_retry() {
+        let cases = [(1, "1 s", 1), (999, "1 s", 1), (1000, "1 s", 1), (1001, "2 s", 2), (60_000, "60 s", 60)];
+        for (millis, says, secs) in cases {
+            let refusal = RateLimited { retry_after_millis: millis };
+            assert_eq!(refusal.to_string(), format!("too many requests; try again in {says}"), "{millis}");
+            assert_eq!(refusal.retry_after_secs(), secs, "{millis}");
+        }
+    }
+}

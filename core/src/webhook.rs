@@ -1,0 +1,367 @@
+//! Per-shop webhooks: which events are sent, where they may be sent, and when a failed
+//! delivery is tried again.
+//!
+//! ## Retry schedule
+//!
+//! A delivery is first attempted at once. After its n-th failed attempt it waits
+//! `10 s × 2^(n-1)`, capped at 1 hour, before the next: 10 s, 20 s, 40 s, 80 s, 160 s, 320 s,
+//! 640 s. After the 8th failed attempt, or when the next attempt would fall more than 24 hours
+//! after the delivery was created, Parley gives up. Every attempt carries the same
+//! [`Delivery::id`], so a receiver that saw an attempt succeed but whose answer was lost can
+//! recognise the repeat and ignore it.
+
+use crate::time::UnixMillis;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The wait after the first failed attempt; each later wait doubles it.
+pub const FIRST_RETRY_WAIT_MILLIS: u64 = 10_000;
+/// No single wait between attempts is longer than this.
+pub const MAX_RETRY_WAIT_MILLIS: u64 = 60 * 60_000;
+/// Attempts in all, the first one included.
+pub const MAX_ATTEMPTS: u32 = 16;
+/// No attempt is made later than this after the delivery was created.
+pub const MAX_DELIVERY_AGE_MILLIS: u64 = 24 * 60 * 60_000;
+/// The longest webhook URL a shop may configure.
+pub const MAX_WEBHOOK_URL_CHARS: usize = 2048;
+
+/// What happened, as named in the webhook's payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WebhookEvent {
+    #[serde(rename = "conversation.created")]
+    ConversationCreated,
+    #[serde(rename = "message.created")]
+    MessageCreated,
+    #[serde(rename = "conversation.resolved")]
+    ConversationResolved,
+}
+
+impl WebhookEvent {
+    /// The event's name, the same as its serialized form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookEvent::ConversationCreated => "conversation.created",
+            WebhookEvent::MessageCreated => "message.created",
+            WebhookEvent::ConversationResolved => "conversation.resolved",
+        }
+    }
+}
+
+/// One webhook request to make, possibly again, as stored until it succeeds or is given up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The idempotency key, chosen by the caller and sent with every attempt.
+    pub id: String,
+    pub url: String,
+    /// The exact body to send (and sign) on every attempt.
+    pub body: String,
+    /// Attempts made and failed so far.
+    pub attempts: u32,
+    pub next_attempt_at: UnixMillis,
+    pub created_at: UnixMillis,
+}
+
+impl Delivery {
+    /// A delivery created at `now`, to be attempted at once.
+    pub fn new(id: String, url: String, body: String, now: UnixMillis) -> Self {
+        Self { id, url, body, attempts: 0, next_attempt_at: now, created_at: now }
+    }
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    RetryAt(UnixMillis),
+    GaveUp,
+}
+
+/// The wait after the `failed_attempts`-th failure (1-based).
+fn wait_after(failed_attempts: u32) -> u64 {
+    // Beyond 2^32 the cap has long been reached; the bound only keeps the shift defined.
+    let doublings = failed_attempts.saturating_sub(1).min(32);
+    FIRST_RETRY_WAIT_MILLIS.saturating_mul(1 << doublings).min(MAX_RETRY_WAIT_MILLIS)
+}
+
+/// Records that the attempt made at `now` failed and schedules the next, or gives up by the
+/// rules in the module docs. On `RetryAt` the delivery's `next_attempt_at` is updated.
+pub fn after_failure(delivery: &mut Delivery, now: UnixMillis) -> Outcome {
+    delivery.attempts = delivery.attempts.saturating_add(1);
+    if delivery.attempts >= MAX_ATTEMPTS {
+        return Outcome::GaveUp;
+    }
+    let next = UnixMillis(now.0.saturating_add(wait_after(delivery.attempts)));
+    if next.millis_since(delivery.created_at) > MAX_DELIVERY_AGE_MILLIS {
+        return Outcome::GaveUp;
+    }
+    delivery.next_attempt_at = next;
+    Outcome::RetryAt(next)
+}
+
+/// Why a webhook URL was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum WebhookUrlError {
+    #[error("the webhook URL is longer than {max} characters")]
+    TooLong { max: usize },
+    #[error("the webhook URL is not a valid absolute URL: {reason}")]
+    Malformed { reason: &'static str },
+    #[error("webhook URLs must use https (plain http only to localhost or 127.0.0.1, for development)")]
+    NotHttps,
+    #[error("webhook URLs must not contain a user name or password")]
+    Credentials,
+}
+
+fn malformed(reason: &'static str) -> WebhookUrlError {
+    WebhookUrlError::Malformed { reason }
+}
+
+/// Checks a webhook URL a shop configures and returns it trimmed, with its scheme lowercased.
+///
+/// Rules: at most [`MAX_WEBHOOK_URL_CHARS`]; printable ASCII only (international host names in
+/// punycode, other characters percent-encoded); `https`, or `http` to `localhost` or
+/// `127.0.0.1` for local development; no `user:password@`, since secrets belong in the
+/// signing secret, not in a URL that is shown and logged; a host of letters, digits, `-` and
+/// dots (or a bracketed IPv6 address) and an optional port from 1 to 65535.
+pub fn validate_webhook_url(raw: &str) -> Result<String, WebhookUrlError> {
+    let url = raw.trim();
+    if url.len() > MAX_WEBHOOK_URL_CHARS {
+        return Err(WebhookUrlError::TooLong { max: MAX_WEBHOOK_URL_CHARS });
+    }
+    if !url.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(malformed("it contains spaces, control or non-ASCII characters"));
+    }
+    let (scheme, rest) = url.split_once("://").ok_or(malformed("it does not start with https://"))?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(WebhookUrlError::Credentials);
+    }
+    let host = checked_host(authority)?;
+    let local = host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1";
+    match scheme.as_str() {
+        "https" => {}
+        "http" if local => {}
+        _ => return Err(WebhookUrlError::NotHttps),
+    }
+    Ok(format!("{scheme}://{rest}"))
+}
+
+/// The host of `authority` (`host[:port]`), once host and port are both well formed.
+fn checked_host(authority: &str) -> Result<&str, WebhookUrlError> {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => {
+            let (address, after) = bracketed.split_once(']').ok_or(malformed("an IPv6 address is missing its ']'"))?;
+            if address.is_empty() || !address.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+                return Err(malformed("the IPv6 address is not valid"));
+            }
+            let port = match after {
+                "" => None,
+                _ => Some(after.strip_prefix(':').ok_or(malformed("unexpected characters after the host"))?),
+            };
+            (&authority[..address.len() + 2], port)
+        }
+        None => {
+            let (host, port) = match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            };
+            let label_ok =
+                |label: &str| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !host.split('.').all(label_ok) {
+                return Err(malformed("the host name is not valid"));
+            }
+            (host, port)
+        }
+    };
+    if let Some(port) = port {
+        let valid =
+            port.len() <= 5 && port.chars().all(|c| c.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0);
+        if !valid {
+            return Err(malformed("the port must be a number from 1 to 65535"));
+        }
+    }
+    Ok(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECOND: u64 = 1000;
+    const CREATED: UnixMillis = UnixMillis(1_700_000_000_000);
+
+    fn delivery() -> Delivery {
+        Delivery::new("evt_1".into(), "https://shop.example/hook".into(), "{}".into(), CREATED)
+    }
+
+    #[test]
+    fn waits_double_from_ten_seconds_up_to_an_hour() {
+        let cases = [(1, 10), (2, 20), (3, 40), (7, 640), (9, 2560), (10, 3600), (40, 3600), (u32::MAX, 3600)];
+        for (failed, seconds) in cases {
+            assert_eq!(wait_after(failed), seconds * SECOND, "after failure {failed}");
+        }
+    }
+
+    #[test]
+    fn schedule_when_attempts_fail_at_once() {
+        let mut delivery = delivery();
+        let mut now = CREATED;
+        let mut outcomes = Vec::new();
+        loop {
+            let outcome = after_failure(&mut delivery, now);
+            outcomes.push(outcome);
+            match outcome {
+                Outcome::RetryAt(next) => now = next,
+                Outcome::GaveUp => break,
+            }
+        }
+        let retry_after = |seconds: u64| Outcome::RetryAt(UnixMillis(CREATED.0 + seconds * SECOND));
+        let expected = vec![
+            retry_after(10),
+            retry_after(30),
+            retry_after(70),
+            retry_after(150),
+            retry_after(310),
+            retry_after(630),
+            retry_after(1270),
+            retry_after(2550),
+            retry_after(5110),
+            retry_after(8710),
+            retry_after(12310),
+            retry_after(15910),
+            retry_after(19510),
+            retry_after(23110),
+            retry_after(26710),
+            Outcome::GaveUp,
+        ];
+        assert_eq!(outcomes, expected);
+        assert_eq!(delivery.attempts, MAX_ATTEMPTS);
+        assert_eq!(delivery.next_attempt_at, UnixMillis(CREATED.0 + 26710 * SECOND), "unchanged on giving up");
+    }
+
+    #[test]
+    fn gives_up() {
+        struct Case {
+            name: &'static str,
+            attempts_before: u32,
+            failed_at_secs: u64,
+            expected: Outcome,
+        }
+        const DAY: u64 = 24 * 60 * 60;
+        let at = |seconds: u64| UnixMillis(CREATED.0 + seconds * SECOND);
+        let cases = [
+            Case { name: "first failure", attempts_before: 0, failed_at_secs: 0, expected: Outcome::RetryAt(at(10)) },
+            Case {
+                name: "fifteenth failure still retries",
+                attempts_before: 14,
+                failed_at_secs: 100,
+                expected: Outcome::RetryAt(at(3700)),
+            },
+            Case {
+                name: "sixteenth failure gives up",
+                attempts_before: 15,
+                failed_at_secs: 100,
+                expected: Outcome::GaveUp,
+            },
+            Case {
+                name: "a retry landing exactly at 24 h is still made",
+                attempts_before: 0,
+                failed_at_secs: DAY - 10,
+                expected: Outcome::RetryAt(at(DAY)),
+            },
+            Case {
+                name: "a retry landing after 24 h is not",
+                attempts_before: 0,
+                failed_at_secs: DAY - 9,
+                expected: Outcome::GaveUp,
+            },
+            Case {
+                name: "counting never overflows",
+                attempts_before: u32::MAX,
+                failed_at_secs: 0,
+                expected: Outcome::GaveUp,
+            },
+        ];
+        for case in cases {
+            let mut delivery = Delivery { attempts: case.attempts_before, ..delivery() };
+            assert_eq!(after_failure(&mut delivery, at(case.failed_at_secs)), case.expected, "{}", case.name);
+            if let Outcome::RetryAt(next) = case.expected {
+                assert_eq!(delivery.next_attempt_at, next, "{}", case.name);
+            }
+        }
+    }
+
+    #[test]
+    fn event_names() {
+        for (event, name) in [
+            (WebhookEvent::ConversationCreated, "conversation.created"),
+            (WebhookEvent::MessageCreated, "message.created"),
+            (WebhookEvent::ConversationResolved, "conversation.resolved"),
+        ] {
+            assert_eq!(event.as_str(), name);
+            assert_eq!(serde_json::to_string(&event).expect("serializes"), format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<WebhookEvent>(&format!("\"{name}\"")).expect("parses"), event);
+        }
+    }
+
+    #[test]
+    fn deliveries_survive_serialization() {
+        let delivery = delivery();
+        let json = serde_json::to_string(&delivery).expect("serializes");
+        assert_eq!(serde_json::from_str::<Delivery>(&json).expect("parses"), delivery);
+    }
+
+    #[test]
+    fn webhook_urls() {
+        let longest = format!("https://shop.example/{}", "x".repeat(MAX_WEBHOOK_URL_CHARS - 21));
+        let too_long = format!("{longest}x");
+        let malformed = WebhookUrlError::Malformed { reason: "" };
+        let ok = |url: &str| Ok::<String, WebhookUrlError>(url.to_owned());
+        let cases: Vec<(&str, Result<String, WebhookUrlError>)> = vec![
+            ("https://shop.example/hooks/parley", ok("https://shop.example/hooks/parley")),
+            ("  https://shop.example/hook\n", ok("https://shop.example/hook")),
+            ("HTTPS://Shop.Example/Hook", ok("https://Shop.Example/Hook")),
+            ("https://shop.example", ok("https://shop.example")),
+            ("https://shop.example:8443/h?x=1#top", ok("https://shop.example:8443/h?x=1#top")),
+            ("https://shop.example/h?notify=ops@shop.example", ok("https://shop.example/h?notify=ops@shop.example")),
+            ("https://203.0.113.7/h", ok("https://203.0.113.7/h")),
+            ("https://[2001:db8::1]:8443/h", ok("https://[2001:db8::1]:8443/h")),
+            ("https://xn--shp-tna.example/h", ok("https://xn--shp-tna.example/h")),
+            ("http://localhost:8787/hook", ok("http://localhost:8787/hook")),
+            ("http://LocalHost/hook", ok("http://LocalHost/hook")),
+            ("http://127.0.0.1:3000/hook", ok("http://127.0.0.1:3000/hook")),
+            (&longest, Ok(longest.clone())),
+            (&too_long, Err(WebhookUrlError::TooLong { max: MAX_WEBHOOK_URL_CHARS })),
+            ("http://shop.example/hook", Err(WebhookUrlError::NotHttps)),
+            ("http://127.0.0.2/hook", Err(WebhookUrlError::NotHttps)),
+            ("http://localhost.evil.example/hook", Err(WebhookUrlError::NotHttps)),
+            ("http://[::1]/hook", Err(WebhookUrlError::NotHttps)),
+            ("ftp://shop.example/hook", Err(WebhookUrlError::NotHttps)),
+            ("https://user:secret@shop.example/hook", Err(WebhookUrlError::Credentials)),
+            ("https://token@shop.example/hook", Err(WebhookUrlError::Credentials)),
+            ("http://me@localhost/hook", Err(WebhookUrlError::Credentials)),
+            ("", Err(malformed.clone())),
+            ("shop.example/hook", Err(malformed.clone())),
+            ("javascript:alert(1)", Err(malformed.clone())),
+            ("https://", Err(malformed.clone())),
+            ("https:///hook", Err(malformed.clone())),
+            ("https://shop example/hook", Err(malformed.clone())),
+            ("https://shöp.example/hook", Err(malformed.clone())),
+            ("https://shop..example/hook", Err(malformed.clone())),
+            ("https://shop_example/hook", Err(malformed.clone())),
+            ("https://shop.example:/hook", Err(malformed.clone())),
+            ("https://shop.example:0/hook", Err(malformed.clone())),
+            ("https://shop.example:65536/hook", Err(malformed.clone())),
+            ("https://shop.example:+443/hook", Err(malformed.clone())),
+            ("https://[2001:db8::1/hook", Err(malformed.clone())),
+            ("https://[]/hook", Err(malformed.clone())),
+            ("https://[::1]x/hook", Err(malformed.clone())),
+        ];
+        for (raw, expected) in cases {
+            let outcome = validate_webhook_url(raw);
+            match (&outcome, &expected) {
+                (Err(WebhookUrlError::Malformed { .. }), Err(WebhookUrlError::Malformed { .. })) => {}
+                _ => assert_eq!(outcome, expected, "{raw:?}"),
+            }
+        }
+    }
+}
