@@ -4,8 +4,9 @@
 //! ## Retry schedule
 //!
 //! A delivery is first attempted at once. After its n-th failed attempt it waits
-//! `10 s × 2^(n-1)`, capped at 1 hour, before the next: 10 s, 20 s, 40 s, 80 s, 160 s, 320 s,
-//! 640 s. After the 8th failed attempt, or when the next attempt would fall more than 24 hours
+//! `10 s × 2^(n-1)`, capped at 1 hour, before the next: 10 s, 20 s, 40 s, … 2560 s, then hourly.
+//! After the 16th failed attempt (about 7.4 hours of retrying, so a receiver down for an
+//! afternoon still gets the event), or when the next attempt would fall more than 24 hours
 //! after the delivery was created, Parley gives up. Every attempt carries the same
 //! [`Delivery::id`], so a receiver that saw an attempt succeed but whose answer was lost can
 //! recognise the repeat and ignore it.
