@@ -1,20 +1,26 @@
 //! One conversation's lifecycle as a state machine: `handle(now, input) -> effects`.
 //!
-//! new ──shopper writes──▶ waiting ──agent assigned──▶ assigned
+//! ```text
+//! new ──shopper writes──▶ waiting ──assigned──▶ assigned ──resolved──▶ resolved
+//!                           ▲  ◀──unassigned (re-route)──┘                │
+//!                           └──────────────shopper writes (reopen)────────┘
+//! ```
 //!
-//! The edge's conversation Durable Object persists this struct after every accepted input and
-//! carries out the returned [`Effect`]s in order.
+//! Every entry into `waiting` from `new` or `resolved` starts a service [`Cycle`], whose clocks
+//! measure first-response, next-response, resolution and handle times. The edge's conversation
+//! Durable Object persists this struct after every accepted input and carries out the returned
+//! [`Effect`]s in order.
 
+use crate::cycle::{Cycle, Measurement};
 use crate::error::ConversationError;
-use crate::first_response::{FirstResponse, FirstResponseClock};
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
 use crate::message::{Author, Message};
-use crate::protocol::{ConversationView, PageContext, Status};
+use crate::protocol::{ConversationView, PageContext, QueuePlace, Status};
 use crate::time::UnixMillis;
 use crate::validation;
 use serde::{Deserialize, Serialize};
 
-/// How many characters of the shopper's first message the queue shows.
+/// How many characters of the shopper's message the queue shows.
 pub const PREVIEW_CHARS: usize = 140;
 
 /// The agent a conversation is assigned to.
@@ -31,26 +37,52 @@ pub enum Input {
         client_id: ClientMessageId,
         text: String,
     },
+    /// A public reply (the assignee only) or an internal note (any agent of the shop).
     AgentWrote {
         agent: AgentId,
+        name: String,
         client_id: ClientMessageId,
         text: String,
+        internal: bool,
     },
-    /// The shop's desk gave the conversation to this agent.
+    /// The shop's desk gave the conversation to this agent (a claim, automatic assignment or
+    /// a transfer).
     Assigned(Assignee),
+    /// The desk took the conversation back from an assignee who did not answer in time.
+    Unassigned,
+    /// An agent of the shop closed it.
+    Resolved {
+        by: Assignee,
+    },
+    /// One side has read up to `seq`.
+    Read {
+        by: Author,
+        seq: u64,
+    },
+    /// The desk's latest word on the shopper's place in the queue.
+    Placed(Option<QueuePlace>),
 }
 
 /// What the edge must do after an accepted input, in this order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Store the message durably, then deliver it to everyone connected.
+    /// Store the message durably, then deliver it to everyone allowed to see it.
     Store(Message),
-    /// Put the conversation in the shop's queue.
+    /// Put the conversation in the shop's queue (a new cycle began).
     EnterQueue { waiting_since: UnixMillis, preview: String },
-    /// Record a measured first response in the shop's metrics.
-    RecordFirstResponse(FirstResponse),
+    /// The assignee answered for the first time since they got the conversation (the desk stops
+    /// waiting to re-route it).
+    Replied { agent: AgentId },
+    /// Record a measurement in the shop's metrics.
+    Record(Measurement),
+    /// Take the conversation out of the shop's queue.
+    LeaveQueue,
     /// The conversation's view changed: tell everyone connected.
     Changed,
+    /// Tell everyone connected that `author`'s side has read up to `seq`.
+    ReadUpTo { author: Author, seq: u64 },
+    /// Tell the shopper their place in the queue.
+    Placed(Option<QueuePlace>),
 }
 
 /// The durable state of one conversation (its messages are stored beside it, by `seq`).
@@ -61,9 +93,15 @@ pub struct Conversation {
     page: PageContext,
     status: Status,
     assignee: Option<Assignee>,
+    /// Whether the assignee has written publicly since they got the conversation.
+    assignee_replied: bool,
     /// The `seq` the next stored message gets; sequence numbers start at 1.
     next_seq: u64,
-    first_response: FirstResponseClock,
+    /// The current (or last) service cycle; `None` until the shopper first writes.
+    cycle: Option<Cycle>,
+    shopper_read: u64,
+    agent_read: u64,
+    place: Option<QueuePlace>,
 }
 
 impl Conversation {
@@ -74,9 +112,17 @@ impl Conversation {
             page,
             status: Status::New,
             assignee: None,
+            assignee_replied: false,
             next_seq: 1,
-            first_response: FirstResponseClock::default(),
+            cycle: None,
+            shopper_read: 0,
+            agent_read: 0,
+            place: None,
         }
+    }
+
+    pub fn id(&self) -> &ConversationId {
+        &self.id
     }
 
     pub fn shop(&self) -> &ShopId {
@@ -97,9 +143,12 @@ impl Conversation {
             id: self.id.clone(),
             status: self.status,
             assignee_name: self.assignee.as_ref().map(|a| a.name.clone()),
-            waiting_since: self.first_response.started_at(),
-            first_response_millis: self.first_response.response().map(|r| r.millis),
+            waiting_since: self.cycle.as_ref().map(|cycle| cycle.started_at),
+            first_response_millis: self.cycle.as_ref().and_then(Cycle::first_response).map(|span| span.millis()),
             page: self.page.clone(),
+            shopper_read: self.shopper_read,
+            agent_read: self.agent_read,
+            place: self.place,
         }
     }
 
@@ -109,46 +158,139 @@ impl Conversation {
             Input::ShopperWrote { client_id, .. } | Input::AgentWrote { client_id, .. } if client_id.is_system() => {
                 Err(ConversationError::ReservedId)
             }
-            Input::ShopperWrote { client_id, text } => {
-                let text = validation::message_text(&text)?;
-                let mut effects = Vec::with_capacity(3);
-                if self.status == Status::New {
-                    self.status = Status::Waiting;
-                    self.first_response.start(now);
-                    effects.push(Effect::EnterQueue {
-                        waiting_since: now,
-                        preview: text.chars().take(PREVIEW_CHARS).collect(),
-                    });
-                    effects.push(Effect::Changed);
-                }
-                effects.insert(0, Effect::Store(self.append(now, client_id, Author::Shopper, None, text)));
-                Ok(effects)
+            Input::ShopperWrote { client_id, text } => self.shopper_wrote(now, client_id, text),
+            Input::AgentWrote { agent, name, client_id, text, internal } => {
+                self.agent_wrote(now, agent, name, client_id, text, internal)
             }
-            Input::AgentWrote { agent, client_id, text } => {
-                let text = validation::message_text(&text)?;
-                let name = match &self.assignee {
-                    Some(assignee) if assignee.agent == agent => assignee.name.clone(),
-                    _ => return Err(ConversationError::NotAssignee),
-                };
-                let mut effects = vec![Effect::Store(self.append(now, client_id, Author::Agent, Some(name), text))];
-                if let Some(response) = self.first_response.on_agent_message(&agent, now) {
-                    effects.push(Effect::RecordFirstResponse(response));
-                    effects.push(Effect::Changed);
-                }
-                Ok(effects)
-            }
-            Input::Assigned(assignee) => {
-                if self.assignee.as_ref() == Some(&assignee) {
-                    return Ok(Vec::new());
-                }
-                let line = format!("{} joined the conversation", assignee.name);
-                let client_id =
-                    ClientMessageId::parse(&format!("system-{}", self.next_seq)).map_err(ConversationError::Id)?;
-                self.status = Status::Assigned;
-                self.assignee = Some(assignee);
-                Ok(vec![Effect::Store(self.append(now, client_id, Author::System, None, line)), Effect::Changed])
+            Input::Assigned(assignee) => Ok(self.assigned(now, assignee)),
+            Input::Unassigned => Ok(self.unassigned(now)),
+            Input::Resolved { by } => self.resolved(now, by),
+            Input::Read { by, seq } => Ok(self.read(by, seq)),
+            Input::Placed(place) => Ok(self.placed(place)),
+        }
+    }
+
+    fn shopper_wrote(
+        &mut self,
+        now: UnixMillis,
+        client_id: ClientMessageId,
+        text: String,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        let text = validation::message_text(&text)?;
+        let preview = text.chars().take(PREVIEW_CHARS).collect();
+        let mut effects = vec![Effect::Store(self.append(now, client_id, Author::Shopper, None, text, false))];
+        match (self.status, self.cycle.as_mut()) {
+            (Status::Waiting | Status::Assigned, Some(cycle)) => cycle.on_shopper_message(now),
+            _ => {
+                // A new cycle: the first message, or a reopen after resolution.
+                let number = self.cycle.as_ref().map_or(1, |cycle| cycle.number + 1);
+                self.cycle = Some(Cycle::start(number, now));
+                self.status = Status::Waiting;
+                self.assignee = None;
+                self.assignee_replied = false;
+                effects.push(Effect::EnterQueue { waiting_since: now, preview });
+                effects.push(Effect::Changed);
             }
         }
+        Ok(effects)
+    }
+
+    fn agent_wrote(
+        &mut self,
+        now: UnixMillis,
+        agent: AgentId,
+        name: String,
+        client_id: ClientMessageId,
+        text: String,
+        internal: bool,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        let text = validation::message_text(&text)?;
+        if internal {
+            return Ok(vec![Effect::Store(self.append(now, client_id, Author::Agent, Some(name), text, true))]);
+        }
+        let is_assignee = self.status == Status::Assigned && self.assignee.as_ref().is_some_and(|a| a.agent == agent);
+        if !is_assignee {
+            return Err(ConversationError::NotAssignee);
+        }
+        let mut effects = vec![Effect::Store(self.append(now, client_id, Author::Agent, Some(name), text, false))];
+        if !self.assignee_replied {
+            self.assignee_replied = true;
+            effects.push(Effect::Replied { agent: agent.clone() });
+        }
+        if let Some(measurement) = self.cycle.as_mut().and_then(|cycle| cycle.on_agent_reply(&agent, now)) {
+            let first = matches!(measurement, Measurement::FirstResponse { .. });
+            effects.push(Effect::Record(measurement));
+            if first {
+                effects.push(Effect::Changed);
+            }
+        }
+        Ok(effects)
+    }
+
+    fn assigned(&mut self, now: UnixMillis, assignee: Assignee) -> Vec<Effect> {
+        let open = matches!(self.status, Status::Waiting | Status::Assigned);
+        if !open || self.assignee.as_ref() == Some(&assignee) {
+            return Vec::new();
+        }
+        let line = format!("{} joined the conversation", assignee.name);
+        self.status = Status::Assigned;
+        self.assignee = Some(assignee);
+        self.assignee_replied = false;
+        self.place = None;
+        if let Some(cycle) = self.cycle.as_mut() {
+            cycle.on_assigned(now);
+        }
+        vec![self.system_line(now, line), Effect::Placed(None), Effect::Changed]
+    }
+
+    fn unassigned(&mut self, now: UnixMillis) -> Vec<Effect> {
+        if self.status != Status::Assigned {
+            return Vec::new();
+        }
+        self.status = Status::Waiting;
+        self.assignee = None;
+        self.assignee_replied = false;
+        let line = "We're finding you another agent; you keep your place in line.".to_owned();
+        vec![self.system_line(now, line), Effect::Changed]
+    }
+
+    fn resolved(&mut self, now: UnixMillis, by: Assignee) -> Result<Vec<Effect>, ConversationError> {
+        let cycle = match (self.status, self.cycle.as_ref()) {
+            (Status::Waiting | Status::Assigned, Some(cycle)) => cycle,
+            _ => return Err(ConversationError::NotOpen),
+        };
+        let measurement = cycle.resolve(self.assignee.as_ref().map(|a| a.agent.clone()), now);
+        self.status = Status::Resolved;
+        self.place = None;
+        let line = format!("{} closed the conversation", by.name);
+        Ok(vec![self.system_line(now, line), Effect::Record(measurement), Effect::LeaveQueue, Effect::Changed])
+    }
+
+    fn read(&mut self, by: Author, seq: u64) -> Vec<Effect> {
+        let seq = seq.min(self.last_seq());
+        let mark = match by {
+            Author::Shopper => &mut self.shopper_read,
+            Author::Agent => &mut self.agent_read,
+            Author::System => return Vec::new(),
+        };
+        if seq <= *mark {
+            return Vec::new();
+        }
+        *mark = seq;
+        vec![Effect::ReadUpTo { author: by, seq }]
+    }
+
+    fn placed(&mut self, place: Option<QueuePlace>) -> Vec<Effect> {
+        if self.status != Status::Waiting || self.place == place {
+            return Vec::new();
+        }
+        self.place = place;
+        vec![Effect::Placed(place)]
+    }
+
+    fn system_line(&mut self, now: UnixMillis, text: String) -> Effect {
+        let client_id = ClientMessageId::system(self.next_seq);
+        Effect::Store(self.append(now, client_id, Author::System, None, text, false))
     }
 
     fn append(
@@ -158,16 +300,18 @@ impl Conversation {
         author: Author,
         sender: Option<String>,
         text: String,
+        internal: bool,
     ) -> Message {
         let seq = self.next_seq;
         self.next_seq += 1;
-        Message { seq, client_id, author, sender, text, at: now }
+        Message { seq, client_id, author, sender, text, at: now, internal }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cycle::{Resolution, Span};
     use crate::error::TextError;
 
     /// A fake clock: seconds since the scenario began.
@@ -179,6 +323,14 @@ mod tests {
         AgentId::parse(email).expect("valid email")
     }
 
+    fn ana() -> Assignee {
+        Assignee { agent: agent("ana@demo.test"), name: "Ana".into() }
+    }
+
+    fn bo() -> Assignee {
+        Assignee { agent: agent("bo@demo.test"), name: "Bo".into() }
+    }
+
     fn shopper(n: u32, text: &str) -> Input {
         Input::ShopperWrote {
             client_id: ClientMessageId::parse(&format!("s{n}")).expect("valid id"),
@@ -186,16 +338,30 @@ mod tests {
         }
     }
 
-    fn reply(email: &str, n: u32, text: &str) -> Input {
+    fn write(by: &Assignee, n: u32, text: &str, internal: bool) -> Input {
         Input::AgentWrote {
-            agent: agent(email),
-            client_id: ClientMessageId::parse(&format!("a{n}")).expect("valid id"),
+            agent: by.agent.clone(),
+            name: by.name.clone(),
+            client_id: ClientMessageId::parse(&format!("{}{n}", by.name)).expect("valid id"),
             text: text.into(),
+            internal,
         }
     }
 
-    fn assign(email: &str, name: &str) -> Input {
-        Input::Assigned(Assignee { agent: agent(email), name: name.into() })
+    fn reply(by: &Assignee, n: u32) -> Input {
+        write(by, n, "an answer", false)
+    }
+
+    fn note(by: &Assignee, n: u32) -> Input {
+        write(by, n, "a note for colleagues", true)
+    }
+
+    fn assign(to: &Assignee) -> Input {
+        Input::Assigned(to.clone())
+    }
+
+    fn resolve(by: &Assignee) -> Input {
+        Input::Resolved { by: by.clone() }
     }
 
     fn fresh() -> Conversation {
@@ -213,139 +379,289 @@ mod tests {
         (conversation, outcomes)
     }
 
+    /// Every measurement the script recorded, in order.
+    fn measurements(outcomes: &[Result<Vec<Effect>, ConversationError>]) -> Vec<Measurement> {
+        outcomes
+            .iter()
+            .flatten()
+            .flatten()
+            .filter_map(|effect| match effect {
+                Effect::Record(measurement) => Some(measurement.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn first(cycle: u32, by: &Assignee, from: u64, to: u64) -> Measurement {
+        Measurement::FirstResponse { cycle, span: Span { agent: by.agent.clone(), from: at(from), to: at(to) } }
+    }
+
+    fn next(cycle: u32, by: &Assignee, from: u64, to: u64) -> Measurement {
+        Measurement::NextResponse { cycle, span: Span { agent: by.agent.clone(), from: at(from), to: at(to) } }
+    }
+
+    fn resolution(cycle: u32, by: Option<&Assignee>, started: u64, assigned: Option<u64>, to: u64) -> Measurement {
+        Measurement::Resolution {
+            cycle,
+            resolution: Resolution {
+                agent: by.map(|a| a.agent.clone()),
+                started_at: at(started),
+                assigned_at: assigned.map(at),
+                resolved_at: at(to),
+            },
+        }
+    }
+
     #[test]
-    fn lifecycle_and_first_response_time() {
+    fn lifecycle_and_what_it_measures() {
         struct Case {
             name: &'static str,
             script: Vec<(u64, Input)>,
             status: Status,
             frt_seconds: Option<u64>,
-            last_seq: u64,
+            measured: Vec<Measurement>,
         }
         let cases = vec![
-            Case { name: "created only", script: vec![], status: Status::New, frt_seconds: None, last_seq: 0 },
+            Case { name: "created only", script: vec![], status: Status::New, frt_seconds: None, measured: vec![] },
             Case {
                 name: "shopper waits",
                 script: vec![(0, shopper(1, "hi"))],
                 status: Status::Waiting,
                 frt_seconds: None,
-                last_seq: 1,
+                measured: vec![],
             },
             Case {
-                name: "join line does not stop the clock",
-                script: vec![(0, shopper(1, "hi")), (30, assign("a@demo.test", "Ana"))],
+                name: "a join line and an internal note do not stop the clock",
+                script: vec![(0, shopper(1, "hi")), (30, assign(&ana())), (40, note(&ana(), 1))],
                 status: Status::Assigned,
                 frt_seconds: None,
-                last_seq: 2,
+                measured: vec![],
             },
             Case {
-                name: "first agent reply stops the clock from the first shopper message",
+                name: "the first public reply stops the clock, measured from the first shopper message",
                 script: vec![
                     (5, shopper(1, "hi")),
                     (20, shopper(2, "anyone?")),
-                    (30, assign("a@demo.test", "Ana")),
-                    (47, reply("a@demo.test", 1, "hello!")),
+                    (30, assign(&ana())),
+                    (47, reply(&ana(), 1)),
                 ],
                 status: Status::Assigned,
                 frt_seconds: Some(42),
-                last_seq: 4,
+                measured: vec![first(1, &ana(), 5, 47)],
             },
             Case {
-                name: "later replies do not move it",
+                name: "next responses: from the shopper's first unanswered message to the next reply",
                 script: vec![
                     (0, shopper(1, "hi")),
-                    (1, assign("a@demo.test", "Ana")),
-                    (10, reply("a@demo.test", 1, "one")),
-                    (99, reply("a@demo.test", 2, "two")),
+                    (1, assign(&ana())),
+                    (10, reply(&ana(), 1)),
+                    (20, shopper(2, "and returns?")),
+                    (25, shopper(3, "hello?")),
+                    (50, reply(&ana(), 2)),
+                    (60, reply(&ana(), 3)),
                 ],
                 status: Status::Assigned,
                 frt_seconds: Some(10),
-                last_seq: 4,
+                measured: vec![first(1, &ana(), 0, 10), next(1, &ana(), 20, 50)],
             },
             Case {
-                name: "an agent who is not the assignee cannot answer",
-                script: vec![
-                    (0, shopper(1, "hi")),
-                    (1, assign("a@demo.test", "Ana")),
-                    (2, reply("b@demo.test", 1, "me too")),
-                ],
+                name: "a transfer keeps the clock and credits whoever answers",
+                script: vec![(0, shopper(1, "hi")), (5, assign(&ana())), (20, assign(&bo())), (33, reply(&bo(), 1))],
+                status: Status::Assigned,
+                frt_seconds: Some(33),
+                measured: vec![first(1, &bo(), 0, 33)],
+            },
+            Case {
+                name: "the former assignee cannot answer after a transfer",
+                script: vec![(0, shopper(1, "hi")), (5, assign(&ana())), (20, assign(&bo())), (33, reply(&ana(), 1))],
                 status: Status::Assigned,
                 frt_seconds: None,
-                last_seq: 2,
+                measured: vec![],
+            },
+            Case {
+                name: "re-routing keeps the clock running",
+                script: vec![
+                    (0, shopper(1, "hi")),
+                    (5, assign(&ana())),
+                    (185, Input::Unassigned),
+                    (190, assign(&bo())),
+                    (200, reply(&bo(), 1)),
+                ],
+                status: Status::Assigned,
+                frt_seconds: Some(200),
+                measured: vec![first(1, &bo(), 0, 200)],
+            },
+            Case {
+                name: "resolution and handle time",
+                script: vec![
+                    (0, shopper(1, "hi")),
+                    (10, assign(&ana())),
+                    (20, reply(&ana(), 1)),
+                    (100, resolve(&ana())),
+                ],
+                status: Status::Resolved,
+                frt_seconds: Some(20),
+                measured: vec![first(1, &ana(), 0, 20), resolution(1, Some(&ana()), 0, Some(10), 100)],
+            },
+            Case {
+                name: "a reopen starts a new cycle measured from the reopening message",
+                script: vec![
+                    (0, shopper(1, "hi")),
+                    (10, assign(&ana())),
+                    (20, reply(&ana(), 1)),
+                    (100, resolve(&ana())),
+                    (1000, shopper(2, "one more thing")),
+                    (1010, assign(&bo())),
+                    (1060, reply(&bo(), 1)),
+                ],
+                status: Status::Assigned,
+                frt_seconds: Some(60),
+                measured: vec![
+                    first(1, &ana(), 0, 20),
+                    resolution(1, Some(&ana()), 0, Some(10), 100),
+                    first(2, &bo(), 1000, 1060),
+                ],
+            },
+            Case {
+                name: "a waiting conversation can be resolved unanswered",
+                script: vec![(0, shopper(1, "hi")), (50, resolve(&ana()))],
+                status: Status::Resolved,
+                frt_seconds: None,
+                measured: vec![resolution(1, None, 0, None, 50)],
             },
             Case {
                 name: "nobody can answer an unassigned chat",
-                script: vec![(0, shopper(1, "hi")), (3, reply("a@demo.test", 1, "hey"))],
+                script: vec![(0, shopper(1, "hi")), (3, reply(&ana(), 1))],
                 status: Status::Waiting,
                 frt_seconds: None,
-                last_seq: 1,
+                measured: vec![],
             },
             Case {
                 name: "empty messages are refused and change nothing",
                 script: vec![(0, shopper(1, "   "))],
                 status: Status::New,
                 frt_seconds: None,
-                last_seq: 0,
+                measured: vec![],
             },
         ];
         for case in cases {
-            let (conversation, _) = run(case.script);
+            let (conversation, outcomes) = run(case.script);
             let view = conversation.view();
             assert_eq!(view.status, case.status, "{}", case.name);
             assert_eq!(view.first_response_millis, case.frt_seconds.map(|s| s * 1000), "{}", case.name);
-            assert_eq!(conversation.last_seq(), case.last_seq, "{}", case.name);
+            assert_eq!(measurements(&outcomes), case.measured, "{}", case.name);
         }
     }
 
     #[test]
-    fn first_shopper_message_enters_the_queue_once() {
-        let (_, outcomes) = run(vec![(0, shopper(1, "where is my order?")), (5, shopper(2, "hello?"))]);
-        let first = outcomes[0].as_ref().expect("accepted");
-        assert!(matches!(&first[0], Effect::Store(m) if m.seq == 1 && m.author == Author::Shopper));
-        assert!(first.contains(&Effect::EnterQueue { waiting_since: at(0), preview: "where is my order?".into() }));
-        let second = outcomes[1].as_ref().expect("accepted");
-        assert!(!second.iter().any(|e| matches!(e, Effect::EnterQueue { .. })));
-    }
-
-    #[test]
-    fn first_response_is_credited_to_the_replying_agent() {
-        let (_, outcomes) =
-            run(vec![(0, shopper(1, "hi")), (1, assign("a@demo.test", "Ana")), (8, reply("a@demo.test", 1, "hello"))]);
-        let effects = outcomes[2].as_ref().expect("accepted");
-        assert!(
-            effects.contains(&Effect::RecordFirstResponse(FirstResponse { agent: agent("a@demo.test"), millis: 8000 }))
-        );
-        let Effect::Store(message) = &effects[0] else { panic!("first effect stores the reply") };
-        assert_eq!(message.sender.as_deref(), Some("Ana"));
-    }
-
-    #[test]
-    fn refusals_name_their_reason() {
+    fn entering_the_queue_happens_once_per_cycle() {
         let (_, outcomes) = run(vec![
+            (0, shopper(1, "where is my order?")),
+            (5, shopper(2, "hello?")),
+            (9, resolve(&ana())),
+            (20, shopper(3, "back again")),
+        ]);
+        let entries: Vec<(usize, UnixMillis, String)> = outcomes
+            .iter()
+            .enumerate()
+            .flat_map(|(n, outcome)| outcome.iter().flatten().map(move |effect| (n, effect)))
+            .filter_map(|(n, effect)| match effect {
+                Effect::EnterQueue { waiting_since, preview } => Some((n, *waiting_since, preview.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(entries, vec![(0, at(0), "where is my order?".into()), (3, at(20), "back again".into())]);
+        let left = outcomes[2].as_ref().expect("resolved");
+        assert!(left.contains(&Effect::LeaveQueue));
+    }
+
+    #[test]
+    fn the_desk_hears_once_when_the_assignee_first_answers() {
+        let (_, outcomes) = run(vec![
+            (0, shopper(1, "hi")),
+            (1, assign(&ana())),
+            (2, reply(&ana(), 1)),
+            (3, reply(&ana(), 2)),
+            (4, assign(&bo())),
+            (5, reply(&bo(), 1)),
+        ]);
+        let replied: Vec<AgentId> = measurements_of(&outcomes, |effect| match effect {
+            Effect::Replied { agent } => Some(agent.clone()),
+            _ => None,
+        });
+        assert_eq!(replied, vec![ana().agent, bo().agent]);
+    }
+
+    fn measurements_of<T>(
+        outcomes: &[Result<Vec<Effect>, ConversationError>],
+        pick: impl Fn(&Effect) -> Option<T>,
+    ) -> Vec<T> {
+        outcomes.iter().flatten().flatten().filter_map(pick).collect()
+    }
+
+    #[test]
+    fn notes_are_stored_internal_and_replies_carry_the_agents_name() {
+        let (_, outcomes) =
+            run(vec![(0, shopper(1, "hi")), (1, note(&bo(), 1)), (2, assign(&ana())), (8, reply(&ana(), 1))]);
+        let stored: Vec<(Author, Option<String>, bool)> = measurements_of(&outcomes, |effect| match effect {
+            Effect::Store(m) => Some((m.author, m.sender.clone(), m.internal)),
+            _ => None,
+        });
+        assert_eq!(
+            stored,
+            vec![
+                (Author::Shopper, None, false),
+                (Author::Agent, Some("Bo".into()), true),
+                (Author::System, None, false),
+                (Author::Agent, Some("Ana".into()), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn refusals_name_their_reason_and_change_nothing() {
+        let (conversation, outcomes) = run(vec![
             (0, shopper(1, &"x".repeat(validation::MAX_MESSAGE_CHARS + 1))),
-            (1, shopper(2, "ok")),
-            (2, reply("a@demo.test", 1, "hi")),
+            (1, resolve(&ana())),
+            (2, shopper(2, "ok")),
+            (3, reply(&ana(), 1)),
         ]);
         assert!(matches!(outcomes[0], Err(ConversationError::Text(TextError::TooLong { .. }))));
+        assert_eq!(outcomes[1], Err(ConversationError::NotOpen));
+        assert!(outcomes[2].is_ok());
+        assert_eq!(outcomes[3], Err(ConversationError::NotAssignee));
+        assert_eq!(conversation.last_seq(), 1);
         let mut conversation = fresh();
         let squatter =
             Input::ShopperWrote { client_id: ClientMessageId::parse("system-2").expect("valid id"), text: "hi".into() };
         assert_eq!(conversation.handle(at(0), squatter), Err(ConversationError::ReservedId));
-        assert!(outcomes[1].is_ok());
-        assert_eq!(outcomes[2], Err(ConversationError::NotAssignee));
     }
 
     #[test]
     fn assigning_the_same_agent_twice_writes_one_join_line() {
-        let (conversation, outcomes) =
-            run(vec![(0, shopper(1, "hi")), (1, assign("a@demo.test", "Ana")), (2, assign("a@demo.test", "Ana"))]);
+        let (conversation, outcomes) = run(vec![(0, shopper(1, "hi")), (1, assign(&ana())), (2, assign(&ana()))]);
         assert_eq!(outcomes[2], Ok(Vec::new()));
         assert_eq!(conversation.last_seq(), 2);
     }
 
     #[test]
+    fn read_marks_only_move_forward_and_stay_within_the_conversation() {
+        let (conversation, outcomes) = run(vec![
+            (0, shopper(1, "one")),
+            (1, shopper(2, "two")),
+            (2, Input::Read { by: Author::Agent, seq: 2 }),
+            (3, Input::Read { by: Author::Agent, seq: 1 }),
+            (4, Input::Read { by: Author::Shopper, seq: 99 }),
+        ]);
+        assert_eq!(outcomes[2], Ok(vec![Effect::ReadUpTo { author: Author::Agent, seq: 2 }]));
+        assert_eq!(outcomes[3], Ok(Vec::new()));
+        assert_eq!(outcomes[4], Ok(vec![Effect::ReadUpTo { author: Author::Shopper, seq: 2 }]));
+        assert_eq!((conversation.view().agent_read, conversation.view().shopper_read), (2, 2));
+    }
+
+    #[test]
     fn state_survives_serialization() {
-        let (conversation, _) = run(vec![(0, shopper(1, "hi")), (1, assign("a@demo.test", "Ana"))]);
+        let (conversation, _) = run(vec![(0, shopper(1, "hi")), (1, assign(&ana())), (2, reply(&ana(), 1))]);
         let json = serde_json::to_string(&conversation).expect("serializes");
         assert_eq!(serde_json::from_str::<Conversation>(&json).expect("parses"), conversation);
     }

@@ -1,5 +1,6 @@
 //! The errors core's rules can refuse with, and how each maps onto the wire's `ApiError`.
 
+use crate::ids::AgentId;
 use crate::protocol::{ApiError, ErrorCode};
 use thiserror::Error;
 
@@ -28,17 +29,42 @@ pub enum ConversationError {
     Id(#[from] IdError),
     #[error("client message ids starting with 'system-' are reserved")]
     ReservedId,
-    #[error("only the agent assigned to this conversation can write in it")]
+    #[error("only the agent assigned to this conversation can answer in it")]
     NotAssignee,
+    #[error("the conversation is not open")]
+    NotOpen,
 }
 
-/// Why the shop's queue refused a claim.
+/// Why the shop's desk refused a claim or a transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum QueueError {
+pub enum DeskError {
     #[error("that conversation is not in this shop's queue")]
     NotQueued,
     #[error("that conversation was already claimed by {by}")]
-    AlreadyClaimed { by: String },
+    AlreadyClaimed { by: AgentId },
+    #[error("only the conversation's assignee can transfer it")]
+    NotYours,
+    #[error("no such agent in this shop")]
+    UnknownAgent,
+}
+
+/// Why a shop's settings were refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SettingsError {
+    #[error("capacity must be 1 to {max} conversations per agent")]
+    Capacity { max: u32 },
+    #[error("the re-route time must be between 10 seconds and a day")]
+    Reroute,
+    #[error("the first-response target must be at least a second")]
+    Target,
+    #[error("the time zone must be an IANA name such as Europe/Budapest")]
+    TimeZone,
+}
+
+impl From<SettingsError> for ApiError {
+    fn from(error: SettingsError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string())
+    }
 }
 
 impl From<&TextError> for ErrorCode {
@@ -56,16 +82,18 @@ impl From<ConversationError> for ApiError {
             ConversationError::Text(text) => text.into(),
             ConversationError::Id(_) | ConversationError::ReservedId => ErrorCode::BadRequest,
             ConversationError::NotAssignee => ErrorCode::Forbidden,
+            ConversationError::NotOpen => ErrorCode::Conflict,
         };
         ApiError::new(code, error.to_string())
     }
 }
 
-impl From<QueueError> for ApiError {
-    fn from(error: QueueError) -> Self {
+impl From<DeskError> for ApiError {
+    fn from(error: DeskError) -> Self {
         let code = match &error {
-            QueueError::NotQueued => ErrorCode::NotFound,
-            QueueError::AlreadyClaimed { .. } => ErrorCode::Conflict,
+            DeskError::NotQueued | DeskError::UnknownAgent => ErrorCode::NotFound,
+            DeskError::AlreadyClaimed { .. } => ErrorCode::Conflict,
+            DeskError::NotYours => ErrorCode::Forbidden,
         };
         ApiError::new(code, error.to_string())
     }

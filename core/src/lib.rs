@@ -9,15 +9,16 @@
 
 pub mod business_hours;
 pub mod conversation;
+pub mod cycle;
+pub mod desk;
 pub mod error;
-pub mod first_response;
 pub mod ids;
 pub mod message;
 pub mod metrics;
 pub mod origin;
 pub mod protocol;
-pub mod queue;
 pub mod rate_limit;
+pub mod settings;
 pub mod signature;
 pub mod time;
 pub mod transcript;

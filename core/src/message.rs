@@ -37,4 +37,7 @@ pub struct Message {
     pub sender: Option<String>,
     pub text: String,
     pub at: UnixMillis,
+    /// An agents-only note: never sent to the shopper, never a response.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
 }

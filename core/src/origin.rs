@@ -3,10 +3,25 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One allowed origin: scheme and host exact, port exact or `*`.
+/// One allowed origin: scheme and host exact, port exact or `*`. Deserializing validates, so
+/// no stored or submitted setting can hold anything else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "String", into = "String")]
 pub struct OriginPattern(String);
+
+impl TryFrom<String> for OriginPattern {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse(&raw)
+            .ok_or_else(|| format!("{raw:?} is not an origin like https://shop.example or http://localhost:*"))
+    }
+}
+
+impl From<OriginPattern> for String {
+    fn from(pattern: OriginPattern) -> String {
+        pattern.0
+    }
+}
 
 impl OriginPattern {
     /// Accepts `scheme://host` or `scheme://host:port` or `scheme://host:*`, with scheme
@@ -68,6 +83,12 @@ mod tests {
         for (raw, ok) in cases {
             assert_eq!(OriginPattern::parse(raw).is_some(), ok, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn deserializing_validates() {
+        assert!(serde_json::from_str::<OriginPattern>(r#""https://shop.example""#).is_ok());
+        assert!(serde_json::from_str::<OriginPattern>(r#""https://shop.example; script-src *""#).is_err());
     }
 
     #[test]

@@ -7,8 +7,9 @@
 //! is durably stored) or by `error` naming the same `client_id`.
 
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
-use crate::message::Message;
+use crate::message::{Author, Message};
 use crate::time::UnixMillis;
+use crate::wait_estimate::Estimate;
 use serde::{Deserialize, Serialize};
 
 /// The protocol version this build speaks; `hello` frames carry the client's.
@@ -27,8 +28,24 @@ pub enum ClientFrame {
         /// The highest `seq` the client already has; 0 for none.
         last_seq: u64,
     },
-    /// A new message. Sending the same `client_id` again stores nothing new.
-    Send { client_id: ClientMessageId, text: String },
+    /// A new message. Sending the same `client_id` again stores nothing new. Agents may send
+    /// `internal` notes, which only agents see.
+    Send {
+        client_id: ClientMessageId,
+        text: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        internal: bool,
+    },
+    /// The sender started or stopped typing. Relayed to the other side, never stored.
+    Typing { typing: bool },
+    /// The sender has read every message up to `seq`.
+    Read { seq: u64 },
+    /// An agent closes the conversation; a new shopper message reopens it.
+    Resolve,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// Frames the edge sends on a conversation socket.
@@ -42,8 +59,15 @@ pub enum ServerFrame {
     Message { message: Message },
     /// The sender's message with this `client_id` is durably stored as `seq`.
     Ack { client_id: ClientMessageId, seq: u64 },
-    /// The conversation's status, assignee or first-response time changed.
+    /// The conversation's status, assignee, first-response time or read marks changed.
     Conversation { conversation: ConversationView },
+    /// The other side started or stopped typing.
+    Typing { author: Author, typing: bool },
+    /// `author`'s side has read every message up to `seq`.
+    Read { author: Author, seq: u64 },
+    /// The shopper's place in the shop's queue, pushed whenever it changes; `None` once an agent
+    /// has the conversation.
+    Place { place: Option<QueuePlace> },
     /// Something the client sent was refused; the connection stays usable. `client_id` names
     /// the refused message when the error answers a `send`.
     Error {
@@ -59,15 +83,20 @@ pub enum ServerFrame {
 pub enum DeskClientFrame {
     /// Take a waiting conversation; the first claim wins.
     Claim { conversation_id: ConversationId },
+    /// Hand one of my conversations to another agent of the shop; history and the
+    /// first-response clock stay as they are.
+    Transfer { conversation_id: ConversationId, to: AgentId },
 }
 
 /// Frames the edge sends on the shop desk socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeskServerFrame {
-    /// Every open conversation of the shop, oldest first. Sent on connect and on each change.
+    /// Every open conversation of the shop, oldest first, and the shop's agents. Sent on
+    /// connect and on each change.
     Queue {
         items: Vec<QueueItem>,
+        agents: Vec<AgentSeat>,
     },
     /// The receiving agent's claim succeeded.
     Claimed {
@@ -88,6 +117,8 @@ pub enum Status {
     Waiting,
     /// An agent has it.
     Assigned,
+    /// Closed by an agent; the shopper writing again reopens it.
+    Resolved,
 }
 
 /// The shopper's page, sent with a new conversation so the agent knows where they are.
@@ -109,10 +140,44 @@ pub struct ConversationView {
     /// When the shopper started waiting for a human (the first-response clock's start).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<UnixMillis>,
-    /// The measured first-response time, once an agent has answered.
+    /// The measured first-response time of the current cycle, once an agent has answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_response_millis: Option<u64>,
     pub page: PageContext,
+    /// The highest `seq` the shopper has read.
+    #[serde(default)]
+    pub shopper_read: u64,
+    /// The highest `seq` an agent has read.
+    #[serde(default)]
+    pub agent_read: u64,
+    /// Where the shopper stands in the queue while waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<QueuePlace>,
+}
+
+/// A waiting shopper's place in the queue and the honest expected wait (docs/METRICS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePlace {
+    /// 1 = next in line.
+    pub position: u32,
+    /// The expected remaining wait, as estimated at `estimated_at`.
+    pub estimate: Estimate,
+    pub estimated_at: UnixMillis,
+    /// The wait has run past what the shopper was told: say so, and offer to leave an e-mail.
+    pub overdue: bool,
+}
+
+/// An agent as the shop's desk sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentSeat {
+    pub agent: AgentId,
+    pub name: String,
+    /// Has a console open.
+    pub online: bool,
+    /// Open conversations assigned to them.
+    pub load: u32,
+    /// How many conversations automatic assignment gives them at most.
+    pub capacity: u32,
 }
 
 /// One open conversation as the shop's queue lists it.
@@ -126,6 +191,16 @@ pub struct QueueItem {
     pub page: PageContext,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<AgentId>,
+    /// While assigned and the assignee has not answered yet: when the conversation goes back
+    /// to the queue if they still have not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_due: Option<UnixMillis>,
+    /// Agents who let this conversation go back to the queue; automatic assignment skips them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passed_by: Vec<AgentId>,
+    /// The place last told to the waiting shopper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<QueuePlace>,
 }
 
 /// `POST /api/shops/{shop}/conversations` body.
@@ -177,6 +252,7 @@ pub enum ErrorCode {
     Conflict,
     TooLarge,
     UnsupportedVersion,
+    RateLimited,
     Internal,
 }
 
@@ -189,6 +265,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::TooLarge => 413,
+            ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
         }
     }
@@ -199,11 +276,14 @@ impl ErrorCode {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// For `rate_limited`: when trying again will work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), retry_after_seconds: None }
     }
 }
 
@@ -219,9 +299,24 @@ mod tests {
                 r#"{"type":"hello","v":1,"token":"t","last_seq":4}"#,
             ),
             (
-                ClientFrame::Send { client_id: ClientMessageId::parse("c1").expect("valid id"), text: "hi".into() },
+                ClientFrame::Send {
+                    client_id: ClientMessageId::parse("c1").expect("valid id"),
+                    text: "hi".into(),
+                    internal: false,
+                },
                 r#"{"type":"send","client_id":"c1","text":"hi"}"#,
             ),
+            (
+                ClientFrame::Send {
+                    client_id: ClientMessageId::parse("n1").expect("valid id"),
+                    text: "VIP".into(),
+                    internal: true,
+                },
+                r#"{"type":"send","client_id":"n1","text":"VIP","internal":true}"#,
+            ),
+            (ClientFrame::Typing { typing: true }, r#"{"type":"typing","typing":true}"#),
+            (ClientFrame::Read { seq: 7 }, r#"{"type":"read","seq":7}"#),
+            (ClientFrame::Resolve, r#"{"type":"resolve"}"#),
         ];
         for (frame, json) in cases {
             assert_eq!(serde_json::to_string(&frame).expect("serializes"), json);

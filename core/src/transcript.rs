@@ -6,7 +6,7 @@
 //! is sent again after a reconnect with its original `client_id`, which the edge stores once.
 
 use crate::ids::ClientMessageId;
-use crate::message::Message;
+use crate::message::{Author, Message};
 use crate::protocol::{ApiError, ClientFrame, ConversationView, ServerFrame, PROTOCOL_VERSION};
 
 /// One of our own messages that the edge has not acknowledged yet.
@@ -14,6 +14,8 @@ use crate::protocol::{ApiError, ClientFrame, ConversationView, ServerFrame, PROT
 pub struct Pending {
     pub client_id: ClientMessageId,
     pub text: String,
+    /// An agents-only note.
+    pub internal: bool,
     /// Set when the edge refused it; such a message is not sent again.
     pub refused: Option<ApiError>,
 }
@@ -23,6 +25,8 @@ pub struct Transcript {
     messages: Vec<Message>,
     pending: Vec<Pending>,
     conversation: Option<ConversationView>,
+    /// Whether the other side is typing right now.
+    typing: bool,
 }
 
 impl Transcript {
@@ -38,6 +42,10 @@ impl Transcript {
         self.conversation.as_ref()
     }
 
+    pub fn other_side_typing(&self) -> bool {
+        self.typing
+    }
+
     /// The highest `seq` held; messages are contiguous from 1, so this is the resume point.
     pub fn last_seq(&self) -> u64 {
         self.messages.last().map_or(0, |m| m.seq)
@@ -49,9 +57,9 @@ impl Transcript {
     }
 
     /// Records a new message of ours and returns the frame that sends it.
-    pub fn compose(&mut self, client_id: ClientMessageId, text: String) -> ClientFrame {
-        self.pending.push(Pending { client_id: client_id.clone(), text: text.clone(), refused: None });
-        ClientFrame::Send { client_id, text }
+    pub fn compose(&mut self, client_id: ClientMessageId, text: String, internal: bool) -> ClientFrame {
+        self.pending.push(Pending { client_id: client_id.clone(), text: text.clone(), internal, refused: None });
+        ClientFrame::Send { client_id, text, internal }
     }
 
     /// The frames to send again after a reconnect, oldest first.
@@ -59,7 +67,7 @@ impl Transcript {
         self.pending
             .iter()
             .filter(|p| p.refused.is_none())
-            .map(|p| ClientFrame::Send { client_id: p.client_id.clone(), text: p.text.clone() })
+            .map(|p| ClientFrame::Send { client_id: p.client_id.clone(), text: p.text.clone(), internal: p.internal })
             .collect()
     }
 
@@ -74,6 +82,22 @@ impl Transcript {
             ServerFrame::Message { message } => self.insert(message),
             ServerFrame::Ack { client_id, .. } => self.pending.retain(|p| p.client_id != client_id),
             ServerFrame::Conversation { conversation } => self.conversation = Some(conversation),
+            // Only the other side's typing is relayed to us.
+            ServerFrame::Typing { typing, .. } => self.typing = typing,
+            ServerFrame::Read { author, seq } => {
+                if let Some(conversation) = self.conversation.as_mut() {
+                    match author {
+                        Author::Shopper => conversation.shopper_read = conversation.shopper_read.max(seq),
+                        Author::Agent => conversation.agent_read = conversation.agent_read.max(seq),
+                        Author::System => {}
+                    }
+                }
+            }
+            ServerFrame::Place { place } => {
+                if let Some(conversation) = self.conversation.as_mut() {
+                    conversation.place = place;
+                }
+            }
             ServerFrame::Error { error, client_id: Some(client_id) } => {
                 match self.pending.iter_mut().find(|p| p.client_id == client_id) {
                     Some(pending) => pending.refused = Some(error),
@@ -87,6 +111,8 @@ impl Transcript {
 
     fn insert(&mut self, message: Message) {
         self.pending.retain(|p| p.client_id != message.client_id);
+        // Whoever was typing has sent it.
+        self.typing = false;
         match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
             Ok(_) => {}
             Err(at) => self.messages.insert(at, message),
@@ -114,6 +140,7 @@ mod tests {
             sender: None,
             text: format!("m{seq}"),
             at: UnixMillis(seq),
+            internal: false,
         }
     }
 
@@ -125,13 +152,16 @@ mod tests {
             waiting_since: None,
             first_response_millis: None,
             page: PageContext::default(),
+            shopper_read: 0,
+            agent_read: 0,
+            place: None,
         }
     }
 
     #[test]
     fn replays_and_echoes_never_double_a_message() {
         let mut transcript = Transcript::default();
-        transcript.compose(cid("c2"), "m2".into());
+        transcript.compose(cid("c2"), "m2".into(), false);
         transcript.apply(ServerFrame::Welcome { conversation: view(), missed: vec![message(1, "c1")] });
         transcript.apply(ServerFrame::Message { message: message(2, "c2") });
         transcript.apply(ServerFrame::Ack { client_id: cid("c2"), seq: 2 });
@@ -149,16 +179,19 @@ mod tests {
     #[test]
     fn unacknowledged_messages_are_resent_with_their_ids_unless_refused() {
         let mut transcript = Transcript::default();
-        transcript.compose(cid("c1"), "one".into());
-        transcript.compose(cid("c2"), "two".into());
-        transcript.compose(cid("c3"), "three".into());
+        transcript.compose(cid("c1"), "one".into(), false);
+        transcript.compose(cid("c2"), "two".into(), true);
+        transcript.compose(cid("c3"), "three".into(), false);
         transcript.apply(ServerFrame::Ack { client_id: cid("c1"), seq: 1 });
         let refusal = transcript.apply(ServerFrame::Error {
             error: ApiError::new(ErrorCode::TooLarge, "too long"),
             client_id: Some(cid("c3")),
         });
         assert_eq!(refusal, None, "a refusal of our message is shown beside it");
-        assert_eq!(transcript.unacknowledged(), vec![ClientFrame::Send { client_id: cid("c2"), text: "two".into() }]);
+        assert_eq!(
+            transcript.unacknowledged(),
+            vec![ClientFrame::Send { client_id: cid("c2"), text: "two".into(), internal: true }]
+        );
         assert_eq!(transcript.hello(None), ClientFrame::Hello { v: PROTOCOL_VERSION, token: None, last_seq: 0 });
     }
 }

@@ -1,0 +1,588 @@
+//! A shop's desk as a state machine: the queue of open conversations, the agents with their
+//! presence and capacity, and the assignment rules. `handle(now, input) -> effects`.
+//!
+//! - A conversation enters waiting; it is assigned by a manual claim (first claim wins; a
+//!   manual claim may exceed the agent's capacity, it is their choice) or, when the shop turns
+//!   automatic assignment on, to the least-loaded online agent with a free slot (ties go by
+//!   e-mail, so the choice is deterministic).
+//! - A transfer hands an assigned conversation to another agent of the shop; history and the
+//!   cycle's clocks are the conversation's and do not change.
+//! - Every assignment sets `reply_due = now + reroute_after`. If the assignee has not answered
+//!   by then, the conversation goes back to the queue (keeping its place: the queue is ordered
+//!   by when the shopper started waiting) and automatic assignment skips that agent.
+//!
+//! The edge's `ShopDesk` object rebuilds this from its storage and sockets on each event,
+//! persists the items returned in `Save`/`Remove`, tells conversations about `Assign` and
+//! `Unassign`, and sets its alarm to [`Desk::next_deadline`].
+
+use crate::conversation::Assignee;
+use crate::error::DeskError;
+use crate::ids::{AgentId, ConversationId};
+use crate::protocol::{AgentSeat, QueueItem, QueuePlace, Status};
+use crate::time::UnixMillis;
+use crate::wait_estimate::{self, Estimate, QueueFacts};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A shop's assignment rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentRules {
+    /// Give waiting conversations to online agents without waiting for a claim.
+    pub auto_assign: bool,
+    /// How many conversations automatic assignment gives one agent at most.
+    pub capacity: u32,
+    /// How long an assignee has to answer before the conversation goes back to the queue.
+    pub reroute_after_millis: u64,
+}
+
+impl Default for AssignmentRules {
+    fn default() -> Self {
+        Self { auto_assign: false, capacity: 3, reroute_after_millis: 3 * 60_000 }
+    }
+}
+
+/// An agent of the shop as the desk needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub name: String,
+    pub online: bool,
+}
+
+/// What happened at the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A conversation started waiting (its first message, or a reopen).
+    Enter(QueueItem),
+    Claim {
+        conversation_id: ConversationId,
+        agent: AgentId,
+    },
+    Transfer {
+        conversation_id: ConversationId,
+        by: AgentId,
+        to: AgentId,
+    },
+    /// The assignee answered.
+    Replied {
+        conversation_id: ConversationId,
+        agent: AgentId,
+    },
+    Resolved {
+        conversation_id: ConversationId,
+    },
+    /// An agent opened or closed their last console.
+    Presence {
+        agent: AgentId,
+        online: bool,
+    },
+    /// Time passed (the alarm rang): re-route overdue assignments.
+    Tick,
+}
+
+/// What the edge must do after an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Store this item (new or changed).
+    Save(QueueItem),
+    Remove(ConversationId),
+    /// Tell the conversation it has an assignee.
+    Assign {
+        conversation_id: ConversationId,
+        assignee: Assignee,
+    },
+    /// Tell the conversation it is back in the queue.
+    Unassign {
+        conversation_id: ConversationId,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Desk {
+    rules: AssignmentRules,
+    /// Open conversations, oldest first.
+    items: Vec<QueueItem>,
+    agents: BTreeMap<AgentId, Agent>,
+}
+
+impl Desk {
+    /// Builds the desk from stored items (any order) and the shop's agents.
+    pub fn new(rules: AssignmentRules, mut items: Vec<QueueItem>, agents: BTreeMap<AgentId, Agent>) -> Self {
+        items.sort_by(|a, b| {
+            a.waiting_since.cmp(&b.waiting_since).then_with(|| a.conversation_id.cmp(&b.conversation_id))
+        });
+        Self { rules, items, agents }
+    }
+
+    pub fn items(&self) -> &[QueueItem] {
+        &self.items
+    }
+
+    pub fn rules(&self) -> AssignmentRules {
+        self.rules
+    }
+
+    /// The agents with their current load, by e-mail.
+    pub fn seats(&self) -> Vec<AgentSeat> {
+        self.agents
+            .iter()
+            .map(|(agent, state)| AgentSeat {
+                agent: agent.clone(),
+                name: state.name.clone(),
+                online: state.online,
+                load: self.load(agent),
+                capacity: self.rules.capacity,
+            })
+            .collect()
+    }
+
+    /// The earliest moment something must happen without any input: an assignee's reply is
+    /// due, or a waiting shopper's estimate runs out.
+    pub fn next_deadline(&self) -> Option<UnixMillis> {
+        let reply_due = self.items.iter().filter_map(|item| item.reply_due);
+        let estimate_due = self.items.iter().filter_map(|item| item.place.and_then(expected_at));
+        reply_due.chain(estimate_due).min()
+    }
+
+    /// Applies one input. On error nothing changed.
+    pub fn handle(&mut self, now: UnixMillis, input: Input) -> Result<Vec<Effect>, DeskError> {
+        let mut effects = Vec::new();
+        match input {
+            Input::Enter(item) => {
+                if self.position_of(&item.conversation_id).is_none() {
+                    let at = self.items.partition_point(|i| i.waiting_since <= item.waiting_since);
+                    effects.push(Effect::Save(item.clone()));
+                    self.items.insert(at, item);
+                }
+            }
+            Input::Claim { conversation_id, agent } => {
+                let name = self.agent_name(&agent)?;
+                let item = self.item_mut(&conversation_id)?;
+                match &item.assignee {
+                    Some(owner) if owner == &agent => return Ok(effects),
+                    Some(owner) => return Err(DeskError::AlreadyClaimed { by: owner.clone() }),
+                    None => self.assign(now, &conversation_id, agent, name, &mut effects),
+                }
+            }
+            Input::Transfer { conversation_id, by, to } => {
+                let name = self.agent_name(&to)?;
+                let item = self.item_mut(&conversation_id)?;
+                if item.assignee.as_ref() != Some(&by) {
+                    return Err(DeskError::NotYours);
+                }
+                if by == to {
+                    return Ok(effects);
+                }
+                self.assign(now, &conversation_id, to, name, &mut effects);
+            }
+            Input::Replied { conversation_id, agent } => {
+                if let Ok(item) = self.item_mut(&conversation_id) {
+                    if item.assignee.as_ref() == Some(&agent) && item.reply_due.is_some() {
+                        item.reply_due = None;
+                        effects.push(Effect::Save(item.clone()));
+                    }
+                }
+            }
+            Input::Resolved { conversation_id } => {
+                if let Some(at) = self.position_of(&conversation_id) {
+                    self.items.remove(at);
+                    effects.push(Effect::Remove(conversation_id));
+                }
+            }
+            Input::Presence { agent, online } => {
+                if let Some(state) = self.agents.get_mut(&agent) {
+                    state.online = online;
+                }
+            }
+            Input::Tick => self.reroute_overdue(now, &mut effects),
+        }
+        self.auto_assign(now, &mut effects);
+        Ok(effects)
+    }
+
+    /// Where each waiting conversation stands and how long it should expect to wait, given this
+    /// shop's recent median first response over `recent_samples` samples. Items whose place
+    /// changed are updated and returned (to be saved and told to their shoppers). A place
+    /// becomes `overdue` once its estimate has run out, and stays so until an agent has it.
+    pub fn place_waiting(
+        &mut self,
+        now: UnixMillis,
+        recent_median_frt_millis: Option<u64>,
+        recent_samples: u32,
+    ) -> Vec<QueueItem> {
+        let online: Vec<&AgentId> = self.agents.iter().filter(|(_, a)| a.online).map(|(id, _)| id).collect();
+        let free_slots = online.iter().map(|agent| self.rules.capacity.saturating_sub(self.load(agent))).sum();
+        let mut facts = QueueFacts {
+            position: 0,
+            online_agents: online.len() as u32,
+            total_capacity: self.rules.capacity * online.len() as u32,
+            free_slots,
+            recent_median_frt_millis,
+            recent_samples,
+        };
+        let mut changed = Vec::new();
+        for item in self.items.iter_mut() {
+            if item.status != Status::Waiting {
+                continue;
+            }
+            facts.position += 1;
+            let estimate = wait_estimate::estimate(&facts);
+            let was_overdue =
+                item.place.is_some_and(|place| place.overdue || expected_at(place).is_some_and(|due| due <= now));
+            let same = item.place.is_some_and(|place| {
+                place.position == facts.position && place.estimate == estimate && place.overdue == was_overdue
+            });
+            if same {
+                continue;
+            }
+            // A new estimate restarts the promise, unless it was already broken.
+            let estimated_at = match item.place {
+                Some(place) if place.estimate == estimate || was_overdue => place.estimated_at,
+                _ => now,
+            };
+            item.place = Some(QueuePlace { position: facts.position, estimate, estimated_at, overdue: was_overdue });
+            changed.push(item.clone());
+        }
+        changed
+    }
+
+    fn assign(
+        &mut self,
+        now: UnixMillis,
+        conversation_id: &ConversationId,
+        agent: AgentId,
+        name: String,
+        effects: &mut Vec<Effect>,
+    ) {
+        let reply_due = UnixMillis(now.0.saturating_add(self.rules.reroute_after_millis));
+        if let Ok(item) = self.item_mut(conversation_id) {
+            item.status = Status::Assigned;
+            item.assignee = Some(agent.clone());
+            item.reply_due = Some(reply_due);
+            item.place = None;
+            effects.push(Effect::Save(item.clone()));
+            effects
+                .push(Effect::Assign { conversation_id: conversation_id.clone(), assignee: Assignee { agent, name } });
+        }
+    }
+
+    fn reroute_overdue(&mut self, now: UnixMillis, effects: &mut Vec<Effect>) {
+        for item in self.items.iter_mut() {
+            if item.reply_due.is_some_and(|due| due <= now) {
+                if let Some(agent) = item.assignee.take() {
+                    if !item.passed_by.contains(&agent) {
+                        item.passed_by.push(agent);
+                    }
+                }
+                item.status = Status::Waiting;
+                item.reply_due = None;
+                effects.push(Effect::Save(item.clone()));
+                effects.push(Effect::Unassign { conversation_id: item.conversation_id.clone() });
+            }
+        }
+    }
+
+    /// Gives waiting conversations, oldest first, to online agents with free slots.
+    fn auto_assign(&mut self, now: UnixMillis, effects: &mut Vec<Effect>) {
+        if !self.rules.auto_assign {
+            return;
+        }
+        let waiting: Vec<(ConversationId, Vec<AgentId>)> = self
+            .items
+            .iter()
+            .filter(|item| item.status == Status::Waiting)
+            .map(|item| (item.conversation_id.clone(), item.passed_by.clone()))
+            .collect();
+        for (conversation_id, passed_by) in waiting {
+            let Some((agent, name)) = self.least_loaded(&passed_by) else { continue };
+            self.assign(now, &conversation_id, agent, name, effects);
+        }
+    }
+
+    /// The online agent with a free slot and the fewest conversations, not among `skip`.
+    fn least_loaded(&self, skip: &[AgentId]) -> Option<(AgentId, String)> {
+        self.agents
+            .iter()
+            .filter(|(agent, state)| state.online && !skip.contains(agent))
+            .map(|(agent, state)| (self.load(agent), agent, state))
+            .filter(|(load, ..)| *load < self.rules.capacity)
+            .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+            .map(|(_, agent, state)| (agent.clone(), state.name.clone()))
+    }
+
+    fn load(&self, agent: &AgentId) -> u32 {
+        self.items.iter().filter(|item| item.assignee.as_ref() == Some(agent)).count() as u32
+    }
+
+    fn agent_name(&self, agent: &AgentId) -> Result<String, DeskError> {
+        self.agents.get(agent).map(|state| state.name.clone()).ok_or(DeskError::UnknownAgent)
+    }
+
+    fn position_of(&self, conversation_id: &ConversationId) -> Option<usize> {
+        self.items.iter().position(|item| &item.conversation_id == conversation_id)
+    }
+
+    fn item_mut(&mut self, conversation_id: &ConversationId) -> Result<&mut QueueItem, DeskError> {
+        self.items.iter_mut().find(|item| &item.conversation_id == conversation_id).ok_or(DeskError::NotQueued)
+    }
+}
+
+/// When a place's estimate runs out; `None` when there is nothing to wait for.
+fn expected_at(place: QueuePlace) -> Option<UnixMillis> {
+    match place.estimate {
+        Estimate::Wait { millis } if !place.overdue => Some(UnixMillis(place.estimated_at.0.saturating_add(millis))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::PageContext;
+
+    fn at(seconds: u64) -> UnixMillis {
+        UnixMillis(1_700_000_000_000 + seconds * 1000)
+    }
+
+    fn id(n: u8) -> ConversationId {
+        ConversationId::parse(&format!("{n:032x}")).expect("valid id")
+    }
+
+    fn agent(name: &str) -> AgentId {
+        AgentId::parse(&format!("{name}@demo.test")).expect("valid email")
+    }
+
+    fn waiting(n: u8, second: u64) -> QueueItem {
+        QueueItem {
+            conversation_id: id(n),
+            status: Status::Waiting,
+            waiting_since: at(second),
+            preview: format!("question {n}"),
+            page: PageContext::default(),
+            assignee: None,
+            reply_due: None,
+            passed_by: Vec::new(),
+            place: None,
+        }
+    }
+
+    /// A desk with agents `(name, online)`, capacity 2, re-route after 60 s.
+    fn desk(auto_assign: bool, agents: &[(&str, bool)]) -> Desk {
+        let rules = AssignmentRules { auto_assign, capacity: 2, reroute_after_millis: 60_000 };
+        let agents = agents
+            .iter()
+            .map(|(name, online)| (agent(name), Agent { name: name.to_string(), online: *online }))
+            .collect();
+        Desk::new(rules, Vec::new(), agents)
+    }
+
+    /// (conversation number, assignee name) of every assigned item.
+    fn assignments(desk: &Desk) -> Vec<(u8, String)> {
+        desk.items()
+            .iter()
+            .filter_map(|item| {
+                let n = (0..=255u8).find(|n| id(*n) == item.conversation_id)?;
+                Some((n, item.assignee.as_ref()?.as_str().split('@').next()?.to_owned()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn assignment_rules() {
+        struct Case {
+            name: &'static str,
+            auto_assign: bool,
+            agents: Vec<(&'static str, bool)>,
+            script: Vec<(u64, Input)>,
+            assigned: Vec<(u8, &'static str)>,
+        }
+        let enter = |n: u8, second: u64| (second, Input::Enter(waiting(n, second)));
+        let claim = |n: u8, who: &str| Input::Claim { conversation_id: id(n), agent: agent(who) };
+        let cases = vec![
+            Case {
+                name: "without automatic assignment conversations wait for a claim",
+                auto_assign: false,
+                agents: vec![("ana", true)],
+                script: vec![enter(1, 0), (5, claim(1, "ana"))],
+                assigned: vec![(1, "ana")],
+            },
+            Case {
+                name: "automatic assignment picks the least-loaded online agent",
+                auto_assign: true,
+                agents: vec![("ana", true), ("bo", true), ("cy", false)],
+                script: vec![enter(1, 0), enter(2, 1), enter(3, 2)],
+                assigned: vec![(1, "ana"), (2, "bo"), (3, "ana")],
+            },
+            Case {
+                name: "capacity limits automatic assignment, the rest wait",
+                auto_assign: true,
+                agents: vec![("ana", true)],
+                script: vec![enter(1, 0), enter(2, 1), enter(3, 2)],
+                assigned: vec![(1, "ana"), (2, "ana")],
+            },
+            Case {
+                name: "a resolved chat frees a slot for the oldest waiting one",
+                auto_assign: true,
+                agents: vec![("ana", true)],
+                script: vec![enter(1, 0), enter(2, 1), enter(3, 2), (9, Input::Resolved { conversation_id: id(1) })],
+                assigned: vec![(2, "ana"), (3, "ana")],
+            },
+            Case {
+                name: "an agent coming online takes waiting chats",
+                auto_assign: true,
+                agents: vec![("ana", false)],
+                script: vec![enter(1, 0), (5, Input::Presence { agent: agent("ana"), online: true })],
+                assigned: vec![(1, "ana")],
+            },
+            Case {
+                name: "a manual claim may exceed capacity",
+                auto_assign: false,
+                agents: vec![("ana", true)],
+                script: vec![
+                    enter(1, 0),
+                    enter(2, 1),
+                    enter(3, 2),
+                    (3, claim(1, "ana")),
+                    (3, claim(2, "ana")),
+                    (3, claim(3, "ana")),
+                ],
+                assigned: vec![(1, "ana"), (2, "ana"), (3, "ana")],
+            },
+            Case {
+                name: "an unanswered assignment goes back to the queue and to someone else",
+                auto_assign: true,
+                agents: vec![("ana", true), ("bo", true)],
+                script: vec![
+                    enter(1, 0),
+                    (1, Input::Presence { agent: agent("bo"), online: false }),
+                    (61, Input::Tick),
+                    (62, Input::Presence { agent: agent("bo"), online: true }),
+                ],
+                assigned: vec![(1, "bo")],
+            },
+            Case {
+                name: "an answered assignment stays",
+                auto_assign: true,
+                agents: vec![("ana", true), ("bo", true)],
+                script: vec![
+                    enter(1, 0),
+                    (30, Input::Replied { conversation_id: id(1), agent: agent("ana") }),
+                    (100, Input::Tick),
+                ],
+                assigned: vec![(1, "ana")],
+            },
+            Case {
+                name: "the agent who let it go is not given it again",
+                auto_assign: true,
+                agents: vec![("ana", true)],
+                script: vec![enter(1, 0), (61, Input::Tick)],
+                assigned: vec![],
+            },
+            Case {
+                name: "a transfer moves the conversation",
+                auto_assign: false,
+                agents: vec![("ana", true), ("bo", true)],
+                script: vec![
+                    enter(1, 0),
+                    (1, claim(1, "ana")),
+                    (2, Input::Transfer { conversation_id: id(1), by: agent("ana"), to: agent("bo") }),
+                ],
+                assigned: vec![(1, "bo")],
+            },
+        ];
+        for case in cases {
+            let mut desk = desk(case.auto_assign, &case.agents);
+            for (second, input) in case.script {
+                desk.handle(at(second), input).unwrap_or_else(|error| panic!("{}: {error}", case.name));
+            }
+            let expected: Vec<(u8, String)> = case.assigned.into_iter().map(|(n, who)| (n, who.to_owned())).collect();
+            assert_eq!(assignments(&desk), expected, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn refusals() {
+        let mut desk = desk(false, &[("ana", true), ("bo", true)]);
+        desk.handle(at(0), Input::Enter(waiting(1, 0))).expect("enters");
+        let cases = vec![
+            (Input::Claim { conversation_id: id(9), agent: agent("ana") }, Err(DeskError::NotQueued)),
+            (Input::Claim { conversation_id: id(1), agent: agent("zed") }, Err(DeskError::UnknownAgent)),
+            (Input::Claim { conversation_id: id(1), agent: agent("ana") }, Ok(())),
+            (Input::Claim { conversation_id: id(1), agent: agent("ana") }, Ok(())),
+            (
+                Input::Claim { conversation_id: id(1), agent: agent("bo") },
+                Err(DeskError::AlreadyClaimed { by: agent("ana") }),
+            ),
+            (Input::Transfer { conversation_id: id(1), by: agent("bo"), to: agent("bo") }, Err(DeskError::NotYours)),
+            (
+                Input::Transfer { conversation_id: id(1), by: agent("ana"), to: agent("zed") },
+                Err(DeskError::UnknownAgent),
+            ),
+        ];
+        for (input, expected) in cases {
+            let label = format!("{input:?}");
+            assert_eq!(desk.handle(at(1), input).map(drop), expected, "{label}");
+        }
+    }
+
+    #[test]
+    fn effects_tell_the_conversation_and_say_what_to_store() {
+        let mut desk = desk(true, &[("ana", true)]);
+        let effects = desk.handle(at(0), Input::Enter(waiting(1, 0))).expect("enters");
+        let assigned = QueueItem {
+            status: Status::Assigned,
+            assignee: Some(agent("ana")),
+            reply_due: Some(at(60)),
+            ..waiting(1, 0)
+        };
+        assert_eq!(
+            effects,
+            vec![
+                Effect::Save(waiting(1, 0)),
+                Effect::Save(assigned.clone()),
+                Effect::Assign {
+                    conversation_id: id(1),
+                    assignee: Assignee { agent: agent("ana"), name: "ana".into() }
+                },
+            ]
+        );
+        assert_eq!(desk.next_deadline(), Some(at(60)));
+        assert_eq!(desk.handle(at(1), Input::Enter(waiting(1, 5))).expect("idempotent"), Vec::new(), "entering twice");
+        let effects = desk.handle(at(60), Input::Tick).expect("ticks");
+        let back = QueueItem { passed_by: vec![agent("ana")], ..waiting(1, 0) };
+        assert_eq!(effects, vec![Effect::Save(back), Effect::Unassign { conversation_id: id(1) }]);
+        assert_eq!(desk.next_deadline(), None);
+        assert_eq!(desk.seats()[0].load, 0);
+    }
+
+    #[test]
+    fn waiting_shoppers_get_their_place_and_an_honest_estimate() {
+        let mut desk = desk(false, &[("ana", true)]);
+        for n in 1..=3 {
+            desk.handle(at(u64::from(n)), Input::Enter(waiting(n, u64::from(n)))).expect("enters");
+        }
+        // Median first response 90 s over 10 samples; one agent of capacity 2, both slots free.
+        let placed = desk.place_waiting(at(10), Some(90_000), 10);
+        let places: Vec<(u32, Estimate, bool)> =
+            placed.iter().filter_map(|item| item.place).map(|p| (p.position, p.estimate, p.overdue)).collect();
+        assert_eq!(
+            places,
+            vec![
+                (1, Estimate::Wait { millis: 90_000 }, false),
+                (2, Estimate::Wait { millis: 90_000 }, false),
+                (3, Estimate::Wait { millis: 90_000 }, false),
+            ]
+        );
+        assert!(desk.place_waiting(at(20), Some(90_000), 10).is_empty(), "nothing changed, nothing to tell");
+        assert_eq!(desk.next_deadline(), Some(at(100)));
+        let overdue = desk.place_waiting(at(101), Some(90_000), 10);
+        assert_eq!(overdue.len(), 3);
+        assert!(overdue.iter().all(|item| item.place.is_some_and(|p| p.overdue)), "past the estimate: say so");
+        desk.handle(at(102), Input::Claim { conversation_id: id(1), agent: agent("ana") }).expect("claims");
+        let moved = desk.place_waiting(at(103), Some(90_000), 10);
+        let positions: Vec<u32> = moved.iter().filter_map(|item| item.place.map(|p| p.position)).collect();
+        assert_eq!(positions, vec![1, 2], "everyone behind moves up");
+        desk.handle(at(104), Input::Presence { agent: agent("ana"), online: false }).expect("leaves");
+        let nobody = desk.place_waiting(at(105), Some(90_000), 10);
+        assert!(nobody.iter().all(|item| item.place.is_some_and(|p| p.estimate == Estimate::NoAgents)));
+    }
+}

@@ -1,0 +1,108 @@
+//! A shop's settings: who may embed its widget, how conversations are assigned, its
+//! first-response target and its opening hours. Owners change them through the API; the
+//! shop's desk stores them.
+
+use crate::business_hours::WeeklyHours;
+use crate::desk::AssignmentRules;
+use crate::error::SettingsError;
+use crate::origin::OriginPattern;
+use serde::{Deserialize, Serialize};
+
+/// The longest re-route time a shop may set (a day): beyond it a chat is simply forgotten.
+pub const MAX_REROUTE_MILLIS: u64 = 24 * 60 * 60_000;
+/// The most conversations one agent may be given at once.
+pub const MAX_CAPACITY: u32 = 50;
+
+/// Unknown fields are refused: a misspelt setting must not be silently ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShopSettings {
+    /// Origins allowed to embed the widget (CSP `frame-ancestors`).
+    pub allowed_origins: Vec<OriginPattern>,
+    pub assignment: AssignmentRules,
+    /// The first-response time the shop aims for; the metrics report the share within it.
+    pub frt_target_seconds: u64,
+    /// IANA time zone of the opening hours, e.g. `Europe/Budapest`.
+    pub time_zone: String,
+    pub hours: WeeklyHours,
+}
+
+impl Default for ShopSettings {
+    fn default() -> Self {
+        Self {
+            allowed_origins: Vec::new(),
+            assignment: AssignmentRules::default(),
+            frt_target_seconds: 120,
+            time_zone: "UTC".to_owned(),
+            hours: WeeklyHours::always_open(),
+        }
+    }
+}
+
+impl ShopSettings {
+    /// Checks the values the types alone cannot. The time zone's name is checked by the edge,
+    /// which owns the time zone database.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let rules = self.assignment;
+        if rules.capacity == 0 || rules.capacity > MAX_CAPACITY {
+            return Err(SettingsError::Capacity { max: MAX_CAPACITY });
+        }
+        if rules.reroute_after_millis < 10_000 || rules.reroute_after_millis > MAX_REROUTE_MILLIS {
+            return Err(SettingsError::Reroute);
+        }
+        if self.frt_target_seconds == 0 {
+            return Err(SettingsError::Target);
+        }
+        let zone_ok = !self.time_zone.is_empty()
+            && self.time_zone.len() <= 64
+            && self.time_zone.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c));
+        if !zone_ok {
+            return Err(SettingsError::TimeZone);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation() {
+        let with = |change: fn(&mut ShopSettings)| {
+            let mut settings = ShopSettings::default();
+            change(&mut settings);
+            settings.validate()
+        };
+        let cases: Vec<(&str, Result<(), SettingsError>)> = vec![
+            ("defaults", with(|_| {})),
+            ("no capacity", with(|s| s.assignment.capacity = 0)),
+            ("huge capacity", with(|s| s.assignment.capacity = 51)),
+            ("instant re-route", with(|s| s.assignment.reroute_after_millis = 1)),
+            ("no target", with(|s| s.frt_target_seconds = 0)),
+            ("odd zone", with(|s| s.time_zone = "Europe/Budapest; x".into())),
+        ];
+        let expected = [
+            Ok(()),
+            Err(SettingsError::Capacity { max: MAX_CAPACITY }),
+            Err(SettingsError::Capacity { max: MAX_CAPACITY }),
+            Err(SettingsError::Reroute),
+            Err(SettingsError::Target),
+            Err(SettingsError::TimeZone),
+        ];
+        for ((name, got), expected) in cases.into_iter().zip(expected) {
+            assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn misspelt_fields_are_refused() {
+        assert!(serde_json::from_str::<ShopSettings>(r#"{"frt_target_secs": 60}"#).is_err());
+    }
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let settings: ShopSettings = serde_json::from_str(r#"{"frt_target_seconds": 60}"#).expect("parses");
+        assert_eq!(settings, ShopSettings { frt_target_seconds: 60, ..ShopSettings::default() });
+    }
+}
