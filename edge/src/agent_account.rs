@@ -39,7 +39,7 @@ impl DurableObject for AgentAccount {
         Self {
             store: Store::open(
                 state.storage().sql(),
-                "CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), credentials TEXT NOT NULL)",
+                &["CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), credentials TEXT NOT NULL)"],
             ),
         }
     }

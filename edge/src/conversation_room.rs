@@ -8,19 +8,23 @@ use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
-use crate::clock::now;
+use crate::clock::{now, wake_at};
 use crate::crypto;
 use crate::error::{EdgeError, EdgeResult};
+use crate::frames::decode_frame;
 use crate::http::{is_websocket_upgrade, read_json};
-use crate::rpc::{self, answer, Object, AGENT_HEADER};
-use crate::shop_desk::{decode_frame, desk_key, DeskRequest};
+use crate::outbox::{self, Outbox};
+use crate::rpc::{answer, Object, AGENT_HEADER};
+use crate::shop_desk::{desk_key, DeskRequest};
 use crate::store::Store;
 use parley_core::conversation::{Assignee, Conversation, Effect, Input};
 use parley_core::ids::{ClientMessageId, ConversationId};
 use parley_core::message::{Author, Message};
 use parley_core::protocol::{
-    AgentProfile, ApiError, ClientFrame, ConversationView, ErrorCode, QueueItem, ServerFrame, Status, PROTOCOL_VERSION,
+    AgentProfile, ApiError, ClientFrame, ConversationView, ErrorCode, QueueItem, QueuePlace, ServerFrame, Status,
+    PROTOCOL_VERSION,
 };
+use parley_core::time::UnixMillis;
 
 /// Requests the Worker and the shop's desk send to a conversation.
 #[derive(Debug, Serialize, Deserialize)]
@@ -30,6 +34,10 @@ pub enum RoomRequest {
     Open { conversation: Conversation, token_hash: String },
     /// The desk gave the conversation to an agent.
     Assign { assignee: Assignee },
+    /// The desk took it back from an assignee who did not answer in time.
+    Unassign,
+    /// The desk's latest word on the shopper's place in the queue.
+    Place { place: Option<QueuePlace> },
 }
 
 /// Who is on the other end of a socket, kept as its hibernation attachment.
@@ -43,6 +51,28 @@ struct Peer {
     speaking_as: Option<Author>,
 }
 
+impl Peer {
+    /// Whether this peer may receive `frame`: nothing before `hello`, and agents' internal
+    /// notes only to agents.
+    fn may_see(&self, frame: &ServerFrame) -> bool {
+        match (self.speaking_as, frame) {
+            (None, _) => false,
+            (Some(Author::Shopper), ServerFrame::Message { message }) => !message.internal,
+            (Some(_), _) => true,
+        }
+    }
+
+    /// The agent speaking on this socket, as the conversation's assignee record names them.
+    fn speaking_agent(&self) -> Option<Assignee> {
+        match (self.speaking_as, &self.agent) {
+            (Some(Author::Agent), Some(agent)) => {
+                Some(Assignee { agent: agent.email.clone(), name: agent.name.clone() })
+            }
+            _ => None,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct StoredSeq {
     seq: f64,
@@ -54,6 +84,7 @@ pub struct ConversationRoom {
     state: State,
     env: Env,
     store: Store,
+    outbox: Outbox,
 }
 
 const SCHEMA: &str = "
@@ -61,16 +92,10 @@ CREATE TABLE IF NOT EXISTS conversation (id INTEGER PRIMARY KEY CHECK (id = 1), 
 CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE, author TEXT NOT NULL, body TEXT NOT NULL)
 ";
 
-/// What one accepted input changed, once it is durably stored.
-struct Committed {
-    stored: Vec<Message>,
-    desk: Vec<DeskRequest>,
-}
-
 impl DurableObject for ConversationRoom {
     fn new(state: State, env: Env) -> Self {
-        let store = Store::open(state.storage().sql(), SCHEMA);
-        Self { state, env, store }
+        let store = Store::open(state.storage().sql(), &[SCHEMA, outbox::SCHEMA]);
+        Self { state, env, store, outbox: Outbox::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -95,8 +120,16 @@ impl DurableObject for ConversationRoom {
             Ok(frame) => frame,
             Err(error) => return ws.send(&ServerFrame::Error { error, client_id: None }),
         };
-        match frame {
-            ClientFrame::Hello { v, token, last_seq } => match self.hello(&peer, v, token, last_seq).await {
+        let author = match (&frame, peer.speaking_as) {
+            (ClientFrame::Hello { .. }, _) => None,
+            (_, Some(author)) => Some(author),
+            (_, None) => {
+                let error = ApiError::new(ErrorCode::BadRequest, "send hello first");
+                return ws.send(&ServerFrame::Error { error, client_id: None });
+            }
+        };
+        match (frame, author) {
+            (ClientFrame::Hello { v, token, last_seq }, _) => match self.hello(&peer, v, token, last_seq).await {
                 Ok((author, welcome)) => {
                     peer.speaking_as = Some(author);
                     ws.serialize_attachment(&peer)?;
@@ -107,22 +140,39 @@ impl DurableObject for ConversationRoom {
                     ws.close(Some(4401), Some("hello refused"))
                 }
             },
-            ClientFrame::Send { .. } if peer.speaking_as.is_none() => ws.send(&ServerFrame::Error {
-                error: ApiError::new(ErrorCode::BadRequest, "send hello first"),
-                client_id: None,
-            }),
-            ClientFrame::Send { client_id, text } => {
-                let reply = match self.send(&peer, client_id.clone(), text).await {
+            (ClientFrame::Send { client_id, text, internal }, _) => {
+                let reply = match self.send(&peer, client_id.clone(), text, internal).await {
                     Ok(seq) => ServerFrame::Ack { client_id, seq },
                     Err(error) => ServerFrame::Error { error: error.to_api(), client_id: Some(client_id) },
                 };
                 ws.send(&reply)
             }
+            (ClientFrame::Typing { typing }, Some(author)) => {
+                self.relay_typing(&ws, author, typing);
+                Ok(())
+            }
+            (ClientFrame::Read { seq }, Some(by)) => self.answer_errors(&ws, self.act(Input::Read { by, seq }).await),
+            (ClientFrame::Resolve, _) => {
+                let resolved = match peer.speaking_agent() {
+                    Some(by) => self.act(Input::Resolved { by }).await,
+                    None => Err(EdgeError::api(ErrorCode::Forbidden, "only agents resolve conversations")),
+                };
+                self.answer_errors(&ws, resolved)
+            }
+            (_, None) => Ok(()),
         }
     }
 
     async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
         ws.close(Some(1000), Some("bye")).or(Ok(()))
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        // Only undelivered requests to the shop's desk set this alarm.
+        if let Err(error) = self.deliver().await {
+            worker::console_error!("conversation alarm failed: {error}");
+        }
+        Response::empty()
     }
 }
 
@@ -139,11 +189,9 @@ impl ConversationRoom {
                 )?;
                 Ok(conversation.view())
             }
-            RoomRequest::Assign { assignee } => {
-                let committed = self.commit(Input::Assigned(assignee))?;
-                self.notify_desk(committed.desk).await;
-                self.existing().map(|(conversation, _)| conversation.view())
-            }
+            RoomRequest::Assign { assignee } => self.act(Input::Assigned(assignee)).await,
+            RoomRequest::Unassign => self.act(Input::Unassigned).await,
+            RoomRequest::Place { place } => self.act(Input::Placed(place)).await,
         }
     }
 
@@ -179,7 +227,7 @@ impl ConversationRoom {
     }
 
     /// Checks `hello` and builds the `welcome`: the conversation and every message after
-    /// `last_seq`, however old.
+    /// `last_seq` this peer may see, however old.
     async fn hello(
         &self,
         peer: &Peer,
@@ -204,16 +252,17 @@ impl ConversationRoom {
             (None, Some(_)) => Author::Agent,
             (None, None) => return Err(EdgeError::unauthorized()),
         };
-        let missed = self.store.json_values(
+        let messages: Vec<Message> = self.store.json_values(
             "SELECT body AS value FROM messages WHERE seq > ? ORDER BY seq",
             vec![(last_seq.min(i64::MAX as u64) as i64).into()],
         )?;
+        let missed = messages.into_iter().filter(|m| author == Author::Agent || !m.internal).collect();
         Ok((author, ServerFrame::Welcome { conversation: conversation.view(), missed }))
     }
 
     /// Stores a message from a ready peer and returns its `seq`. A `client_id` already stored
     /// by the same author is acknowledged again without storing anything.
-    async fn send(&self, peer: &Peer, client_id: ClientMessageId, text: String) -> EdgeResult<u64> {
+    async fn send(&self, peer: &Peer, client_id: ClientMessageId, text: String, internal: bool) -> EdgeResult<u64> {
         let author = peer.speaking_as.ok_or_else(EdgeError::unauthorized)?;
         let stored: Vec<StoredSeq> =
             self.store.rows("SELECT seq, author FROM messages WHERE client_id = ?", vec![client_id.as_str().into()])?;
@@ -223,33 +272,53 @@ impl ConversationRoom {
                 false => Err(EdgeError::api(ErrorCode::Conflict, "that client_id is taken")),
             };
         }
-        let input = match (author, &peer.agent) {
+        let input = match (author, peer.speaking_agent()) {
             (Author::Agent, Some(agent)) => {
-                Input::AgentWrote { agent: agent.email.clone(), client_id: client_id.clone(), text }
+                Input::AgentWrote { agent: agent.agent, name: agent.name, client_id: client_id.clone(), text, internal }
+            }
+            (Author::Shopper, _) if internal => {
+                return Err(EdgeError::api(ErrorCode::BadRequest, "only agents write internal notes"))
             }
             (Author::Shopper, _) => Input::ShopperWrote { client_id: client_id.clone(), text },
             _ => return Err(EdgeError::unauthorized()),
         };
-        let committed = self.commit(input)?;
-        let seq = committed
-            .stored
+        let stored = self.commit(input)?;
+        let seq = stored
             .iter()
             .find(|m| m.client_id == client_id)
             .map(|m| m.seq)
             .ok_or_else(|| EdgeError::internal("accepted message was not stored"))?;
-        self.notify_desk(committed.desk).await;
+        self.deliver().await?;
         Ok(seq)
     }
 
-    /// Runs one input through core, stores the new state and messages, and delivers the
-    /// frames to every ready socket. Storage writes of this event are committed before any of
-    /// its output leaves the object, so nobody hears of a message that could still be lost.
-    fn commit(&self, input: Input) -> EdgeResult<Committed> {
+    /// Commits an input and delivers what it owes the desk; answers the conversation's view.
+    async fn act(&self, input: Input) -> EdgeResult<ConversationView> {
+        self.commit(input)?;
+        self.deliver().await?;
+        self.existing().map(|(conversation, _)| conversation.view())
+    }
+
+    /// Sends a refusal as an error frame; the socket stays usable.
+    fn answer_errors<T>(&self, ws: &WebSocket, result: EdgeResult<T>) -> worker::Result<()> {
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) => ws.send(&ServerFrame::Error { error: error.to_api(), client_id: None }),
+        }
+    }
+
+    /// Runs one input through core, stores the new state, the new messages and what the desk
+    /// must hear, and then delivers the frames to every socket allowed to see them. Storage
+    /// writes of this event are committed before any of its output leaves the object, so
+    /// nobody hears of a message that could still be lost. Returns the stored messages.
+    fn commit(&self, input: Input) -> EdgeResult<Vec<Message>> {
         let (mut conversation, _) = self.existing()?;
-        let at = now();
-        let effects = conversation.handle(at, input).map_err(ApiError::from)?;
+        let effects = conversation.handle(now(), input).map_err(ApiError::from)?;
+        let desk = desk_key(conversation.shop());
+        let conversation_id = conversation.id().clone();
+        let tell_desk = |request: DeskRequest| self.outbox.push(&self.store, Object::ShopDesk, &desk, &request);
         let mut frames = Vec::new();
-        let mut committed = Committed { stored: Vec::new(), desk: Vec::new() };
+        let mut stored = Vec::new();
         for effect in effects {
             match effect {
                 Effect::Store(message) => {
@@ -263,27 +332,21 @@ impl ConversationRoom {
                         ],
                     )?;
                     frames.push(ServerFrame::Message { message: message.clone() });
-                    committed.stored.push(message);
+                    stored.push(message);
                 }
                 Effect::EnterQueue { waiting_since, preview } => {
-                    let view = conversation.view();
-                    committed.desk.push(DeskRequest::Enter {
-                        item: QueueItem {
-                            conversation_id: view.id,
-                            status: Status::Waiting,
-                            waiting_since,
-                            preview,
-                            page: view.page,
-                            assignee: None,
-                        },
-                    });
+                    tell_desk(DeskRequest::Enter { item: queue_item(conversation.view(), waiting_since, preview) })?
                 }
-                Effect::RecordFirstResponse(response) => committed.desk.push(DeskRequest::RecordFirstResponse {
-                    conversation_id: conversation.view().id,
-                    response,
-                    at,
-                }),
+                Effect::Replied { agent } => {
+                    tell_desk(DeskRequest::Replied { conversation_id: conversation_id.clone(), agent })?
+                }
+                Effect::Record(measurement) => {
+                    tell_desk(DeskRequest::Record { conversation_id: conversation_id.clone(), measurement })?
+                }
+                Effect::LeaveQueue => tell_desk(DeskRequest::Resolved { conversation_id: conversation_id.clone() })?,
                 Effect::Changed => frames.push(ServerFrame::Conversation { conversation: conversation.view() }),
+                Effect::ReadUpTo { author, seq } => frames.push(ServerFrame::Read { author, seq }),
+                Effect::Placed(place) => frames.push(ServerFrame::Place { place }),
             }
         }
         self.store.exec(
@@ -291,37 +354,54 @@ impl ConversationRoom {
             vec![serde_json::to_string(&conversation)?.into()],
         )?;
         self.broadcast(&frames);
-        Ok(committed)
+        Ok(stored)
+    }
+
+    /// Delivers what this conversation owes its shop's desk; on failure, retries from the alarm.
+    async fn deliver(&self) -> EdgeResult<()> {
+        let retry = self.outbox.flush(&self.store, &self.env, now()).await;
+        wake_at(&self.state, retry).await
     }
 
     fn broadcast(&self, frames: &[ServerFrame]) {
         for socket in self.state.get_websockets() {
-            let ready = matches!(socket.deserialize_attachment::<Peer>(), Ok(Some(Peer { speaking_as: Some(_), .. })));
-            if ready {
-                for frame in frames {
-                    // A socket that is closing misses the frame and gets it on resume.
-                    let _ = socket.send(frame);
-                }
+            let Ok(Some(peer)) = socket.deserialize_attachment::<Peer>() else { continue };
+            for frame in frames.iter().filter(|frame| peer.may_see(frame)) {
+                // A socket that is closing misses the frame and gets it on resume.
+                let _ = socket.send(frame);
             }
         }
     }
 
-    /// Tells the shop's desk what changed. The conversation is already stored; a failed
-    /// notification is logged (redelivery through alarms comes with the engine issue).
-    async fn notify_desk(&self, requests: Vec<DeskRequest>) {
-        if requests.is_empty() {
-            return;
-        }
-        let Ok((conversation, _)) = self.existing() else { return };
-        let desk = match Object::ShopDesk.stub(&self.env, &desk_key(conversation.shop())) {
-            Ok(desk) => desk,
-            Err(error) => return worker::console_error!("desk unreachable: {error}"),
-        };
-        for request in requests {
-            if let Err(error) = rpc::call::<_, serde_json::Value>(&desk, &request).await {
-                worker::console_error!("desk notification failed: {error}");
+    /// Tells the other side (never the typist's own side) that `author` is typing.
+    fn relay_typing(&self, from: &WebSocket, author: Author, typing: bool) {
+        let frame = ServerFrame::Typing { author, typing };
+        for socket in self.state.get_websockets() {
+            let Ok(Some(peer)) = socket.deserialize_attachment::<Peer>() else { continue };
+            if peer.speaking_as.is_some_and(|side| side != author) && !socket_is(&socket, from) {
+                let _ = socket.send(&frame);
             }
         }
+    }
+}
+
+/// Whether two handles are the same socket.
+fn socket_is(a: &WebSocket, b: &WebSocket) -> bool {
+    js_sys::Object::is(a.as_ref(), b.as_ref())
+}
+
+/// The queue's entry for a conversation that started waiting.
+fn queue_item(view: ConversationView, waiting_since: UnixMillis, preview: String) -> QueueItem {
+    QueueItem {
+        conversation_id: view.id,
+        status: Status::Waiting,
+        waiting_since,
+        preview,
+        page: view.page,
+        assignee: None,
+        reply_due: None,
+        passed_by: Vec::new(),
+        place: None,
     }
 }
 

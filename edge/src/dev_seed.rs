@@ -12,16 +12,20 @@ use crate::shop_desk::{desk_key, DeskRequest, ShopProfile};
 use parley_core::ids::{AgentId, ShopId};
 use parley_core::origin::OriginPattern;
 use parley_core::protocol::{AgentProfile, Role};
+use parley_core::settings::ShopSettings;
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SeedShop {
     pub shop: ShopId,
     pub name: String,
-    pub allowed_origins: Vec<OriginPattern>,
+    #[serde(default)]
+    pub settings: ShopSettings,
     pub agents: Vec<SeedAgent>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SeedAgent {
     pub email: AgentId,
     pub name: String,
@@ -36,7 +40,10 @@ pub fn demo_shop() -> EdgeResult<SeedShop> {
     Ok(SeedShop {
         shop: ShopId::parse(parley_demo::SHOP)?,
         name: "Demo Shop".into(),
-        allowed_origins: vec![origin("http://127.0.0.1:*")?, origin("http://localhost:*")?],
+        settings: ShopSettings {
+            allowed_origins: vec![origin("http://127.0.0.1:*")?, origin("http://localhost:*")?],
+            ..ShopSettings::default()
+        },
         agents: vec![SeedAgent {
             email: AgentId::parse("agent@demo.test")?,
             name: "Ana".into(),
@@ -49,7 +56,8 @@ pub fn demo_shop() -> EdgeResult<SeedShop> {
 /// Creates (or updates) the shop and its agents.
 pub async fn seed(env: &Env, seed: SeedShop) -> EdgeResult<ShopProfile> {
     let desk = Object::ShopDesk.stub(env, &desk_key(&seed.shop))?;
-    let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, allowed_origins: seed.allowed_origins };
+    seed.settings.validate().map_err(parley_core::protocol::ApiError::from)?;
+    let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, settings: seed.settings };
     let profile: ShopProfile = rpc::call(&desk, &DeskRequest::Setup { profile }).await?;
     for agent in seed.agents {
         let account = AgentProfile { email: agent.email, name: agent.name, shop: seed.shop.clone(), role: agent.role };

@@ -13,13 +13,17 @@ mod conversation_room;
 mod crypto;
 mod dev_seed;
 mod error;
+mod frames;
 mod http;
+mod outbox;
 mod pages;
 mod router;
 mod rpc;
+mod samples;
 mod session;
 mod shop_desk;
 mod store;
+mod time_zone;
 
 pub use agent_account::AgentAccount;
 pub use conversation_room::ConversationRoom;

@@ -43,7 +43,7 @@ fn escape(text: &str) -> String {
 
 /// The widget's page for a shop: framed only by the shop's allowed origins.
 pub fn widget_page(shop: &ShopProfile) -> EdgeResult<Response> {
-    let origins: Vec<&str> = shop.allowed_origins.iter().map(|o| o.as_str()).collect();
+    let origins: Vec<&str> = shop.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
     let frame_ancestors = if origins.is_empty() { "'none'".to_owned() } else { origins.join(" ") };
     let body_attributes = format!(
         r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}""#,

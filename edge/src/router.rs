@@ -4,6 +4,7 @@
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::agent_account::{account_key, AccountRequest};
+use crate::clock::now;
 use crate::conversation_room::{room_key, RoomRequest};
 use crate::crypto;
 use crate::dev_seed;
@@ -15,7 +16,10 @@ use crate::session::{authenticate, SessionCookie};
 use crate::shop_desk::{desk_key, DeskRequest, ShopProfile};
 use parley_core::conversation::Conversation;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
-use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation};
+use parley_core::metrics::MetricsReport;
+use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
+use parley_core::settings::ShopSettings;
+use parley_core::time::UnixMillis;
 use parley_core::validation;
 
 pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -52,6 +56,24 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let body: LoginRequest = read_json(&mut req).await?;
             login(env, body, secure).await
         }
+        (Method::Get, ["api", "shops", shop, "metrics"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let (from, to) = metrics_window(&url)?;
+            let desk = Object::ShopDesk.stub(env, &desk_key(&agent.shop))?;
+            let report: MetricsReport = rpc::call(&desk, &DeskRequest::Metrics { from, to }).await?;
+            Ok(json(&report, 200)?)
+        }
+        (Method::Get, ["api", "shops", shop, "settings"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            Ok(json(&shop_profile(env, &agent.shop).await?.settings, 200)?)
+        }
+        (Method::Put, ["api", "shops", shop, "settings"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let settings: ShopSettings = read_json(&mut req).await?;
+            let desk = Object::ShopDesk.stub(env, &desk_key(&agent.shop))?;
+            let profile: ShopProfile = rpc::call(&desk, &DeskRequest::UpdateSettings { settings }).await?;
+            Ok(json(&profile.settings, 200)?)
+        }
         (Method::Post, ["api", "logout"]) => logout(&req, env).await,
         (Method::Get, ["api", "me"]) => Ok(json(&authenticate(&req, env).await?, 200)?),
         (Method::Post, ["api", "dev", "seed"]) if dev => {
@@ -66,6 +88,41 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         _ => Err(EdgeError::not_found()),
     }
 }
+
+/// The signed-in agent, if they work for `shop` with at least `role`.
+async fn agent_of(req: &Request, env: &Env, shop: &ShopId, role: Role) -> EdgeResult<AgentProfile> {
+    let agent = authenticate(req, env).await?;
+    if &agent.shop != shop {
+        return Err(EdgeError::api(ErrorCode::Forbidden, "you are not an agent of this shop"));
+    }
+    if role == Role::Owner && agent.role != Role::Owner {
+        return Err(EdgeError::api(ErrorCode::Forbidden, "only the shop's owners can do this"));
+    }
+    Ok(agent)
+}
+
+/// `?from=&to=` in milliseconds since the epoch; by default the last 7 days.
+fn metrics_window(url: &worker::Url) -> EdgeResult<(UnixMillis, UnixMillis)> {
+    let param = |name: &str| -> EdgeResult<Option<u64>> {
+        url.query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| {
+                value.parse::<u64>().map_err(|_| {
+                    EdgeError::api(ErrorCode::BadRequest, format!("{name} must be milliseconds since the Unix epoch"))
+                })
+            })
+            .transpose()
+    };
+    let to = param("to")?.unwrap_or(now().0);
+    let from = param("from")?.unwrap_or(to.saturating_sub(METRICS_DEFAULT_MILLIS));
+    if from >= to {
+        return Err(EdgeError::api(ErrorCode::BadRequest, "from must be before to"));
+    }
+    Ok((UnixMillis(from), UnixMillis(to)))
+}
+
+/// The default metrics window.
+const METRICS_DEFAULT_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
 async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
     rpc::call(&Object::ShopDesk.stub(env, &desk_key(shop))?, &DeskRequest::Profile).await

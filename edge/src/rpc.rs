@@ -5,7 +5,7 @@
 //! (the Worker authenticates people before it forwards anything).
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::error::{EdgeError, EdgeResult};
@@ -16,7 +16,8 @@ use parley_core::protocol::ApiError;
 pub const AGENT_HEADER: &str = "x-parley-agent";
 
 /// A Durable Object class and how an instance is named.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Object {
     /// One per shop: queue, agents, sessions, metrics.
     ShopDesk,
@@ -43,15 +44,20 @@ impl Object {
 
 /// Posts `request` to the object and decodes its answer.
 pub async fn call<Req: Serialize, Resp: DeserializeOwned>(stub: &Stub, request: &Req) -> EdgeResult<Resp> {
+    Ok(serde_json::from_str(&call_json(stub, serde_json::to_string(request)?).await?)?)
+}
+
+/// Posts an already encoded request; answers the JSON body of a success.
+pub async fn call_json(stub: &Stub, request: String) -> EdgeResult<String> {
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(serde_json::to_string(request)?.into()));
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(request.into()));
     let mut response = stub.fetch_with_request(Request::new_with_init("https://object/rpc", &init)?).await?;
     let status = response.status_code();
     let body = response.text().await?;
     if (200..300).contains(&status) {
-        Ok(serde_json::from_str(&body)?)
+        Ok(body)
     } else {
         match serde_json::from_str::<ApiError>(&body) {
             Ok(error) => Err(EdgeError::Api(error)),

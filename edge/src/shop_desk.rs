@@ -1,38 +1,47 @@
 //! `ShopDesk`: one Durable Object per shop. It holds the shop's settings, its agents and their
-//! sessions, the queue of open conversations and first-response samples, and the consoles'
-//! hibernating WebSockets, to which it pushes the queue whenever it changes.
+//! sessions, the queue of open conversations, the metrics samples, and the consoles'
+//! hibernating WebSockets. Every change to the queue goes through core's [`Desk`]; this object
+//! stores what it returns, tells conversations through the outbox, pushes the queue to
+//! consoles and the queue place to waiting shoppers, and sets its alarm for the next deadline.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
-use crate::clock::now;
+use crate::clock::{now, wake_at};
 use crate::conversation_room::{room_key, RoomRequest};
 use crate::crypto;
 use crate::error::{EdgeError, EdgeResult};
+use crate::frames::decode_frame;
 use crate::http::{is_websocket_upgrade, read_json};
-use crate::rpc::{self, answer, Object, AGENT_HEADER};
+use crate::outbox::{self, Outbox};
+use crate::rpc::{answer, Object, AGENT_HEADER};
+use crate::samples::Samples;
 use crate::store::Store;
-use parley_core::conversation::Assignee;
-use parley_core::first_response::FirstResponse;
-use parley_core::ids::{ConversationId, ShopId};
-use parley_core::origin::OriginPattern;
-use parley_core::protocol::{AgentProfile, ApiError, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem};
-use parley_core::queue::ShopQueue;
+use crate::time_zone::IanaZone;
+use parley_core::cycle::Measurement;
+use parley_core::desk::{self, Agent, Desk};
+use parley_core::ids::{AgentId, ConversationId, ShopId};
+use parley_core::metrics::{self, MetricsReport};
+use parley_core::protocol::{AgentProfile, ApiError, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, Status};
+use parley_core::settings::ShopSettings;
 use parley_core::time::UnixMillis;
-use parley_core::validation::MAX_FRAME_BYTES;
 
 /// How long a console session lasts without signing in again.
 const SESSION_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
+/// How far back the first responses behind a shopper's wait estimate go.
+const ESTIMATE_LOOKBACK_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
-/// A shop's public settings.
+/// A shop: its public handle and name, and its settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShopProfile {
     pub shop: ShopId,
     pub name: String,
-    /// Origins allowed to embed the widget (CSP `frame-ancestors`).
-    pub allowed_origins: Vec<OriginPattern>,
+    #[serde(default)]
+    pub settings: ShopSettings,
 }
 
 /// Requests the Worker and conversation rooms send to a shop's desk.
@@ -47,8 +56,12 @@ pub enum DeskRequest {
     AddAgent {
         profile: AgentProfile,
     },
-    /// The shop's settings, or `not_found` for a shop that does not exist.
+    /// The shop's profile, or `not_found` for a shop that does not exist.
     Profile,
+    /// Replaces the shop's settings (owners only; the Worker checks the role).
+    UpdateSettings {
+        settings: ShopSettings,
+    },
     /// Opens a console session for an agent whose password was verified; answers the token.
     OpenSession {
         agent: AgentProfile,
@@ -60,15 +73,28 @@ pub enum DeskRequest {
     CloseSession {
         token: String,
     },
-    /// A conversation started waiting for an agent.
+    /// A conversation started waiting (its first message, or a reopen).
     Enter {
         item: QueueItem,
     },
-    /// A conversation measured its first response.
-    RecordFirstResponse {
+    /// The assignee answered.
+    Replied {
         conversation_id: ConversationId,
-        response: FirstResponse,
-        at: UnixMillis,
+        agent: AgentId,
+    },
+    /// A conversation measured something.
+    Record {
+        conversation_id: ConversationId,
+        measurement: Measurement,
+    },
+    /// A conversation was resolved.
+    Resolved {
+        conversation_id: ConversationId,
+    },
+    /// The metrics report for `[from, to)`.
+    Metrics {
+        from: UnixMillis,
+        to: UnixMillis,
     },
 }
 
@@ -79,7 +105,16 @@ pub enum DeskAnswer {
     Profile(ShopProfile),
     Agent(AgentProfile),
     Token { token: String },
+    Metrics(Box<MetricsReport>),
     Done {},
+}
+
+/// Who is on the other end of a console socket, kept as its hibernation attachment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Console {
+    agent: AgentProfile,
+    /// Tells this socket apart from the same agent's other consoles.
+    socket_id: String,
 }
 
 #[derive(Deserialize)]
@@ -93,25 +128,25 @@ pub struct ShopDesk {
     state: State,
     env: Env,
     store: Store,
+    outbox: Outbox,
 }
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS shop (id INTEGER PRIMARY KEY CHECK (id = 1), profile TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (email TEXT PRIMARY KEY, profile TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, email TEXT NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS queue (conversation_id TEXT PRIMARY KEY, item TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS first_responses (conversation_id TEXT PRIMARY KEY, agent TEXT NOT NULL, millis INTEGER NOT NULL, at INTEGER NOT NULL)
+CREATE TABLE IF NOT EXISTS queue (conversation_id TEXT PRIMARY KEY, item TEXT NOT NULL)
 ";
 
 impl DurableObject for ShopDesk {
     fn new(state: State, env: Env) -> Self {
-        let store = Store::open(state.storage().sql(), SCHEMA);
-        Self { state, env, store }
+        let store = Store::open(state.storage().sql(), &[SCHEMA, outbox::SCHEMA, Samples::SCHEMA]);
+        Self { state, env, store, outbox: Outbox::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         if is_websocket_upgrade(&req) {
-            return match self.accept_console(&req) {
+            return match self.accept_console(&req).await {
                 Ok(response) => Ok(response),
                 Err(error) => error.into_response(),
             };
@@ -128,42 +163,56 @@ impl DurableObject for ShopDesk {
             Ok(frame) => frame,
             Err(error) => return ws.send(&DeskServerFrame::Error { error }),
         };
-        let Some(agent) = ws.deserialize_attachment::<AgentProfile>()? else {
+        let Some(console) = ws.deserialize_attachment::<Console>()? else {
             return ws.close(Some(4401), Some("not signed in"));
         };
-        match frame {
-            DeskClientFrame::Claim { conversation_id } => match self.claim(&conversation_id, &agent).await {
-                Ok(()) => ws.send(&DeskServerFrame::Claimed { conversation_id }),
-                Err(error) => ws.send(&DeskServerFrame::Error { error: error.to_api() }),
+        let agent = console.agent.email;
+        let (input, claimed) = match frame {
+            DeskClientFrame::Claim { conversation_id } => {
+                (desk::Input::Claim { conversation_id: conversation_id.clone(), agent }, Some(conversation_id))
+            }
+            DeskClientFrame::Transfer { conversation_id, to } => {
+                (desk::Input::Transfer { conversation_id, by: agent, to }, None)
+            }
+        };
+        match self.apply(input).await {
+            Ok(()) => match claimed {
+                Some(conversation_id) => ws.send(&DeskServerFrame::Claimed { conversation_id }),
+                None => Ok(()),
             },
+            Err(error) => ws.send(&DeskServerFrame::Error { error: error.to_api() }),
         }
     }
 
     async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
         // Completes the closing handshake; hibernation forgets the socket afterwards.
-        ws.close(Some(1000), Some("bye")).or(Ok(()))
+        let _ = ws.close(Some(1000), Some("bye"));
+        if let Ok(Some(console)) = ws.deserialize_attachment::<Console>() {
+            let still_online = self.online_agents(Some(&console.socket_id)).contains(&console.agent.email);
+            if !still_online {
+                let input = desk::Input::Presence { agent: console.agent.email, online: false };
+                if let Err(error) = self.apply(input).await {
+                    worker::console_error!("presence update failed: {error}");
+                }
+            }
+        }
+        Ok(())
     }
-}
 
-/// Decodes a text frame within the size limit, or says what is wrong with it.
-pub fn decode_frame<T: serde::de::DeserializeOwned>(message: WebSocketIncomingMessage) -> Result<T, ApiError> {
-    let WebSocketIncomingMessage::String(text) = message else {
-        return Err(ApiError::new(ErrorCode::BadRequest, "frames must be JSON text"));
-    };
-    if text.len() > MAX_FRAME_BYTES {
-        return Err(ApiError::new(ErrorCode::TooLarge, format!("frames are limited to {MAX_FRAME_BYTES} bytes")));
+    async fn alarm(&self) -> worker::Result<Response> {
+        // Re-route overdue assignments, flag overdue waits, and retry undelivered requests.
+        if let Err(error) = self.apply(desk::Input::Tick).await {
+            worker::console_error!("desk alarm failed: {error}");
+        }
+        Response::empty()
     }
-    serde_json::from_str(&text).map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("malformed frame: {e}")))
 }
 
 impl ShopDesk {
     async fn handle(&self, request: DeskRequest) -> EdgeResult<DeskAnswer> {
         match request {
             DeskRequest::Setup { profile } => {
-                self.store.exec(
-                    "INSERT OR REPLACE INTO shop (id, profile) VALUES (1, ?)",
-                    vec![serde_json::to_string(&profile)?.into()],
-                )?;
+                self.save_profile(&profile)?;
                 Ok(DeskAnswer::Profile(profile))
             }
             DeskRequest::AddAgent { profile } => {
@@ -175,6 +224,17 @@ impl ShopDesk {
                 Ok(DeskAnswer::Agent(profile))
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
+            DeskRequest::UpdateSettings { settings } => {
+                settings.validate().map_err(ApiError::from)?;
+                if IanaZone::new(&settings.time_zone).is_none() {
+                    return Err(EdgeError::api(ErrorCode::BadRequest, "unknown time zone"));
+                }
+                let profile = ShopProfile { settings, ..self.profile()? };
+                self.save_profile(&profile)?;
+                // New rules may assign waiting conversations or change estimates.
+                self.apply(desk::Input::Tick).await?;
+                Ok(DeskAnswer::Profile(profile))
+            }
             DeskRequest::OpenSession { agent } => {
                 self.agent(agent.email.as_str())?;
                 let token = crypto::random_hex(32)?;
@@ -210,27 +270,104 @@ impl ShopDesk {
                 )?;
                 Ok(DeskAnswer::Done {})
             }
-            DeskRequest::Enter { item } => {
-                let mut queue = self.queue()?;
-                if let Some(item) = queue.enter(item) {
-                    self.save_item(item)?;
-                    self.broadcast_queue(&queue);
+            DeskRequest::Enter { item } => self.apply(desk::Input::Enter(item)).await.map(|()| DeskAnswer::Done {}),
+            DeskRequest::Replied { conversation_id, agent } => {
+                self.apply(desk::Input::Replied { conversation_id, agent }).await.map(|()| DeskAnswer::Done {})
+            }
+            DeskRequest::Resolved { conversation_id } => {
+                self.apply(desk::Input::Resolved { conversation_id }).await.map(|()| DeskAnswer::Done {})
+            }
+            DeskRequest::Record { conversation_id, measurement } => {
+                let settings = self.profile()?.settings;
+                let zone = IanaZone::new(&settings.time_zone)
+                    .ok_or_else(|| EdgeError::internal(format!("unknown time zone {}", settings.time_zone)))?;
+                self.samples().record(&conversation_id, &measurement, &settings.hours, &zone)?;
+                if matches!(measurement, Measurement::FirstResponse { .. }) {
+                    // A new first response moves the recent median behind the wait estimates.
+                    self.apply(desk::Input::Tick).await?;
                 }
                 Ok(DeskAnswer::Done {})
             }
-            DeskRequest::RecordFirstResponse { conversation_id, response, at } => {
-                self.store.exec(
-                    "INSERT OR IGNORE INTO first_responses (conversation_id, agent, millis, at) VALUES (?, ?, ?, ?)",
-                    vec![
-                        conversation_id.as_str().into(),
-                        response.agent.as_str().into(),
-                        (response.millis as i64).into(),
-                        (at.0 as i64).into(),
-                    ],
-                )?;
-                Ok(DeskAnswer::Done {})
+            DeskRequest::Metrics { from, to } => {
+                let settings = self.profile()?.settings;
+                let samples = self.samples();
+                let desk = self.desk()?;
+                let waiting: Vec<UnixMillis> = desk
+                    .items()
+                    .iter()
+                    .filter(|item| item.status == Status::Waiting)
+                    .map(|item| item.waiting_since)
+                    .collect();
+                let report = metrics::report(
+                    (from, to),
+                    settings.frt_target_seconds,
+                    &samples.first_responses(from, to)?,
+                    &samples.next_responses(from, to)?,
+                    &samples.resolutions(from, to)?,
+                    &waiting,
+                    now(),
+                );
+                Ok(DeskAnswer::Metrics(Box::new(report)))
             }
         }
+    }
+
+    /// Runs one input through the desk and carries out everything that follows from it.
+    async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
+        let at = now();
+        let mut desk = self.desk()?;
+        let effects = desk.handle(at, input).map_err(ApiError::from)?;
+        for effect in effects {
+            match effect {
+                desk::Effect::Save(item) => self.save_item(&item)?,
+                desk::Effect::Remove(conversation_id) => self
+                    .store
+                    .exec("DELETE FROM queue WHERE conversation_id = ?", vec![conversation_id.as_str().into()])?,
+                desk::Effect::Assign { conversation_id, assignee } => self.outbox.push(
+                    &self.store,
+                    Object::ConversationRoom,
+                    &room_key(&conversation_id),
+                    &RoomRequest::Assign { assignee },
+                )?,
+                desk::Effect::Unassign { conversation_id } => self.outbox.push(
+                    &self.store,
+                    Object::ConversationRoom,
+                    &room_key(&conversation_id),
+                    &RoomRequest::Unassign,
+                )?,
+            }
+        }
+        let recent = self.samples().first_responses(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
+        let median = metrics::recent_median_first_response_millis(&recent, at, ESTIMATE_LOOKBACK_MILLIS);
+        for item in desk.place_waiting(at, median, recent.len() as u32) {
+            self.save_item(&item)?;
+            let request = RoomRequest::Place { place: item.place };
+            self.outbox.push(&self.store, Object::ConversationRoom, &room_key(&item.conversation_id), &request)?;
+        }
+        self.broadcast(&desk);
+        let retry = self.outbox.flush(&self.store, &self.env, at).await;
+        // Calls made while delivering may have changed the queue: read it again for the alarm.
+        let deadline = self.desk()?.next_deadline();
+        wake_at(&self.state, [deadline, retry].into_iter().flatten().min()).await
+    }
+
+    fn desk(&self) -> EdgeResult<Desk> {
+        let rules = self.profile()?.settings.assignment;
+        let items = self.store.json_values("SELECT item AS value FROM queue", vec![])?;
+        let online = self.online_agents(None);
+        let agents: Vec<AgentProfile> = self.store.json_values("SELECT profile AS value FROM agents", vec![])?;
+        let agents: BTreeMap<AgentId, Agent> = agents
+            .into_iter()
+            .map(|profile| {
+                let agent = Agent { name: profile.name, online: online.contains(&profile.email) };
+                (profile.email, agent)
+            })
+            .collect();
+        Ok(Desk::new(rules, items, agents))
+    }
+
+    fn samples(&self) -> Samples<'_> {
+        Samples::new(&self.store)
     }
 
     fn profile(&self) -> EdgeResult<ShopProfile> {
@@ -239,14 +376,17 @@ impl ShopDesk {
             .ok_or_else(|| EdgeError::api(ErrorCode::NotFound, "no such shop"))
     }
 
+    fn save_profile(&self, profile: &ShopProfile) -> EdgeResult<()> {
+        self.store.exec(
+            "INSERT OR REPLACE INTO shop (id, profile) VALUES (1, ?)",
+            vec![serde_json::to_string(profile)?.into()],
+        )
+    }
+
     fn agent(&self, email: &str) -> EdgeResult<AgentProfile> {
         self.store
             .json_value("SELECT profile AS value FROM agents WHERE email = ?", vec![email.into()])?
             .ok_or_else(EdgeError::unauthorized)
-    }
-
-    fn queue(&self) -> EdgeResult<ShopQueue> {
-        Ok(ShopQueue::from_items(self.store.json_values("SELECT item AS value FROM queue", vec![])?))
     }
 
     fn save_item(&self, item: &QueueItem) -> EdgeResult<()> {
@@ -256,30 +396,33 @@ impl ShopDesk {
         )
     }
 
+    /// Agents with a console open, not counting the socket `closing`.
+    fn online_agents(&self, closing: Option<&str>) -> BTreeSet<AgentId> {
+        self.state
+            .get_websockets()
+            .iter()
+            .filter_map(|socket| socket.deserialize_attachment::<Console>().ok().flatten())
+            .filter(|console| Some(console.socket_id.as_str()) != closing)
+            .map(|console| console.agent.email)
+            .collect()
+    }
+
     /// Accepts a console's socket; the Worker has verified the agent and passes them along.
-    fn accept_console(&self, req: &Request) -> EdgeResult<Response> {
+    async fn accept_console(&self, req: &Request) -> EdgeResult<Response> {
         let header = req.headers().get(AGENT_HEADER)?.ok_or_else(EdgeError::unauthorized)?;
         let agent: AgentProfile = serde_json::from_str(&header)?;
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
-        pair.server.serialize_attachment(&agent)?;
-        pair.server.send(&DeskServerFrame::Queue { items: self.queue()?.items().to_vec() })?;
+        let console = Console { agent: agent.clone(), socket_id: crypto::random_hex(8)? };
+        pair.server.serialize_attachment(&console)?;
+        // Coming online may assign waiting conversations; the queue goes to every console,
+        // this one included.
+        self.apply(desk::Input::Presence { agent: agent.email, online: true }).await?;
         Ok(Response::from_websocket(pair.client)?)
     }
 
-    async fn claim(&self, conversation_id: &ConversationId, agent: &AgentProfile) -> EdgeResult<()> {
-        let mut queue = self.queue()?;
-        let item = queue.claim(conversation_id, &agent.email).map_err(ApiError::from)?;
-        self.save_item(item)?;
-        self.broadcast_queue(&queue);
-        let room = Object::ConversationRoom.stub(&self.env, &room_key(conversation_id))?;
-        let assignee = Assignee { agent: agent.email.clone(), name: agent.name.clone() };
-        rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Assign { assignee }).await?;
-        Ok(())
-    }
-
-    fn broadcast_queue(&self, queue: &ShopQueue) {
-        let frame = DeskServerFrame::Queue { items: queue.items().to_vec() };
+    fn broadcast(&self, desk: &Desk) {
+        let frame = DeskServerFrame::Queue { items: desk.items().to_vec(), agents: desk.seats() };
         for socket in self.state.get_websockets() {
             // A socket that is closing cannot take the frame; it will get a fresh queue when it
             // reconnects.

@@ -19,10 +19,11 @@ struct JsonValue {
 }
 
 impl Store {
-    /// Wraps the object's storage and applies `schema` (idempotent `CREATE … IF NOT EXISTS`
+    /// Wraps the object's storage and applies `schemas` (idempotent `CREATE … IF NOT EXISTS`
     /// statements, separated by `;`). A schema error is logged and surfaces on first use.
-    pub fn open(sql: SqlStorage, schema: &str) -> Self {
-        for statement in schema.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+    pub fn open(sql: SqlStorage, schemas: &[&str]) -> Self {
+        let statements = schemas.iter().flat_map(|schema| schema.split(';'));
+        for statement in statements.map(str::trim).filter(|s| !s.is_empty()) {
             if let Err(error) = sql.exec(statement, None) {
                 worker::console_error!("schema statement failed: {statement}: {error}");
             }
