@@ -7,7 +7,7 @@ use crate::live_socket::{Link, LiveSocket};
 use leptos::prelude::*;
 use parley_core::error::ConversationError;
 use parley_core::ids::ConversationId;
-use parley_core::protocol::{ApiError, ServerFrame};
+use parley_core::protocol::{ApiError, ClientFrame, ServerFrame};
 use parley_core::transcript::Transcript;
 use parley_core::validation::message_text;
 use std::iter;
@@ -18,6 +18,9 @@ pub struct LiveConversation {
     transcript: RwSignal<Transcript>,
     error: RwSignal<Option<ApiError>>,
     socket: LiveSocket,
+    /// What we last told the other side about our typing and reading, so each is said once.
+    said_typing: StoredValue<bool>,
+    said_read: StoredValue<u64>,
 }
 
 impl LiveConversation {
@@ -39,7 +42,13 @@ impl LiveConversation {
                 }
             },
         );
-        LiveConversation { transcript, error, socket }
+        LiveConversation {
+            transcript,
+            error,
+            socket,
+            said_typing: StoredValue::new(false),
+            said_read: StoredValue::new(0),
+        }
     }
 
     pub fn transcript(&self) -> Signal<Transcript> {
@@ -55,17 +64,43 @@ impl LiveConversation {
         self.error.into()
     }
 
-    /// Sends a message: shown as pending at once, sent now if online, else on reconnect.
-    /// Text the edge would refuse is refused here instead, through `error`.
-    pub fn send(&self, text: String) {
+    /// Sends a message (agents may send an `internal` note): shown as pending at once, sent
+    /// now if online, else on reconnect. Text the edge would refuse is refused here instead,
+    /// through `error`.
+    pub fn send(&self, text: String, internal: bool) {
         let text = match message_text(&text) {
             Ok(text) => text,
             Err(refused) => return self.error.set(Some(ConversationError::Text(refused).into())),
         };
         self.error.set(None);
-        if let Some(frame) = self.transcript.try_update(|transcript| transcript.compose(new_client_id(), text)) {
+        if let Some(frame) =
+            self.transcript.try_update(|transcript| transcript.compose(new_client_id(), text, internal))
+        {
+            self.set_typing(false);
             self.socket.send(&frame);
         }
+    }
+
+    /// Tells the other side whether we are typing; only changes are sent.
+    pub fn set_typing(&self, typing: bool) {
+        if self.said_typing.get_value() != typing {
+            self.said_typing.set_value(typing);
+            self.socket.send(&ClientFrame::Typing { typing });
+        }
+    }
+
+    /// Tells the other side we have read everything received so far.
+    pub fn mark_read(&self) {
+        let last = self.transcript.with_untracked(Transcript::last_seq);
+        if last > self.said_read.get_value() && self.socket.link().get_untracked() == Link::Online {
+            self.said_read.set_value(last);
+            self.socket.send(&ClientFrame::Read { seq: last });
+        }
+    }
+
+    /// Closes the conversation (agents only; the edge refuses anyone else).
+    pub fn resolve(&self) {
+        self.socket.send(&ClientFrame::Resolve);
     }
 
     /// Disconnects for good.

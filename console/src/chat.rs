@@ -70,6 +70,7 @@ fn status(conversation: Option<&ConversationView>) -> String {
         (Status::Waiting, _) => "Waiting for an agent".to_owned(),
         (Status::Assigned, Some(name)) => format!("Assigned to {name}"),
         (Status::Assigned, None) => "Assigned".to_owned(),
+        (Status::Resolved, _) => "Resolved".to_owned(),
     }
 }
 

@@ -21,7 +21,7 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
         if text.trim().is_empty() {
             return;
         }
-        chat.live.send(text);
+        chat.live.send(text, false);
         // A refused text (too long) stays in the box, with the refusal shown above it.
         if chat.live.error().with_untracked(Option::is_none) {
             chat.draft.set(String::new());

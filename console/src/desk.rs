@@ -22,7 +22,7 @@ impl Desk {
         let queue = RwSignal::new(Vec::new());
         let error = RwSignal::new(None);
         let socket = LiveSocket::open("/api/desk/ws", Vec::<DeskClientFrame>::new, move |frame| match frame {
-            DeskServerFrame::Queue { items } => queue.set(items),
+            DeskServerFrame::Queue { items, .. } => queue.set(items),
             DeskServerFrame::Claimed { conversation_id } => chats.show(conversation_id),
             DeskServerFrame::Error { error: refused } => error.set(Some(refused)),
         });

@@ -8,7 +8,8 @@ use crate::message_log::MessageLog;
 use crate::shop::Shop;
 use leptos::prelude::*;
 use parley_client::Link;
-use parley_core::protocol::Status;
+use parley_core::protocol::{QueuePlace, Status};
+use parley_core::wait_estimate::{display_minutes, Estimate};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -42,12 +43,25 @@ fn queue_status(chat: Chat) -> Option<String> {
         let conversation = transcript.conversation()?;
         match conversation.status {
             Status::New => None,
-            Status::Waiting => Some("Waiting for an agent…".to_owned()),
+            Status::Waiting => Some(waiting_status(conversation.place)),
             Status::Assigned => {
                 Some(format!("{} is here to help", conversation.assignee_name.as_deref().unwrap_or("An agent")))
             }
+            Status::Resolved => Some("This conversation is closed. Write to us again any time.".to_owned()),
         }
     })
+}
+
+/// The shopper's place in line and the honest expected wait.
+fn waiting_status(place: Option<QueuePlace>) -> String {
+    let Some(place) = place else { return "Waiting for an agent…".to_owned() };
+    match (place.estimate, place.overdue) {
+        (Estimate::NoAgents, _) => "No one is available right now. Leave your message and we'll answer.".to_owned(),
+        (_, true) => format!("You're #{} in line. Sorry, this is taking longer than we said.", place.position),
+        (Estimate::Wait { millis }, false) => {
+            format!("You're #{} in line · about {} min", place.position, display_minutes(millis))
+        }
+    }
 }
 
 /// A lost connection and the latest error, if any.

@@ -55,7 +55,7 @@ impl Chat {
         self.error.set(None);
         self.draft.set(String::new());
         match self.live.get_untracked() {
-            Some(live) => live.send(text),
+            Some(live) => live.send(text, false),
             None => self.start(text, page),
         }
     }
@@ -69,7 +69,7 @@ impl Chat {
                 Ok(ticket) => {
                     self.shop.with_value(|shop| ticket_store::save(shop, &ticket));
                     let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));
-                    live.send(text);
+                    live.send(text, false);
                     self.live.set(Some(live));
                 }
                 Err(error) => {
