@@ -31,20 +31,20 @@ pub fn cases() -> Vec<Case> {
     ]
 }
 
-fn cid(text: &str) -> ClientMessageId {
+pub(crate) fn cid(text: &str) -> ClientMessageId {
     ClientMessageId::parse(text).expect("test client ids are valid")
 }
 
-fn hello(ticket: &ConversationTicket, last_seq: u64) -> ClientFrame {
+pub(crate) fn hello(ticket: &ConversationTicket, last_seq: u64) -> ClientFrame {
     ClientFrame::Hello { v: PROTOCOL_VERSION, token: Some(ticket.token.clone()), last_seq }
 }
 
-fn send(client_id: &str, text: &str) -> ClientFrame {
-    ClientFrame::Send { client_id: cid(client_id), text: text.into() }
+pub(crate) fn send(client_id: &str, text: &str) -> ClientFrame {
+    ClientFrame::Send { client_id: cid(client_id), text: text.into(), internal: false }
 }
 
 /// Opens the shopper's socket and completes `hello`; returns the socket and the welcome.
-async fn shopper(api: &Api, ticket: &ConversationTicket, last_seq: u64) -> Result<(Socket, ServerFrame)> {
+pub(crate) async fn shopper(api: &Api, ticket: &ConversationTicket, last_seq: u64) -> Result<(Socket, ServerFrame)> {
     let mut socket = api.socket(&format!("/api/conversations/{}/ws", ticket.conversation_id), None).await?;
     socket.send(&hello(ticket, last_seq)).await?;
     let welcome = socket.next::<ServerFrame>().await?;
@@ -53,7 +53,7 @@ async fn shopper(api: &Api, ticket: &ConversationTicket, last_seq: u64) -> Resul
 }
 
 /// Sends a message and waits for its acknowledgement; returns the `seq`.
-async fn send_acked(socket: &mut Socket, client_id: &str, text: &str) -> Result<u64> {
+pub(crate) async fn send_acked(socket: &mut Socket, client_id: &str, text: &str) -> Result<u64> {
     socket.send(&send(client_id, text)).await?;
     match socket
         .next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Ack { .. } | ServerFrame::Error { .. }))
@@ -64,7 +64,7 @@ async fn send_acked(socket: &mut Socket, client_id: &str, text: &str) -> Result<
     }
 }
 
-fn missed(welcome: &ServerFrame) -> Vec<(u64, String)> {
+pub(crate) fn missed(welcome: &ServerFrame) -> Vec<(u64, String)> {
     match welcome {
         ServerFrame::Welcome { missed, .. } => missed.iter().map(|m| (m.seq, m.text.clone())).collect(),
         _ => Vec::new(),
@@ -200,7 +200,7 @@ async fn bad_frames_get_error_frames_and_the_socket_stays_usable(env: Arc<Env>) 
     Ok(())
 }
 
-async fn expect_error(socket: &mut Socket, code: ErrorCode) -> Result<()> {
+pub(crate) async fn expect_error(socket: &mut Socket, code: ErrorCode) -> Result<()> {
     match socket
         .next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Error { .. } | ServerFrame::Ack { .. }))
         .await?
@@ -237,16 +237,16 @@ async fn sign_in_refuses_a_wrong_password_and_apis_require_a_session(env: Arc<En
 }
 
 /// Waits on the desk socket until the conversation is listed with `status`.
-async fn wait_in_queue(desk: &mut Socket, id: &ConversationId, status: Status) -> Result<()> {
+pub(crate) async fn wait_in_queue(desk: &mut Socket, id: &ConversationId, status: Status) -> Result<()> {
     desk.next_matching(|f: &DeskServerFrame| match f {
-        DeskServerFrame::Queue { items } => items.iter().any(|i| &i.conversation_id == id && i.status == status),
+        DeskServerFrame::Queue { items, .. } => items.iter().any(|i| &i.conversation_id == id && i.status == status),
         _ => false,
     })
     .await
     .map(drop)
 }
 
-async fn agent_socket(api: &Api, agent: &Agent, id: &ConversationId) -> Result<Socket> {
+pub(crate) async fn agent_socket(api: &Api, agent: &Agent, id: &ConversationId) -> Result<Socket> {
     let mut socket = api.socket(&format!("/api/conversations/{id}/ws"), Some(&agent.cookie)).await?;
     socket.send(&ClientFrame::Hello { v: PROTOCOL_VERSION, token: None, last_seq: 0 }).await?;
     socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await?;
@@ -299,7 +299,7 @@ async fn an_agent_claims_answers_and_the_edge_measures_first_response_time(env: 
 
     // A second agent cannot take a claimed conversation.
     let other = serde_json::to_string(&json!({
-        "shop": "demo", "name": "Demo Shop", "allowed_origins": ["http://127.0.0.1:*", "http://localhost:*"],
+        "shop": "demo", "name": "Demo Shop", "settings": {"allowed_origins": ["http://127.0.0.1:*", "http://localhost:*"]},
         "agents": [{"email": "bo@demo.test", "name": "Bo", "password": "bo-password", "role": "agent"}]
     }))?;
     let (status, body) = api.post("/api/dev/seed", &serde_json::from_str::<serde_json::Value>(&other)?, None).await?;
@@ -321,7 +321,7 @@ async fn an_agent_claims_answers_and_the_edge_measures_first_response_time(env: 
 async fn an_agent_of_another_shop_cannot_reach_the_conversation(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let seed = json!({
-        "shop": "rival", "name": "Rival Shop", "allowed_origins": ["https://rival.example"],
+        "shop": "rival", "name": "Rival Shop", "settings": {"allowed_origins": ["https://rival.example"]},
         "agents": [{"email": "eve@rival.test", "name": "Eve", "password": "eve-password", "role": "owner"}]
     });
     let (status, body) = api.post("/api/dev/seed", &seed, None).await?;
@@ -334,7 +334,7 @@ async fn an_agent_of_another_shop_cannot_reach_the_conversation(env: Arc<Env>) -
     ensure!(refused.is_err(), "an agent of another shop could open the conversation's socket");
     let mut eve_desk = api.socket("/api/desk/ws", Some(&eve.cookie)).await?;
     match eve_desk.next::<DeskServerFrame>().await? {
-        DeskServerFrame::Queue { items } => {
+        DeskServerFrame::Queue { items, .. } => {
             ensure!(items.iter().all(|i| i.conversation_id != ticket.conversation_id), "leaked into rival's queue")
         }
         other => anyhow::bail!("expected the rival's queue, got {other:?}"),

@@ -176,12 +176,12 @@ async fn a_shopper_and_an_agent_talk_live_and_history_survives_a_reload(env: Arc
         let question = "Do the Trail Runner 2 fit wide feet?";
         let answer = "Yes, they come in a wide fit too.";
         shop.open_chat().await.context("opening the chat")?;
-        send_message(&shop.driver, question).await?;
+        send_message(&shop.driver, question).await.context("the shopper writes")?;
         wait_for_message(&shop.driver, "shopper", question).await.context("the shopper's message is stored")?;
 
         console.claim(question).await.context("claiming in the console")?;
         wait_for_message(&console.driver, "shopper", question).await.context("the agent sees the question")?;
-        send_message(&console.driver, answer).await?;
+        send_message(&console.driver, answer).await.context("the agent answers")?;
         wait_for_message(&console.driver, "agent", answer).await?;
 
         wait_for_message(&shop.driver, "agent", answer).await.context("the shopper sees the answer live")?;

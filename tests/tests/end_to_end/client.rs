@@ -2,6 +2,7 @@
 //! speak the protocol's frames, each wait bounded so a broken edge fails a case instead of
 //! hanging it.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -90,7 +91,7 @@ impl Api {
         }
         let (stream, _) =
             tokio_tungstenite::connect_async(request).await.with_context(|| format!("connecting {path}"))?;
-        Ok(Socket { stream })
+        Ok(Socket { stream, backlog: VecDeque::new() })
     }
 }
 
@@ -99,8 +100,12 @@ pub fn api_error(body: &str) -> Result<ApiError> {
     serde_json::from_str(body).with_context(|| format!("not an ApiError body: {body}"))
 }
 
+/// A protocol socket. Frames skipped while waiting for a particular one are kept, in order,
+/// for the next wait: the edge may interleave frames (a queue place can arrive before an
+/// acknowledgement), and a test must not lose one by looking for another.
 pub struct Socket {
     stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    backlog: VecDeque<String>,
 }
 
 impl Socket {
@@ -115,30 +120,30 @@ impl Socket {
 
     /// The next text frame, decoded; fails if the socket closes or nothing comes in time.
     pub async fn next<T: DeserializeOwned>(&mut self) -> Result<T> {
-        loop {
-            let message = tokio::time::timeout(FRAME_WAIT, self.stream.next())
-                .await
-                .map_err(|_| anyhow!("no frame within {FRAME_WAIT:?}"))?
-                .ok_or_else(|| anyhow!("the socket closed"))??;
-            match message {
-                WsMessage::Text(text) => {
-                    return serde_json::from_str(text.as_str()).with_context(|| format!("unexpected frame {text}"))
-                }
-                WsMessage::Close(frame) => bail!("the socket closed: {frame:?}"),
-                _ => continue,
-            }
-        }
+        let text = match self.backlog.pop_front() {
+            Some(text) => text,
+            None => self.receive().await?,
+        };
+        serde_json::from_str(&text).with_context(|| format!("unexpected frame {text}"))
     }
 
-    /// Skips frames until one satisfies `wanted`.
+    /// The first frame, kept or new, that decodes as `T` and satisfies `wanted`; the frames
+    /// passed over stay for later.
     pub async fn next_matching<T: DeserializeOwned + std::fmt::Debug>(
         &mut self,
         wanted: impl Fn(&T) -> bool,
     ) -> Result<T> {
-        loop {
-            let frame = self.next::<T>().await?;
-            if wanted(&frame) {
+        let matches = |text: &str| serde_json::from_str::<T>(text).ok().filter(|frame| wanted(frame));
+        if let Some(at) = self.backlog.iter().position(|text| matches(text).is_some()) {
+            if let Some(frame) = self.backlog.remove(at).and_then(|text| matches(&text)) {
                 return Ok(frame);
+            }
+        }
+        loop {
+            let text = self.receive().await?;
+            match matches(&text) {
+                Some(frame) => return Ok(frame),
+                None => self.backlog.push_back(text),
             }
         }
     }
@@ -150,6 +155,21 @@ impl Socket {
                 Err(_) => bail!("the socket stayed open"),
                 Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(WsMessage::Close(_)))) => return Ok(()),
                 Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
+    /// The next text frame off the wire.
+    async fn receive(&mut self) -> Result<String> {
+        loop {
+            let message = tokio::time::timeout(FRAME_WAIT, self.stream.next())
+                .await
+                .map_err(|_| anyhow!("no frame within {FRAME_WAIT:?}"))?
+                .ok_or_else(|| anyhow!("the socket closed"))??;
+            match message {
+                WsMessage::Text(text) => return Ok(text.as_str().to_owned()),
+                WsMessage::Close(frame) => bail!("the socket closed: {frame:?}"),
+                _ => continue,
             }
         }
     }

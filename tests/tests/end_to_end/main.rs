@@ -7,9 +7,10 @@
 mod api;
 mod browser;
 mod client;
+mod engine;
 mod runner;
 
 fn main() -> std::process::ExitCode {
-    let cases: Vec<runner::Case> = api::cases().into_iter().chain(browser::cases()).collect();
+    let cases: Vec<runner::Case> = api::cases().into_iter().chain(engine::cases()).chain(browser::cases()).collect();
     runner::run(cases)
 }

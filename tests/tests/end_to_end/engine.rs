@@ -1,0 +1,509 @@
+//! The conversation engine against the real edge: lifecycle (resolve, reopen, transfer,
+//! re-route), automatic assignment within capacity, honest first-response time (notes and
+//! system lines never stop it; business hours exclude closed time), the metrics API, queue
+//! places for waiting shoppers, typing and read receipts, settings, and a restart of the edge
+//! that loses nothing acknowledged.
+//!
+//! Each case seeds its own shop, so cases never see each other's queues.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use serde_json::{json, Value};
+
+use crate::api::{agent_socket, cid, expect_error, hello, send, send_acked, shopper, wait_in_queue};
+use crate::case;
+use crate::client::{api_error, Agent, Api, Socket};
+use crate::runner::{Case, Env};
+use parley_core::ids::ConversationId;
+use parley_core::message::Author;
+use parley_core::metrics::MetricsReport;
+use parley_core::protocol::{
+    ClientFrame, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, ServerFrame, Status,
+};
+use parley_core::wait_estimate::Estimate;
+use parley_tests::{free_port, EdgeProcess, Stop};
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        case!(resolving_closes_and_a_new_message_reopens_with_a_new_clock),
+        case!(notes_reach_agents_only_and_never_stop_the_clock),
+        case!(automatic_assignment_respects_capacity_and_load),
+        case!(an_unanswered_assignment_goes_back_to_the_queue),
+        case!(a_transfer_keeps_history_and_credits_the_agent_who_answers),
+        case!(business_hours_first_response_excludes_closed_time),
+        case!(metrics_are_for_the_shops_agents_only_and_exact),
+        case!(waiting_shoppers_are_told_their_place_and_expected_wait),
+        case!(typing_and_read_receipts_reach_the_other_side),
+        case!(settings_are_validated_and_only_owners_change_them),
+        case!(a_restarted_edge_has_every_acknowledged_message),
+    ]
+}
+
+/// Seeds shop `shop` with `settings` and agents `(name, role)` whose e-mail is
+/// `{name}@{shop}.test` and password `{name}-password`.
+async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
+    let agents: Vec<Value> = agents
+        .iter()
+        .map(|(name, role)| {
+            json!({"email": format!("{name}@{shop}.test"), "name": name, "password": format!("{name}-password"), "role": role})
+        })
+        .collect();
+    let body = json!({"shop": shop, "name": format!("Shop {shop}"), "settings": settings, "agents": agents});
+    let (status, text) = api.post("/api/dev/seed", &body, None).await?;
+    ensure!(status == 200, "seeding {shop} answered {status}: {text}");
+    Ok(())
+}
+
+async fn login(api: &Api, shop: &str, name: &str) -> Result<Agent> {
+    api.login(&format!("{name}@{shop}.test"), &format!("{name}-password")).await
+}
+
+/// Starts a conversation in `shop` whose shopper has written `text`.
+async fn waiting_conversation(api: &Api, shop: &str, text: &str) -> Result<(ConversationId, Socket, Instant)> {
+    let ticket = api.new_conversation(shop).await?;
+    let (mut socket, _) = shopper(api, &ticket, 0).await?;
+    send_acked(&mut socket, "first", text).await?;
+    Ok((ticket.conversation_id, socket, Instant::now()))
+}
+
+/// Waits for the next `conversation` frame that satisfies `wanted`.
+async fn conversation_where(
+    socket: &mut Socket,
+    wanted: impl Fn(&ConversationView) -> bool,
+) -> Result<ConversationView> {
+    match socket
+        .next_matching(
+            |f: &ServerFrame| matches!(f, ServerFrame::Conversation { conversation } if wanted(conversation)),
+        )
+        .await?
+    {
+        ServerFrame::Conversation { conversation } => Ok(conversation),
+        other => bail!("unexpected {other:?}"),
+    }
+}
+
+/// Waits until the desk lists a queue for which `wanted` holds; returns its items.
+async fn queue_where(desk: &mut Socket, wanted: impl Fn(&[QueueItem]) -> bool) -> Result<Vec<QueueItem>> {
+    match desk
+        .next_matching(|f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { items, .. } if wanted(items)))
+        .await?
+    {
+        DeskServerFrame::Queue { items, .. } => Ok(items),
+        other => bail!("unexpected {other:?}"),
+    }
+}
+
+fn item<'a>(items: &'a [QueueItem], id: &ConversationId) -> Option<&'a QueueItem> {
+    items.iter().find(|item| &item.conversation_id == id)
+}
+
+async fn claim(desk: &mut Socket, id: &ConversationId) -> Result<()> {
+    desk.send(&DeskClientFrame::Claim { conversation_id: id.clone() }).await?;
+    desk.next_matching(|f: &DeskServerFrame| {
+        matches!(f, DeskServerFrame::Claimed { .. } | DeskServerFrame::Error { .. })
+    })
+    .await
+    .and_then(|frame| match frame {
+        DeskServerFrame::Claimed { .. } => Ok(()),
+        other => bail!("claim refused: {other:?}"),
+    })
+}
+
+async fn metrics(api: &Api, shop: &str, agent: &Agent) -> Result<MetricsReport> {
+    let (status, _, body) = api.get(&format!("/api/shops/{shop}/metrics"), Some(&agent.cookie)).await?;
+    ensure!(status == 200, "metrics answered {status}: {body}");
+    Ok(serde_json::from_str(&body)?)
+}
+
+async fn resolving_closes_and_a_new_message_reopens_with_a_new_clock(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "reopen", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, "reopen", "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let (id, mut shopper_socket, _) = waiting_conversation(&api, "reopen", "Where is my parcel?").await?;
+    claim(&mut desk, &id).await?;
+    let mut chat = agent_socket(&api, &ana, &id).await?;
+    send_acked(&mut chat, "a1", "It left the warehouse today.").await?;
+    chat.send(&ClientFrame::Resolve).await?;
+    conversation_where(&mut shopper_socket, |c| c.status == Status::Resolved).await.context("resolved")?;
+    queue_where(&mut desk, |items| item(items, &id).is_none()).await.context("leaves the queue")?;
+    // Resolving twice is refused with a clear error and changes nothing.
+    chat.send(&ClientFrame::Resolve).await?;
+    expect_error(&mut chat, ErrorCode::Conflict).await?;
+
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    send_acked(&mut shopper_socket, "again", "It has not arrived yet").await?;
+    let reopened_at = Instant::now();
+    let reopened = conversation_where(&mut shopper_socket, |c| c.status == Status::Waiting).await?;
+    ensure!(reopened.first_response_millis.is_none(), "a reopen starts a new clock: {reopened:?}");
+    queue_where(&mut desk, |items| item(items, &id).is_some_and(|i| i.status == Status::Waiting)).await?;
+    claim(&mut desk, &id).await?;
+    send_acked(&mut chat, "a2", "Let me check with the courier.").await?;
+    let script = reopened_at.elapsed();
+    let measured = conversation_where(&mut shopper_socket, |c| c.first_response_millis.is_some()).await?;
+    let edge = Duration::from_millis(measured.first_response_millis.unwrap_or_default());
+    ensure!(edge.abs_diff(script) < Duration::from_secs(1), "second cycle FRT {edge:?}, script {script:?}");
+    let report = metrics(&api, "reopen", &ana).await?;
+    ensure!(report.frt_seconds.count == 2 && report.resolution_seconds.count == 1, "{report:?}");
+    Ok(())
+}
+
+async fn notes_reach_agents_only_and_never_stop_the_clock(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "notes", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, "notes", "ana").await?, login(&api, "notes", "bo").await?);
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let ticket = api.new_conversation("notes").await?;
+    let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
+    send_acked(&mut shopper_socket, "q", "Can I change my address?").await?;
+    let clock = Instant::now();
+    let id = ticket.conversation_id.clone();
+    claim(&mut desk, &id).await?;
+    let mut chat = agent_socket(&api, &ana, &id).await?;
+    // A colleague's note, then the assignee's own: neither is a response.
+    let mut colleague = agent_socket(&api, &bo, &id).await?;
+    colleague.send(&ClientFrame::Send { client_id: cid("n1"), text: "VIP customer".into(), internal: true }).await?;
+    expect_ack(&mut colleague, "n1").await?;
+    chat.send(&ClientFrame::Send { client_id: cid("n2"), text: "checking the order".into(), internal: true }).await?;
+    expect_ack(&mut chat, "n2").await?;
+    // A shopper cannot write notes.
+    shopper_socket.send(&ClientFrame::Send { client_id: cid("n3"), text: "x".into(), internal: true }).await?;
+    expect_error(&mut shopper_socket, ErrorCode::BadRequest).await?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    send_acked(&mut chat, "a1", "Yes, until it ships.").await?;
+    let script = clock.elapsed();
+    let measured = conversation_where(&mut shopper_socket, |c| c.first_response_millis.is_some()).await?;
+    let edge = Duration::from_millis(measured.first_response_millis.unwrap_or_default());
+    ensure!(edge.abs_diff(script) < Duration::from_secs(1), "edge {edge:?}, script {script:?}");
+
+    let (_, welcome) = shopper(&api, &ticket, 0).await?;
+    let ServerFrame::Welcome { missed, .. } = welcome else { bail!("no welcome") };
+    ensure!(missed.iter().all(|m| !m.internal), "a shopper's history holds no notes: {missed:?}");
+    let notes = agent_socket_with_history(&api, &bo, &id).await?.iter().filter(|m| m.internal).count();
+    ensure!(notes == 2, "agents see both notes, saw {notes}");
+    Ok(())
+}
+
+async fn expect_ack(socket: &mut Socket, client_id: &str) -> Result<()> {
+    match socket
+        .next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Ack { .. } | ServerFrame::Error { .. }))
+        .await?
+    {
+        ServerFrame::Ack { client_id: acked, .. } if acked.as_str() == client_id => Ok(()),
+        other => bail!("expected the ack of {client_id}, got {other:?}"),
+    }
+}
+
+/// An agent's full view of the conversation's history.
+async fn agent_socket_with_history(
+    api: &Api,
+    agent: &Agent,
+    id: &ConversationId,
+) -> Result<Vec<parley_core::message::Message>> {
+    let mut socket = api.socket(&format!("/api/conversations/{id}/ws"), Some(&agent.cookie)).await?;
+    socket.send(&ClientFrame::Hello { v: parley_core::protocol::PROTOCOL_VERSION, token: None, last_seq: 0 }).await?;
+    match socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await? {
+        ServerFrame::Welcome { missed, .. } => Ok(missed),
+        other => bail!("unexpected {other:?}"),
+    }
+}
+
+async fn automatic_assignment_respects_capacity_and_load(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let settings = json!({"assignment": {"auto_assign": true, "capacity": 1, "reroute_after_millis": 600000}});
+    seed(&api, "auto", settings, &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, "auto", "ana").await?, login(&api, "auto", "bo").await?);
+    let mut ana_desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let _bo_desk = api.socket("/api/desk/ws", Some(&bo.cookie)).await?;
+    let mut ids = Vec::new();
+    for question in ["first", "second", "third"] {
+        ids.push(waiting_conversation(&api, "auto", question).await?.0);
+    }
+    let items = queue_where(&mut ana_desk, |items| {
+        items.len() == 3 && items.iter().filter(|i| i.assignee.is_some()).count() == 2
+    })
+    .await
+    .context("two of three assigned")?;
+    let assignee = |n: usize| item(&items, &ids[n]).and_then(|i| i.assignee.clone());
+    let (first, second) = (assignee(0), assignee(1));
+    ensure!(first.is_some() && second.is_some() && first != second, "one each by load: {first:?} {second:?}");
+    ensure!(assignee(2).is_none(), "capacity 1 leaves the third waiting");
+    // The assignee hears about it without claiming.
+    let Some(owner) = first else { bail!("unassigned") };
+    let owner = if owner.as_str().starts_with("ana") { &ana } else { &bo };
+    let history = agent_socket_with_history(&api, owner, &ids[0]).await?;
+    ensure!(history.iter().any(|m| m.author == Author::System), "a join line: {history:?}");
+    Ok(())
+}
+
+async fn an_unanswered_assignment_goes_back_to_the_queue(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let settings = json!({"assignment": {"auto_assign": false, "capacity": 3, "reroute_after_millis": 10000}});
+    seed(&api, "reroute", settings, &[("ana", "owner")]).await?;
+    let ana = login(&api, "reroute", "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let (id, mut shopper_socket, _) = waiting_conversation(&api, "reroute", "Hello?").await?;
+    let claimed_at = Instant::now();
+    claim(&mut desk, &id).await?;
+    let items = tokio::time::timeout(
+        Duration::from_secs(30),
+        queue_where(&mut desk, |items| {
+            item(items, &id).is_some_and(|i| i.status == Status::Waiting && !i.passed_by.is_empty())
+        }),
+    )
+    .await
+    .context("the alarm never re-routed")??;
+    ensure!(claimed_at.elapsed() >= Duration::from_secs(10), "re-routed too early");
+    ensure!(item(&items, &id).is_some_and(|i| i.assignee.is_none()));
+    let back =
+        conversation_where(&mut shopper_socket, |c| c.status == Status::Waiting && c.assignee_name.is_none()).await?;
+    ensure!(back.first_response_millis.is_none(), "the clock keeps running");
+    Ok(())
+}
+
+async fn a_transfer_keeps_history_and_credits_the_agent_who_answers(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "transfer", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, "transfer", "ana").await?, login(&api, "transfer", "bo").await?);
+    let mut ana_desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let mut bo_desk = api.socket("/api/desk/ws", Some(&bo.cookie)).await?;
+    let (id, mut shopper_socket, clock) = waiting_conversation(&api, "transfer", "Do you sell gift cards?").await?;
+    claim(&mut ana_desk, &id).await?;
+    // Only the assignee may hand it on.
+    bo_desk.send(&DeskClientFrame::Transfer { conversation_id: id.clone(), to: bo.profile.email.clone() }).await?;
+    match bo_desk.next_matching(|f: &DeskServerFrame| matches!(f, DeskServerFrame::Error { .. })).await? {
+        DeskServerFrame::Error { error } if error.code == ErrorCode::Forbidden => {}
+        other => bail!("expected forbidden, got {other:?}"),
+    }
+    ana_desk.send(&DeskClientFrame::Transfer { conversation_id: id.clone(), to: bo.profile.email.clone() }).await?;
+    queue_where(&mut ana_desk, |items| {
+        item(items, &id).is_some_and(|i| i.assignee.as_ref() == Some(&bo.profile.email))
+    })
+    .await?;
+    let mut bo_chat = agent_socket(&api, &bo, &id).await?;
+    send_acked(&mut bo_chat, "b1", "Yes, from 10 to 500 euros.").await?;
+    let script = clock.elapsed();
+    let measured = conversation_where(&mut shopper_socket, |c| c.first_response_millis.is_some()).await?;
+    let edge = Duration::from_millis(measured.first_response_millis.unwrap_or_default());
+    ensure!(edge.abs_diff(script) < Duration::from_secs(1), "FRT from the first message: {edge:?} vs {script:?}");
+    let history = agent_socket_with_history(&api, &bo, &id).await?;
+    ensure!(history.iter().any(|m| m.text == "Do you sell gift cards?"), "history kept");
+    let report = metrics(&api, "transfer", &ana).await?;
+    let credited: Vec<(String, u64)> =
+        report.per_agent.iter().map(|a| (a.agent.to_string(), a.frt_seconds.count)).collect();
+    ensure!(credited == vec![("bo@transfer.test".to_owned(), 1)], "credited {credited:?}");
+    Ok(())
+}
+
+async fn business_hours_first_response_excludes_closed_time(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    // Open only on a day that is not today (in UTC): the whole test happens in closed hours.
+    let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let today = ((std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 86_400) + 3) % 7;
+    let open_day = days[((today + 3) % 7) as usize];
+    let hours = json!({ open_day: [{"start_minute": 540, "end_minute": 1020}] });
+    seed(&api, "closed", json!({"time_zone": "Europe/Budapest", "hours": hours}), &[("ana", "owner")]).await?;
+    seed(&api, "open", json!({}), &[("ana", "owner")]).await?;
+    for shop in ["closed", "open"] {
+        let ana = login(&api, shop, "ana").await?;
+        let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+        let (id, mut shopper_socket, _) = waiting_conversation(&api, shop, "Hi").await?;
+        claim(&mut desk, &id).await?;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let mut chat = agent_socket(&api, &ana, &id).await?;
+        send_acked(&mut chat, "a1", "Hello!").await?;
+        conversation_where(&mut shopper_socket, |c| c.first_response_millis.is_some()).await?;
+        let report = metrics(&api, shop, &ana).await?;
+        let calendar = report.frt_seconds.median.unwrap_or_default();
+        let business = report.frt_business_seconds.median.unwrap_or(-1.0);
+        ensure!(calendar >= 1.5, "{shop}: calendar FRT {calendar}");
+        match shop {
+            "closed" => ensure!(business == 0.0, "closed hours do not count: {business}"),
+            _ => ensure!(business == calendar, "always open: business {business} = calendar {calendar}"),
+        }
+    }
+    Ok(())
+}
+
+async fn metrics_are_for_the_shops_agents_only_and_exact(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "numbers", json!({"frt_target_seconds": 2}), &[("ana", "owner")]).await?;
+    seed(&api, "outsider", json!({}), &[("eve", "owner")]).await?;
+    let ana = login(&api, "numbers", "ana").await?;
+    let eve = login(&api, "outsider", "eve").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    // Three conversations answered after about 0, 1 and 3 seconds.
+    for (n, wait_ms) in [(1, 0u64), (2, 1000), (3, 3000)] {
+        let (id, mut shopper_socket, _) = waiting_conversation(&api, "numbers", &format!("question {n}")).await?;
+        claim(&mut desk, &id).await?;
+        tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+        let mut chat = agent_socket(&api, &ana, &id).await?;
+        send_acked(&mut chat, &format!("a{n}"), "answer").await?;
+        conversation_where(&mut shopper_socket, |c| c.first_response_millis.is_some()).await?;
+    }
+    let (_, _waiting_socket, _) = waiting_conversation(&api, "numbers", "still waiting").await?;
+    let report = metrics(&api, "numbers", &ana).await?;
+    let frt = &report.frt_seconds;
+    ensure!(frt.count == 3, "three samples: {frt:?}");
+    let (median, max) = (frt.median.unwrap_or_default(), frt.max.unwrap_or_default());
+    ensure!((0.8..2.0).contains(&median) && (2.8..4.5).contains(&max), "nearest-rank median and max: {frt:?}");
+    ensure!(frt.p99 == frt.max, "p99 of three samples is the largest");
+    let within = report.within_target_percent.unwrap_or_default();
+    ensure!((within - 200.0 / 3.0).abs() < 0.01, "two of three within 2 s: {within}");
+    ensure!(report.frt_histogram.iter().map(|b| b.count).sum::<u64>() == 3);
+    ensure!(report.waiting_now == 1 && report.oldest_wait_seconds.is_some(), "{report:?}");
+
+    let (status, _, body) = api.get("/api/shops/numbers/metrics", Some(&eve.cookie)).await?;
+    ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "another shop's agent: {status}");
+    let (status, _, _) = api.get("/api/shops/numbers/metrics", None).await?;
+    ensure!(status == 401, "no session: {status}");
+    let (status, _, body) = api.get("/api/shops/numbers/metrics?from=abc", Some(&ana.cookie)).await?;
+    ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "bad window: {status} {body}");
+    let (status, _, body) = api.get("/api/shops/numbers/metrics?from=10&to=5", Some(&ana.cookie)).await?;
+    ensure!(status == 400, "reversed window: {status} {body}");
+    let (status, _, body) = api.get("/api/shops/numbers/metrics?from=0&to=1000", Some(&ana.cookie)).await?;
+    ensure!(status == 200 && serde_json::from_str::<MetricsReport>(&body)?.frt_seconds.count == 0, "empty window");
+    Ok(())
+}
+
+async fn waiting_shoppers_are_told_their_place_and_expected_wait(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "line", json!({}), &[("ana", "owner")]).await?;
+    let place_of = |frame: &ServerFrame| match frame {
+        ServerFrame::Place { place: Some(place) } => Some(*place),
+        _ => None,
+    };
+    let (first, mut first_socket, _) = waiting_conversation(&api, "line", "one").await?;
+    let nobody = first_socket.next_matching(|f: &ServerFrame| place_of(f).is_some()).await?;
+    ensure!(place_of(&nobody).is_some_and(|p| p.position == 1 && p.estimate == Estimate::NoAgents), "{nobody:?}");
+
+    let ana = login(&api, "line", "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let online = first_socket.next_matching(|f: &ServerFrame| place_of(f).is_some()).await?;
+    ensure!(
+        place_of(&online).is_some_and(|p| p.position == 1 && matches!(p.estimate, Estimate::Wait { .. })),
+        "an agent online gives a wait: {online:?}"
+    );
+    let (_, mut second_socket, _) = waiting_conversation(&api, "line", "two").await?;
+    let second = second_socket.next_matching(|f: &ServerFrame| place_of(f).is_some()).await?;
+    ensure!(place_of(&second).is_some_and(|p| p.position == 2), "{second:?}");
+    claim(&mut desk, &first).await?;
+    let moved = second_socket.next_matching(|f: &ServerFrame| place_of(f).is_some_and(|p| p.position == 1)).await;
+    ensure!(moved.is_ok(), "moves up when the first is taken");
+    first_socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Place { place: None })).await?;
+    Ok(())
+}
+
+async fn typing_and_read_receipts_reach_the_other_side(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "typing", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, "typing", "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let (id, mut shopper_socket, _) = waiting_conversation(&api, "typing", "hi").await?;
+    wait_in_queue(&mut desk, &id, Status::Waiting).await?;
+    claim(&mut desk, &id).await?;
+    let mut chat = agent_socket(&api, &ana, &id).await?;
+    shopper_socket.send(&ClientFrame::Typing { typing: true }).await?;
+    chat.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Typing { author: Author::Shopper, typing: true }))
+        .await
+        .context("the agent sees the shopper typing")?;
+    chat.send(&ClientFrame::Typing { typing: true }).await?;
+    shopper_socket
+        .next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Typing { author: Author::Agent, typing: true }))
+        .await
+        .context("the shopper sees the agent typing")?;
+    chat.send(&ClientFrame::Read { seq: 1 }).await?;
+    shopper_socket
+        .next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Read { author: Author::Agent, seq: 1 }))
+        .await
+        .context("the shopper sees the agent read their message")?;
+    let seq = send_acked(&mut chat, "a1", "Hi! How can I help?").await?;
+    shopper_socket.send(&ClientFrame::Read { seq }).await?;
+    chat.next_matching(
+        |f: &ServerFrame| matches!(f, ServerFrame::Read { author: Author::Shopper, seq: read } if *read == seq),
+    )
+    .await
+    .context("the agent sees the shopper read the answer")?;
+    Ok(())
+}
+
+async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "config", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, "config", "ana").await?, login(&api, "config", "bo").await?);
+    let put = |agent: &Agent, body: Value| {
+        let cookie = agent.cookie.clone();
+        let api = &api;
+        async move {
+            let response = reqwest::Client::new()
+                .put(format!("{}/api/shops/config/settings", api.origin))
+                .header("cookie", cookie)
+                .json(&body)
+                .send()
+                .await?;
+            Ok::<_, anyhow::Error>((response.status().as_u16(), response.text().await?))
+        }
+    };
+    let (status, body) = put(&bo, json!({"frt_target_seconds": 30})).await?;
+    ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "an agent changed settings: {status}");
+    for bad in [
+        json!({"assignment": {"auto_assign": true, "capacity": 0, "reroute_after_millis": 60000}}),
+        json!({"time_zone": "Mars/Olympus_Mons"}),
+        json!({"hours": {"monday": [{"start_minute": 600, "end_minute": 500}]}}),
+        json!({"allowed_origins": ["https://shop.example; script-src *"]}),
+        json!({"frt_target_secs": 60}),
+    ] {
+        let (status, body) = put(&ana, bad.clone()).await?;
+        ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{bad} answered {status} {body}");
+    }
+    let (status, body) = put(&ana, json!({"frt_target_seconds": 45, "time_zone": "Europe/Warsaw"})).await?;
+    ensure!(status == 200, "an owner's valid change: {status} {body}");
+    let (status, _, body) = api.get("/api/shops/config/settings", Some(&bo.cookie)).await?;
+    let saved: Value = serde_json::from_str(&body)?;
+    ensure!(status == 200 && saved["frt_target_seconds"] == 45 && saved["time_zone"] == "Europe/Warsaw", "{body}");
+    Ok(())
+}
+
+async fn a_restarted_edge_has_every_acknowledged_message(_env: Arc<Env>) -> Result<()> {
+    // Its own edge and state folder: this case stops the edge it talks to.
+    let state = std::env::temp_dir().join(format!("parley-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&state);
+    let port = free_port()?;
+    let start = |state: std::path::PathBuf| {
+        tokio::task::spawn_blocking(move || -> Result<EdgeProcess> {
+            let edge = EdgeProcess::start(port, &state, Stop::OnDrop)?;
+            edge.seed("")?;
+            Ok(edge)
+        })
+    };
+    let edge = start(state.clone()).await??;
+    let api = Api::new(&edge.origin());
+    let ticket = api.new_conversation("demo").await?;
+    let (mut socket, _) = shopper(&api, &ticket, 0).await?;
+    let mut acked = Vec::new();
+    for n in 1..=5 {
+        acked.push(send_acked(&mut socket, &format!("m{n}"), &format!("message {n}")).await?);
+    }
+    drop(socket);
+    tokio::task::spawn_blocking(move || drop(edge)).await?;
+
+    let edge = start(state.clone()).await??;
+    let api = Api::new(&edge.origin());
+    let mut socket = api.socket(&format!("/api/conversations/{}/ws", ticket.conversation_id), None).await?;
+    socket.send(&hello(&ticket, 0)).await?;
+    let stored = match socket.next::<ServerFrame>().await? {
+        ServerFrame::Welcome { missed, .. } => missed.iter().map(|m| (m.seq, m.text.clone())).collect::<Vec<_>>(),
+        other => bail!("expected welcome, got {other:?}"),
+    };
+    let expected: Vec<(u64, String)> = acked.iter().map(|seq| (*seq, format!("message {seq}"))).collect();
+    ensure!(stored == expected, "after a restart: {stored:?}");
+    // And the conversation goes on where it stopped.
+    socket.send(&send("m6", "message 6")).await?;
+    let next = socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Ack { .. })).await?;
+    ensure!(matches!(next, ServerFrame::Ack { seq: 6, .. }), "{next:?}");
+    tokio::task::spawn_blocking(move || drop(edge)).await?;
+    let _ = std::fs::remove_dir_all(&state);
+    Ok(())
+}
