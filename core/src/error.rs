@@ -99,6 +99,15 @@ impl From<DeskError> for ApiError {
     }
 }
 
+impl From<crate::rate_limit::RateLimited> for ApiError {
+    fn from(limited: crate::rate_limit::RateLimited) -> Self {
+        ApiError {
+            retry_after_seconds: Some(limited.retry_after_secs()),
+            ..ApiError::new(ErrorCode::RateLimited, limited.to_string())
+        }
+    }
+}
+
 impl From<IdError> for ApiError {
     fn from(error: IdError) -> Self {
         ApiError::new(ErrorCode::BadRequest, error.to_string())

@@ -30,6 +30,31 @@ impl Limit {
     pub const MESSAGES: Limit = Limit { max: 60, per_millis: 60_000 };
 }
 
+/// What a shopper's client does that is limited, each under its own limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    NewConversation,
+    Message,
+}
+
+impl Action {
+    pub fn limit(self) -> Limit {
+        match self {
+            Action::NewConversation => Limit::NEW_CONVERSATIONS,
+            Action::Message => Limit::MESSAGES,
+        }
+    }
+
+    /// The action's key in a [`RateLimiter`] that counts one client's actions.
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::NewConversation => "new_conversation",
+            Action::Message => "message",
+        }
+    }
+}
+
 /// An event was refused; the same key may try again after `retry_after_millis`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("too many requests; try again in {} s", seconds_rounded_up(*.retry_after_millis))]

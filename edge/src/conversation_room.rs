@@ -14,7 +14,8 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::frames::decode_frame;
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
-use crate::rpc::{answer, Object, AGENT_HEADER};
+use crate::rate_limiter;
+use crate::rpc::{answer, Object, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::shop_desk::{desk_key, DeskRequest};
 use crate::store::Store;
 use parley_core::conversation::{Assignee, Conversation, Effect, Input};
@@ -24,6 +25,7 @@ use parley_core::protocol::{
     AgentProfile, ApiError, ClientFrame, ConversationView, ErrorCode, QueueItem, QueuePlace, ServerFrame, Status,
     PROTOCOL_VERSION,
 };
+use parley_core::rate_limit::Action;
 use parley_core::time::UnixMillis;
 
 /// Requests the Worker and the shop's desk send to a conversation.
@@ -45,6 +47,8 @@ pub enum RoomRequest {
 struct Peer {
     /// The agent signed in on this browser, as verified by the Worker, if any.
     agent: Option<AgentProfile>,
+    /// The client's IP address, for the shopper's rate limits.
+    client_ip: String,
     /// Set once `hello` is accepted: a `hello` with the conversation's token speaks as the
     /// shopper (even in a browser where an agent is signed in, as in a demo), one without a
     /// token speaks as the signed-in agent.
@@ -222,7 +226,8 @@ impl ConversationRoom {
         }
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
-        pair.server.serialize_attachment(&Peer { agent, speaking_as: None })?;
+        let client_ip = req.headers().get(CLIENT_IP_HEADER)?.unwrap_or_else(|| "unknown".to_owned());
+        pair.server.serialize_attachment(&Peer { agent, client_ip, speaking_as: None })?;
         Ok(Response::from_websocket(pair.client)?)
     }
 
@@ -279,7 +284,11 @@ impl ConversationRoom {
             (Author::Shopper, _) if internal => {
                 return Err(EdgeError::api(ErrorCode::BadRequest, "only agents write internal notes"))
             }
-            (Author::Shopper, _) => Input::ShopperWrote { client_id: client_id.clone(), text },
+            (Author::Shopper, _) => {
+                let (conversation, _) = self.existing()?;
+                rate_limiter::check(&self.env, conversation.shop(), &peer.client_ip, Action::Message).await?;
+                Input::ShopperWrote { client_id: client_id.clone(), text }
+            }
             _ => return Err(EdgeError::unauthorized()),
         };
         let stored = self.commit(input)?;

@@ -52,7 +52,11 @@ impl EdgeError {
     /// The HTTP response for this error: status from the code, `ApiError` JSON body.
     pub fn into_response(self) -> worker::Result<Response> {
         let error = self.to_api();
-        crate::http::json(&error, error.code.http_status())
+        let response = crate::http::json(&error, error.code.http_status())?;
+        if let Some(seconds) = error.retry_after_seconds {
+            response.headers().set("retry-after", &seconds.to_string())?;
+        }
+        Ok(response)
     }
 }
 

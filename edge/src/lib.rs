@@ -17,6 +17,7 @@ mod frames;
 mod http;
 mod outbox;
 mod pages;
+mod rate_limiter;
 mod router;
 mod rpc;
 mod samples;
@@ -27,6 +28,7 @@ mod time_zone;
 
 pub use agent_account::AgentAccount;
 pub use conversation_room::ConversationRoom;
+pub use rate_limiter::RateLimiter;
 pub use shop_desk::ShopDesk;
 
 use worker::{event, Context, Env, Request, Response};

@@ -11,13 +11,15 @@ use crate::dev_seed;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{is_websocket_upgrade, json, read_json};
 use crate::pages;
-use crate::rpc::{self, Object, AGENT_HEADER};
+use crate::rate_limiter;
+use crate::rpc::{self, Object, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, SessionCookie};
 use crate::shop_desk::{desk_key, DeskRequest, ShopProfile};
 use parley_core::conversation::Conversation;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
+use parley_core::rate_limit::Action;
 use parley_core::settings::ShopSettings;
 use parley_core::time::UnixMillis;
 use parley_core::validation;
@@ -38,6 +40,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Post, ["api", "shops", shop, "conversations"]) => {
             let shop = ShopId::parse(shop)?;
             let body: NewConversation = read_json(&mut req).await?;
+            rate_limiter::check(env, &shop, &client_ip(&req), Action::NewConversation).await?;
             create_conversation(env, shop, body).await
         }
         (Method::Get, ["api", "conversations", id, "ws"]) => {
@@ -169,12 +172,18 @@ async fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
 }
 
 /// Hands a WebSocket upgrade to an object, with the authenticated agent (if any) attached.
+/// The client's IP address as Cloudflare (and wrangler dev) reports it.
+fn client_ip(req: &Request) -> String {
+    req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".to_owned())
+}
+
 async fn forward_websocket(req: &Request, stub: worker::Stub, agent: Option<AgentProfile>) -> EdgeResult<Response> {
     if !is_websocket_upgrade(req) {
         return Err(EdgeError::api(ErrorCode::BadRequest, "expected a WebSocket upgrade"));
     }
     let headers = Headers::new();
     headers.set("upgrade", "websocket")?;
+    headers.set(CLIENT_IP_HEADER, &client_ip(req))?;
     if let Some(agent) = agent {
         headers.set(AGENT_HEADER, &serde_json::to_string(&agent)?)?;
     }

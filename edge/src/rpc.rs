@@ -15,6 +15,9 @@ use parley_core::protocol::ApiError;
 /// forwards to an object, e.g. a WebSocket upgrade.
 pub const AGENT_HEADER: &str = "x-parley-agent";
 
+/// The header that carries the client's IP address (for rate limits) on forwarded upgrades.
+pub const CLIENT_IP_HEADER: &str = "x-parley-client-ip";
+
 /// A Durable Object class and how an instance is named.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -25,6 +28,8 @@ pub enum Object {
     ConversationRoom,
     /// One per agent e-mail: credentials and which shop the agent belongs to.
     AgentAccount,
+    /// One per shop and client IP: that client's rate limits.
+    RateLimiter,
 }
 
 impl Object {
@@ -33,6 +38,7 @@ impl Object {
             Object::ShopDesk => "SHOP_DESK",
             Object::ConversationRoom => "CONVERSATION_ROOM",
             Object::AgentAccount => "AGENT_ACCOUNT",
+            Object::RateLimiter => "RATE_LIMITER",
         }
     }
 

@@ -38,6 +38,7 @@ pub fn cases() -> Vec<Case> {
         case!(typing_and_read_receipts_reach_the_other_side),
         case!(settings_are_validated_and_only_owners_change_them),
         case!(a_restarted_edge_has_every_acknowledged_message),
+        case!(rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted),
     ]
 }
 
@@ -505,5 +506,42 @@ async fn a_restarted_edge_has_every_acknowledged_message(_env: Arc<Env>) -> Resu
     ensure!(matches!(next, ServerFrame::Ack { seq: 6, .. }), "{next:?}");
     tokio::task::spawn_blocking(move || drop(edge)).await?;
     let _ = std::fs::remove_dir_all(&state);
+    Ok(())
+}
+
+async fn rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "busy", json!({}), &[("ana", "owner")]).await?;
+    let mut tickets = Vec::new();
+    for _ in 0..30 {
+        tickets.push(api.new_conversation("busy").await?);
+    }
+    let (status, body) = api.post("/api/shops/busy/conversations", &json!({}), None).await?;
+    let refusal = api_error(&body)?;
+    ensure!(status == 429 && refusal.code == ErrorCode::RateLimited, "the 31st conversation: {status} {body}");
+    ensure!(refusal.retry_after_seconds.is_some_and(|s| (1..=60).contains(&s)), "a retry time: {refusal:?}");
+    // Another shop is limited on its own.
+    api.new_conversation("demo").await.context("another shop is not limited by this one")?;
+
+    let ticket = &tickets[0];
+    let (mut socket, _) = shopper(&api, ticket, 0).await?;
+    for n in 1..=60 {
+        send_acked(&mut socket, &format!("m{n}"), &format!("message {n}")).await?;
+    }
+    socket.send(&send("m61", "one too many")).await?;
+    match socket
+        .next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Error { .. } | ServerFrame::Ack { .. }))
+        .await?
+    {
+        ServerFrame::Error { error, client_id: Some(refused) } if error.code == ErrorCode::RateLimited => {
+            ensure!(refused.as_str() == "m61" && error.retry_after_seconds.is_some(), "{error:?}");
+        }
+        other => bail!("the 61st message should be rate limited, got {other:?}"),
+    }
+    // A resend of an accepted message is not a new message: it is acknowledged as before.
+    ensure!(send_acked(&mut socket, "m60", "message 60").await? == 60, "a resend is still acknowledged");
+    let (_, welcome) = shopper(&api, ticket, 0).await?;
+    let ServerFrame::Welcome { missed, .. } = welcome else { bail!("no welcome") };
+    ensure!(missed.len() == 60 && missed.iter().all(|m| m.text != "one too many"), "kept exactly the accepted 60");
     Ok(())
 }
