@@ -98,6 +98,18 @@ impl LiveConversation {
         }
     }
 
+    /// Leaves an e-mail address to be answered at (shoppers only). A malformed address is
+    /// refused here, through `error`, as the edge would.
+    pub fn leave_email(&self, email: &str) {
+        match parley_core::validation::email_address(email) {
+            Ok(email) => {
+                self.error.set(None);
+                self.socket.send(&ClientFrame::LeaveEmail { email });
+            }
+            Err(refused) => self.error.set(Some(ConversationError::from(refused).into())),
+        }
+    }
+
     /// Closes the conversation (agents only; the edge refuses anyone else).
     pub fn resolve(&self) {
         self.socket.send(&ClientFrame::Resolve);

@@ -61,6 +61,10 @@ pub enum Input {
     },
     /// The desk's latest word on the shopper's place in the queue.
     Placed(Option<QueuePlace>),
+    /// The shopper left an e-mail address to be answered at.
+    ContactLeft {
+        email: String,
+    },
 }
 
 /// What the edge must do after an accepted input, in this order.
@@ -83,6 +87,8 @@ pub enum Effect {
     ReadUpTo { author: Author, seq: u64 },
     /// Tell the shopper their place in the queue.
     Placed(Option<QueuePlace>),
+    /// Tell the desk where the shopper wants to be answered.
+    ContactLeft { email: String },
 }
 
 /// The durable state of one conversation (its messages are stored beside it, by `seq`).
@@ -102,6 +108,8 @@ pub struct Conversation {
     shopper_read: u64,
     agent_read: u64,
     place: Option<QueuePlace>,
+    #[serde(default)]
+    contact_email: Option<String>,
 }
 
 impl Conversation {
@@ -118,6 +126,7 @@ impl Conversation {
             shopper_read: 0,
             agent_read: 0,
             place: None,
+            contact_email: None,
         }
     }
 
@@ -149,6 +158,7 @@ impl Conversation {
             shopper_read: self.shopper_read,
             agent_read: self.agent_read,
             place: self.place,
+            contact_email: self.contact_email.clone(),
         }
     }
 
@@ -167,6 +177,7 @@ impl Conversation {
             Input::Resolved { by } => self.resolved(now, by),
             Input::Read { by, seq } => Ok(self.read(by, seq)),
             Input::Placed(place) => Ok(self.placed(place)),
+            Input::ContactLeft { email } => self.contact_left(now, &email),
         }
     }
 
@@ -286,6 +297,19 @@ impl Conversation {
         }
         self.place = place;
         vec![Effect::Placed(place)]
+    }
+
+    fn contact_left(&mut self, now: UnixMillis, email: &str) -> Result<Vec<Effect>, ConversationError> {
+        let email = validation::email_address(email)?;
+        if !matches!(self.status, Status::Waiting | Status::Assigned) {
+            return Err(ConversationError::NotOpen);
+        }
+        if self.contact_email.as_deref() == Some(email.as_str()) {
+            return Ok(Vec::new());
+        }
+        self.contact_email = Some(email.clone());
+        let line = format!("Thanks! If you leave, we'll answer at {email}.");
+        Ok(vec![self.system_line(now, line), Effect::ContactLeft { email }, Effect::Changed])
     }
 
     fn system_line(&mut self, now: UnixMillis, text: String) -> Effect {
@@ -657,6 +681,24 @@ mod tests {
         assert_eq!(outcomes[3], Ok(Vec::new()));
         assert_eq!(outcomes[4], Ok(vec![Effect::ReadUpTo { author: Author::Shopper, seq: 2 }]));
         assert_eq!((conversation.view().agent_read, conversation.view().shopper_read), (2, 2));
+    }
+
+    #[test]
+    fn a_contact_address_is_checked_kept_and_passed_to_the_desk() {
+        let contact = |email: &str| Input::ContactLeft { email: email.into() };
+        let (conversation, outcomes) = run(vec![
+            (0, contact("ana@shop.example")),
+            (1, shopper(1, "hi")),
+            (2, contact("not an address")),
+            (3, contact(" Ana@Shop.Example ")),
+            (4, contact("ana@shop.example")),
+        ]);
+        assert_eq!(outcomes[0], Err(ConversationError::NotOpen), "nothing to answer yet");
+        assert!(matches!(outcomes[2], Err(ConversationError::Email(_))));
+        let told = outcomes[3].as_ref().expect("accepted");
+        assert!(told.contains(&Effect::ContactLeft { email: "ana@shop.example".into() }));
+        assert_eq!(outcomes[4], Ok(Vec::new()), "the same address again changes nothing");
+        assert_eq!(conversation.view().contact_email.as_deref(), Some("ana@shop.example"));
     }
 
     #[test]

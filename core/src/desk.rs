@@ -75,6 +75,11 @@ pub enum Input {
         agent: AgentId,
         online: bool,
     },
+    /// The shopper left an e-mail address to be answered at.
+    ContactLeft {
+        conversation_id: ConversationId,
+        email: String,
+    },
     /// Time passed (the alarm rang): re-route overdue assignments.
     Tick,
 }
@@ -193,6 +198,12 @@ impl Desk {
                     state.online = online;
                 }
             }
+            Input::ContactLeft { conversation_id, email } => {
+                if let Ok(item) = self.item_mut(&conversation_id) {
+                    item.contact_email = Some(email);
+                    effects.push(Effect::Save(item.clone()));
+                }
+            }
             Input::Tick => self.reroute_overdue(now, &mut effects),
         }
         self.auto_assign(now, &mut effects);
@@ -200,12 +211,14 @@ impl Desk {
     }
 
     /// Where each waiting conversation stands and how long it should expect to wait, given this
-    /// shop's recent median first response over `recent_samples` samples. Items whose place
-    /// changed are updated and returned (to be saved and told to their shoppers). A place
-    /// becomes `overdue` once its estimate has run out, and stays so until an agent has it.
+    /// shop's recent median first response over `recent_samples` samples and whether the shop
+    /// is open now. Items whose place changed are updated and returned (to be saved and told to
+    /// their shoppers). A place becomes `overdue` once its estimate has run out, and stays so
+    /// until an agent has it.
     pub fn place_waiting(
         &mut self,
         now: UnixMillis,
+        open: bool,
         recent_median_frt_millis: Option<u64>,
         recent_samples: u32,
     ) -> Vec<QueueItem> {
@@ -229,7 +242,10 @@ impl Desk {
             let was_overdue =
                 item.place.is_some_and(|place| place.overdue || expected_at(place).is_some_and(|due| due <= now));
             let same = item.place.is_some_and(|place| {
-                place.position == facts.position && place.estimate == estimate && place.overdue == was_overdue
+                place.position == facts.position
+                    && place.estimate == estimate
+                    && place.overdue == was_overdue
+                    && place.closed != open
             });
             if same {
                 continue;
@@ -239,7 +255,13 @@ impl Desk {
                 Some(place) if place.estimate == estimate || was_overdue => place.estimated_at,
                 _ => now,
             };
-            item.place = Some(QueuePlace { position: facts.position, estimate, estimated_at, overdue: was_overdue });
+            item.place = Some(QueuePlace {
+                position: facts.position,
+                estimate,
+                estimated_at,
+                overdue: was_overdue,
+                closed: !open,
+            });
             changed.push(item.clone());
         }
         changed
@@ -362,6 +384,7 @@ mod tests {
             reply_due: None,
             passed_by: Vec::new(),
             place: None,
+            contact_email: None,
         }
     }
 
@@ -561,7 +584,7 @@ mod tests {
             desk.handle(at(u64::from(n)), Input::Enter(waiting(n, u64::from(n)))).expect("enters");
         }
         // Median first response 90 s over 10 samples; one agent of capacity 2, both slots free.
-        let placed = desk.place_waiting(at(10), Some(90_000), 10);
+        let placed = desk.place_waiting(at(10), true, Some(90_000), 10);
         let places: Vec<(u32, Estimate, bool)> =
             placed.iter().filter_map(|item| item.place).map(|p| (p.position, p.estimate, p.overdue)).collect();
         assert_eq!(
@@ -572,17 +595,17 @@ mod tests {
                 (3, Estimate::Wait { millis: 90_000 }, false),
             ]
         );
-        assert!(desk.place_waiting(at(20), Some(90_000), 10).is_empty(), "nothing changed, nothing to tell");
+        assert!(desk.place_waiting(at(20), true, Some(90_000), 10).is_empty(), "nothing changed, nothing to tell");
         assert_eq!(desk.next_deadline(), Some(at(100)));
-        let overdue = desk.place_waiting(at(101), Some(90_000), 10);
+        let overdue = desk.place_waiting(at(101), true, Some(90_000), 10);
         assert_eq!(overdue.len(), 3);
         assert!(overdue.iter().all(|item| item.place.is_some_and(|p| p.overdue)), "past the estimate: say so");
         desk.handle(at(102), Input::Claim { conversation_id: id(1), agent: agent("ana") }).expect("claims");
-        let moved = desk.place_waiting(at(103), Some(90_000), 10);
+        let moved = desk.place_waiting(at(103), true, Some(90_000), 10);
         let positions: Vec<u32> = moved.iter().filter_map(|item| item.place.map(|p| p.position)).collect();
         assert_eq!(positions, vec![1, 2], "everyone behind moves up");
         desk.handle(at(104), Input::Presence { agent: agent("ana"), online: false }).expect("leaves");
-        let nobody = desk.place_waiting(at(105), Some(90_000), 10);
+        let nobody = desk.place_waiting(at(105), true, Some(90_000), 10);
         assert!(nobody.iter().all(|item| item.place.is_some_and(|p| p.estimate == Estimate::NoAgents)));
     }
 }

@@ -13,6 +13,11 @@ pub enum TextError {
     TooLong { chars: usize, limit: usize },
 }
 
+/// An e-mail address that does not look like one.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("that does not look like an e-mail address")]
+pub struct EmailError;
+
 /// Why an identifier from outside was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdError {
@@ -33,6 +38,8 @@ pub enum ConversationError {
     NotAssignee,
     #[error("the conversation is not open")]
     NotOpen,
+    #[error(transparent)]
+    Email(#[from] EmailError),
 }
 
 /// Why the shop's desk refused a claim or a transfer.
@@ -83,6 +90,7 @@ impl From<ConversationError> for ApiError {
             ConversationError::Id(_) | ConversationError::ReservedId => ErrorCode::BadRequest,
             ConversationError::NotAssignee => ErrorCode::Forbidden,
             ConversationError::NotOpen => ErrorCode::Conflict,
+            ConversationError::Email(_) => ErrorCode::BadRequest,
         };
         ApiError::new(code, error.to_string())
     }

@@ -99,19 +99,11 @@ impl ConversationId {
 pub struct AgentId(String);
 
 impl AgentId {
-    /// The longest e-mail address accepted (RFC 5321's path limit).
-    const MAX: usize = 254;
-
     /// Lowercases and checks the rough shape `local@domain`.
     pub fn parse(raw: &str) -> Result<Self, IdError> {
-        let email = raw.trim().to_lowercase();
-        let well_formed = email.len() <= Self::MAX
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-            && matches!(email.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.contains('@'));
-        if !well_formed {
-            return Err(IdError::Malformed { what: "an agent e-mail", max: Self::MAX });
-        }
-        Ok(Self(email))
+        crate::validation::email_address(raw)
+            .map(Self)
+            .map_err(|_| IdError::Malformed { what: "an agent e-mail", max: crate::validation::MAX_EMAIL_CHARS })
     }
 
     pub fn as_str(&self) -> &str {

@@ -42,6 +42,9 @@ pub enum ClientFrame {
     Read { seq: u64 },
     /// An agent closes the conversation; a new shopper message reopens it.
     Resolve,
+    /// The shopper leaves an e-mail address to be answered at if they leave (no agent online,
+    /// the shop closed, or a wait longer than promised).
+    LeaveEmail { email: String },
 }
 
 fn is_false(value: &bool) -> bool {
@@ -153,6 +156,9 @@ pub struct ConversationView {
     /// Where the shopper stands in the queue while waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<QueuePlace>,
+    /// Where the shopper asked to be answered if they leave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
 }
 
 /// A waiting shopper's place in the queue and the honest expected wait (docs/METRICS.md).
@@ -165,6 +171,9 @@ pub struct QueuePlace {
     pub estimated_at: UnixMillis,
     /// The wait has run past what the shopper was told: say so, and offer to leave an e-mail.
     pub overdue: bool,
+    /// The shop is outside its opening hours: say so, and offer to leave an e-mail.
+    #[serde(default)]
+    pub closed: bool,
 }
 
 /// An agent as the shop's desk sees them.
@@ -201,6 +210,9 @@ pub struct QueueItem {
     /// The place last told to the waiting shopper.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<QueuePlace>,
+    /// Where the shopper asked to be answered if they leave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
 }
 
 /// `POST /api/shops/{shop}/conversations` body.

@@ -155,6 +155,7 @@ mod tests {
             shopper_read: 0,
             agent_read: 0,
             place: None,
+            contact_email: None,
         }
     }
 

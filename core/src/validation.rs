@@ -1,6 +1,6 @@
 //! Limits on what shoppers and agents may send, checked once here for every party.
 
-use crate::error::TextError;
+use crate::error::{EmailError, TextError};
 use crate::protocol::PageContext;
 
 /// The longest message, in characters (Unicode scalar values), that a conversation accepts.
@@ -21,6 +21,20 @@ pub fn message_text(raw: &str) -> Result<String, TextError> {
         return Err(TextError::TooLong { chars, limit: MAX_MESSAGE_CHARS });
     }
     Ok(text.to_owned())
+}
+
+/// The longest e-mail address accepted (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// Lowercases an e-mail address and checks its rough shape `local@domain.tld`. Only the shape:
+/// whether mail arrives is for the mail system to tell.
+pub fn email_address(raw: &str) -> Result<String, EmailError> {
+    let email = raw.trim().to_lowercase();
+    let well_formed = email.len() <= MAX_EMAIL_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && matches!(email.split_once('@'), Some((local, domain))
+            if !local.is_empty() && domain.contains('.') && !domain.contains('@') && !domain.starts_with('.') && !domain.ends_with('.'));
+    well_formed.then_some(email).ok_or(EmailError)
 }
 
 /// The longest page URL and title kept with a conversation, in characters.
@@ -58,6 +72,21 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(page_context(input.clone()), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn email_addresses() {
+        for (raw, expected) in [
+            (" Ana@Shop.Example ", Some("ana@shop.example")),
+            ("no-at.example", None),
+            ("@shop.example", None),
+            ("a@nodot", None),
+            ("a@.example", None),
+            ("a b@c.de", None),
+            ("a@b@c.de", None),
+        ] {
+            assert_eq!(email_address(raw).ok().as_deref(), expected, "{raw:?}");
         }
     }
 

@@ -33,7 +33,7 @@ use parley_core::time::UnixMillis;
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum RoomRequest {
     /// Creates the conversation with the hash of its shopper token.
-    Open { conversation: Conversation, token_hash: String },
+    Open { conversation: Box<Conversation>, token_hash: String },
     /// The desk gave the conversation to an agent.
     Assign { assignee: Assignee },
     /// The desk took it back from an assignee who did not answer in time.
@@ -156,6 +156,13 @@ impl DurableObject for ConversationRoom {
                 Ok(())
             }
             (ClientFrame::Read { seq }, Some(by)) => self.answer_errors(&ws, self.act(Input::Read { by, seq }).await),
+            (ClientFrame::LeaveEmail { email }, Some(Author::Shopper)) => {
+                self.answer_errors(&ws, self.act(Input::ContactLeft { email }).await)
+            }
+            (ClientFrame::LeaveEmail { .. }, _) => {
+                let error = ApiError::new(ErrorCode::Forbidden, "only the shopper leaves an e-mail address");
+                ws.send(&ServerFrame::Error { error, client_id: None })
+            }
             (ClientFrame::Resolve, _) => {
                 let resolved = match peer.speaking_agent() {
                     Some(by) => self.act(Input::Resolved { by }).await,
@@ -356,6 +363,9 @@ impl ConversationRoom {
                 Effect::Changed => frames.push(ServerFrame::Conversation { conversation: conversation.view() }),
                 Effect::ReadUpTo { author, seq } => frames.push(ServerFrame::Read { author, seq }),
                 Effect::Placed(place) => frames.push(ServerFrame::Place { place }),
+                Effect::ContactLeft { email } => {
+                    tell_desk(DeskRequest::ContactLeft { conversation_id: conversation_id.clone(), email })?
+                }
             }
         }
         self.store.exec(
@@ -411,6 +421,7 @@ fn queue_item(view: ConversationView, waiting_since: UnixMillis, preview: String
         reply_due: None,
         passed_by: Vec::new(),
         place: None,
+        contact_email: view.contact_email,
     }
 }
 

@@ -140,7 +140,8 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let conversation = Conversation::new(id.clone(), shop, validation::page_context(body.page));
     let room = Object::ConversationRoom.stub(env, &room_key(&id))?;
     let token_hash = crypto::sha256_hex(&token).await?;
-    rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Open { conversation, token_hash }).await?;
+    rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Open { conversation: Box::new(conversation), token_hash })
+        .await?;
     Ok(json(&ConversationTicket { conversation_id: id, token }, 201)?)
 }
 

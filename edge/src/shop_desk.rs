@@ -22,6 +22,7 @@ use crate::rpc::{answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::store::Store;
 use crate::time_zone::IanaZone;
+use parley_core::business_hours::is_open;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, Desk};
 use parley_core::ids::{AgentId, ConversationId, ShopId};
@@ -32,6 +33,9 @@ use parley_core::time::UnixMillis;
 
 /// How long a console session lasts without signing in again.
 const SESSION_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
+/// How often waiting shoppers' places are looked at again without any event (opening hours
+/// begin and end on the minute).
+const PLACE_RECHECK_MILLIS: u64 = 60_000;
 /// How far back the first responses behind a shopper's wait estimate go.
 const ESTIMATE_LOOKBACK_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
@@ -95,6 +99,11 @@ pub enum DeskRequest {
     Metrics {
         from: UnixMillis,
         to: UnixMillis,
+    },
+    /// The shopper left an e-mail address to be answered at.
+    ContactLeft {
+        conversation_id: ConversationId,
+        email: String,
     },
 }
 
@@ -274,6 +283,9 @@ impl ShopDesk {
             DeskRequest::Replied { conversation_id, agent } => {
                 self.apply(desk::Input::Replied { conversation_id, agent }).await.map(|()| DeskAnswer::Done {})
             }
+            DeskRequest::ContactLeft { conversation_id, email } => {
+                self.apply(desk::Input::ContactLeft { conversation_id, email }).await.map(|()| DeskAnswer::Done {})
+            }
             DeskRequest::Resolved { conversation_id } => {
                 self.apply(desk::Input::Resolved { conversation_id }).await.map(|()| DeskAnswer::Done {})
             }
@@ -339,7 +351,9 @@ impl ShopDesk {
         }
         let recent = self.samples().first_responses(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
         let median = metrics::recent_median_first_response_millis(&recent, at, ESTIMATE_LOOKBACK_MILLIS);
-        for item in desk.place_waiting(at, median, recent.len() as u32) {
+        let settings = self.profile()?.settings;
+        let open = IanaZone::new(&settings.time_zone).is_none_or(|zone| is_open(&settings.hours, &zone, at));
+        for item in desk.place_waiting(at, open, median, recent.len() as u32) {
             self.save_item(&item)?;
             let request = RoomRequest::Place { place: item.place };
             self.outbox.push(&self.store, Object::ConversationRoom, &room_key(&item.conversation_id), &request)?;
@@ -347,7 +361,11 @@ impl ShopDesk {
         self.broadcast(&desk);
         let retry = self.outbox.flush(&self.store, &self.env, at).await;
         // Calls made while delivering may have changed the queue: read it again for the alarm.
-        let deadline = self.desk()?.next_deadline();
+        // While anyone waits, look again at least every minute: the shop may open or close.
+        let desk = self.desk()?;
+        let someone_waits = desk.items().iter().any(|item| item.status == Status::Waiting);
+        let recheck = someone_waits.then(|| UnixMillis(at.0 + PLACE_RECHECK_MILLIS));
+        let deadline = [desk.next_deadline(), recheck].into_iter().flatten().min();
         wake_at(&self.state, [deadline, retry].into_iter().flatten().min()).await
     }
 

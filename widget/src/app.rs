@@ -3,6 +3,7 @@
 
 use crate::chat::Chat;
 use crate::composer::Composer;
+use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
 use crate::message_log::MessageLog;
 use crate::shop::Shop;
@@ -30,6 +31,7 @@ pub fn App() -> impl IntoView {
                 </button>
             </header>
             <MessageLog chat />
+            <ContactForm chat />
             <Notices chat />
             <Composer chat embedder />
         </main>
@@ -55,10 +57,11 @@ fn queue_status(chat: Chat) -> Option<String> {
 /// The shopper's place in line and the honest expected wait.
 fn waiting_status(place: Option<QueuePlace>) -> String {
     let Some(place) = place else { return "Waiting for an agent…".to_owned() };
-    match (place.estimate, place.overdue) {
-        (Estimate::NoAgents, _) => "No one is available right now. Leave your message and we'll answer.".to_owned(),
-        (_, true) => format!("You're #{} in line. Sorry, this is taking longer than we said.", place.position),
-        (Estimate::Wait { millis }, false) => {
+    match (place.estimate, place.overdue, place.closed) {
+        (_, _, true) => "We're closed right now. Leave your e-mail and we'll answer when we're back.".to_owned(),
+        (Estimate::NoAgents, _, _) => "No one is available right now. Leave your e-mail and we'll answer.".to_owned(),
+        (_, true, _) => format!("You're #{} in line. Sorry, this is taking longer than we said.", place.position),
+        (Estimate::Wait { millis }, false, false) => {
             format!("You're #{} in line · about {} min", place.position, display_minutes(millis))
         }
     }

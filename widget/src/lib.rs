@@ -5,6 +5,7 @@
 mod app;
 mod chat;
 mod composer;
+mod contact_form;
 mod embedder;
 mod message_log;
 mod shop;

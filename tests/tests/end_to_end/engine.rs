@@ -39,6 +39,7 @@ pub fn cases() -> Vec<Case> {
         case!(settings_are_validated_and_only_owners_change_them),
         case!(a_restarted_edge_has_every_acknowledged_message),
         case!(rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted),
+        case!(with_nobody_available_or_the_shop_closed_shoppers_leave_an_email),
     ]
 }
 
@@ -300,12 +301,8 @@ async fn a_transfer_keeps_history_and_credits_the_agent_who_answers(env: Arc<Env
 
 async fn business_hours_first_response_excludes_closed_time(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    // Open only on a day that is not today (in UTC): the whole test happens in closed hours.
-    let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    let today = ((std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 86_400) + 3) % 7;
-    let open_day = days[((today + 3) % 7) as usize];
-    let hours = json!({ open_day: [{"start_minute": 540, "end_minute": 1020}] });
-    seed(&api, "closed", json!({"time_zone": "Europe/Budapest", "hours": hours}), &[("ana", "owner")]).await?;
+    seed(&api, "closed", json!({"time_zone": "Europe/Budapest", "hours": closed_all_test()?}), &[("ana", "owner")])
+        .await?;
     seed(&api, "open", json!({}), &[("ana", "owner")]).await?;
     for shop in ["closed", "open"] {
         let ana = login(&api, shop, "ana").await?;
@@ -543,5 +540,51 @@ async fn rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted(env: Arc
     let (_, welcome) = shopper(&api, ticket, 0).await?;
     let ServerFrame::Welcome { missed, .. } = welcome else { bail!("no welcome") };
     ensure!(missed.len() == 60 && missed.iter().all(|m| m.text != "one too many"), "kept exactly the accepted 60");
+    Ok(())
+}
+
+/// Opening hours on a day that is not today (in UTC, three days away): a test runs entirely
+/// in closed hours.
+fn closed_all_test() -> Result<Value> {
+    let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    // 1970-01-01 was a Thursday (index 3).
+    let today = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 86_400 + 3) % 7;
+    let open_day = days[((today + 3) % 7) as usize];
+    Ok(json!({ open_day: [{"start_minute": 540, "end_minute": 1020}] }))
+}
+
+async fn with_nobody_available_or_the_shop_closed_shoppers_leave_an_email(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "away", json!({}), &[("ana", "owner")]).await?;
+    let place_where = |wanted: fn(&parley_core::protocol::QueuePlace) -> bool| move |f: &ServerFrame| matches!(f, ServerFrame::Place { place: Some(place) } if wanted(place));
+    let (id, mut socket, _) = waiting_conversation(&api, "away", "Is the blue one in stock?").await?;
+    socket.next_matching(place_where(|p| p.estimate == Estimate::NoAgents)).await.context("told nobody is there")?;
+    socket.send(&ClientFrame::LeaveEmail { email: "not an address".into() }).await?;
+    expect_error(&mut socket, ErrorCode::BadRequest).await.context("a malformed address")?;
+    socket.send(&ClientFrame::LeaveEmail { email: "Kim@Example.com".into() }).await?;
+    let left = conversation_where(&mut socket, |c| c.contact_email.is_some()).await?;
+    ensure!(left.contact_email.as_deref() == Some("kim@example.com"), "{left:?}");
+    // The agent who comes online later sees where to answer.
+    let ana = login(&api, "away", "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    queue_where(&mut desk, |items| {
+        item(items, &id).is_some_and(|i| i.contact_email.as_deref() == Some("kim@example.com"))
+    })
+    .await
+    .context("the address reaches the console's queue")?;
+    let history = agent_socket_with_history(&api, &ana, &id).await?;
+    ensure!(history.iter().any(|m| m.author == Author::System && m.text.contains("kim@example.com")));
+    // Only the shopper leaves an address.
+    let mut chat = agent_socket(&api, &ana, &id).await?;
+    chat.send(&ClientFrame::LeaveEmail { email: "x@example.com".into() }).await?;
+    expect_error(&mut chat, ErrorCode::Forbidden).await?;
+
+    // A closed shop says so, even with an agent online.
+    seed(&api, "shut", json!({"time_zone": "Europe/Budapest", "hours": closed_all_test()?}), &[("bo", "owner")])
+        .await?;
+    let bo = login(&api, "shut", "bo").await?;
+    let _bo_desk = api.socket("/api/desk/ws", Some(&bo.cookie)).await?;
+    let (_, mut closed_socket, _) = waiting_conversation(&api, "shut", "Hello?").await?;
+    closed_socket.next_matching(place_where(|p| p.closed)).await.context("told the shop is closed")?;
     Ok(())
 }
