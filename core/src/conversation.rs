@@ -18,6 +18,7 @@ use crate::message::{Author, Message};
 use crate::protocol::{ConversationView, PageContext, QueuePlace, Status};
 use crate::time::UnixMillis;
 use crate::validation;
+use crate::webhook::{Announcement, WebhookEvent};
 use serde::{Deserialize, Serialize};
 
 /// How many characters of the shopper's message the queue shows.
@@ -89,6 +90,8 @@ pub enum Effect {
     Placed(Option<QueuePlace>),
     /// Tell the desk where the shopper wants to be answered.
     ContactLeft { email: String },
+    /// Tell the shop's webhook.
+    Announce(Announcement),
 }
 
 /// The durable state of one conversation (its messages are stored beside it, by `seq`).
@@ -189,7 +192,12 @@ impl Conversation {
     ) -> Result<Vec<Effect>, ConversationError> {
         let text = validation::message_text(&text)?;
         let preview = text.chars().take(PREVIEW_CHARS).collect();
-        let mut effects = vec![Effect::Store(self.append(now, client_id, Author::Shopper, None, text, false))];
+        let message = self.append(now, client_id, Author::Shopper, None, text, false);
+        let mut effects = vec![Effect::Store(message.clone())];
+        if self.status == Status::New {
+            effects.push(self.announce(WebhookEvent::ConversationCreated, "created".to_owned(), None));
+        }
+        effects.push(self.announce(WebhookEvent::MessageCreated, format!("message-{}", message.seq), Some(message)));
         match (self.status, self.cycle.as_mut()) {
             (Status::Waiting | Status::Assigned, Some(cycle)) => cycle.on_shopper_message(now),
             _ => {
@@ -223,7 +231,10 @@ impl Conversation {
         if !is_assignee {
             return Err(ConversationError::NotAssignee);
         }
-        let mut effects = vec![Effect::Store(self.append(now, client_id, Author::Agent, Some(name), text, false))];
+        let message = self.append(now, client_id, Author::Agent, Some(name), text, false);
+        let key = format!("message-{}", message.seq);
+        let mut effects =
+            vec![Effect::Store(message.clone()), self.announce(WebhookEvent::MessageCreated, key, Some(message))];
         if !self.assignee_replied {
             self.assignee_replied = true;
             effects.push(Effect::Replied { agent: agent.clone() });
@@ -271,10 +282,17 @@ impl Conversation {
             _ => return Err(ConversationError::NotOpen),
         };
         let measurement = cycle.resolve(self.assignee.as_ref().map(|a| a.agent.clone()), now);
+        let key = format!("resolved-{}", cycle.number);
         self.status = Status::Resolved;
         self.place = None;
         let line = format!("{} closed the conversation", by.name);
-        Ok(vec![self.system_line(now, line), Effect::Record(measurement), Effect::LeaveQueue, Effect::Changed])
+        Ok(vec![
+            self.system_line(now, line),
+            Effect::Record(measurement),
+            Effect::LeaveQueue,
+            Effect::Changed,
+            self.announce(WebhookEvent::ConversationResolved, key, None),
+        ])
     }
 
     fn read(&mut self, by: Author, seq: u64) -> Vec<Effect> {
@@ -310,6 +328,12 @@ impl Conversation {
         self.contact_email = Some(email.clone());
         let line = format!("Thanks! If you leave, we'll answer at {email}.");
         Ok(vec![self.system_line(now, line), Effect::ContactLeft { email }, Effect::Changed])
+    }
+
+    /// An announcement keyed by this conversation and `what`, so the key is the same however
+    /// often it is handed on.
+    fn announce(&self, event: WebhookEvent, what: String, message: Option<Message>) -> Effect {
+        Effect::Announce(Announcement { event, key: format!("{}-{what}", self.id), message })
     }
 
     fn system_line(&mut self, now: UnixMillis, text: String) -> Effect {
@@ -699,6 +723,35 @@ mod tests {
         assert!(told.contains(&Effect::ContactLeft { email: "ana@shop.example".into() }));
         assert_eq!(outcomes[4], Ok(Vec::new()), "the same address again changes nothing");
         assert_eq!(conversation.view().contact_email.as_deref(), Some("ana@shop.example"));
+    }
+
+    #[test]
+    fn webhooks_hear_of_creation_public_messages_and_resolution_with_stable_keys() {
+        let (_, outcomes) = run(vec![
+            (0, shopper(1, "hi")),
+            (1, assign(&ana())),
+            (2, note(&ana(), 1)),
+            (3, reply(&ana(), 1)),
+            (4, resolve(&ana())),
+            (5, shopper(2, "again")),
+        ]);
+        let announced: Vec<(WebhookEvent, String)> = measurements_of(&outcomes, |effect| match effect {
+            Effect::Announce(a) => {
+                Some((a.event, a.key.trim_start_matches("0123456789abcdef0123456789abcdef-").to_owned()))
+            }
+            _ => None,
+        });
+        assert_eq!(
+            announced,
+            vec![
+                (WebhookEvent::ConversationCreated, "created".to_owned()),
+                (WebhookEvent::MessageCreated, "message-1".to_owned()),
+                (WebhookEvent::MessageCreated, "message-4".to_owned()),
+                (WebhookEvent::ConversationResolved, "resolved-1".to_owned()),
+                (WebhookEvent::MessageCreated, "message-6".to_owned()),
+            ],
+            "notes and system lines are not announced; a reopen is not a new conversation"
+        );
     }
 
     #[test]

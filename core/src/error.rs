@@ -66,6 +66,8 @@ pub enum SettingsError {
     Target,
     #[error("the time zone must be an IANA name such as Europe/Budapest")]
     TimeZone,
+    #[error("webhook: {0}")]
+    Webhook(String),
 }
 
 impl From<SettingsError> for ApiError {

@@ -6,6 +6,7 @@ use crate::business_hours::WeeklyHours;
 use crate::desk::AssignmentRules;
 use crate::error::SettingsError;
 use crate::origin::OriginPattern;
+use crate::webhook::{validate_webhook_url, WebhookSettings, MIN_SECRET_CHARS};
 use serde::{Deserialize, Serialize};
 
 /// The longest re-route time a shop may set (a day): beyond it a chat is simply forgotten.
@@ -25,6 +26,8 @@ pub struct ShopSettings {
     /// IANA time zone of the opening hours, e.g. `Europe/Budapest`.
     pub time_zone: String,
     pub hours: WeeklyHours,
+    /// Where conversations are forwarded as signed webhook requests, if anywhere.
+    pub webhook: Option<WebhookSettings>,
 }
 
 impl Default for ShopSettings {
@@ -35,6 +38,7 @@ impl Default for ShopSettings {
             frt_target_seconds: 120,
             time_zone: "UTC".to_owned(),
             hours: WeeklyHours::always_open(),
+            webhook: None,
         }
     }
 }
@@ -58,6 +62,12 @@ impl ShopSettings {
             && self.time_zone.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c));
         if !zone_ok {
             return Err(SettingsError::TimeZone);
+        }
+        if let Some(webhook) = &self.webhook {
+            validate_webhook_url(&webhook.url).map_err(|error| SettingsError::Webhook(error.to_string()))?;
+            if webhook.secret.chars().count() < MIN_SECRET_CHARS {
+                return Err(SettingsError::Webhook(format!("the secret needs at least {MIN_SECRET_CHARS} characters")));
+            }
         }
         Ok(())
     }

@@ -11,6 +11,9 @@
 //! [`Delivery::id`], so a receiver that saw an attempt succeed but whose answer was lost can
 //! recognise the repeat and ignore it.
 
+use crate::ids::ShopId;
+use crate::message::Message;
+use crate::protocol::ConversationView;
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -47,6 +50,42 @@ impl WebhookEvent {
         }
     }
 }
+
+/// Something a conversation tells the shop's webhook: the event, its idempotency key (the same
+/// however often the edge hands it on, so a receiver sees one id per event), and the message
+/// for `message.created`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub event: WebhookEvent,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
+}
+
+/// The JSON body of a webhook request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookPayload {
+    /// The idempotency key: a retried delivery carries the same id.
+    pub id: String,
+    pub event: WebhookEvent,
+    pub shop: ShopId,
+    pub created_at: UnixMillis,
+    pub conversation: ConversationView,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
+}
+
+/// Where a shop's webhook goes and the secret its requests are signed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    pub url: String,
+    /// At least [`MIN_SECRET_CHARS`] characters, chosen by the shop.
+    pub secret: String,
+}
+
+/// The shortest webhook secret accepted.
+pub const MIN_SECRET_CHARS: usize = 16;
 
 /// One webhook request to make, possibly again, as stored until it succeeds or is given up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,3 +19,13 @@ pub async fn wake_at(state: &State, at: Option<UnixMillis>) -> EdgeResult<()> {
     }
     Ok(())
 }
+
+/// Makes the object's alarm ring by `at`: sets it unless an earlier one is already set.
+pub async fn wake_by(state: &State, at: UnixMillis) -> EdgeResult<()> {
+    let storage = state.storage();
+    let earlier = storage.get_alarm().await?.is_some_and(|set| set >= 0 && (set as u64) <= at.0);
+    if !earlier {
+        storage.set_alarm(ScheduledTime::new(js_sys::Date::new(&(at.0 as f64).into()))).await?;
+    }
+    Ok(())
+}

@@ -363,6 +363,9 @@ impl ConversationRoom {
                 Effect::Changed => frames.push(ServerFrame::Conversation { conversation: conversation.view() }),
                 Effect::ReadUpTo { author, seq } => frames.push(ServerFrame::Read { author, seq }),
                 Effect::Placed(place) => frames.push(ServerFrame::Place { place }),
+                Effect::Announce(announcement) => {
+                    tell_desk(DeskRequest::Announce { announcement, conversation: Box::new(conversation.view()) })?
+                }
                 Effect::ContactLeft { email } => {
                     tell_desk(DeskRequest::ContactLeft { conversation_id: conversation_id.clone(), email })?
                 }

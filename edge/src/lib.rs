@@ -25,6 +25,7 @@ mod session;
 mod shop_desk;
 mod store;
 mod time_zone;
+mod webhooks;
 
 pub use agent_account::AgentAccount;
 pub use conversation_room::ConversationRoom;

@@ -67,7 +67,8 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             Ok(json(&report, 200)?)
         }
         (Method::Get, ["api", "shops", shop, "settings"]) => {
-            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            // Owners only: the settings hold the webhook's signing secret.
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
             Ok(json(&shop_profile(env, &agent.shop).await?.settings, 200)?)
         }
         (Method::Put, ["api", "shops", shop, "settings"]) => {

@@ -11,7 +11,7 @@ use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
-use crate::clock::{now, wake_at};
+use crate::clock::{now, wake_at, wake_by};
 use crate::conversation_room::{room_key, RoomRequest};
 use crate::crypto;
 use crate::error::{EdgeError, EdgeResult};
@@ -22,14 +22,18 @@ use crate::rpc::{answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::store::Store;
 use crate::time_zone::IanaZone;
+use crate::webhooks::Webhooks;
 use parley_core::business_hours::is_open;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, Desk};
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::{self, MetricsReport};
-use parley_core::protocol::{AgentProfile, ApiError, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, Status};
+use parley_core::protocol::{
+    AgentProfile, ApiError, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, Status,
+};
 use parley_core::settings::ShopSettings;
 use parley_core::time::UnixMillis;
+use parley_core::webhook::{Announcement, Delivery, WebhookPayload};
 
 /// How long a console session lasts without signing in again.
 const SESSION_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
@@ -105,6 +109,11 @@ pub enum DeskRequest {
         conversation_id: ConversationId,
         email: String,
     },
+    /// Something the shop's webhook hears of.
+    Announce {
+        announcement: Announcement,
+        conversation: Box<ConversationView>,
+    },
 }
 
 /// What the desk answers; callers decode the one shape their request gets.
@@ -149,7 +158,7 @@ CREATE TABLE IF NOT EXISTS queue (conversation_id TEXT PRIMARY KEY, item TEXT NO
 
 impl DurableObject for ShopDesk {
     fn new(state: State, env: Env) -> Self {
-        let store = Store::open(state.storage().sql(), &[SCHEMA, outbox::SCHEMA, Samples::SCHEMA]);
+        let store = Store::open(state.storage().sql(), &[SCHEMA, outbox::SCHEMA, Samples::SCHEMA, Webhooks::SCHEMA]);
         Self { state, env, store, outbox: Outbox::default() }
     }
 
@@ -209,8 +218,14 @@ impl DurableObject for ShopDesk {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        // Re-route overdue assignments, flag overdue waits, and retry undelivered requests.
-        if let Err(error) = self.apply(desk::Input::Tick).await {
+        // Send due webhooks, re-route overdue assignments, flag overdue waits, and retry
+        // undelivered requests; the last step sets the next alarm.
+        let webhook = self.profile().map(|profile| profile.settings.webhook);
+        let sent = match webhook {
+            Ok(webhook) => self.webhooks().send_due(webhook.as_ref(), now()).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = sent.and(self.apply(desk::Input::Tick).await) {
             worker::console_error!("desk alarm failed: {error}");
         }
         Response::empty()
@@ -282,6 +297,25 @@ impl ShopDesk {
             DeskRequest::Enter { item } => self.apply(desk::Input::Enter(item)).await.map(|()| DeskAnswer::Done {}),
             DeskRequest::Replied { conversation_id, agent } => {
                 self.apply(desk::Input::Replied { conversation_id, agent }).await.map(|()| DeskAnswer::Done {})
+            }
+            DeskRequest::Announce { announcement, conversation } => {
+                let profile = self.profile()?;
+                if let Some(webhook) = &profile.settings.webhook {
+                    let at = now();
+                    let payload = WebhookPayload {
+                        id: announcement.key,
+                        event: announcement.event,
+                        shop: profile.shop,
+                        created_at: at,
+                        conversation: *conversation,
+                        message: announcement.message,
+                    };
+                    let delivery =
+                        Delivery::new(payload.id.clone(), webhook.url.clone(), serde_json::to_string(&payload)?, at);
+                    self.webhooks().queue(&delivery)?;
+                    wake_by(&self.state, at).await?;
+                }
+                Ok(DeskAnswer::Done {})
             }
             DeskRequest::ContactLeft { conversation_id, email } => {
                 self.apply(desk::Input::ContactLeft { conversation_id, email }).await.map(|()| DeskAnswer::Done {})
@@ -365,8 +399,8 @@ impl ShopDesk {
         let desk = self.desk()?;
         let someone_waits = desk.items().iter().any(|item| item.status == Status::Waiting);
         let recheck = someone_waits.then(|| UnixMillis(at.0 + PLACE_RECHECK_MILLIS));
-        let deadline = [desk.next_deadline(), recheck].into_iter().flatten().min();
-        wake_at(&self.state, [deadline, retry].into_iter().flatten().min()).await
+        let webhook = self.webhooks().next_attempt_at()?;
+        wake_at(&self.state, [desk.next_deadline(), recheck, retry, webhook].into_iter().flatten().min()).await
     }
 
     fn desk(&self) -> EdgeResult<Desk> {
@@ -382,6 +416,10 @@ impl ShopDesk {
             })
             .collect();
         Ok(Desk::new(rules, items, agents))
+    }
+
+    fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks::new(&self.store)
     }
 
     fn samples(&self) -> Samples<'_> {

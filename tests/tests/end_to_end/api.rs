@@ -55,11 +55,16 @@ pub(crate) async fn shopper(api: &Api, ticket: &ConversationTicket, last_seq: u6
 /// Sends a message and waits for its acknowledgement; returns the `seq`.
 pub(crate) async fn send_acked(socket: &mut Socket, client_id: &str, text: &str) -> Result<u64> {
     socket.send(&send(client_id, text)).await?;
-    match socket
-        .next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Ack { .. } | ServerFrame::Error { .. }))
-        .await?
-    {
-        ServerFrame::Ack { client_id: acked, seq } if acked.as_str() == client_id => Ok(seq),
+    // The answer about this message: its ack, its refusal, or a refusal of the frame itself.
+    let about_it = |f: &ServerFrame| match f {
+        ServerFrame::Ack { client_id: id, .. } | ServerFrame::Error { client_id: Some(id), .. } => {
+            id.as_str() == client_id
+        }
+        ServerFrame::Error { client_id: None, .. } => true,
+        _ => false,
+    };
+    match socket.next_matching(about_it).await? {
+        ServerFrame::Ack { seq, .. } => Ok(seq),
         other => anyhow::bail!("expected the ack of {client_id}, got {other:?}"),
     }
 }

@@ -16,12 +16,14 @@ use crate::api::{agent_socket, cid, expect_error, hello, send, send_acked, shopp
 use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
 use crate::runner::{Case, Env};
+use crate::webhook_receiver::{Received, WebhookReceiver};
 use parley_core::ids::ConversationId;
 use parley_core::message::Author;
 use parley_core::metrics::MetricsReport;
 use parley_core::protocol::{
     ClientFrame, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, ServerFrame, Status,
 };
+use parley_core::signature::webhook_signature_header;
 use parley_core::wait_estimate::Estimate;
 use parley_tests::{free_port, EdgeProcess, Stop};
 
@@ -40,6 +42,7 @@ pub fn cases() -> Vec<Case> {
         case!(a_restarted_edge_has_every_acknowledged_message),
         case!(rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted),
         case!(with_nobody_available_or_the_shop_closed_shoppers_leave_an_email),
+        case!(webhooks_are_signed_retried_and_carry_one_id_per_event),
     ]
 }
 
@@ -452,13 +455,17 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
         json!({"hours": {"monday": [{"start_minute": 600, "end_minute": 500}]}}),
         json!({"allowed_origins": ["https://shop.example; script-src *"]}),
         json!({"frt_target_secs": 60}),
+        json!({"webhook": {"url": "ftp://hooks.example/x", "secret": "0123456789abcdef"}}),
+        json!({"webhook": {"url": "https://hooks.example/x", "secret": "short"}}),
     ] {
         let (status, body) = put(&ana, bad.clone()).await?;
         ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{bad} answered {status} {body}");
     }
     let (status, body) = put(&ana, json!({"frt_target_seconds": 45, "time_zone": "Europe/Warsaw"})).await?;
     ensure!(status == 200, "an owner's valid change: {status} {body}");
-    let (status, _, body) = api.get("/api/shops/config/settings", Some(&bo.cookie)).await?;
+    let (status, _, _) = api.get("/api/shops/config/settings", Some(&bo.cookie)).await?;
+    ensure!(status == 403, "settings hold a secret: agents cannot read them ({status})");
+    let (status, _, body) = api.get("/api/shops/config/settings", Some(&ana.cookie)).await?;
     let saved: Value = serde_json::from_str(&body)?;
     ensure!(status == 200 && saved["frt_target_seconds"] == 45 && saved["time_zone"] == "Europe/Warsaw", "{body}");
     Ok(())
@@ -586,5 +593,55 @@ async fn with_nobody_available_or_the_shop_closed_shoppers_leave_an_email(env: A
     let _bo_desk = api.socket("/api/desk/ws", Some(&bo.cookie)).await?;
     let (_, mut closed_socket, _) = waiting_conversation(&api, "shut", "Hello?").await?;
     closed_socket.next_matching(place_where(|p| p.closed)).await.context("told the shop is closed")?;
+    Ok(())
+}
+
+async fn webhooks_are_signed_retried_and_carry_one_id_per_event(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    // The first attempt fails: the edge must try that event again, with the same id.
+    let receiver = WebhookReceiver::start(&[500]).await?;
+    let secret = "hooks-secret-0123456789";
+    seed(&api, "hooks", json!({"webhook": {"url": receiver.url, "secret": secret}}), &[("ana", "owner")]).await?;
+    let ana = login(&api, "hooks", "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let (id, _shopper_socket, _) = waiting_conversation(&api, "hooks", "Do you gift-wrap?").await?;
+    claim(&mut desk, &id).await?;
+    let mut chat = agent_socket(&api, &ana, &id).await?;
+    chat.send(&ClientFrame::Send { client_id: cid("note"), text: "internal only".into(), internal: true }).await?;
+    send_acked(&mut chat, "a1", "Yes, for free.").await?;
+    chat.send(&ClientFrame::Resolve).await?;
+
+    let expected = ["conversation.created", "message.created", "message.created", "conversation.resolved"];
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let delivered = loop {
+        let delivered: Vec<Received> = receiver.received().into_iter().filter(|r| r.status == 200).collect();
+        if delivered.len() >= expected.len() || Instant::now() > deadline {
+            break delivered;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let mut events: Vec<String> = Vec::new();
+    for request in &delivered {
+        let payload: Value = serde_json::from_str(&request.body)?;
+        events.push(payload["event"].as_str().unwrap_or_default().to_owned());
+        ensure!(payload["shop"] == "hooks" && payload["conversation"]["id"] == id.as_str(), "{payload}");
+        ensure!(!request.body.contains("internal only"), "notes never leave the console");
+        let signature = request.header("parley-signature").context("signed")?;
+        let timestamp: u64 =
+            signature.split(',').find_map(|part| part.strip_prefix("t=")).context("a timestamp")?.parse()?;
+        ensure!(
+            signature == webhook_signature_header(secret.as_bytes(), timestamp, &request.body),
+            "the signature must verify: {signature}"
+        );
+        ensure!(request.header("parley-delivery") == payload["id"].as_str(), "the id is the delivery header");
+    }
+    events.sort();
+    let mut wanted: Vec<String> = expected.iter().map(|e| e.to_string()).collect();
+    wanted.sort();
+    ensure!(events == wanted, "delivered {events:?}");
+    let all = receiver.received();
+    let failed = all.iter().find(|r| r.status == 500).context("the scripted failure")?;
+    let retried = delivered.iter().any(|r| r.header("parley-delivery") == failed.header("parley-delivery"));
+    ensure!(retried, "the failed event was delivered again with the same id");
     Ok(())
 }

@@ -9,6 +9,7 @@ mod browser;
 mod client;
 mod engine;
 mod runner;
+mod webhook_receiver;
 
 fn main() -> std::process::ExitCode {
     let cases: Vec<runner::Case> = api::cases().into_iter().chain(engine::cases()).chain(browser::cases()).collect();
