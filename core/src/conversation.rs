@@ -15,7 +15,7 @@ use crate::cycle::{Cycle, Measurement};
 use crate::error::ConversationError;
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
 use crate::message::{Author, Message};
-use crate::protocol::{ConversationView, PageContext, QueuePlace, Status};
+use crate::protocol::{ConversationView, PageContext, QueuePlace, Status, VerifiedUser};
 use crate::time::UnixMillis;
 use crate::validation;
 use crate::webhook::{Announcement, WebhookEvent};
@@ -113,6 +113,8 @@ pub struct Conversation {
     place: Option<QueuePlace>,
     #[serde(default)]
     contact_email: Option<String>,
+    #[serde(default)]
+    user: Option<VerifiedUser>,
 }
 
 impl Conversation {
@@ -130,7 +132,14 @@ impl Conversation {
             agent_read: 0,
             place: None,
             contact_email: None,
+            user: None,
         }
+    }
+
+    /// Binds the conversation to the shop's verified user.
+    pub fn with_user(mut self, user: Option<VerifiedUser>) -> Self {
+        self.user = user;
+        self
     }
 
     pub fn id(&self) -> &ConversationId {
@@ -162,6 +171,7 @@ impl Conversation {
             agent_read: self.agent_read,
             place: self.place,
             contact_email: self.contact_email.clone(),
+            user: self.user.clone(),
         }
     }
 

@@ -68,6 +68,8 @@ pub enum SettingsError {
     TimeZone,
     #[error("webhook: {0}")]
     Webhook(String),
+    #[error("the identity secret needs at least {min} characters")]
+    IdentitySecret { min: usize },
 }
 
 impl From<SettingsError> for ApiError {
@@ -115,6 +117,16 @@ impl From<crate::rate_limit::RateLimited> for ApiError {
             retry_after_seconds: Some(limited.retry_after_secs()),
             ..ApiError::new(ErrorCode::RateLimited, limited.to_string())
         }
+    }
+}
+
+impl From<crate::signature::IdentityError> for ApiError {
+    fn from(error: crate::signature::IdentityError) -> Self {
+        let code = match error {
+            crate::signature::IdentityError::NotEnabled => ErrorCode::BadRequest,
+            _ => ErrorCode::Unauthorized,
+        };
+        ApiError::new(code, error.to_string())
     }
 }
 

@@ -159,6 +159,9 @@ pub struct ConversationView {
     /// Where the shopper asked to be answered if they leave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
+    /// The shop's user, when the shop verified who the shopper is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<VerifiedUser>,
 }
 
 /// A waiting shopper's place in the queue and the honest expected wait (docs/METRICS.md).
@@ -220,6 +223,20 @@ pub struct QueueItem {
 pub struct NewConversation {
     #[serde(default)]
     pub page: PageContext,
+    /// A token the shop signed for its signed-in user (identity verification): the user's
+    /// conversation then follows them across devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+}
+
+/// A shop's user, as their verified identity token names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedUser {
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// The answer to a new conversation: its id and the secret that grants the shopper access.

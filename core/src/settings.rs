@@ -28,6 +28,9 @@ pub struct ShopSettings {
     pub hours: WeeklyHours,
     /// Where conversations are forwarded as signed webhook requests, if anywhere.
     pub webhook: Option<WebhookSettings>,
+    /// The secret the shop signs its users' identity tokens with; identity verification is on
+    /// when set (docs/PROTOCOL.md shows the token).
+    pub identity_secret: Option<String>,
 }
 
 impl Default for ShopSettings {
@@ -39,6 +42,7 @@ impl Default for ShopSettings {
             time_zone: "UTC".to_owned(),
             hours: WeeklyHours::always_open(),
             webhook: None,
+            identity_secret: None,
         }
     }
 }
@@ -68,6 +72,9 @@ impl ShopSettings {
             if webhook.secret.chars().count() < MIN_SECRET_CHARS {
                 return Err(SettingsError::Webhook(format!("the secret needs at least {MIN_SECRET_CHARS} characters")));
             }
+        }
+        if self.identity_secret.as_ref().is_some_and(|secret| secret.chars().count() < MIN_SECRET_CHARS) {
+            return Err(SettingsError::IdentitySecret { min: MIN_SECRET_CHARS });
         }
         Ok(())
     }

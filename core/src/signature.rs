@@ -113,6 +113,8 @@ pub struct Identity {
 /// Why an identity token was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdentityError {
+    #[error("this shop does not verify identities")]
+    NotEnabled,
     #[error("the identity token is malformed: {reason}")]
     Malformed { reason: &'static str },
     #[error("the identity token's signature does not match the shop's secret")]

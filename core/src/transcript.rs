@@ -156,6 +156,7 @@ mod tests {
             agent_read: 0,
             place: None,
             contact_email: None,
+            user: None,
         }
     }
 

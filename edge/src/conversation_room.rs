@@ -34,6 +34,8 @@ use parley_core::time::UnixMillis;
 pub enum RoomRequest {
     /// Creates the conversation with the hash of its shopper token.
     Open { conversation: Box<Conversation>, token_hash: String },
+    /// Grants another device of the same verified user access, by the hash of its token.
+    AddToken { token_hash: String },
     /// The desk gave the conversation to an agent.
     Assign { assignee: Assignee },
     /// The desk took it back from an assignee who did not answer in time.
@@ -92,7 +94,8 @@ pub struct ConversationRoom {
 }
 
 const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS conversation (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, token_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS conversation (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shopper_tokens (hash TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE, author TEXT NOT NULL, body TEXT NOT NULL)
 ";
 
@@ -195,9 +198,15 @@ impl ConversationRoom {
                     return Err(EdgeError::api(ErrorCode::Conflict, "conversation exists"));
                 }
                 self.store.exec(
-                    "INSERT INTO conversation (id, state, token_hash) VALUES (1, ?, ?)",
-                    vec![serde_json::to_string(&conversation)?.into(), token_hash.into()],
+                    "INSERT INTO conversation (id, state) VALUES (1, ?)",
+                    vec![serde_json::to_string(&conversation)?.into()],
                 )?;
+                self.store.exec("INSERT INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])?;
+                Ok(conversation.view())
+            }
+            RoomRequest::AddToken { token_hash } => {
+                let conversation = self.existing()?;
+                self.store.exec("INSERT OR IGNORE INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])?;
                 Ok(conversation.view())
             }
             RoomRequest::Assign { assignee } => self.act(Input::Assigned(assignee)).await,
@@ -206,24 +215,30 @@ impl ConversationRoom {
         }
     }
 
-    fn load(&self) -> EdgeResult<Option<(Conversation, String)>> {
-        #[derive(Deserialize)]
-        struct Row {
-            state: String,
-            token_hash: String,
-        }
-        let rows: Vec<Row> = self.store.rows("SELECT state, token_hash FROM conversation WHERE id = 1", vec![])?;
-        rows.into_iter().next().map(|row| Ok((serde_json::from_str(&row.state)?, row.token_hash))).transpose()
+    fn load(&self) -> EdgeResult<Option<Conversation>> {
+        self.store.json_value("SELECT state AS value FROM conversation WHERE id = 1", vec![])
     }
 
-    fn existing(&self) -> EdgeResult<(Conversation, String)> {
+    fn existing(&self) -> EdgeResult<Conversation> {
         self.load()?.ok_or_else(|| EdgeError::api(ErrorCode::NotFound, "no such conversation"))
+    }
+
+    /// Whether `token` opens this conversation (one token per device of the shopper).
+    async fn shopper_token_valid(&self, token: &str) -> EdgeResult<bool> {
+        #[derive(Deserialize)]
+        struct Row {
+            hash: String,
+        }
+        let hash = crypto::sha256_hex(token).await?;
+        let rows: Vec<Row> = self.store.rows("SELECT hash FROM shopper_tokens", vec![])?;
+        // Compared without an early exit, so timing tells nothing about the stored hashes.
+        Ok(rows.iter().fold(false, |valid, row| crypto::same_secret(&hash, &row.hash) | valid))
     }
 
     /// Accepts a socket. Agents come authenticated by the Worker and must belong to this
     /// conversation's shop; the shopper proves access with the token in `hello`.
     fn accept(&self, req: &Request) -> EdgeResult<Response> {
-        let (conversation, _) = self.existing()?;
+        let conversation = self.existing()?;
         let agent = match req.headers().get(AGENT_HEADER)? {
             Some(header) => Some(serde_json::from_str::<AgentProfile>(&header)?),
             None => None,
@@ -253,10 +268,10 @@ impl ConversationRoom {
                 format!("this edge speaks protocol version {PROTOCOL_VERSION}; reload to update"),
             ));
         }
-        let (conversation, token_hash) = self.existing()?;
+        let conversation = self.existing()?;
         let author = match (token, &peer.agent) {
             (Some(token), _) => {
-                if !crypto::same_secret(&crypto::sha256_hex(&token).await?, &token_hash) {
+                if !self.shopper_token_valid(&token).await? {
                     return Err(EdgeError::api(ErrorCode::Unauthorized, "this conversation's token is not valid"));
                 }
                 Author::Shopper
@@ -292,7 +307,7 @@ impl ConversationRoom {
                 return Err(EdgeError::api(ErrorCode::BadRequest, "only agents write internal notes"))
             }
             (Author::Shopper, _) => {
-                let (conversation, _) = self.existing()?;
+                let conversation = self.existing()?;
                 rate_limiter::check(&self.env, conversation.shop(), &peer.client_ip, Action::Message).await?;
                 Input::ShopperWrote { client_id: client_id.clone(), text }
             }
@@ -312,7 +327,7 @@ impl ConversationRoom {
     async fn act(&self, input: Input) -> EdgeResult<ConversationView> {
         self.commit(input)?;
         self.deliver().await?;
-        self.existing().map(|(conversation, _)| conversation.view())
+        self.existing().map(|conversation| conversation.view())
     }
 
     /// Sends a refusal as an error frame; the socket stays usable.
@@ -328,7 +343,7 @@ impl ConversationRoom {
     /// writes of this event are committed before any of its output leaves the object, so
     /// nobody hears of a message that could still be lost. Returns the stored messages.
     fn commit(&self, input: Input) -> EdgeResult<Vec<Message>> {
-        let (mut conversation, _) = self.existing()?;
+        let mut conversation = self.existing()?;
         let effects = conversation.handle(now(), input).map_err(ApiError::from)?;
         let desk = desk_key(conversation.shop());
         let conversation_id = conversation.id().clone();

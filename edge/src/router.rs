@@ -19,8 +19,10 @@ use parley_core::conversation::Conversation;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
+use parley_core::protocol::{ApiError, VerifiedUser};
 use parley_core::rate_limit::Action;
 use parley_core::settings::ShopSettings;
+use parley_core::signature::{verify_identity, IdentityError};
 use parley_core::time::UnixMillis;
 use parley_core::validation;
 
@@ -133,17 +135,48 @@ async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
 }
 
 /// Creates a conversation with a random id and a random shopper token, of which the room
-/// keeps only the hash.
+/// keeps only the hash. With a valid identity token for a user who already has a conversation,
+/// that conversation is opened to this device instead (with a token of its own): history
+/// follows the user. A given identity token that does not verify is refused, never ignored.
 async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> EdgeResult<Response> {
-    shop_profile(env, &shop).await?;
-    let id = ConversationId::parse(&crypto::random_hex(ConversationId::HEX_LEN / 2)?)?;
+    let profile = shop_profile(env, &shop).await?;
+    let user = match body.identity {
+        Some(token) => Some(verified_user(&profile, &token)?),
+        None => None,
+    };
+    let desk = Object::ShopDesk.stub(env, &desk_key(&shop))?;
     let token = crypto::random_hex(32)?;
-    let conversation = Conversation::new(id.clone(), shop, validation::page_context(body.page));
-    let room = Object::ConversationRoom.stub(env, &room_key(&id))?;
     let token_hash = crypto::sha256_hex(&token).await?;
+    if let Some(user) = &user {
+        #[derive(serde::Deserialize)]
+        struct Found {
+            conversation_id: Option<ConversationId>,
+        }
+        let found: Found = rpc::call(&desk, &DeskRequest::UserConversation { user_id: user.user_id.clone() }).await?;
+        if let Some(id) = found.conversation_id {
+            let room = Object::ConversationRoom.stub(env, &room_key(&id))?;
+            rpc::call::<_, serde_json::Value>(&room, &RoomRequest::AddToken { token_hash }).await?;
+            return Ok(json(&ConversationTicket { conversation_id: id, token }, 200)?);
+        }
+    }
+    let id = ConversationId::parse(&crypto::random_hex(ConversationId::HEX_LEN / 2)?)?;
+    let user_id = user.as_ref().map(|user| user.user_id.clone());
+    let conversation = Conversation::new(id.clone(), shop, validation::page_context(body.page)).with_user(user);
+    let room = Object::ConversationRoom.stub(env, &room_key(&id))?;
     rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Open { conversation: Box::new(conversation), token_hash })
         .await?;
+    if let Some(user_id) = user_id {
+        rpc::call::<_, serde_json::Value>(&desk, &DeskRequest::BindUser { user_id, conversation_id: id.clone() })
+            .await?;
+    }
     Ok(json(&ConversationTicket { conversation_id: id, token }, 201)?)
+}
+
+/// The shop's user named by a token the shop signed, checked against its secret and expiry.
+fn verified_user(profile: &ShopProfile, token: &str) -> EdgeResult<VerifiedUser> {
+    let secret = profile.settings.identity_secret.as_ref().ok_or(ApiError::from(IdentityError::NotEnabled))?;
+    let identity = verify_identity(secret.as_bytes(), token, now()).map_err(ApiError::from)?;
+    Ok(VerifiedUser { user_id: identity.user_id, name: identity.name, email: identity.email })
 }
 
 async fn login(env: &Env, body: LoginRequest, secure: bool) -> EdgeResult<Response> {

@@ -109,6 +109,15 @@ pub enum DeskRequest {
         conversation_id: ConversationId,
         email: String,
     },
+    /// The conversation of the shop's verified user, if they have one.
+    UserConversation {
+        user_id: String,
+    },
+    /// Records the conversation of a verified user.
+    BindUser {
+        user_id: String,
+        conversation_id: ConversationId,
+    },
     /// Something the shop's webhook hears of.
     Announce {
         announcement: Announcement,
@@ -124,6 +133,7 @@ pub enum DeskAnswer {
     Agent(AgentProfile),
     Token { token: String },
     Metrics(Box<MetricsReport>),
+    UserConversation { conversation_id: Option<ConversationId> },
     Done {},
 }
 
@@ -153,7 +163,8 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS shop (id INTEGER PRIMARY KEY CHECK (id = 1), profile TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (email TEXT PRIMARY KEY, profile TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, email TEXT NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS queue (conversation_id TEXT PRIMARY KEY, item TEXT NOT NULL)
+CREATE TABLE IF NOT EXISTS queue (conversation_id TEXT PRIMARY KEY, item TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (user_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL)
 ";
 
 impl DurableObject for ShopDesk {
@@ -297,6 +308,24 @@ impl ShopDesk {
             DeskRequest::Enter { item } => self.apply(desk::Input::Enter(item)).await.map(|()| DeskAnswer::Done {}),
             DeskRequest::Replied { conversation_id, agent } => {
                 self.apply(desk::Input::Replied { conversation_id, agent }).await.map(|()| DeskAnswer::Done {})
+            }
+            DeskRequest::UserConversation { user_id } => {
+                #[derive(Deserialize)]
+                struct Row {
+                    conversation_id: ConversationId,
+                }
+                let rows: Vec<Row> =
+                    self.store.rows("SELECT conversation_id FROM users WHERE user_id = ?", vec![user_id.into()])?;
+                Ok(DeskAnswer::UserConversation {
+                    conversation_id: rows.into_iter().next().map(|row| row.conversation_id),
+                })
+            }
+            DeskRequest::BindUser { user_id, conversation_id } => {
+                self.store.exec(
+                    "INSERT OR REPLACE INTO users (user_id, conversation_id) VALUES (?, ?)",
+                    vec![user_id.into(), conversation_id.as_str().into()],
+                )?;
+                Ok(DeskAnswer::Done {})
             }
             DeskRequest::Announce { announcement, conversation } => {
                 let profile = self.profile()?;

@@ -20,10 +20,11 @@ use crate::webhook_receiver::{Received, WebhookReceiver};
 use parley_core::ids::ConversationId;
 use parley_core::message::Author;
 use parley_core::metrics::MetricsReport;
+use parley_core::protocol::ConversationTicket;
 use parley_core::protocol::{
     ClientFrame, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, ServerFrame, Status,
 };
-use parley_core::signature::webhook_signature_header;
+use parley_core::signature::{sign_identity, webhook_signature_header, Identity};
 use parley_core::wait_estimate::Estimate;
 use parley_tests::{free_port, EdgeProcess, Stop};
 
@@ -43,6 +44,7 @@ pub fn cases() -> Vec<Case> {
         case!(rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted),
         case!(with_nobody_available_or_the_shop_closed_shoppers_leave_an_email),
         case!(webhooks_are_signed_retried_and_carry_one_id_per_event),
+        case!(a_verified_user_finds_their_conversation_on_another_device),
     ]
 }
 
@@ -643,5 +645,61 @@ async fn webhooks_are_signed_retried_and_carry_one_id_per_event(env: Arc<Env>) -
     let failed = all.iter().find(|r| r.status == 500).context("the scripted failure")?;
     let retried = delivered.iter().any(|r| r.header("parley-delivery") == failed.header("parley-delivery"));
     ensure!(retried, "the failed event was delivered again with the same id");
+    Ok(())
+}
+
+async fn a_verified_user_finds_their_conversation_on_another_device(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let secret = "identity-secret-0123456789";
+    seed(&api, "members", json!({"identity_secret": secret}), &[("ana", "owner")]).await?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let identity = |user_id: &str, exp: u64, key: &str| {
+        let user = Identity { user_id: user_id.into(), name: Some("Kim".into()), email: None, exp };
+        sign_identity(key.as_bytes(), &user)
+    };
+    let start = |token: String| {
+        let api = &api;
+        async move { api.post("/api/shops/members/conversations", &json!({"identity": token}), None).await }
+    };
+
+    // Laptop: a new conversation, bound to user 42.
+    let (status, body) = start(identity("42", now + 600, secret)).await?;
+    ensure!(status == 201, "laptop: {status} {body}");
+    let laptop: ConversationTicket = serde_json::from_str(&body)?;
+    let (mut socket, welcome) = shopper(&api, &laptop, 0).await?;
+    let ServerFrame::Welcome { conversation, .. } = welcome else { bail!("no welcome") };
+    ensure!(
+        conversation.user.as_ref().is_some_and(|u| u.user_id == "42"),
+        "the agent sees who it is: {conversation:?}"
+    );
+    send_acked(&mut socket, "l1", "Started on my laptop").await?;
+
+    // Phone: the same user gets the same conversation, with a token of its own.
+    let (status, body) = start(identity("42", now + 600, secret)).await?;
+    ensure!(status == 200, "phone: {status} {body}");
+    let phone: ConversationTicket = serde_json::from_str(&body)?;
+    ensure!(phone.conversation_id == laptop.conversation_id && phone.token != laptop.token);
+    let (_, welcome) = shopper(&api, &phone, 0).await?;
+    let ServerFrame::Welcome { missed, .. } = welcome else { bail!("no welcome") };
+    ensure!(missed.iter().any(|m| m.text == "Started on my laptop"), "history follows the user: {missed:?}");
+    // Another user does not.
+    let (status, body) = start(identity("43", now + 600, secret)).await?;
+    let other: ConversationTicket = serde_json::from_str(&body)?;
+    ensure!(status == 201 && other.conversation_id != laptop.conversation_id, "user 43: {status}");
+
+    // A bad token is refused, never ignored.
+    for (token, why) in [
+        (identity("42", now.saturating_sub(60), secret), "expired"),
+        (identity("42", now + 600, "another-secret-0123456789"), "signed with another secret"),
+        (identity("42", now + 3 * 86_400, secret), "valid for days"),
+        ("garbage".to_owned(), "malformed"),
+    ] {
+        let (status, body) = start(token).await?;
+        ensure!(status == 401 && api_error(&body)?.code == ErrorCode::Unauthorized, "{why}: {status} {body}");
+    }
+    let (status, body) = api
+        .post("/api/shops/demo/conversations", &json!({"identity": identity("42", now + 600, secret)}), None)
+        .await?;
+    ensure!(status == 400, "a shop without identity verification says so: {status} {body}");
     Ok(())
 }
