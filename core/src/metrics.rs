@@ -10,26 +10,14 @@ use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A measured first response: how long the shopper waited for the first human reply.
+/// A measured response: how long a shopper waited for the first human reply of a cycle, or
+/// for the next one after writing again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponseSample {
     pub conversation_id: ConversationId,
-    /// The agent who wrote the first reply, and who is credited with it.
+    /// The agent who wrote the reply, and who is credited with it.
     pub agent: AgentId,
     /// When the reply was written: the sample belongs to the window containing this instant.
-    pub at: UnixMillis,
-    pub calendar_millis: u64,
-    /// The part of `calendar_millis` during which the shop was open.
-    pub business_millis: u64,
-}
-
-/// A measured later response: how long a shopper who wrote again waited for the next human reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NextResponseSample {
-    pub conversation_id: ConversationId,
-    /// The agent who wrote the reply.
-    pub agent: AgentId,
-    /// When the reply was written.
     pub at: UnixMillis,
     pub calendar_millis: u64,
     /// The part of `calendar_millis` during which the shop was open.
@@ -192,7 +180,7 @@ pub fn report(
     window: (UnixMillis, UnixMillis),
     frt_target_seconds: u64,
     first: &[ResponseSample],
-    next: &[NextResponseSample],
+    next: &[ResponseSample],
     resolutions: &[ResolutionSample],
     waiting_since: &[UnixMillis],
     now: UnixMillis,
@@ -200,7 +188,7 @@ pub fn report(
     let (from, to) = window;
     let in_window = |at: UnixMillis| from <= at && at < to;
     let first: Vec<&ResponseSample> = first.iter().filter(|s| in_window(s.at)).collect();
-    let next: Vec<&NextResponseSample> = next.iter().filter(|s| in_window(s.at)).collect();
+    let next: Vec<&ResponseSample> = next.iter().filter(|s| in_window(s.at)).collect();
     let resolutions: Vec<&ResolutionSample> = resolutions.iter().filter(|s| in_window(s.at)).collect();
 
     let target_millis = frt_target_seconds.saturating_mul(1000);
@@ -304,8 +292,8 @@ mod tests {
         }
     }
 
-    fn next(n: u64, email: &str, at_second: u64, calendar_seconds: u64, business_seconds: u64) -> NextResponseSample {
-        NextResponseSample {
+    fn next(n: u64, email: &str, at_second: u64, calendar_seconds: u64, business_seconds: u64) -> ResponseSample {
+        ResponseSample {
             conversation_id: conversation(n),
             agent: agent(email),
             at: at(at_second),

@@ -10,7 +10,7 @@ use crate::time_zone::IanaZone;
 use parley_core::business_hours::{business_millis_between, WeeklyHours};
 use parley_core::cycle::{Measurement, Span};
 use parley_core::ids::{AgentId, ConversationId};
-use parley_core::metrics::{NextResponseSample, ResolutionSample, ResponseSample};
+use parley_core::metrics::{ResolutionSample, ResponseSample};
 use parley_core::time::UnixMillis;
 
 pub struct Samples<'a> {
@@ -99,12 +99,12 @@ CREATE INDEX IF NOT EXISTS resolutions_at ON resolutions (at)
 
     /// First responses written in `[from, to)`.
     pub fn first_responses(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResponseSample>> {
-        Ok(self.responses("first_responses", from, to)?.into_iter().map(ResponseRow::into_first).collect())
+        self.responses("first_responses", from, to)
     }
 
     /// Next responses written in `[from, to)`.
-    pub fn next_responses(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<NextResponseSample>> {
-        Ok(self.responses("next_responses", from, to)?.into_iter().map(ResponseRow::into_next).collect())
+    pub fn next_responses(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResponseSample>> {
+        self.responses("next_responses", from, to)
     }
 
     /// Resolutions in `[from, to)`.
@@ -125,35 +125,25 @@ CREATE INDEX IF NOT EXISTS resolutions_at ON resolutions (at)
             .collect())
     }
 
-    fn responses(&self, table: &str, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResponseRow>> {
-        self.store.rows(
+    fn responses(&self, table: &str, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResponseSample>> {
+        let rows: Vec<ResponseRow> = self.store.rows(
             &format!(
                 "SELECT conversation_id, agent, at, calendar_millis, business_millis FROM {table} WHERE at >= ? AND at < ?"
             ),
             vec![millis(from).into(), millis(to).into()],
-        )
+        )?;
+        Ok(rows.into_iter().map(ResponseSample::from).collect())
     }
 }
 
-impl ResponseRow {
-    fn into_first(self) -> ResponseSample {
+impl From<ResponseRow> for ResponseSample {
+    fn from(row: ResponseRow) -> Self {
         ResponseSample {
-            conversation_id: self.conversation_id,
-            agent: self.agent,
-            at: UnixMillis(self.at as u64),
-            calendar_millis: self.calendar_millis as u64,
-            business_millis: self.business_millis as u64,
-        }
-    }
-
-    fn into_next(self) -> NextResponseSample {
-        let first = self.into_first();
-        NextResponseSample {
-            conversation_id: first.conversation_id,
-            agent: first.agent,
-            at: first.at,
-            calendar_millis: first.calendar_millis,
-            business_millis: first.business_millis,
+            conversation_id: row.conversation_id,
+            agent: row.agent,
+            at: UnixMillis(row.at as u64),
+            calendar_millis: row.calendar_millis as u64,
+            business_millis: row.business_millis as u64,
         }
     }
 }
