@@ -1,6 +1,7 @@
 //! The conversation shown in the main area: the shopper's page, the conversation's status and
 //! first-response time (`data-testid="frt"`, with the shopper's running wait beside it until
-//! then) on top, then the messages and the composer.
+//! then) on top, then the messages, whether the shopper is typing (`data-testid="typing"`) and
+//! the composer.
 
 use crate::composer::Composer;
 use crate::format;
@@ -26,9 +27,10 @@ pub fn ChatPane(chats: OpenChats, now: Signal<UnixMillis>) -> impl IntoView {
 #[component]
 fn Chat(chat: OpenChat, now: Signal<UnixMillis>) -> impl IntoView {
     let live = chat.live;
-    // Whatever arrives while this chat is shown is seen.
+    // Whatever arrives while this chat is shown is seen, and the shopper is told so.
     Effect::new(move || chat.mark_seen());
     let conversation = Memo::new(move |_| live.transcript().with(|transcript| transcript.conversation().cloned()));
+    let shopper_typing = Memo::new(move |_| live.transcript().with(|transcript| transcript.other_side_typing()));
     view! {
         <article class="chat" aria-label="Conversation">
             <header class="chat-header">
@@ -58,6 +60,12 @@ fn Chat(chat: OpenChat, now: Signal<UnixMillis>) -> impl IntoView {
             <LinkNotice link=live.link() meanwhile="Messages you send go out once the connection is back." />
             {move || live.error().get().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
             <MessageLog transcript=live.transcript() />
+            // Always present, so screen readers announce the change.
+            <p class="typing" role="status">
+                {move || {
+                    shopper_typing.get().then(|| view! { <span data-testid="typing">"Shopper is typing…"</span> })
+                }}
+            </p>
             <Composer chat />
         </article>
     }
