@@ -15,6 +15,7 @@ mod open_chats;
 mod queue;
 mod session;
 mod shopper_page;
+mod transfer;
 mod workspace;
 
 use wasm_bindgen::prelude::wasm_bindgen;

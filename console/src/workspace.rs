@@ -23,6 +23,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
     let chats = OpenChats::new();
     let desk = Desk::open(chats);
     sign_out_when_session_ends(desk, session);
+    let me = agent.email.clone();
     let sign_out = move |_| {
         spawn_local_scoped(async move {
             match post_empty("/api/logout").await {
@@ -52,7 +53,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
                 <MyChats desk chats me=agent.email />
             </nav>
             <main class="main">
-                <ChatPane chats now />
+                <ChatPane chats desk me now />
             </main>
         </div>
     }
