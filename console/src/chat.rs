@@ -112,9 +112,7 @@ fn status(conversation: Option<&ConversationView>) -> String {
 
 /// The measured first-response time; "—" until an agent has answered.
 fn first_response(conversation: Option<&ConversationView>) -> String {
-    conversation
-        .and_then(|conversation| conversation.first_response_millis)
-        .map_or_else(|| "—".to_owned(), format::duration)
+    format::maybe_duration(conversation.and_then(|conversation| conversation.first_response_millis))
 }
 
 /// How long the shopper has waited so far, until the first response stops the clock. Kept out

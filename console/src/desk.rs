@@ -60,6 +60,11 @@ impl Desk {
         self.agents.with(|agents| agents.iter().filter(|seat| &seat.agent != me).cloned().collect())
     }
 
+    /// An agent's display name, if the desk lists them (tracked).
+    pub fn name_of(&self, agent: &AgentId) -> Option<String> {
+        self.agents.with(|agents| agents.iter().find(|seat| &seat.agent == agent).map(|seat| seat.name.clone()))
+    }
+
     /// Asks for a waiting conversation; the edge answers `Claimed` or, if someone was faster,
     /// an error.
     pub fn claim(&self, conversation_id: ConversationId) {
