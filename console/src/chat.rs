@@ -1,34 +1,50 @@
-//! The conversation shown in the main area: the shopper's page, the conversation's status and
-//! first-response time (`data-testid="frt"`, with the shopper's running wait beside it until
-//! then) on top, then the messages and the composer.
+//! The conversation shown in the main area: the shopper's page, the conversation's status
+//! (`data-testid="status"`) and first-response time (`data-testid="frt"`, with the shopper's
+//! running wait beside it until then), transfer and resolve (`data-testid="resolve"`) on top,
+//! then the messages, whether the shopper is typing (`data-testid="typing"`) and the composer.
 
 use crate::composer::Composer;
+use crate::desk::Desk;
 use crate::format;
 use crate::link_notice::LinkNotice;
 use crate::message_log::MessageLog;
 use crate::open_chats::{OpenChat, OpenChats};
 use crate::shopper_page::ShopperPage;
+use crate::transfer::Transfer;
 use leptos::prelude::*;
+use parley_client::Link;
+use parley_core::ids::{AgentId, ConversationId};
 use parley_core::protocol::{ConversationView, Status};
 use parley_core::time::UnixMillis;
 
 /// The shown chat, or a hint while none is.
 #[component]
-pub fn ChatPane(chats: OpenChats, now: Signal<UnixMillis>) -> impl IntoView {
+pub fn ChatPane(chats: OpenChats, desk: Desk, me: AgentId, now: Signal<UnixMillis>) -> impl IntoView {
     let shown = Memo::new(move |_| chats.shown());
-    move || match shown.get().and_then(|conversation_id| chats.get(&conversation_id)) {
-        Some(chat) => view! { <Chat chat now /> }.into_any(),
+    move || match shown.get().and_then(|conversation_id| Some((chats.get(&conversation_id)?, conversation_id))) {
+        Some((chat, conversation_id)) => view! { <Chat chat conversation_id desk me=me.clone() now /> }.into_any(),
         None => view! { <p class="placeholder">"Claim a conversation from the queue, or pick one of your chats."</p> }
             .into_any(),
     }
 }
 
 #[component]
-fn Chat(chat: OpenChat, now: Signal<UnixMillis>) -> impl IntoView {
+fn Chat(
+    chat: OpenChat,
+    conversation_id: ConversationId,
+    desk: Desk,
+    me: AgentId,
+    now: Signal<UnixMillis>,
+) -> impl IntoView {
     let live = chat.live;
-    // Whatever arrives while this chat is shown is seen.
+    // Whatever arrives while this chat is shown is seen, and the shopper is told so.
     Effect::new(move || chat.mark_seen());
     let conversation = Memo::new(move |_| live.transcript().with(|transcript| transcript.conversation().cloned()));
+    let resolvable = move || {
+        conversation.with(|conversation| conversation.as_ref().is_some_and(|view| view.status != Status::Resolved))
+            && live.link().get() == Link::Online
+    };
+    let shopper_typing = Memo::new(move |_| live.transcript().with(|transcript| transcript.other_side_typing()));
     view! {
         <article class="chat" aria-label="Conversation">
             <header class="chat-header">
@@ -40,7 +56,9 @@ fn Chat(chat: OpenChat, now: Signal<UnixMillis>) -> impl IntoView {
                 <dl class="facts">
                     <div class="fact">
                         <dt>"Status"</dt>
-                        <dd>{move || conversation.with(|conversation| status(conversation.as_ref()))}</dd>
+                        <dd data-testid="status">
+                            {move || conversation.with(|conversation| status(conversation.as_ref()))}
+                        </dd>
                     </div>
                     <div class="fact">
                         <dt>"First response"</dt>
@@ -54,10 +72,28 @@ fn Chat(chat: OpenChat, now: Signal<UnixMillis>) -> impl IntoView {
                         </dd>
                     </div>
                 </dl>
+                <div class="chat-actions">
+                    <Transfer desk conversation_id me />
+                    <button
+                        type="button"
+                        class="button small"
+                        data-testid="resolve"
+                        disabled=move || !resolvable()
+                        on:click=move |_| live.resolve()
+                    >
+                        "Resolve"
+                    </button>
+                </div>
             </header>
             <LinkNotice link=live.link() meanwhile="Messages you send go out once the connection is back." />
             {move || live.error().get().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
             <MessageLog transcript=live.transcript() />
+            // Always present, so screen readers announce the change.
+            <p class="typing" role="status">
+                {move || {
+                    shopper_typing.get().then(|| view! { <span data-testid="typing">"Shopper is typing…"</span> })
+                }}
+            </p>
             <Composer chat />
         </article>
     }
@@ -76,9 +112,7 @@ fn status(conversation: Option<&ConversationView>) -> String {
 
 /// The measured first-response time; "—" until an agent has answered.
 fn first_response(conversation: Option<&ConversationView>) -> String {
-    conversation
-        .and_then(|conversation| conversation.first_response_millis)
-        .map_or_else(|| "—".to_owned(), format::duration)
+    format::maybe_duration(conversation.and_then(|conversation| conversation.first_response_millis))
 }
 
 /// How long the shopper has waited so far, until the first response stops the clock. Kept out

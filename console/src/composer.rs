@@ -1,5 +1,7 @@
 //! Where the agent writes in the shown chat: a text box (Enter sends, Shift+Enter breaks the
-//! line) and a send button, with the test hooks `data-testid="composer"` and `"send"`.
+//! line), an "Internal note" switch for messages only agents see, and a send button, with the
+//! test hooks `data-testid="composer"`, `"note-toggle"` and `"send"`. While a reply is being
+//! drafted the shopper is told the agent is typing; never while a note is.
 
 use crate::open_chats::OpenChat;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -16,12 +18,19 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
             let _ = input.focus();
         }
     });
+    let writing_note = chat.writing_note;
+    Effect::new(move || {
+        let typing = !writing_note.get() && chat.draft.with(|draft| !draft.trim().is_empty());
+        chat.live.set_typing(typing);
+    });
+    // Switching to another chat or view leaves the draft, but the agent has stopped typing.
+    on_cleanup(move || chat.live.set_typing(false));
     let send = move || {
         let text = chat.draft.get_untracked();
         if text.trim().is_empty() {
             return;
         }
-        chat.live.send(text, false);
+        chat.live.send(text, writing_note.get_untracked());
         // A refused text (too long) stays in the box, with the refusal shown above it.
         if chat.live.error().with_untracked(Option::is_none) {
             chat.draft.set(String::new());
@@ -37,6 +46,7 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
     view! {
         <form
             class="composer"
+            class:note=writing_note
             on:submit=move |event: SubmitEvent| {
                 event.prevent_default();
                 send();
@@ -45,16 +55,28 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
             <textarea
                 class="field composer-input"
                 data-testid="composer"
-                aria-label="Reply"
+                aria-label=move || if writing_note.get() { "Internal note" } else { "Reply" }
                 rows="3"
-                placeholder="Write a reply… (Enter sends, Shift+Enter for a new line)"
+                placeholder=move || {
+                    if writing_note.get() {
+                        "Write an internal note, only agents see it… (Enter adds it, Shift+Enter for a new line)"
+                    } else {
+                        "Write a reply… (Enter sends, Shift+Enter for a new line)"
+                    }
+                }
                 node_ref=input
                 bind:value=chat.draft
                 on:keydown=on_keydown
             ></textarea>
-            <button type="submit" class="button primary" data-testid="send">
-                "Send"
-            </button>
+            <div class="composer-actions">
+                <label class="note-toggle">
+                    <input type="checkbox" data-testid="note-toggle" bind:checked=writing_note />
+                    "Internal note"
+                </label>
+                <button type="submit" class="button primary" data-testid="send">
+                    {move || if writing_note.get() { "Add note" } else { "Send" }}
+                </button>
+            </div>
         </form>
     }
 }

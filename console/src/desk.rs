@@ -1,18 +1,19 @@
-//! The shop's desk over `/api/desk/ws`: every open conversation of the shop, live, and claims.
-//! The edge sends the whole queue on connect and again on every change, so a reconnect needs
-//! nothing from us.
+//! The shop's desk over `/api/desk/ws`: every open conversation of the shop and the shop's
+//! agents, live; claims and transfers. The edge sends the whole queue on connect and again on
+//! every change, so a reconnect needs nothing from us.
 
 use crate::open_chats::OpenChats;
 use leptos::prelude::*;
 use parley_client::{Link, LiveSocket};
 use parley_core::ids::{AgentId, ConversationId};
-use parley_core::protocol::{ApiError, DeskClientFrame, DeskServerFrame, QueueItem, Status};
+use parley_core::protocol::{AgentSeat, ApiError, DeskClientFrame, DeskServerFrame, QueueItem, Status};
 
 /// The desk's state; copies share it.
 #[derive(Clone, Copy)]
 pub struct Desk {
     socket: LiveSocket,
     queue: RwSignal<Vec<QueueItem>>,
+    agents: RwSignal<Vec<AgentSeat>>,
     error: RwSignal<Option<ApiError>>,
 }
 
@@ -20,13 +21,17 @@ impl Desk {
     /// Connects; a successful claim opens the claimed chat in `chats`.
     pub fn open(chats: OpenChats) -> Desk {
         let queue = RwSignal::new(Vec::new());
+        let agents = RwSignal::new(Vec::new());
         let error = RwSignal::new(None);
         let socket = LiveSocket::open("/api/desk/ws", Vec::<DeskClientFrame>::new, move |frame| match frame {
-            DeskServerFrame::Queue { items, .. } => queue.set(items),
+            DeskServerFrame::Queue { items, agents: seats } => {
+                queue.set(items);
+                agents.set(seats);
+            }
             DeskServerFrame::Claimed { conversation_id } => chats.show(conversation_id),
             DeskServerFrame::Error { error: refused } => error.set(Some(refused)),
         });
-        Desk { socket, queue, error }
+        Desk { socket, queue, agents, error }
     }
 
     /// Conversations waiting for an agent, oldest first (tracked).
@@ -39,8 +44,25 @@ impl Desk {
         self.items_where(|item| item.assignee.as_ref() == Some(agent))
     }
 
+    /// Whether the desk lists this conversation as `agent`'s (tracked).
+    pub fn is_assigned(&self, conversation_id: &ConversationId, agent: &AgentId) -> bool {
+        self.queue.with(|items| {
+            items.iter().any(|item| &item.conversation_id == conversation_id && item.assignee.as_ref() == Some(agent))
+        })
+    }
+
     fn items_where(&self, keep: impl Fn(&QueueItem) -> bool) -> Vec<QueueItem> {
         self.queue.with(|items| items.iter().filter(|item| keep(item)).cloned().collect())
+    }
+
+    /// The shop's agents other than `me`, as the desk last listed them (tracked).
+    pub fn colleagues_of(&self, me: &AgentId) -> Vec<AgentSeat> {
+        self.agents.with(|agents| agents.iter().filter(|seat| &seat.agent != me).cloned().collect())
+    }
+
+    /// An agent's display name, if the desk lists them (tracked).
+    pub fn name_of(&self, agent: &AgentId) -> Option<String> {
+        self.agents.with(|agents| agents.iter().find(|seat| &seat.agent == agent).map(|seat| seat.name.clone()))
     }
 
     /// Asks for a waiting conversation; the edge answers `Claimed` or, if someone was faster,
@@ -50,11 +72,19 @@ impl Desk {
         self.socket.send(&DeskClientFrame::Claim { conversation_id });
     }
 
+    /// Hands one of my conversations to another agent; the edge answers with a new queue or an
+    /// error.
+    pub fn transfer(&self, conversation_id: ConversationId, to: AgentId) {
+        self.error.set(None);
+        self.socket.send(&DeskClientFrame::Transfer { conversation_id, to });
+    }
+
     pub fn link(&self) -> Signal<Link> {
         self.socket.link()
     }
 
-    /// The latest problem at the desk, shown above the workspace until the next claim.
+    /// The latest problem at the desk, shown above the workspace until the next claim or
+    /// transfer.
     pub fn error(&self) -> Signal<Option<ApiError>> {
         self.error.into()
     }

@@ -26,6 +26,36 @@ pub fn duration(millis: u64) -> String {
     }
 }
 
+/// A round duration, as on a chart's axis: "30 s", "5 min", "4 h".
+pub fn round_duration(seconds: u64) -> String {
+    if seconds >= 3600 && seconds.is_multiple_of(3600) {
+        format!("{} h", seconds / 3600)
+    } else if seconds >= 60 && seconds.is_multiple_of(60) {
+        format!("{} min", seconds / 60)
+    } else {
+        format!("{seconds} s")
+    }
+}
+
+/// What a figure reads as while nothing has been measured.
+const NOTHING_YET: &str = "—";
+
+/// A measured duration, or "—" while there is none yet.
+pub fn maybe_duration(millis: Option<u64>) -> String {
+    millis.map_or_else(|| NOTHING_YET.to_owned(), duration)
+}
+
+/// A duration the metrics report gives in (fractional) seconds, read like [`duration`].
+pub fn seconds(seconds: Option<f64>) -> String {
+    // Durations are never negative; a float-to-int cast saturates anyway.
+    maybe_duration(seconds.map(|seconds| (seconds * 1000.0).round() as u64))
+}
+
+/// A share in percent, whole: "83 %"; "—" when there is nothing to share.
+pub fn percent(percent: Option<f64>) -> String {
+    percent.map_or_else(|| NOTHING_YET.to_owned(), |percent| format!("{percent:.0} %"))
+}
+
 /// The local time of day: "09:41".
 pub fn time_of_day(at: UnixMillis) -> String {
     let date = js_sys::Date::new(&(at.0 as f64).into());
@@ -50,5 +80,22 @@ mod tests {
         for (millis, expected) in [(0, "0 s"), (42_400, "42 s"), (185_000, "3 min 05 s"), (7_380_000, "2 h 03 min")] {
             assert_eq!(duration(millis), expected, "{millis}");
         }
+        assert_eq!(maybe_duration(None), "—");
+    }
+
+    #[test]
+    fn round_durations_read_like_an_axis() {
+        for (seconds, expected) in [(30, "30 s"), (60, "1 min"), (90, "90 s"), (1800, "30 min"), (86_400, "24 h")] {
+            assert_eq!(round_duration(seconds), expected, "{seconds}");
+        }
+    }
+
+    #[test]
+    fn report_figures_read_in_words() {
+        assert_eq!(seconds(Some(185.4)), "3 min 05 s");
+        assert_eq!(seconds(Some(0.9996)), "1 s");
+        assert_eq!(seconds(None), "—");
+        assert_eq!(percent(Some(83.33)), "83 %");
+        assert_eq!(percent(None), "—");
     }
 }

@@ -1,20 +1,26 @@
-//! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations
-//! and answer shoppers in several chats at once. The edge serves it at `/console`.
+//! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations,
+//! answer shoppers in several chats at once (with internal notes, typing and read marks),
+//! transfer and resolve them, and watch the shop's first-response dashboard. The edge serves it
+//! at `/console`.
 
 mod app;
 mod chat;
 mod clock;
 mod composer;
+mod dashboard;
 mod desk;
 mod format;
+mod frt_histogram;
 mod link_notice;
 mod login;
+mod main_view;
 mod message_log;
 mod my_chats;
 mod open_chats;
 mod queue;
 mod session;
 mod shopper_page;
+mod transfer;
 mod workspace;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -14,14 +14,20 @@ pub struct OpenChat {
     pub live: LiveConversation,
     /// What the agent is typing in it.
     pub draft: RwSignal<String>,
+    /// Whether what the agent sends next is an internal note, which only agents see.
+    pub writing_note: RwSignal<bool>,
     /// The last `seq` the agent has had on screen.
     seen: RwSignal<u64>,
 }
 
 impl OpenChat {
-    /// Records that everything received so far is on screen (tracks the transcript).
+    /// Records that everything received so far is on screen, and tells the shopper's side so
+    /// (tracks the transcript, and the link so that a read mark that could not go out while
+    /// offline goes out on reconnect).
     pub fn mark_seen(&self) {
         self.seen.set(self.live.transcript().with(Transcript::last_seq));
+        self.live.link().track();
+        self.live.mark_read();
     }
 
     /// Shopper messages that arrived since the agent last had this chat on screen (tracked).
@@ -62,6 +68,7 @@ impl OpenChats {
             let chat = self.owner.get_value().with(|| OpenChat {
                 live: LiveConversation::open(&conversation_id, None),
                 draft: RwSignal::new(String::new()),
+                writing_note: RwSignal::new(false),
                 seen: RwSignal::new(0),
             });
             self.chats.update(|chats| {

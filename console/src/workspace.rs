@@ -1,13 +1,16 @@
-//! The signed-in agent's workspace: who is signed in and a sign-out button on top, the queue
-//! and the agent's own chats on the left, the shown chat in the main area.
+//! The signed-in agent's workspace: the switch between chats and the dashboard, who is signed
+//! in and a sign-out button on top, the queue and the agent's own chats on the left, the shown
+//! chat or the dashboard in the main area.
 //!
 //! Everything live hangs off this component's owner, so signing out (which drops it) closes
 //! the desk socket and every chat's socket.
 
 use crate::chat::ChatPane;
 use crate::clock;
+use crate::dashboard::Dashboard;
 use crate::desk::Desk;
 use crate::link_notice::LinkNotice;
+use crate::main_view::{MainView, MainViewSwitch};
 use crate::my_chats::MyChats;
 use crate::open_chats::OpenChats;
 use crate::queue::Queue;
@@ -23,6 +26,15 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
     let chats = OpenChats::new();
     let desk = Desk::open(chats);
     sign_out_when_session_ends(desk, session);
+    let main_view = RwSignal::new(MainView::Chats);
+    // Picking or claiming a chat means the agent wants to see it.
+    Effect::new(move || {
+        if chats.shown().is_some() {
+            main_view.set(MainView::Chats);
+        }
+    });
+    let me = agent.email.clone();
+    let shop = agent.shop.clone();
     let sign_out = move |_| {
         spawn_local_scoped(async move {
             match post_empty("/api/logout").await {
@@ -35,6 +47,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
         <div class="workspace">
             <header class="topbar">
                 <h1 class="brand">"Parley"</h1>
+                <MainViewSwitch shown=main_view />
                 <span class="signed-in">
                     <span class="agent-name">{agent.name}</span>
                     <span class="shop">{agent.shop.to_string()}</span>
@@ -52,7 +65,10 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
                 <MyChats desk chats me=agent.email />
             </nav>
             <main class="main">
-                <ChatPane chats now />
+                {move || match main_view.get() {
+                    MainView::Chats => view! { <ChatPane chats desk me=me.clone() now /> }.into_any(),
+                    MainView::Dashboard => view! { <Dashboard shop=shop.clone() desk /> }.into_any(),
+                }}
             </main>
         </div>
     }

@@ -11,7 +11,10 @@ use crate::case;
 use crate::runner::{Case, Env};
 
 pub fn cases() -> Vec<Case> {
-    vec![case!(browser a_shopper_and_an_agent_talk_live_and_history_survives_a_reload)]
+    vec![
+        case!(browser a_shopper_and_an_agent_talk_live_and_history_survives_a_reload),
+        case!(browser an_agent_notes_answers_reads_the_dashboard_and_resolves),
+    ]
 }
 
 /// How long the UI may take to show something.
@@ -66,10 +69,14 @@ where
 
 /// Waits until a `[data-testid=message]` by `author` contains `text`, in the current frame.
 async fn wait_for_message(driver: &WebDriver, author: &str, text: &str) -> Result<()> {
-    let selector = format!("[data-testid=message][data-author={author}]");
-    eventually(&format!("a {author} message containing {text:?}"), || async {
-        for message in driver.find_all(By::Css(selector.as_str())).await? {
-            if message.text().await?.contains(text) {
+    wait_for_text(driver, &format!("[data-testid=message][data-author={author}]"), text).await
+}
+
+/// Waits until an element matching `selector` contains `text`, in the current frame.
+async fn wait_for_text(driver: &WebDriver, selector: &str, text: &str) -> Result<()> {
+    eventually(&format!("{selector} containing {text:?}"), || async {
+        for element in driver.find_all(By::Css(selector)).await? {
+            if element.text().await?.contains(text) {
                 return Ok(Some(()));
             }
         }
@@ -120,6 +127,17 @@ impl ShopPage {
         Ok(())
     }
 
+    /// How many messages in the chat contain `text`, now, in the current frame.
+    async fn messages_containing(&self, text: &str) -> Result<usize> {
+        let mut count = 0;
+        for message in self.driver.find_all(By::Css("[data-testid=message]")).await? {
+            if message.text().await?.contains(text) {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
     async fn reload(&self) -> Result<()> {
         self.driver.enter_default_frame().await?;
         self.driver.refresh().await?;
@@ -160,6 +178,76 @@ impl Console {
         Ok(())
     }
 
+    /// Writes an agents-only note in the shown chat, then switches the composer back to replies.
+    async fn write_note(&self, text: &str) -> Result<()> {
+        self.set_writing_note(true).await?;
+        send_message(&self.driver, text).await?;
+        self.set_writing_note(false).await
+    }
+
+    async fn set_writing_note(&self, on: bool) -> Result<()> {
+        let toggle = self.driver.find(By::Css("[data-testid=note-toggle]")).await?;
+        if toggle.is_selected().await? != on {
+            toggle.click().await?;
+        }
+        Ok(())
+    }
+
+    /// Waits until the shown chat holds a stored note containing `text`.
+    async fn wait_for_note(&self, text: &str) -> Result<()> {
+        wait_for_text(&self.driver, "[data-testid=message][data-author=agent][data-internal=true]", text).await
+    }
+
+    /// Shows the dashboard and reads its first-response median once it is a number, asking
+    /// for fresh figures meanwhile (the sample reaches the shop's desk just after the reply).
+    async fn dashboard_frt_median(&self) -> Result<String> {
+        self.driver.find(By::Css("[data-testid=dashboard-tab]")).await?.click().await?;
+        eventually("a first-response median on the dashboard", || async {
+            let Ok(median) = self.driver.find(By::Css("[data-testid=frt-median]")).await else { return Ok(None) };
+            let text = median.text().await?;
+            if text.chars().any(|c| c.is_ascii_digit()) {
+                return Ok(Some(text));
+            }
+            self.driver.find(By::Css("[data-testid=dashboard-refresh]")).await?.click().await?;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            Ok(None)
+        })
+        .await
+    }
+
+    async fn show_chats(&self) -> Result<()> {
+        self.driver.find(By::Css("[data-testid=chats-tab]")).await?.click().await?;
+        Ok(())
+    }
+
+    /// Resolves the shown chat and waits until its status says so.
+    async fn resolve(&self) -> Result<()> {
+        let resolve = eventually("an enabled resolve button", || async {
+            let button = self.driver.find(By::Css("[data-testid=resolve]")).await?;
+            Ok(button.is_enabled().await?.then_some(button))
+        })
+        .await?;
+        resolve.click().await?;
+        eventually("the status Resolved", || async {
+            let status = self.driver.find(By::Css("[data-testid=status]")).await?.text().await?;
+            Ok((status == "Resolved").then_some(()))
+        })
+        .await
+    }
+
+    /// Waits until no chat of "My chats" contains `text`.
+    async fn wait_until_not_mine(&self, text: &str) -> Result<()> {
+        eventually(&format!("no chat of mine with {text:?}"), || async {
+            for chat in self.driver.find_all(By::Css("[data-testid=my-chat]")).await? {
+                if chat.text().await?.contains(text) {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(()))
+        })
+        .await
+    }
+
     async fn first_response_time(&self) -> Result<String> {
         eventually("a measured first-response time", || async {
             let text = self.driver.find(By::Css("[data-testid=frt]")).await?.text().await?;
@@ -192,6 +280,42 @@ async fn a_shopper_and_an_agent_talk_live_and_history_survives_a_reload(env: Arc
         shop.open_chat().await.context("reopening after a reload")?;
         wait_for_message(&shop.driver, "shopper", question).await.context("history after reload")?;
         wait_for_message(&shop.driver, "agent", answer).await.context("history after reload")?;
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    let _ = console.driver.quit().await;
+    outcome
+}
+
+async fn an_agent_notes_answers_reads_the_dashboard_and_resolves(env: Arc<Env>) -> Result<()> {
+    let shop = ShopPage::open(&env).await?;
+    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let outcome = async {
+        let question = "Is the Alpine Shell jacket waterproof?";
+        let note = "Internal: check the Alpine Shell stock first";
+        let answer = "Yes, the Alpine Shell is fully waterproof.";
+        shop.open_chat().await.context("opening the chat")?;
+        send_message(&shop.driver, question).await.context("the shopper writes")?;
+        wait_for_message(&shop.driver, "shopper", question).await.context("the shopper's message is stored")?;
+
+        console.claim(question).await.context("claiming in the console")?;
+        wait_for_message(&console.driver, "shopper", question).await.context("the agent sees the question")?;
+        console.write_note(note).await.context("the agent writes a note")?;
+        console.wait_for_note(note).await.context("the console shows the note as internal")?;
+        send_message(&console.driver, answer).await.context("the agent answers")?;
+        wait_for_message(&console.driver, "agent", answer).await?;
+
+        wait_for_message(&shop.driver, "agent", answer).await.context("the shopper sees the answer")?;
+        // The note was stored before the answer, which the shopper now has: it would be there.
+        let leaked = shop.messages_containing(note).await?;
+        anyhow::ensure!(leaked == 0, "the shopper's widget shows the internal note {leaked} time(s)");
+
+        let median = console.dashboard_frt_median().await.context("the dashboard")?;
+        anyhow::ensure!(median.contains('s'), "first-response median shown as {median:?}");
+        console.show_chats().await?;
+        console.resolve().await.context("resolving")?;
+        console.wait_until_not_mine(question).await.context("a resolved chat leaves My chats")?;
         Ok(())
     }
     .await;
