@@ -3,11 +3,13 @@
 //! edge's HTTP API. Everything talks to the page's own origin.
 
 mod client_id;
+mod enter_sends;
 mod http;
 mod live_conversation;
 mod live_socket;
 
 pub use client_id::new_client_id;
+pub use enter_sends::enter_sends;
 pub use http::{get_json, post_empty, post_json};
 pub use live_conversation::LiveConversation;
 pub use live_socket::{Link, LiveSocket};

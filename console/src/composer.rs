@@ -4,9 +4,10 @@
 //! drafted the shopper is told the agent is typing; never while a note is.
 
 use crate::open_chats::OpenChat;
-use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::ev::SubmitEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;
+use parley_client::enter_sends;
 
 #[component]
 pub fn Composer(chat: OpenChat) -> impl IntoView {
@@ -36,13 +37,7 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
             chat.draft.set(String::new());
         }
     };
-    let on_keydown = move |event: KeyboardEvent| {
-        // Not while an input method is composing: its Enter confirms a word, not the message.
-        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
-            event.prevent_default();
-            send();
-        }
-    };
+    let on_keydown = enter_sends(send);
     view! {
         <form
             class="composer"

@@ -3,19 +3,14 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
-use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use parley_client::enter_sends;
 
 #[component]
 pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
     let send = move || chat.send_draft(embedder.page());
-    let on_keydown = move |event: KeyboardEvent| {
-        // Not while an input method is composing: its Enter confirms a word, not the message.
-        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
-            event.prevent_default();
-            send();
-        }
-    };
+    let on_keydown = enter_sends(send);
     view! {
         <form
             class="parley-composer"
@@ -31,7 +26,14 @@ pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
                 rows="2"
                 placeholder="Write a message…"
                 prop:value=move || chat.draft.get()
-                on:input=move |event| chat.draft.set(event_target_value(&event))
+                on:input=move |event| {
+                    let draft = event_target_value(&event);
+                    // The agent sees the shopper typing while there is something in the box.
+                    if let Some(live) = chat.live.get_untracked() {
+                        live.set_typing(!draft.trim().is_empty());
+                    }
+                    chat.draft.set(draft);
+                }
                 on:keydown=on_keydown
             ></textarea>
             <button

@@ -27,6 +27,21 @@ pub fn MessageLog(chat: Chat) -> impl IntoView {
             }
         });
     });
+    // What arrives while the shopper has the chat in front of them (it has focus: the loader
+    // focuses the frame when the panel opens) is read; so is what waited while they were away.
+    let mark_read = move || {
+        if document().has_focus().unwrap_or(false) {
+            if let Some(live) = chat.live.get_untracked() {
+                live.mark_read();
+            }
+        }
+    };
+    Effect::new(move || {
+        read_transcript(chat, |_| ());
+        mark_read();
+    });
+    // Lives as long as the page: the handle is never removed.
+    let _ = window_event_listener(leptos::ev::focus, move |_| mark_read());
     view! {
         <div class="parley-log" role="log" aria-live="polite" node_ref=log>
             <p class="parley-line">{GREETING}</p>

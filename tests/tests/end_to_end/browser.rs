@@ -248,6 +248,12 @@ impl Console {
         .await
     }
 
+    /// Waits for the "Seen" mark under the agent's latest reply.
+    async fn wait_for_seen(&self) -> Result<()> {
+        eventually("a Seen mark", || async { Ok(self.driver.find(By::Css("[data-testid=seen]")).await.ok().map(drop)) })
+            .await
+    }
+
     async fn first_response_time(&self) -> Result<String> {
         eventually("a measured first-response time", || async {
             let text = self.driver.find(By::Css("[data-testid=frt]")).await?.text().await?;
@@ -307,6 +313,7 @@ async fn an_agent_notes_answers_reads_the_dashboard_and_resolves(env: Arc<Env>) 
         wait_for_message(&console.driver, "agent", answer).await?;
 
         wait_for_message(&shop.driver, "agent", answer).await.context("the shopper sees the answer")?;
+        console.wait_for_seen().await.context("the agent sees the shopper has read the answer")?;
         // The note was stored before the answer, which the shopper now has: it would be there.
         let leaked = shop.messages_containing(note).await?;
         anyhow::ensure!(leaked == 0, "the shopper's widget shows the internal note {leaked} time(s)");
