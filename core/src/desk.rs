@@ -239,8 +239,7 @@ impl Desk {
             }
             facts.position += 1;
             let estimate = wait_estimate::estimate(&facts);
-            let was_overdue =
-                item.place.is_some_and(|place| place.overdue || expected_at(place).is_some_and(|due| due <= now));
+            let was_overdue = item.place.is_some_and(|place| place.overdue || past_estimate(place, now));
             let same = item.place.is_some_and(|place| {
                 place.position == facts.position
                     && place.estimate == estimate
@@ -348,11 +347,22 @@ impl Desk {
     }
 }
 
-/// When a place's estimate runs out; `None` when there is nothing to wait for.
+/// The first instant a place counts as overdue (see [`wait_estimate::overdue`]); `None` when
+/// there is nothing to wait for.
 fn expected_at(place: QueuePlace) -> Option<UnixMillis> {
     match place.estimate {
-        Estimate::Wait { millis } if !place.overdue => Some(UnixMillis(place.estimated_at.0.saturating_add(millis))),
+        Estimate::Wait { millis } if !place.overdue => {
+            Some(UnixMillis(place.estimated_at.0.saturating_add(millis).saturating_add(1)))
+        }
         _ => None,
+    }
+}
+
+/// Whether the shopper was told a wait that has now run out.
+fn past_estimate(place: QueuePlace, now: UnixMillis) -> bool {
+    match place.estimate {
+        Estimate::Wait { millis } => wait_estimate::overdue(place.estimated_at, millis, now),
+        Estimate::NoAgents => false,
     }
 }
 
@@ -596,7 +606,9 @@ mod tests {
             ]
         );
         assert!(desk.place_waiting(at(20), true, Some(90_000), 10).is_empty(), "nothing changed, nothing to tell");
-        assert_eq!(desk.next_deadline(), Some(at(100)));
+        // Told 90 s at second 10: overdue from the first millisecond past second 100.
+        assert_eq!(desk.next_deadline(), Some(UnixMillis(at(100).0 + 1)));
+        assert!(desk.place_waiting(at(100), true, Some(90_000), 10).is_empty(), "exactly at the estimate is not late");
         let overdue = desk.place_waiting(at(101), true, Some(90_000), 10);
         assert_eq!(overdue.len(), 3);
         assert!(overdue.iter().all(|item| item.place.is_some_and(|p| p.overdue)), "past the estimate: say so");

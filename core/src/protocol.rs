@@ -62,7 +62,8 @@ pub enum ServerFrame {
     Message { message: Message },
     /// The sender's message with this `client_id` is durably stored as `seq`.
     Ack { client_id: ClientMessageId, seq: u64 },
-    /// The conversation's status, assignee, first-response time or read marks changed.
+    /// The conversation's status, assignee, first-response time or contact address changed
+    /// (read marks travel in `read` frames).
     Conversation { conversation: ConversationView },
     /// The other side started or stopped typing.
     Typing { author: Author, typing: bool },

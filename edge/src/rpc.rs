@@ -65,9 +65,11 @@ pub async fn call_json(stub: &Stub, request: String) -> EdgeResult<String> {
     if (200..300).contains(&status) {
         Ok(body)
     } else {
+        // A 4xx is the object refusing the request, for the caller to pass on; anything else is
+        // a failure (the outbox retries those).
         match serde_json::from_str::<ApiError>(&body) {
-            Ok(error) => Err(EdgeError::Api(error)),
-            Err(_) => Err(EdgeError::internal(format!("object answered {status}: {body}"))),
+            Ok(error) if (400..500).contains(&status) => Err(EdgeError::Api(error)),
+            _ => Err(EdgeError::internal(format!("object answered {status}: {body}"))),
         }
     }
 }
