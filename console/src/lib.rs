@@ -7,6 +7,7 @@ mod app;
 mod chat;
 mod clock;
 mod composer;
+mod contact_email;
 mod dashboard;
 mod desk;
 mod format;

@@ -1,6 +1,7 @@
 //! The conversations assigned to the signed-in agent, with how many new shopper messages each
 //! opened one holds; picking one shows it. Test hook: `data-testid="my-chat"`.
 
+use crate::contact_email::ContactEmail;
 use crate::desk::Desk;
 use crate::open_chats::OpenChats;
 use leptos::prelude::*;
@@ -54,6 +55,7 @@ fn Mine(item: QueueItem, chats: OpenChats) -> impl IntoView {
             >
                 <span class="preview">{item.preview}</span>
                 <span class="page-title">{title}</span>
+                {item.contact_email.map(|email| view! { <ContactEmail email /> })}
                 {move || {
                     unread().map(|unread| view! { <span class="unread">{unread} <span class="visually-hidden">" unread"</span></span> })
                 }}

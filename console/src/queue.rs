@@ -1,6 +1,7 @@
 //! The shop's waiting conversations, oldest first, each with how long its shopper has been
 //! waiting and a button to claim it. Test hooks: `data-testid="queue-item"` and `"claim"`.
 
+use crate::contact_email::ContactEmail;
 use crate::desk::Desk;
 use crate::format;
 use crate::shopper_page::ShopperPage;
@@ -41,6 +42,7 @@ fn Waiting(item: QueueItem, desk: Desk, now: Signal<UnixMillis>) -> impl IntoVie
         <li class="item" data-testid="queue-item">
             <p class="preview">{item.preview}</p>
             <ShopperPage page=item.page />
+            {item.contact_email.map(|email| view! { <ContactEmail email /> })}
             <div class="item-footer">
                 <span class="age">"waiting " {move || format::stopwatch(now.get().millis_since(waiting_since))}</span>
                 <button

@@ -12,6 +12,8 @@ use crate::runner::{Case, Env};
 
 pub fn cases() -> Vec<Case> {
     vec![
+        // First: it needs a moment when no agent of the demo shop is online.
+        case!(browser with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees),
         case!(browser a_shopper_and_an_agent_talk_live_and_history_survives_a_reload),
         case!(browser an_agent_notes_answers_reads_the_dashboard_and_resolves),
     ]
@@ -328,5 +330,41 @@ async fn an_agent_notes_answers_reads_the_dashboard_and_resolves(env: Arc<Env>) 
     .await;
     let _ = shop.driver.quit().await;
     let _ = console.driver.quit().await;
+    outcome
+}
+
+async fn with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees(env: Arc<Env>) -> Result<()> {
+    let shop = ShopPage::open(&env).await?;
+    let outcome = async {
+        let question = "Can you hold a pair of Trail Runner 2 for me?";
+        shop.open_chat().await.context("opening the chat")?;
+        send_message(&shop.driver, question).await.context("the shopper writes")?;
+        let field = eventually("the leave-your-e-mail form", || async {
+            Ok(shop.driver.find(By::Css("[data-testid=leave-email]")).await.ok())
+        })
+        .await?;
+        field.send_keys("kim@example.com").await?;
+        shop.driver.find(By::Css("[data-testid=leave-email-submit]")).await?.click().await?;
+        wait_for_text(&shop.driver, "[data-testid=contact-email]", "kim@example.com")
+            .await
+            .context("the widget confirms the address")?;
+
+        let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+        let seen = eventually("the queue item with the address", || async {
+            for item in console.driver.find_all(By::Css("[data-testid=queue-item]")).await? {
+                if item.text().await?.contains(question) {
+                    return Ok(Some(item.find(By::Css("[data-testid=contact-email]")).await?.text().await?));
+                }
+            }
+            Ok(None)
+        })
+        .await;
+        let _ = console.driver.quit().await;
+        let address = seen.context("the console shows where to answer")?;
+        anyhow::ensure!(address.contains("kim@example.com"), "the console shows {address:?}");
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
     outcome
 }
