@@ -71,6 +71,7 @@ impl fmt::Display for Weekday {
 /// `end_minute` may be 1440 (midnight at the end of the day). Hours that run past midnight are
 /// written as two intervals, e.g. Friday 22:00–24:00 and Saturday 00:00–02:00.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpenInterval {
     pub start_minute: u16,
     pub end_minute: u16,
@@ -157,8 +158,9 @@ impl WeeklyHours {
 
 /// The stored and sent shape of [`WeeklyHours`]: one named list per day, so a hand-written
 /// config cannot put Saturday's hours on Sunday by miscounting array slots.
+/// Unknown fields are refused: a misspelt day must not silently become a closed one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct WeekSchedule {
     pub monday: Vec<OpenInterval>,
     pub tuesday: Vec<OpenInterval>,

@@ -24,8 +24,9 @@ use crate::wait_estimate::{self, Estimate, QueueFacts};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A shop's assignment rules.
+/// A shop's assignment rules. Unknown fields are refused, like everywhere in the settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AssignmentRules {
     /// Give waiting conversations to online agents without waiting for a claim.
     pub auto_assign: bool,

@@ -48,9 +48,10 @@ impl Default for ShopSettings {
 }
 
 impl ShopSettings {
-    /// Checks the values the types alone cannot. The time zone's name is checked by the edge,
-    /// which owns the time zone database.
-    pub fn validate(&self) -> Result<(), SettingsError> {
+    /// Checks the values the types alone cannot and returns the settings as stored (the webhook
+    /// URL normalized). The time zone's name is checked by the edge, which owns the time zone
+    /// database.
+    pub fn validated(mut self) -> Result<Self, SettingsError> {
         let rules = self.assignment;
         if rules.capacity == 0 || rules.capacity > MAX_CAPACITY {
             return Err(SettingsError::Capacity { max: MAX_CAPACITY });
@@ -67,8 +68,9 @@ impl ShopSettings {
         if !zone_ok {
             return Err(SettingsError::TimeZone);
         }
-        if let Some(webhook) = &self.webhook {
-            validate_webhook_url(&webhook.url).map_err(|error| SettingsError::Webhook(error.to_string()))?;
+        if let Some(webhook) = self.webhook.as_mut() {
+            webhook.url =
+                validate_webhook_url(&webhook.url).map_err(|error| SettingsError::Webhook(error.to_string()))?;
             if webhook.secret.chars().count() < MIN_SECRET_CHARS {
                 return Err(SettingsError::Webhook(format!("the secret needs at least {MIN_SECRET_CHARS} characters")));
             }
@@ -76,7 +78,7 @@ impl ShopSettings {
         if self.identity_secret.as_ref().is_some_and(|secret| secret.chars().count() < MIN_SECRET_CHARS) {
             return Err(SettingsError::IdentitySecret { min: MIN_SECRET_CHARS });
         }
-        Ok(())
+        Ok(self)
     }
 }
 
@@ -89,7 +91,7 @@ mod tests {
         let with = |change: fn(&mut ShopSettings)| {
             let mut settings = ShopSettings::default();
             change(&mut settings);
-            settings.validate()
+            settings.validated().map(drop)
         };
         let cases: Vec<(&str, Result<(), SettingsError>)> = vec![
             ("defaults", with(|_| {})),
@@ -113,8 +115,28 @@ mod tests {
     }
 
     #[test]
-    fn misspelt_fields_are_refused() {
-        assert!(serde_json::from_str::<ShopSettings>(r#"{"frt_target_secs": 60}"#).is_err());
+    fn misspelt_fields_are_refused_at_every_depth() {
+        for json in [
+            r#"{"frt_target_secs": 60}"#,
+            r#"{"hours": {"munday": []}}"#,
+            r#"{"hours": {"monday": [{"start_minute": 0, "end_minute": 60, "end": 1}]}}"#,
+            r#"{"assignment": {"auto_assign": true, "capacity": 3, "reroute_after_millis": 60000, "cap": 2}}"#,
+        ] {
+            assert!(serde_json::from_str::<ShopSettings>(json).is_err(), "{json}");
+        }
+    }
+
+    #[test]
+    fn the_webhook_url_is_stored_as_validated() {
+        let settings = ShopSettings {
+            webhook: Some(WebhookSettings {
+                url: "  HTTPS://hooks.example/p ".into(),
+                secret: "0123456789abcdef".into(),
+            }),
+            ..ShopSettings::default()
+        };
+        let stored = settings.validated().expect("valid");
+        assert_eq!(stored.webhook.map(|w| w.url).as_deref(), Some("https://hooks.example/p"));
     }
 
     #[test]

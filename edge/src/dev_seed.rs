@@ -56,8 +56,8 @@ pub fn demo_shop() -> EdgeResult<SeedShop> {
 /// Creates (or updates) the shop and its agents.
 pub async fn seed(env: &Env, seed: SeedShop) -> EdgeResult<ShopProfile> {
     let desk = Object::ShopDesk.stub(env, &desk_key(&seed.shop))?;
-    seed.settings.validate().map_err(parley_core::protocol::ApiError::from)?;
-    let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, settings: seed.settings };
+    let settings = seed.settings.validated().map_err(parley_core::protocol::ApiError::from)?;
+    let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, settings };
     let profile: ShopProfile = rpc::call(&desk, &DeskRequest::Setup { profile }).await?;
     for agent in seed.agents {
         let account = AgentProfile { email: agent.email, name: agent.name, shop: seed.shop.clone(), role: agent.role };

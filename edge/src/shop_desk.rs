@@ -260,7 +260,7 @@ impl ShopDesk {
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
             DeskRequest::UpdateSettings { settings } => {
-                settings.validate().map_err(ApiError::from)?;
+                let settings = settings.validated().map_err(ApiError::from)?;
                 if IanaZone::new(&settings.time_zone).is_none() {
                     return Err(EdgeError::api(ErrorCode::BadRequest, "unknown time zone"));
                 }

@@ -457,6 +457,7 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
         json!({"hours": {"monday": [{"start_minute": 600, "end_minute": 500}]}}),
         json!({"allowed_origins": ["https://shop.example; script-src *"]}),
         json!({"frt_target_secs": 60}),
+        json!({"hours": {"munday": [{"start_minute": 540, "end_minute": 1020}]}}),
         json!({"webhook": {"url": "ftp://hooks.example/x", "secret": "0123456789abcdef"}}),
         json!({"webhook": {"url": "https://hooks.example/x", "secret": "short"}}),
     ] {
