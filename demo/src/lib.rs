@@ -1,34 +1,66 @@
 //! Demo shop pages that embed the Parley widget exactly as a real shop would: one
 //! `<script async>` tag pointing at the edge. The dev edge serves them under `/demo/`,
 //! rendered with its own origin so they work on any port.
+//!
+//! Besides the product page there are the pages shops make hard for a widget: one under a
+//! strict Content-Security-Policy (only Parley's origin for scripts, frames and connections,
+//! nothing inline, no eval of any kind) and one whose global CSS tries to flatten everything.
 
 /// The demo shop's id, as in its embed tag.
 pub const SHOP: &str = "demo";
 
-/// A product page of the demo shop, embedding the widget served by `edge_origin`
-/// (e.g. `http://127.0.0.1:8787`).
-pub fn product_page(edge_origin: &str) -> String {
-    format!(
+/// A demo page as the edge serves it: its HTML and, for the strict page, its CSP header.
+pub struct DemoPage {
+    pub html: String,
+    pub content_security_policy: Option<String>,
+}
+
+/// The page at `/demo/{path}` (the product page at `""`), embedding the widget served by
+/// `edge_origin` (e.g. `http://127.0.0.1:8787`); `None` for an unknown path.
+pub fn page(path: &str, edge_origin: &str) -> Option<DemoPage> {
+    let (title, head, body) = match path {
+        "" => ("Trail Runner 2 — Demo Shop", PRODUCT_STYLE, PRODUCT_BODY),
+        "strict-csp" => ("Strict CSP — Demo Shop", "", STRICT_BODY),
+        "hostile-css" => ("Hostile CSS — Demo Shop", HOSTILE_STYLE, HOSTILE_BODY),
+        _ => return None,
+    };
+    let content_security_policy = (path == "strict-csp").then(|| {
+        format!(
+            "default-src 'none'; script-src {edge_origin}; frame-src {edge_origin}; connect-src {edge_origin}; base-uri 'none'; form-action 'none'"
+        )
+    });
+    let html = format!(
         r#"<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Trail Runner 2 — Demo Shop</title>
+<title>{title}</title>
 <meta property="og:type" content="product">
 <meta property="og:title" content="Trail Runner 2">
-<style>
-  body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f5f2; }}
-  header {{ background: #1d2330; color: #fff; padding: 14px 24px; font-weight: 600; }}
-  main {{ max-width: 880px; margin: 32px auto; padding: 0 24px; display: grid; grid-template-columns: 1fr 1fr; gap: 32px; }}
-  .photo {{ aspect-ratio: 1; border-radius: 12px; background: linear-gradient(135deg, #e07a5f, #3d405b); }}
-  .price {{ font-size: 28px; font-weight: 700; }}
-  button.buy {{ font: inherit; padding: 12px 28px; border: 0; border-radius: 8px; background: #2a9d8f; color: #fff; }}
-  @media (max-width: 640px) {{ main {{ grid-template-columns: 1fr; }} }}
-</style>
-</head>
+{head}</head>
 <body>
-<header>Demo Shop</header>
+{body}<script async src="{edge_origin}/widget.js" data-shop="{SHOP}"></script>
+</body>
+</html>
+"#
+    );
+    Some(DemoPage { html, content_security_policy })
+}
+
+const PRODUCT_STYLE: &str = r#"<style>
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f5f2; }
+  header { background: #1d2330; color: #fff; padding: 14px 24px; font-weight: 600; }
+  header a { color: #fff; margin-left: 16px; font-weight: 400; }
+  main { max-width: 880px; margin: 32px auto; padding: 0 24px; display: grid; grid-template-columns: 1fr 1fr; gap: 32px; }
+  .photo { aspect-ratio: 1; border-radius: 12px; background: linear-gradient(135deg, #e07a5f, #3d405b); }
+  .price { font-size: 28px; font-weight: 700; }
+  button.buy { font: inherit; padding: 12px 28px; border: 0; border-radius: 8px; background: #2a9d8f; color: #fff; }
+  @media (max-width: 640px) { main { grid-template-columns: 1fr; } }
+</style>
+"#;
+
+const PRODUCT_BODY: &str = r#"<header>Demo Shop <a href="/demo/strict-csp">strict CSP</a> <a href="/demo/hostile-css">hostile CSS</a></header>
 <main>
   <div class="photo" role="img" aria-label="Trail Runner 2 shoe"></div>
   <div>
@@ -38,21 +70,46 @@ pub fn product_page(edge_origin: &str) -> String {
     <button class="buy" type="button">Add to cart</button>
   </div>
 </main>
-<script async src="{edge_origin}/widget.js" data-shop="{SHOP}"></script>
-</body>
-</html>
-"#
-    )
-}
+"#;
+
+const STRICT_BODY: &str = r#"<h1>Trail Runner 2</h1>
+<p>This page allows scripts, frames and connections only from Parley's origin, and nothing
+inline: no inline script or style, no eval, no wasm on this page. The chat still works.</p>
+"#;
+
+const HOSTILE_STYLE: &str = r#"<style>
+  * { all: unset !important; }
+  button { display: none !important; }
+  iframe { display: none !important; }
+  div { position: static !important; z-index: 0 !important; }
+</style>
+"#;
+
+const HOSTILE_BODY: &str = r#"<h1>Trail Runner 2</h1>
+<p>This page's CSS unsets every property of every element and hides all buttons and frames.
+The chat still works.</p>
+"#;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn embeds_the_widget_with_one_async_script_tag() {
-        let page = product_page("http://127.0.0.1:8787");
-        assert!(page.contains(r#"<script async src="http://127.0.0.1:8787/widget.js" data-shop="demo"></script>"#));
-        assert_eq!(page.matches("<script").count(), 1, "the shop page carries nothing but the embed tag");
+    fn every_page_embeds_the_widget_with_one_async_script_tag_and_nothing_else() {
+        for path in ["", "strict-csp", "hostile-css"] {
+            let page = page(path, "http://127.0.0.1:8787").expect("a demo page");
+            let tag = r#"<script async src="http://127.0.0.1:8787/widget.js" data-shop="demo"></script>"#;
+            assert!(page.html.contains(tag), "{path:?}");
+            assert_eq!(page.html.matches("<script").count(), 1, "{path:?}: nothing but the embed tag");
+        }
+        assert!(page("nope", "http://x").is_none());
+    }
+
+    #[test]
+    fn the_strict_page_allows_only_the_edge_and_nothing_inline() {
+        let page = page("strict-csp", "http://127.0.0.1:8787").expect("a demo page");
+        let csp = page.content_security_policy.expect("a CSP");
+        assert!(!csp.contains("unsafe") && csp.contains("script-src http://127.0.0.1:8787;"), "{csp}");
+        assert!(!page.html.contains("<style"), "nothing inline");
     }
 }

@@ -36,8 +36,13 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, ["w", shop]) => pages::widget_page(&shop_profile(env, &ShopId::parse(shop)?).await?),
         (Method::Get, ["console"]) => pages::console_page(),
         (Method::Get, ["demo"]) if dev => Ok(Response::redirect(url.join("/demo/")?)?),
-        (Method::Get, ["demo", ""]) if dev => {
-            Ok(Response::from_html(parley_demo::product_page(&url.origin().ascii_serialization()))?)
+        (Method::Get, ["demo", path]) if dev => {
+            let page = parley_demo::page(path, &url.origin().ascii_serialization()).ok_or_else(EdgeError::not_found)?;
+            let response = Response::from_html(page.html)?;
+            if let Some(csp) = page.content_security_policy {
+                response.headers().set("content-security-policy", &csp)?;
+            }
+            Ok(response)
         }
         (Method::Post, ["api", "shops", shop, "conversations"]) => {
             let shop = ShopId::parse(shop)?;

@@ -3,10 +3,12 @@
 //! stops them with everything they spawned. It needs nothing but std, so xtask can use it
 //! without building the test-only dependencies.
 
+mod artifact_size;
 mod chrome_driver;
 mod edge_process;
 mod spawned;
 
+pub use artifact_size::gzip_size;
 pub use chrome_driver::ChromeDriver;
 pub use edge_process::{free_port, EdgeProcess};
 pub use spawned::Stop;

@@ -3,16 +3,12 @@
 
 use anyhow::{Context, Result};
 use std::path::Path;
-use std::process::Command;
 
 use crate::build::APPS;
 use crate::paths::{dist, edge, root};
-use crate::run::stdout;
 
 fn gzip_size(path: &Path) -> Result<u64> {
-    let out = stdout(Command::new("sh").arg("-c").arg("gzip -9 -c \"$0\" | wc -c").arg(path))
-        .with_context(|| format!("gzip of {}", path.display()))?;
-    Ok(out.trim().parse()?)
+    parley_tests::gzip_size(path).with_context(|| format!("measuring {}", path.display()))
 }
 
 fn raw_size(path: &Path) -> Result<u64> {

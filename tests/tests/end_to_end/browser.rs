@@ -16,6 +16,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees),
         case!(browser a_shopper_and_an_agent_talk_live_and_history_survives_a_reload),
         case!(browser an_agent_notes_answers_reads_the_dashboard_and_resolves),
+        case!(browser the_widget_works_under_a_strict_csp_and_hostile_css),
     ]
 }
 
@@ -103,8 +104,13 @@ struct ShopPage {
 
 impl ShopPage {
     async fn open(env: &Env) -> Result<Self> {
+        Self::open_at(env, "").await
+    }
+
+    /// The demo page at `/demo/{path}`.
+    async fn open_at(env: &Env, path: &str) -> Result<Self> {
         let driver = browser(env).await?;
-        driver.goto(format!("{}/demo/", env.origin)).await?;
+        driver.goto(format!("{}/demo/{path}", env.origin)).await?;
         Ok(Self { driver })
     }
 
@@ -367,4 +373,26 @@ async fn with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees(env:
     .await;
     let _ = shop.driver.quit().await;
     outcome
+}
+
+async fn the_widget_works_under_a_strict_csp_and_hostile_css(env: Arc<Env>) -> Result<()> {
+    // The strict page must really be strict, or this case proves nothing.
+    let (_, headers, _) = crate::client::Api::new(&env.origin).get("/demo/strict-csp", None).await?;
+    let csp = headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let only_the_edge = format!("script-src {}; frame-src {}; connect-src {};", env.origin, env.origin, env.origin);
+    anyhow::ensure!(csp.contains(&only_the_edge) && !csp.contains("unsafe"), "the strict page's CSP: {csp:?}");
+    for (path, question) in
+        [("strict-csp", "Written under a strict CSP"), ("hostile-css", "Written despite hostile CSS")]
+    {
+        let shop = ShopPage::open_at(&env, path).await?;
+        let outcome = async {
+            shop.open_chat().await.context("the launcher opens the chat")?;
+            send_message(&shop.driver, question).await.context("the shopper writes")?;
+            wait_for_message(&shop.driver, "shopper", question).await.context("the message is stored")
+        }
+        .await;
+        let _ = shop.driver.quit().await;
+        outcome.with_context(|| format!("on /demo/{path}"))?;
+    }
+    Ok(())
 }
