@@ -123,10 +123,6 @@ impl Desk {
         &self.items
     }
 
-    pub fn rules(&self) -> AssignmentRules {
-        self.rules
-    }
-
     /// The agents with their current load, by e-mail.
     pub fn seats(&self) -> Vec<AgentSeat> {
         self.agents

@@ -259,12 +259,6 @@ pub fn recent_median_first_response_millis(
     nearest_rank(&recent, MEDIAN)
 }
 
-/// How many first responses [`recent_median_first_response_millis`] takes its median over, so
-/// the wait estimate can tell whether there are enough to trust it.
-pub fn recent_first_response_count(first: &[ResponseSample], now: UnixMillis, lookback_millis: u64) -> u64 {
-    recent_first_response_millis(first, now, lookback_millis).len() as u64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,17 +276,8 @@ mod tests {
         ConversationId::parse(&format!("{n:032x}")).expect("valid id")
     }
 
-    fn first(n: u64, email: &str, at_second: u64, calendar_seconds: u64, business_seconds: u64) -> ResponseSample {
-        ResponseSample {
-            conversation_id: conversation(n),
-            agent: agent(email),
-            at: at(at_second),
-            calendar_millis: calendar_seconds * 1000,
-            business_millis: business_seconds * 1000,
-        }
-    }
-
-    fn next(n: u64, email: &str, at_second: u64, calendar_seconds: u64, business_seconds: u64) -> ResponseSample {
+    /// A first or next response: the same measurement.
+    fn response(n: u64, email: &str, at_second: u64, calendar_seconds: u64, business_seconds: u64) -> ResponseSample {
         ResponseSample {
             conversation_id: conversation(n),
             agent: agent(email),
@@ -416,7 +401,7 @@ mod tests {
         ];
         for (name, target, frt_seconds, expected) in cases {
             let samples: Vec<ResponseSample> =
-                frt_seconds.iter().enumerate().map(|(i, &s)| first(i as u64, "a@demo.test", 10, s, s)).collect();
+                frt_seconds.iter().enumerate().map(|(i, &s)| response(i as u64, "a@demo.test", 10, s, s)).collect();
             let got = report((at(0), at(100)), target, &samples, &[], &[], &[], at(100));
             assert_eq!(got.within_target_percent, expected, "{name}");
         }
@@ -424,13 +409,13 @@ mod tests {
 
     fn scenario() -> MetricsReport {
         let firsts = [
-            first(1, "ana@demo.test", 99, 999, 999), // before the window
-            first(2, "ana@demo.test", 100, 30, 30),  // on `from`: counts
-            first(3, "bo@demo.test", 150, 90, 0),
-            first(4, "ana@demo.test", 199, 60, 45),
-            first(5, "bo@demo.test", 200, 999, 999), // on `to`: excluded
+            response(1, "ana@demo.test", 99, 999, 999), // before the window
+            response(2, "ana@demo.test", 100, 30, 30),  // on `from`: counts
+            response(3, "bo@demo.test", 150, 90, 0),
+            response(4, "ana@demo.test", 199, 60, 45),
+            response(5, "bo@demo.test", 200, 999, 999), // on `to`: excluded
         ];
-        let nexts = [next(2, "ana@demo.test", 120, 10, 10), next(3, "bo@demo.test", 500, 77, 77)];
+        let nexts = [response(2, "ana@demo.test", 120, 10, 10), response(3, "bo@demo.test", 500, 77, 77)];
         let resolutions = [
             resolved(2, Some("ana@demo.test"), 180, 80, 50),
             resolved(6, None, 181, 40, 0),
@@ -510,32 +495,31 @@ mod tests {
         assert_eq!(got.frt_histogram.len(), 10);
         assert!(got.frt_histogram.iter().all(|b| b.count == 0));
         assert!(got.per_agent.is_empty());
-        let reversed = report((at(100), at(0)), 60, &[first(1, "a@demo.test", 50, 1, 1)], &[], &[], &[], at(100));
+        let reversed = report((at(100), at(0)), 60, &[response(1, "a@demo.test", 50, 1, 1)], &[], &[], &[], at(100));
         assert_eq!(reversed.frt_seconds.count, 0, "a reversed window holds nothing");
     }
 
     #[test]
     fn recent_median_for_the_wait_estimate() {
         let samples = [
-            first(1, "a@demo.test", 10, 500, 500), // older than the lookback
-            first(2, "a@demo.test", 50, 40, 40),   // exactly at now - lookback: counts
-            first(3, "a@demo.test", 60, 20, 20),
-            first(4, "a@demo.test", 70, 90, 90),
-            first(5, "a@demo.test", 80, 30, 30),
-            first(6, "a@demo.test", 100, 700, 700), // at now: not yet in the past
+            response(1, "a@demo.test", 10, 500, 500), // older than the lookback
+            response(2, "a@demo.test", 50, 40, 40),   // exactly at now - lookback: counts
+            response(3, "a@demo.test", 60, 20, 20),
+            response(4, "a@demo.test", 70, 90, 90),
+            response(5, "a@demo.test", 80, 30, 30),
+            response(6, "a@demo.test", 100, 700, 700), // at now: not yet in the past
         ];
         let cases = [
-            ("four recent samples: the lower middle one", at(100), 50_000, Some(30_000), 4),
-            ("a shorter lookback", at(100), 35_000, Some(30_000), 2),
-            ("only the newest", at(100), 20_000, Some(30_000), 1),
-            ("a lookback of one sample", at(71), 1_000, Some(90_000), 1),
-            ("a lookback longer than history", at(100), u64::MAX, Some(40_000), 5),
-            ("nothing recent", at(100), 10_000, None, 0),
-            ("zero lookback", at(100), 0, None, 0),
+            ("four recent samples: the lower middle one", at(100), 50_000, Some(30_000)),
+            ("a shorter lookback", at(100), 35_000, Some(30_000)),
+            ("only the newest", at(100), 20_000, Some(30_000)),
+            ("a lookback of one sample", at(71), 1_000, Some(90_000)),
+            ("a lookback longer than history", at(100), u64::MAX, Some(40_000)),
+            ("nothing recent", at(100), 10_000, None),
+            ("zero lookback", at(100), 0, None),
         ];
-        for (name, now, lookback, expected, count) in cases {
+        for (name, now, lookback, expected) in cases {
             assert_eq!(recent_median_first_response_millis(&samples, now, lookback), expected, "{name}");
-            assert_eq!(recent_first_response_count(&samples, now, lookback), count, "{name}");
         }
     }
 
@@ -563,7 +547,7 @@ mod tests {
         let sample = resolved(6, None, 181, 40, 0);
         let json = serde_json::to_string(&sample).expect("serializes");
         assert_eq!(serde_json::from_str::<ResolutionSample>(&json).expect("parses"), sample);
-        let sample = first(2, "ana@demo.test", 100, 30, 30);
+        let sample = response(2, "ana@demo.test", 100, 30, 30);
         let json = serde_json::to_string(&sample).expect("serializes");
         assert_eq!(serde_json::from_str::<ResponseSample>(&json).expect("parses"), sample);
     }
