@@ -19,6 +19,13 @@ pub fn App() -> impl IntoView {
     };
     let embedder = Embedder::listen(shop.allowed_origins);
     let chat = Chat::resume(shop.id);
+    // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
+    // long as the page: the handle is never removed.
+    let _ = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" {
+            embedder.close_panel();
+        }
+    });
     view! {
         <main class="parley">
             <header class="parley-header">

@@ -1,9 +1,12 @@
 //! Where the shopper writes: a text box (Enter sends, Shift+Enter breaks the line) and a send
-//! button, with the test hooks `data-testid="composer"` and `data-testid="send"`.
+//! button, with the test hooks `data-testid="composer"` and `data-testid="send"`. When the
+//! chat gets the keyboard (the loader focuses the frame as the panel opens), the text box has
+//! it, so a keyboard user can type at once.
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
 use leptos::ev::SubmitEvent;
+use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::enter_sends;
 
@@ -11,6 +14,25 @@ use parley_client::enter_sends;
 pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
     let send = move || chat.send_draft(embedder.page());
     let on_keydown = enter_sends(send);
+    let input = NodeRef::<Textarea>::new();
+    let take_the_keyboard = move || {
+        let nothing_focused =
+            document().active_element().is_none_or(|active| document().body().is_some_and(|body| *body == active));
+        if document().has_focus().unwrap_or(false) && nothing_focused {
+            if let Some(input) = input.get_untracked() {
+                // A convenience: if the browser refuses, a click still works.
+                let _ = input.focus();
+            }
+        }
+    };
+    // On mount (the frame may have had focus since before the app loaded) and on every return.
+    Effect::new(move || {
+        if input.get().is_some() {
+            take_the_keyboard();
+        }
+    });
+    // Lives as long as the page: the handle is never removed.
+    let _ = window_event_listener(leptos::ev::focus, move |_| take_the_keyboard());
     view! {
         <form
             class="parley-composer"
@@ -22,6 +44,7 @@ pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
             <textarea
                 class="parley-input"
                 data-testid="composer"
+                node_ref=input
                 aria-label="Message"
                 rows="2"
                 placeholder="Write a message…"

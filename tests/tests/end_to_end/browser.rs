@@ -17,6 +17,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser a_shopper_and_an_agent_talk_live_and_history_survives_a_reload),
         case!(browser an_agent_notes_answers_reads_the_dashboard_and_resolves),
         case!(browser the_widget_works_under_a_strict_csp_and_hostile_css),
+        case!(browser a_keyboard_alone_opens_the_chat_writes_and_closes_it),
     ]
 }
 
@@ -395,4 +396,57 @@ async fn the_widget_works_under_a_strict_csp_and_hostile_css(env: Arc<Env>) -> R
         outcome.with_context(|| format!("on /demo/{path}"))?;
     }
     Ok(())
+}
+
+/// The `data-testid` of what has the keyboard inside the loader's shadow root, and whether the
+/// panel is hidden, as the shop's page sees them.
+async fn loader_focus_and_panel(driver: &WebDriver) -> Result<(String, bool)> {
+    let script = r#"
+        const root = document.getElementById('parley-root').shadowRoot;
+        const panel = root.querySelector('.panel');
+        return [root.activeElement ? root.activeElement.getAttribute('data-testid') : '', !!(panel && panel.hidden)];
+    "#;
+    let answer = driver.execute(script, Vec::new()).await?.json().clone();
+    let focused = answer[0].as_str().unwrap_or_default().to_owned();
+    Ok((focused, answer[1].as_bool().unwrap_or(false)))
+}
+
+async fn a_keyboard_alone_opens_the_chat_writes_and_closes_it(env: Arc<Env>) -> Result<()> {
+    let shop = ShopPage::open(&env).await?;
+    let outcome = async {
+        let driver = &shop.driver;
+        let launcher = eventually("the launcher", || async {
+            let Ok(host) = driver.find(By::Css("#parley-root")).await else { return Ok(None) };
+            Ok(host.get_shadow_root().await?.find(By::Css("[data-testid=parley-launcher]")).await.ok())
+        })
+        .await?;
+        launcher.send_keys(Key::Enter).await.context("Enter on the launcher")?;
+        let frame = eventually("the chat frame", || async {
+            let root = driver.find(By::Css("#parley-root")).await?.get_shadow_root().await?;
+            Ok(root.find(By::Css("iframe[data-testid=parley-frame]")).await.ok())
+        })
+        .await?;
+        frame.enter_frame().await?;
+        let composer = eventually("the keyboard in the composer", || async {
+            let active = driver.active_element().await?;
+            Ok((active.attr("data-testid").await?.as_deref() == Some("composer")).then_some(active))
+        })
+        .await?;
+        let question = "Typed without a mouse";
+        composer.send_keys(question).await?;
+        composer.send_keys(Key::Enter).await?;
+        wait_for_message(driver, "shopper", question).await.context("Enter sends")?;
+        driver.active_element().await?.send_keys(Key::Escape).await?;
+        driver.enter_default_frame().await?;
+        let (focused, hidden) = eventually("the panel closed with the keyboard on the launcher", || async {
+            let state = loader_focus_and_panel(driver).await?;
+            Ok((state.0 == "parley-launcher" && state.1).then_some(state))
+        })
+        .await?;
+        anyhow::ensure!(focused == "parley-launcher" && hidden);
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    outcome
 }
