@@ -118,15 +118,21 @@ impl ShopPage {
     /// Clicks the launcher in the loader's shadow root and switches into the chat's iframe.
     async fn open_chat(&self) -> Result<()> {
         self.driver.enter_default_frame().await?;
-        let launcher = eventually("the launcher", || async {
-            let host = match self.driver.find(By::Css("#parley-root")).await {
-                Ok(host) => host,
-                Err(_) => return Ok(None),
-            };
+        self.launcher().await?.click().await?;
+        self.enter_chat_frame().await
+    }
+
+    /// The launcher in the loader's shadow root, once the loader has drawn it.
+    async fn launcher(&self) -> Result<WebElement> {
+        eventually("the launcher", || async {
+            let Ok(host) = self.driver.find(By::Css("#parley-root")).await else { return Ok(None) };
             Ok(host.get_shadow_root().await?.find(By::Css("[data-testid=parley-launcher]")).await.ok())
         })
-        .await?;
-        launcher.click().await?;
+        .await
+    }
+
+    /// Switches into the chat's iframe, once the loader has made it.
+    async fn enter_chat_frame(&self) -> Result<()> {
         let frame = eventually("the chat frame", || async {
             let root = self.driver.find(By::Css("#parley-root")).await?.get_shadow_root().await?;
             Ok(root.find(By::Css("iframe[data-testid=parley-frame]")).await.ok())
@@ -415,18 +421,8 @@ async fn a_keyboard_alone_opens_the_chat_writes_and_closes_it(env: Arc<Env>) -> 
     let shop = ShopPage::open(&env).await?;
     let outcome = async {
         let driver = &shop.driver;
-        let launcher = eventually("the launcher", || async {
-            let Ok(host) = driver.find(By::Css("#parley-root")).await else { return Ok(None) };
-            Ok(host.get_shadow_root().await?.find(By::Css("[data-testid=parley-launcher]")).await.ok())
-        })
-        .await?;
-        launcher.send_keys(Key::Enter).await.context("Enter on the launcher")?;
-        let frame = eventually("the chat frame", || async {
-            let root = driver.find(By::Css("#parley-root")).await?.get_shadow_root().await?;
-            Ok(root.find(By::Css("iframe[data-testid=parley-frame]")).await.ok())
-        })
-        .await?;
-        frame.enter_frame().await?;
+        shop.launcher().await?.send_keys(Key::Enter).await.context("Enter on the launcher")?;
+        shop.enter_chat_frame().await?;
         let composer = eventually("the keyboard in the composer", || async {
             let active = driver.active_element().await?;
             Ok((active.attr("data-testid").await?.as_deref() == Some("composer")).then_some(active))
