@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    durable_object, DurableObject, Env, Request, Response, State, Stub, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair,
 };
 
 use crate::clock::{now, wake_at};
@@ -116,7 +117,7 @@ impl DurableObject for ConversationRoom {
             Ok(request) => self.handle(request).await,
             Err(error) => Err(error),
         };
-        answer(result)
+        answer(result.map(|()| serde_json::json!({})))
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
@@ -191,7 +192,8 @@ impl DurableObject for ConversationRoom {
 }
 
 impl ConversationRoom {
-    async fn handle(&self, request: RoomRequest) -> EdgeResult<ConversationView> {
+    /// Carries out a request; callers need only to know it succeeded.
+    async fn handle(&self, request: RoomRequest) -> EdgeResult<()> {
         match request {
             RoomRequest::Open { conversation, token_hash } => {
                 if self.load()?.is_some() {
@@ -201,13 +203,12 @@ impl ConversationRoom {
                     "INSERT INTO conversation (id, state) VALUES (1, ?)",
                     vec![serde_json::to_string(&conversation)?.into()],
                 )?;
-                self.store.exec("INSERT INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])?;
-                Ok(conversation.view())
+                self.store.exec("INSERT INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])
             }
             RoomRequest::AddToken { token_hash } => {
-                let conversation = self.existing()?;
-                self.store.exec("INSERT OR IGNORE INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])?;
-                Ok(conversation.view())
+                // Only for a conversation that exists: a token for nothing must not be stored.
+                self.existing()?;
+                self.store.exec("INSERT OR IGNORE INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])
             }
             RoomRequest::Assign { assignee } => self.act(Input::Assigned(assignee)).await,
             RoomRequest::Unassign => self.act(Input::Unassigned).await,
@@ -324,10 +325,9 @@ impl ConversationRoom {
     }
 
     /// Commits an input and delivers what it owes the desk; answers the conversation's view.
-    async fn act(&self, input: Input) -> EdgeResult<ConversationView> {
+    async fn act(&self, input: Input) -> EdgeResult<()> {
         self.commit(input)?;
-        self.deliver().await?;
-        self.existing().map(|conversation| conversation.view())
+        self.deliver().await
     }
 
     /// Sends a refusal as an error frame; the socket stays usable.
@@ -446,4 +446,9 @@ fn queue_item(view: ConversationView, waiting_since: UnixMillis, preview: String
 /// The room object of a conversation.
 pub fn room_key(conversation: &ConversationId) -> String {
     format!("conversation:{conversation}")
+}
+
+/// The room object of a conversation, to call.
+pub fn room_stub(env: &Env, conversation: &ConversationId) -> EdgeResult<Stub> {
+    Object::ConversationRoom.stub(env, &room_key(conversation))
 }

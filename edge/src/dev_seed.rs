@@ -8,7 +8,7 @@ use worker::Env;
 use crate::agent_account::{account_key, AccountRequest};
 use crate::error::EdgeResult;
 use crate::rpc::{self, Object};
-use crate::shop_desk::{desk_key, DeskRequest, ShopProfile};
+use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
 use parley_core::ids::{AgentId, ShopId};
 use parley_core::origin::OriginPattern;
 use parley_core::protocol::{AgentProfile, Role};
@@ -55,7 +55,7 @@ pub fn demo_shop() -> EdgeResult<SeedShop> {
 
 /// Creates (or updates) the shop and its agents.
 pub async fn seed(env: &Env, seed: SeedShop) -> EdgeResult<ShopProfile> {
-    let desk = Object::ShopDesk.stub(env, &desk_key(&seed.shop))?;
+    let desk = desk_stub(env, &seed.shop)?;
     let settings = seed.settings.validated().map_err(parley_core::protocol::ApiError::from)?;
     let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, settings };
     let profile: ShopProfile = rpc::call(&desk, &DeskRequest::Setup { profile }).await?;

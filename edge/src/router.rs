@@ -5,7 +5,7 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::agent_account::{account_key, AccountRequest};
 use crate::clock::now;
-use crate::conversation_room::{room_key, RoomRequest};
+use crate::conversation_room::{room_stub, RoomRequest};
 use crate::crypto;
 use crate::dev_seed;
 use crate::error::{EdgeError, EdgeResult};
@@ -14,7 +14,7 @@ use crate::pages;
 use crate::rate_limiter;
 use crate::rpc::{self, Object, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, SessionCookie};
-use crate::shop_desk::{desk_key, DeskRequest, ShopProfile};
+use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
 use parley_core::conversation::Conversation;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
@@ -54,11 +54,11 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let id = ConversationId::parse(id)?;
             // Shoppers have no session; an agent's session is passed on when present and valid.
             let agent = authenticate(&req, env).await.ok();
-            forward_websocket(&req, Object::ConversationRoom.stub(env, &room_key(&id))?, agent).await
+            forward_websocket(&req, room_stub(env, &id)?, agent).await
         }
         (Method::Get, ["api", "desk", "ws"]) => {
             let agent = authenticate(&req, env).await?;
-            let desk = Object::ShopDesk.stub(env, &desk_key(&agent.shop))?;
+            let desk = desk_stub(env, &agent.shop)?;
             forward_websocket(&req, desk, Some(agent)).await
         }
         (Method::Post, ["api", "login"]) => {
@@ -69,7 +69,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, ["api", "shops", shop, "metrics"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
             let (from, to) = metrics_window(&url)?;
-            let desk = Object::ShopDesk.stub(env, &desk_key(&agent.shop))?;
+            let desk = desk_stub(env, &agent.shop)?;
             let report: MetricsReport = rpc::call(&desk, &DeskRequest::Metrics { from, to }).await?;
             Ok(json(&report, 200)?)
         }
@@ -81,7 +81,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Put, ["api", "shops", shop, "settings"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
             let settings: ShopSettings = read_json(&mut req).await?;
-            let desk = Object::ShopDesk.stub(env, &desk_key(&agent.shop))?;
+            let desk = desk_stub(env, &agent.shop)?;
             let profile: ShopProfile = rpc::call(&desk, &DeskRequest::UpdateSettings { settings }).await?;
             Ok(json(&profile.settings, 200)?)
         }
@@ -136,7 +136,7 @@ fn metrics_window(url: &worker::Url) -> EdgeResult<(UnixMillis, UnixMillis)> {
 const METRICS_DEFAULT_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
 async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
-    rpc::call(&Object::ShopDesk.stub(env, &desk_key(shop))?, &DeskRequest::Profile).await
+    rpc::call(&desk_stub(env, shop)?, &DeskRequest::Profile).await
 }
 
 /// Creates a conversation with a random id and a random shopper token, of which the room
@@ -149,7 +149,7 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
         Some(token) => Some(verified_user(&profile, &token)?),
         None => None,
     };
-    let desk = Object::ShopDesk.stub(env, &desk_key(&shop))?;
+    let desk = desk_stub(env, &shop)?;
     let token = crypto::random_hex(32)?;
     let token_hash = crypto::sha256_hex(&token).await?;
     if let Some(user) = &user {
@@ -159,7 +159,7 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
         }
         let found: Found = rpc::call(&desk, &DeskRequest::UserConversation { user_id: user.user_id.clone() }).await?;
         if let Some(id) = found.conversation_id {
-            let room = Object::ConversationRoom.stub(env, &room_key(&id))?;
+            let room = room_stub(env, &id)?;
             rpc::call::<_, serde_json::Value>(&room, &RoomRequest::AddToken { token_hash }).await?;
             return Ok(json(&ConversationTicket { conversation_id: id, token }, 200)?);
         }
@@ -167,7 +167,7 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let id = ConversationId::parse(&crypto::random_hex(ConversationId::HEX_LEN / 2)?)?;
     let user_id = user.as_ref().map(|user| user.user_id.clone());
     let conversation = Conversation::new(id.clone(), shop, validation::page_context(body.page)).with_user(user);
-    let room = Object::ConversationRoom.stub(env, &room_key(&id))?;
+    let room = room_stub(env, &id)?;
     rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Open { conversation: Box::new(conversation), token_hash })
         .await?;
     if let Some(user_id) = user_id {
@@ -189,7 +189,7 @@ async fn login(env: &Env, body: LoginRequest, secure: bool) -> EdgeResult<Respon
         AgentId::parse(&body.email).map_err(|_| EdgeError::api(ErrorCode::Unauthorized, "wrong e-mail or password"))?;
     let account = Object::AgentAccount.stub(env, &account_key(&email))?;
     let agent: AgentProfile = rpc::call(&account, &AccountRequest::Verify { password: body.password }).await?;
-    let desk = Object::ShopDesk.stub(env, &desk_key(&agent.shop))?;
+    let desk = desk_stub(env, &agent.shop)?;
     #[derive(serde::Deserialize)]
     struct Token {
         token: String,
@@ -203,7 +203,7 @@ async fn login(env: &Env, body: LoginRequest, secure: bool) -> EdgeResult<Respon
 
 async fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
     if let Some(session) = SessionCookie::from_request(req) {
-        let desk = Object::ShopDesk.stub(env, &desk_key(&session.shop))?;
+        let desk = desk_stub(env, &session.shop)?;
         rpc::call::<_, serde_json::Value>(&desk, &DeskRequest::CloseSession { token: session.token }).await?;
     }
     let headers = Headers::new();

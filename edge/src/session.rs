@@ -5,8 +5,8 @@ use worker::{Env, Request};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::cookie;
-use crate::rpc::{self, Object};
-use crate::shop_desk::{desk_key, DeskRequest};
+use crate::rpc;
+use crate::shop_desk::{desk_stub, DeskRequest};
 use parley_core::ids::ShopId;
 use parley_core::protocol::AgentProfile;
 
@@ -40,6 +40,6 @@ impl SessionCookie {
 /// The signed-in agent, or `unauthorized`.
 pub async fn authenticate(req: &Request, env: &Env) -> EdgeResult<AgentProfile> {
     let session = SessionCookie::from_request(req).ok_or_else(EdgeError::unauthorized)?;
-    let desk = Object::ShopDesk.stub(env, &desk_key(&session.shop))?;
+    let desk = desk_stub(env, &session.shop)?;
     rpc::call(&desk, &DeskRequest::CheckSession { token: session.token }).await
 }

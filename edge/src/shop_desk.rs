@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    durable_object, DurableObject, Env, Request, Response, State, Stub, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair,
 };
 
 use crate::clock::{now, wake_at, wake_by};
@@ -25,7 +26,7 @@ use crate::time_zone::IanaZone;
 use crate::webhooks::Webhooks;
 use parley_core::business_hours::is_open;
 use parley_core::cycle::Measurement;
-use parley_core::desk::{self, Agent, Desk};
+use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::{self, MetricsReport};
 use parley_core::protocol::{
@@ -366,7 +367,7 @@ impl ShopDesk {
             DeskRequest::Metrics { from, to } => {
                 let settings = self.profile()?.settings;
                 let samples = self.samples();
-                let desk = self.desk()?;
+                let desk = self.desk(settings.assignment)?;
                 let waiting: Vec<UnixMillis> = desk
                     .items()
                     .iter()
@@ -390,7 +391,8 @@ impl ShopDesk {
     /// Runs one input through the desk and carries out everything that follows from it.
     async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
         let at = now();
-        let mut desk = self.desk()?;
+        let settings = self.profile()?.settings;
+        let mut desk = self.desk(settings.assignment)?;
         let effects = desk.handle(at, input).map_err(ApiError::from)?;
         for effect in effects {
             match effect {
@@ -414,7 +416,6 @@ impl ShopDesk {
         }
         let recent = self.samples().first_responses(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
         let median = metrics::recent_median_first_response_millis(&recent, at, ESTIMATE_LOOKBACK_MILLIS);
-        let settings = self.profile()?.settings;
         let open = IanaZone::new(&settings.time_zone).is_none_or(|zone| is_open(&settings.hours, &zone, at));
         for item in desk.place_waiting(at, open, median, recent.len() as u32) {
             self.save_item(&item)?;
@@ -425,15 +426,15 @@ impl ShopDesk {
         let retry = self.outbox.flush(&self.store, &self.env, at).await;
         // Calls made while delivering may have changed the queue: read it again for the alarm.
         // While anyone waits, look again at least every minute: the shop may open or close.
-        let desk = self.desk()?;
+        let desk = self.desk(settings.assignment)?;
         let someone_waits = desk.items().iter().any(|item| item.status == Status::Waiting);
         let recheck = someone_waits.then(|| UnixMillis(at.0 + PLACE_RECHECK_MILLIS));
         let webhook = self.webhooks().next_attempt_at()?;
         wake_at(&self.state, [desk.next_deadline(), recheck, retry, webhook].into_iter().flatten().min()).await
     }
 
-    fn desk(&self) -> EdgeResult<Desk> {
-        let rules = self.profile()?.settings.assignment;
+    /// The desk as stored, with who is online now, under the shop's `rules`.
+    fn desk(&self, rules: AssignmentRules) -> EdgeResult<Desk> {
         let items = self.store.json_values("SELECT item AS value FROM queue", vec![])?;
         let online = self.online_agents(None);
         let agents: Vec<AgentProfile> = self.store.json_values("SELECT profile AS value FROM agents", vec![])?;
@@ -519,4 +520,9 @@ impl ShopDesk {
 /// The desk object of a shop.
 pub fn desk_key(shop: &ShopId) -> String {
     format!("shop:{shop}")
+}
+
+/// The desk object of a shop, to call.
+pub fn desk_stub(env: &Env, shop: &ShopId) -> EdgeResult<Stub> {
+    Object::ShopDesk.stub(env, &desk_key(shop))
 }
