@@ -25,6 +25,31 @@ pub enum IdError {
     Malformed { what: &'static str, max: usize },
 }
 
+/// Text that is not the JSON core reads (see `json`).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("invalid JSON at byte {at}: {problem}")]
+pub struct JsonError {
+    pub problem: &'static str,
+    pub at: usize,
+}
+
+/// A JSON value that is not the wire type it should be (see `wire`).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum WireError {
+    #[error(transparent)]
+    Json(#[from] JsonError),
+    #[error("expected {0}")]
+    Expected(&'static str),
+    #[error("missing field `{0}`")]
+    Missing(&'static str),
+    #[error("unknown {what} `{value}`")]
+    Unknown { what: &'static str, value: String },
+    #[error(transparent)]
+    Id(#[from] IdError),
+    #[error("{field}: {error}")]
+    InField { field: &'static str, error: Box<WireError> },
+}
+
 /// Why a conversation refused an input.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ConversationError {

@@ -4,7 +4,10 @@
 //! so no id is guessable or sequential; this module only checks their shape.
 
 use crate::error::IdError;
-use serde::{Deserialize, Serialize};
+use crate::error::WireError;
+use crate::json::Json;
+use crate::wire::Wire;
+use crate::wire_serde::serde_via_wire;
 use std::fmt;
 
 fn checked(raw: &str, what: &'static str, max: usize, allowed: fn(char) -> bool) -> Result<String, IdError> {
@@ -25,8 +28,7 @@ fn hex_char(c: char) -> bool {
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr, $allowed:expr) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
 
         impl $name {
@@ -37,19 +39,6 @@ macro_rules! id_type {
 
             pub fn as_str(&self) -> &str {
                 &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = IdError;
-            fn try_from(raw: String) -> Result<Self, IdError> {
-                Self::parse(&raw)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
             }
         }
 
@@ -94,8 +83,7 @@ impl ConversationId {
 }
 
 /// An agent, identified by their sign-in e-mail address (stored lowercase).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AgentId(String);
 
 impl AgentId {
@@ -111,24 +99,29 @@ impl AgentId {
     }
 }
 
-impl TryFrom<String> for AgentId {
-    type Error = IdError;
-    fn try_from(raw: String) -> Result<Self, IdError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<AgentId> for String {
-    fn from(id: AgentId) -> String {
-        id.0
-    }
-}
-
 impl fmt::Display for AgentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
+
+/// Ids are strings on the wire, checked like any other input when read.
+macro_rules! wire_id {
+    ($($name:ident),+) => {$(
+        impl Wire for $name {
+            fn to_json(&self) -> Json {
+                Json::String(self.0.clone())
+            }
+
+            fn from_json(json: &Json) -> Result<Self, WireError> {
+                Ok(Self::parse(&String::from_json(json)?)?)
+            }
+        }
+    )+};
+}
+
+wire_id!(ShopId, ConversationId, ClientMessageId, AgentId);
+serde_via_wire!(ShopId, ConversationId, ClientMessageId, AgentId);
 
 #[cfg(test)]
 mod tests {

@@ -16,26 +16,19 @@ use serde::{Deserialize, Serialize};
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Frames a shopper or agent sends on a conversation socket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientFrame {
     /// First frame on every connection. Shoppers prove access with the conversation token
     /// (never put in a URL); agents are already authenticated by their session cookie.
     Hello {
         v: u32,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         token: Option<String>,
         /// The highest `seq` the client already has; 0 for none.
         last_seq: u64,
     },
     /// A new message. Sending the same `client_id` again stores nothing new. Agents may send
     /// `internal` notes, which only agents see.
-    Send {
-        client_id: ClientMessageId,
-        text: String,
-        #[serde(default, skip_serializing_if = "is_false")]
-        internal: bool,
-    },
+    Send { client_id: ClientMessageId, text: String, internal: bool },
     /// The sender started or stopped typing. Relayed to the other side, never stored.
     Typing { typing: bool },
     /// The sender has read every message up to `seq`.
@@ -47,13 +40,8 @@ pub enum ClientFrame {
     LeaveEmail { email: String },
 }
 
-fn is_false(value: &bool) -> bool {
-    !value
-}
-
 /// Frames the edge sends on a conversation socket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerFrame {
     /// Answer to `hello`: the conversation now, and every message after the client's
     /// `last_seq`, in order.
@@ -74,11 +62,7 @@ pub enum ServerFrame {
     Place { place: Option<QueuePlace> },
     /// Something the client sent was refused; the connection stays usable. `client_id` names
     /// the refused message when the error answers a `send`.
-    Error {
-        error: ApiError,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        client_id: Option<ClientMessageId>,
-    },
+    Error { error: ApiError, client_id: Option<ClientMessageId> },
 }
 
 /// Frames an agent's console sends on the shop desk socket.
@@ -112,8 +96,7 @@ pub enum DeskServerFrame {
 }
 
 /// Where a conversation stands in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Created, the shopper has not written yet.
     New,
@@ -126,47 +109,37 @@ pub enum Status {
 }
 
 /// The shopper's page, sent with a new conversation so the agent knows where they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageContext {
-    #[serde(default)]
     pub url: String,
-    #[serde(default)]
     pub title: String,
 }
 
 /// What every party may see of a conversation (no token, no internals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationView {
     pub id: ConversationId,
     pub status: Status,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee_name: Option<String>,
     /// When the shopper started waiting for a human (the first-response clock's start).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<UnixMillis>,
     /// The measured first-response time of the current cycle, once an agent has answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_response_millis: Option<u64>,
     pub page: PageContext,
     /// The highest `seq` the shopper has read.
-    #[serde(default)]
     pub shopper_read: u64,
     /// The highest `seq` an agent has read.
-    #[serde(default)]
     pub agent_read: u64,
     /// Where the shopper stands in the queue while waiting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<QueuePlace>,
     /// Where the shopper asked to be answered if they leave.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
     /// The shop's user, when the shop verified who the shopper is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<VerifiedUser>,
 }
 
 /// A waiting shopper's place in the queue and the honest expected wait (docs/METRICS.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueuePlace {
     /// 1 = next in line.
     pub position: u32,
@@ -176,7 +149,6 @@ pub struct QueuePlace {
     /// The wait has run past what the shopper was told: say so, and offer to leave an e-mail.
     pub overdue: bool,
     /// The shop is outside its opening hours: say so, and offer to leave an e-mail.
-    #[serde(default)]
     pub closed: bool,
 }
 
@@ -220,28 +192,24 @@ pub struct QueueItem {
 }
 
 /// `POST /api/shops/{shop}/conversations` body.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewConversation {
-    #[serde(default)]
     pub page: PageContext,
     /// A token the shop signed for its signed-in user (identity verification): the user's
     /// conversation then follows them across devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
 }
 
 /// A shop's user, as their verified identity token names them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedUser {
     pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 /// The answer to a new conversation: its id and the secret that grants the shopper access.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationTicket {
     pub conversation_id: ConversationId,
     pub token: String,
@@ -272,8 +240,7 @@ pub struct AgentProfile {
 }
 
 /// Machine-readable error kinds; each maps to one HTTP status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     BadRequest,
     Unauthorized,
@@ -302,12 +269,11 @@ impl ErrorCode {
 }
 
 /// The error body of every HTTP error and `error` frame: `{"code": "...", "message": "..."}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     /// For `rate_limited`: when trying again will work.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_seconds: Option<u64>,
 }
 

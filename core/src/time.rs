@@ -1,10 +1,12 @@
 //! Wall-clock instants as plain numbers, passed in by whoever owns a clock.
 
-use serde::{Deserialize, Serialize};
+use crate::error::WireError;
+use crate::json::Json;
+use crate::wire::Wire;
+use crate::wire_serde::serde_via_wire;
 
 /// Milliseconds since the Unix epoch. Core never reads a clock: callers pass `now` in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UnixMillis(pub u64);
 
 impl UnixMillis {
@@ -14,3 +16,16 @@ impl UnixMillis {
         self.0.saturating_sub(earlier.0)
     }
 }
+
+/// A plain number on the wire.
+impl Wire for UnixMillis {
+    fn to_json(&self) -> Json {
+        self.0.to_json()
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        u64::from_json(json).map(UnixMillis)
+    }
+}
+
+serde_via_wire!(UnixMillis);

@@ -35,7 +35,11 @@
 //! The result is in milliseconds; the widget shows [`display_minutes`] (rounded up, at least 1)
 //! and, once [`overdue`], says so and offers to leave an e-mail address.
 
+use crate::error::WireError;
+use crate::json::Json;
 use crate::time::UnixMillis;
+use crate::wire::{unknown_tag, Fields, Object, Wire};
+use crate::wire_serde::serde_via_wire;
 use serde::{Deserialize, Serialize};
 
 /// The per-round time used until there are [`MIN_SAMPLES`] recent first responses.
@@ -62,14 +66,34 @@ pub struct QueueFacts {
 }
 
 /// What the shopper is told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Estimate {
     /// Nobody is online who could answer.
     NoAgents,
     /// The expected wait from now.
     Wait { millis: u64 },
 }
+
+/// `{"kind": "no_agents"}` or `{"kind": "wait", "millis": …}`.
+impl Wire for Estimate {
+    fn to_json(&self) -> Json {
+        match self {
+            Estimate::NoAgents => Object::tagged("kind", "no_agents").build(),
+            Estimate::Wait { millis } => Object::tagged("kind", "wait").field("millis", millis).build(),
+        }
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        let fields = Fields::of(json)?;
+        match fields.tag("kind")? {
+            "no_agents" => Ok(Estimate::NoAgents),
+            "wait" => Ok(Estimate::Wait { millis: fields.required("millis")? }),
+            other => Err(unknown_tag("estimate", other)),
+        }
+    }
+}
+
+serde_via_wire!(Estimate);
 
 /// The expected wait by the formula in the module docs.
 pub fn estimate(facts: &QueueFacts) -> Estimate {
