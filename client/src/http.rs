@@ -1,57 +1,55 @@
-//! JSON calls to the edge's HTTP API on the page's own origin, with the session cookie.
+//! Calls to the edge's HTTP API on the page's own origin, with the session cookie, through the
+//! browser's `fetch`.
 //!
 //! Every failure comes back as the wire's `ApiError`, so callers show one kind of error
-//! whether the edge refused the call or the network failed.
+//! whether the edge refused the call or the network failed. Bodies are JSON text: `post` reads
+//! and writes `Wire` types (the widget's), and the console puts its serde types on top of
+//! `request`.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use leptos::logging::warn;
+use leptos::prelude::window;
 use parley_core::protocol::{ApiError, ErrorCode};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use web_sys::RequestCredentials;
+use parley_core::wire::Wire;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, Response};
 
-/// `GET path` and parse the JSON answer.
-pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = send(with_cookies(Request::get(path)).build()).await?;
-    read_json(&response).await
-}
-
-/// `POST path` with a JSON body and parse the JSON answer.
-pub async fn post_json<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let response = send(with_cookies(Request::post(path)).json(body)).await?;
-    read_json(&response).await
-}
-
-/// `POST path` without a body, ignoring whatever a successful answer holds (e.g. logout).
-pub async fn post_empty(path: &str) -> Result<(), ApiError> {
-    send(with_cookies(Request::post(path)).build()).await.map(drop)
-}
-
-fn with_cookies(request: RequestBuilder) -> RequestBuilder {
+/// `method path` with an optional JSON body; the answer's text, or the `ApiError` it carries.
+pub async fn request(method: &str, path: &str, body: Option<&str>) -> Result<String, ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
     // Same-origin only, but say so explicitly: the console's session lives in a cookie.
-    request.credentials(RequestCredentials::Include)
-}
-
-/// Sends the request; a non-2xx answer becomes the `ApiError` its body carries.
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
-    let response = request.map_err(network_error)?.send().await.map_err(network_error)?;
+    init.set_credentials(RequestCredentials::Include);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+        let headers = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into());
+        init.set_headers(&headers);
+    }
+    let response: Response =
+        JsFuture::from(window().fetch_with_str_and_init(path, &init)).await.map_err(network_error)?.unchecked_into();
+    let text = match response.text() {
+        Ok(text) => JsFuture::from(text).await.map_err(network_error)?.as_string().unwrap_or_default(),
+        Err(error) => return Err(network_error(error)),
+    };
     if response.ok() {
-        return Ok(response);
+        return Ok(text);
     }
     // Errors from the edge carry an `ApiError` body; a proxy or a crash may not.
-    Err(response
-        .json::<ApiError>()
-        .await
+    Err(ApiError::decode(&text)
         .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal, format!("network error (HTTP {})", response.status()))))
 }
 
-async fn read_json<T: DeserializeOwned>(response: &Response) -> Result<T, ApiError> {
-    response.json().await.map_err(|error| {
-        leptos::logging::warn!("unexpected answer from {}: {error}", response.url());
+/// `POST path` with a `Wire` body and read a `Wire` answer.
+pub async fn post<T: Wire>(path: &str, body: &impl Wire) -> Result<T, ApiError> {
+    let text = request("POST", path, Some(&body.encode())).await?;
+    T::decode(&text).map_err(|problem| {
+        warn!("unexpected answer from {path}: {problem}");
         ApiError::new(ErrorCode::Internal, "unexpected answer from the server")
     })
 }
 
-fn network_error(error: gloo_net::Error) -> ApiError {
-    leptos::logging::warn!("request failed: {error}");
+fn network_error(error: JsValue) -> ApiError {
+    warn!("request failed: {error:?}");
     ApiError::new(ErrorCode::Internal, "network error")
 }

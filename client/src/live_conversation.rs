@@ -4,12 +4,14 @@
 
 use crate::client_id::new_client_id;
 use crate::live_socket::{Link, LiveSocket};
+use leptos::logging::warn;
 use leptos::prelude::*;
 use parley_core::error::ConversationError;
 use parley_core::ids::ConversationId;
 use parley_core::protocol::{ApiError, ClientFrame, ServerFrame};
 use parley_core::transcript::Transcript;
 use parley_core::validation::message_text;
+use parley_core::wire::Wire;
 use std::iter;
 
 /// A handle to one live conversation; copies share it.
@@ -19,8 +21,14 @@ pub struct LiveConversation {
     error: RwSignal<Option<ApiError>>,
     socket: LiveSocket,
     /// What we last told the other side about our typing and reading, so each is said once.
-    said_typing: StoredValue<bool>,
-    said_read: StoredValue<u64>,
+    said: StoredValue<Said>,
+}
+
+/// Our typing state and read mark as last sent.
+#[derive(Default)]
+struct Said {
+    typing: bool,
+    read: u64,
 }
 
 impl LiveConversation {
@@ -33,35 +41,35 @@ impl LiveConversation {
             &format!("/api/conversations/{conversation_id}/ws"),
             move || {
                 transcript.with_untracked(|transcript| {
-                    iter::once(transcript.hello(token.clone())).chain(transcript.unacknowledged()).collect()
+                    iter::once(transcript.hello(token.clone()))
+                        .chain(transcript.unacknowledged())
+                        .map(|frame| frame.encode())
+                        .collect()
                 })
             },
-            move |frame: ServerFrame| {
-                if let Some(refusal) = transcript.try_update(|transcript| transcript.apply(frame)).flatten() {
-                    error.set(Some(refusal));
+            move |text| match ServerFrame::decode(&text) {
+                Ok(frame) => {
+                    if let Some(refusal) = transcript.try_update(|transcript| transcript.apply(frame)).flatten() {
+                        error.set(Some(refusal));
+                    }
                 }
+                Err(problem) => warn!("ignoring a frame that does not parse ({problem}): {text}"),
             },
         );
-        LiveConversation {
-            transcript,
-            error,
-            socket,
-            said_typing: StoredValue::new(false),
-            said_read: StoredValue::new(0),
-        }
+        LiveConversation { transcript, error, socket, said: StoredValue::new(Said::default()) }
     }
 
-    pub fn transcript(&self) -> Signal<Transcript> {
-        self.transcript.into()
+    pub fn transcript(&self) -> ReadSignal<Transcript> {
+        self.transcript.read_only()
     }
 
-    pub fn link(&self) -> Signal<Link> {
+    pub fn link(&self) -> ReadSignal<Link> {
         self.socket.link()
     }
 
     /// The latest error not about one particular message (those sit in `Transcript::pending`).
-    pub fn error(&self) -> Signal<Option<ApiError>> {
-        self.error.into()
+    pub fn error(&self) -> ReadSignal<Option<ApiError>> {
+        self.error.read_only()
     }
 
     /// Sends a message (agents may send an `internal` note): shown as pending at once, sent
@@ -77,24 +85,24 @@ impl LiveConversation {
             self.transcript.try_update(|transcript| transcript.compose(new_client_id(), text, internal))
         {
             self.set_typing(false);
-            self.socket.send(&frame);
+            self.socket.send(&frame.encode());
         }
     }
 
     /// Tells the other side whether we are typing; only changes are sent.
     pub fn set_typing(&self, typing: bool) {
-        if self.said_typing.get_value() != typing {
-            self.said_typing.set_value(typing);
-            self.socket.send(&ClientFrame::Typing { typing });
+        if self.said.with_value(|said| said.typing) != typing {
+            self.said.update_value(|said| said.typing = typing);
+            self.socket.send(&ClientFrame::Typing { typing }.encode());
         }
     }
 
     /// Tells the other side we have read everything received so far.
     pub fn mark_read(&self) {
         let last = self.transcript.with_untracked(Transcript::last_seq);
-        if last > self.said_read.get_value() && self.socket.link().get_untracked() == Link::Online {
-            self.said_read.set_value(last);
-            self.socket.send(&ClientFrame::Read { seq: last });
+        if last > self.said.with_value(|said| said.read) && self.socket.link().get_untracked() == Link::Online {
+            self.said.update_value(|said| said.read = last);
+            self.socket.send(&ClientFrame::Read { seq: last }.encode());
         }
     }
 
@@ -104,7 +112,7 @@ impl LiveConversation {
         match parley_core::validation::email_address(email) {
             Ok(email) => {
                 self.error.set(None);
-                self.socket.send(&ClientFrame::LeaveEmail { email });
+                self.socket.send(&ClientFrame::LeaveEmail { email }.encode());
             }
             Err(refused) => self.error.set(Some(ConversationError::from(refused).into())),
         }
@@ -112,7 +120,7 @@ impl LiveConversation {
 
     /// Closes the conversation (agents only; the edge refuses anyone else).
     pub fn resolve(&self) {
-        self.socket.send(&ClientFrame::Resolve);
+        self.socket.send(&ClientFrame::Resolve.encode());
     }
 
     /// Disconnects for good.

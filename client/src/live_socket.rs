@@ -1,27 +1,30 @@
-//! A WebSocket to a path on the page's own origin that speaks JSON frames and reconnects
-//! forever, so widget and console only ever deal with typed frames and a link state.
+//! A WebSocket to a path on the page's own origin that reconnects forever, so widget and
+//! console only ever deal with text frames and a link state.
 //!
 //! Nothing sent while offline is kept here: callers own their outbox (a conversation's
 //! `Transcript` keeps unacknowledged messages) and hand it back through `on_connect`, which runs
 //! on every (re)connect before anything else is sent.
+//!
+//! It drives the browser's `WebSocket` through its event handlers rather than through futures:
+//! the widget's byte budget has no room for an async socket and channel stack. Handlers hold
+//! only a weak reference to the session, and each is left to the JS garbage collector with its
+//! socket, so a dropped connection leaks nothing and can never call into a stopped session.
 
-use futures::channel::mpsc::{self, UnboundedSender};
-use futures::future::{self, AbortHandle, Abortable, Either};
-use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::futures::WebSocket;
-use gloo_net::websocket::{Message, State};
-use gloo_timers::future::TimeoutFuture;
+use gloo_timers::callback::Timeout;
 use leptos::logging::warn;
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{MessageEvent, WebSocket};
 
 /// The first wait before reconnecting; it doubles with every failed attempt.
 const FIRST_RETRY_MILLIS: u32 = 500;
 /// The longest wait between attempts, so a client comes back soon after an outage ends.
 const MAX_RETRY_MILLIS: u32 = 10_000;
 /// How long a connection must last for the next outage to start again from the first wait.
-const HEALTHY_CONNECTION_MILLIS: u32 = 10_000;
+const HEALTHY_CONNECTION_MILLIS: f64 = 10_000.0;
 
 /// Whether a `LiveSocket` can send right now.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -38,144 +41,163 @@ pub enum Link {
 #[derive(Clone, Copy)]
 pub struct LiveSocket {
     link: RwSignal<Link>,
-    /// The current connection's queue of outgoing text frames; `Some` exactly while online.
-    outbox: StoredValue<Option<UnboundedSender<String>>>,
-    stop: StoredValue<AbortHandle>,
+    session: StoredValue<Rc<Session>, LocalStorage>,
+}
+
+struct Session {
+    url: String,
+    link: RwSignal<Link>,
+    on_connect: Box<dyn Fn() -> Vec<String>>,
+    on_text: Box<dyn Fn(String)>,
+    socket: RefCell<Option<WebSocket>>,
+    opened_at: Cell<f64>,
+    retry_millis: Cell<u32>,
+    /// The next reconnect, while one is pending; dropping it cancels it.
+    timer: RefCell<Option<Timeout>>,
+    stopped: Cell<bool>,
 }
 
 impl LiveSocket {
-    /// Connects to `path` (e.g. `/api/desk/ws`) on the page's origin. On every
-    /// (re)connect the frames `on_connect` returns are sent first, in order; every text frame
-    /// received is parsed as `In` and handed to `on_frame`. Closed when the current reactive
-    /// owner is cleaned up, or by `close`.
-    pub fn open<In, Out>(
+    /// Connects to `path` (e.g. `/api/desk/ws`) on the page's origin. On every (re)connect the
+    /// frames `on_connect` returns are sent first, in order; every text frame received goes to
+    /// `on_text`. Closed when the current reactive owner is cleaned up, or by `close`.
+    pub fn open(
         path: &str,
-        on_connect: impl Fn() -> Vec<Out> + 'static,
-        on_frame: impl Fn(In) + 'static,
-    ) -> LiveSocket
-    where
-        In: DeserializeOwned + 'static,
-        Out: Serialize + 'static,
-    {
-        let (stop, stopped) = AbortHandle::new_pair();
-        let socket = LiveSocket {
-            link: RwSignal::new(Link::Connecting),
-            outbox: StoredValue::new(None),
-            stop: StoredValue::new(stop.clone()),
-        };
-        on_cleanup(move || stop.abort());
-        let Some(url) = same_origin_url(path) else {
-            warn!("no page location to open {path} on");
-            socket.link.set(Link::Offline);
-            return socket;
-        };
-        let session = Abortable::new(socket.run(url, on_connect, on_frame), stopped);
-        wasm_bindgen_futures::spawn_local(async move {
-            // Reconnects forever; ends only when aborted, by `close` or by the owner's cleanup.
-            let _ = session.await;
+        on_connect: impl Fn() -> Vec<String> + 'static,
+        on_text: impl Fn(String) + 'static,
+    ) -> LiveSocket {
+        let link = RwSignal::new(Link::Connecting);
+        let url = same_origin_url(path).unwrap_or_default();
+        let session = Rc::new(Session {
+            url,
+            link,
+            on_connect: Box::new(on_connect),
+            on_text: Box::new(on_text),
+            socket: RefCell::new(None),
+            opened_at: Cell::new(0.0),
+            retry_millis: Cell::new(FIRST_RETRY_MILLIS),
+            timer: RefCell::new(None),
+            stopped: Cell::new(false),
         });
+        Session::connect(&session);
+        let socket = LiveSocket { link, session: StoredValue::new_local(session) };
+        on_cleanup(move || socket.close());
         socket
     }
 
     /// Sends one frame if online; otherwise drops it (see the module docs).
-    pub fn send<Out: Serialize>(&self, frame: &Out) {
-        let text = match serde_json::to_string(frame) {
-            Ok(text) => text,
-            Err(error) => return warn!("cannot encode a frame: {error}"),
-        };
-        self.outbox.try_with_value(|outbox| {
-            if let Some(outbox) = outbox {
-                // Fails only if the connection just ended; the reconnect resends what matters.
-                let _ = outbox.unbounded_send(text);
-            }
-        });
+    pub fn send(&self, text: &str) {
+        self.session.try_with_value(|session| session.send(text));
     }
 
-    pub fn link(&self) -> Signal<Link> {
-        self.link.into()
+    pub fn link(&self) -> ReadSignal<Link> {
+        self.link.read_only()
     }
 
     /// Disconnects and stops reconnecting.
     pub fn close(&self) {
-        self.stop.try_with_value(AbortHandle::abort);
-        self.outbox.try_set_value(None);
-        self.link.try_set(Link::Offline);
-    }
-
-    /// Connects, serves the connection until it ends, waits, and again, forever.
-    async fn run<In, Out>(self, url: String, on_connect: impl Fn() -> Vec<Out>, on_frame: impl Fn(In))
-    where
-        In: DeserializeOwned,
-        Out: Serialize,
-    {
-        let mut retry_millis = FIRST_RETRY_MILLIS;
-        loop {
-            self.link.set(Link::Connecting);
-            if let Some(connection) = connect(&url).await {
-                let opened_at = js_sys::Date::now();
-                self.serve(connection, &on_connect, &on_frame).await;
-                // Only a connection that held counts as success: one the edge ends at once (a
-                // refused `hello`, say) must not turn into a tight reconnect loop.
-                if js_sys::Date::now() - opened_at >= f64::from(HEALTHY_CONNECTION_MILLIS) {
-                    retry_millis = FIRST_RETRY_MILLIS;
-                }
-            }
-            self.link.set(Link::Offline);
-            TimeoutFuture::new(with_jitter(retry_millis)).await;
-            retry_millis = (retry_millis * 2).min(MAX_RETRY_MILLIS);
-        }
-    }
-
-    /// Relays frames both ways on one open connection until it closes.
-    async fn serve<In, Out>(
-        &self,
-        mut connection: WebSocket,
-        on_connect: &impl Fn() -> Vec<Out>,
-        on_frame: &impl Fn(In),
-    ) where
-        In: DeserializeOwned,
-        Out: Serialize,
-    {
-        let (outbox, mut outgoing) = mpsc::unbounded::<String>();
-        self.outbox.set_value(Some(outbox));
-        // Queued before the link turns online, so these go out before anything a caller sends.
-        on_connect().iter().for_each(|frame| self.send(frame));
-        self.link.set(Link::Online);
-        loop {
-            let next = match future::select(connection.next(), outgoing.next()).await {
-                Either::Left((received, _)) => Either::Left(received),
-                Either::Right((to_send, _)) => Either::Right(to_send),
-            };
-            match next {
-                Either::Left(Some(Ok(Message::Text(text)))) => match serde_json::from_str::<In>(&text) {
-                    Ok(frame) => on_frame(frame),
-                    Err(error) => warn!("ignoring a frame that does not parse ({error}): {text}"),
-                },
-                Either::Left(Some(Ok(Message::Bytes(_)))) => warn!("ignoring a binary frame"),
-                Either::Right(Some(text)) => {
-                    if connection.send(Message::Text(text)).await.is_err() {
-                        break;
-                    }
-                }
-                // The connection failed or closed (the outbox never ends while we hold its sender).
-                Either::Left(Some(Err(_)) | None) | Either::Right(None) => break,
-            }
-        }
-        self.outbox.set_value(None);
+        self.session.try_with_value(|session| session.stop());
     }
 }
 
-/// Opens a socket and waits until it is open; `None` if it could not be.
-async fn connect(url: &str) -> Option<WebSocket> {
-    let mut connection = WebSocket::open(url).map_err(|error| warn!("cannot open {url}: {error}")).ok()?;
-    // Ready means the socket has left the CONNECTING state: open, or already failed.
-    future::poll_fn(|cx| connection.poll_ready_unpin(cx)).await.ok()?;
-    matches!(connection.state(), State::Open).then_some(connection)
+impl Session {
+    fn connect(session: &Rc<Session>) {
+        if session.stopped.get() {
+            return;
+        }
+        session.link.try_set(Link::Connecting);
+        // Fails only for a URL the page may never open (malformed, or blocked by its CSP):
+        // retrying cannot help.
+        let socket = match WebSocket::new(&session.url) {
+            Ok(socket) => socket,
+            Err(_) => {
+                warn!("cannot open a socket to {}", session.url);
+                session.link.try_set(Link::Offline);
+                return;
+            }
+        };
+        let weak = Rc::downgrade(session);
+        socket.set_onopen(Some(&handler(&weak, |session, _| session.opened())));
+        socket.set_onmessage(Some(&handler(&weak, |session, event| {
+            if let Some(text) = event.unchecked_into::<MessageEvent>().data().as_string() {
+                (session.on_text)(text);
+            }
+        })));
+        // An `error` event is always followed by `close`, so `close` alone decides what's next.
+        socket.set_onclose(Some(&handler(&weak, |session, _| Session::closed(&session))));
+        *session.socket.borrow_mut() = Some(socket);
+    }
+
+    fn opened(&self) {
+        self.opened_at.set(js_sys::Date::now());
+        // Sent before the link turns online, so these go out before anything a caller sends.
+        if let Some(socket) = self.socket.borrow().as_ref() {
+            for text in (self.on_connect)() {
+                let _ = socket.send_with_str(&text);
+            }
+        }
+        self.link.try_set(Link::Online);
+    }
+
+    fn closed(session: &Rc<Session>) {
+        session.socket.borrow_mut().take();
+        session.link.try_set(Link::Offline);
+        if session.stopped.get() {
+            return;
+        }
+        // Only a connection that held counts as success: one the edge ends at once (a refused
+        // `hello`, say) must not turn into a tight reconnect loop.
+        if session.opened_at.get() > 0.0 && js_sys::Date::now() - session.opened_at.get() >= HEALTHY_CONNECTION_MILLIS {
+            session.retry_millis.set(FIRST_RETRY_MILLIS);
+        }
+        session.opened_at.set(0.0);
+        let wait = with_jitter(session.retry_millis.get());
+        session.retry_millis.set((session.retry_millis.get() * 2).min(MAX_RETRY_MILLIS));
+        let weak = Rc::downgrade(session);
+        // Replacing the previous timer (long fired) drops it; a timer is never dropped from
+        // inside its own callback.
+        *session.timer.borrow_mut() = Some(Timeout::new(wait, move || {
+            if let Some(session) = weak.upgrade() {
+                Session::connect(&session);
+            }
+        }));
+    }
+
+    fn send(&self, text: &str) {
+        if self.link.get_untracked() != Link::Online {
+            return;
+        }
+        if let Some(socket) = self.socket.borrow().as_ref() {
+            // Fails only if the connection just ended; the reconnect resends what matters.
+            let _ = socket.send_with_str(text);
+        }
+    }
+
+    fn stop(&self) {
+        self.stopped.set(true);
+        self.timer.borrow_mut().take();
+        if let Some(socket) = self.socket.borrow_mut().take() {
+            let _ = socket.close();
+        }
+        self.link.try_set(Link::Offline);
+    }
+}
+
+/// An event handler calling `act` while the session lives. The handler belongs to the JS
+/// garbage collector (with its socket), not to us.
+fn handler(session: &Weak<Session>, act: impl Fn(Rc<Session>, JsValue) + 'static) -> js_sys::Function {
+    let session = session.clone();
+    let closure = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        if let Some(session) = session.upgrade() {
+            act(session, event);
+        }
+    });
+    closure.into_js_value().unchecked_into()
 }
 
 /// `ws://` or `wss://` (as the page is served) to `path` on the page's host.
 fn same_origin_url(path: &str) -> Option<String> {
-    let location = web_sys::window()?.location();
+    let location = window().location();
     let scheme = if location.protocol().ok()? == "https:" { "wss:" } else { "ws:" };
     Some(format!("{scheme}//{}{path}", location.host().ok()?))
 }

@@ -85,9 +85,9 @@ fn Chat(
                     </button>
                 </div>
             </header>
-            <LinkNotice link=live.link() meanwhile="Messages you send go out once the connection is back." />
+            <LinkNotice link=live.link().into() meanwhile="Messages you send go out once the connection is back." />
             {move || live.error().get().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
-            <MessageLog transcript=live.transcript() />
+            <MessageLog transcript=live.transcript().into() />
             // Always present, so screen readers announce the change.
             <p class="typing" role="status">
                 {move || {

@@ -5,13 +5,13 @@
 //! every 30 s while shown. Test hooks: `data-testid="frt-median"`, `"frt-p90"` and
 //! `"dashboard-refresh"`.
 
+use crate::api::get_json;
 use crate::clock;
 use crate::desk::Desk;
 use crate::format;
 use crate::frt_histogram::FrtHistogram;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
-use parley_client::get_json;
 use parley_core::ids::ShopId;
 use parley_core::metrics::{AgentMetrics, MetricsReport};
 use parley_core::protocol::ApiError;

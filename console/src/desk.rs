@@ -23,13 +23,14 @@ impl Desk {
         let queue = RwSignal::new(Vec::new());
         let agents = RwSignal::new(Vec::new());
         let error = RwSignal::new(None);
-        let socket = LiveSocket::open("/api/desk/ws", Vec::<DeskClientFrame>::new, move |frame| match frame {
-            DeskServerFrame::Queue { items, agents: seats } => {
+        let socket = LiveSocket::open("/api/desk/ws", Vec::new, move |text| match serde_json::from_str(&text) {
+            Ok(DeskServerFrame::Queue { items, agents: seats }) => {
                 queue.set(items);
                 agents.set(seats);
             }
-            DeskServerFrame::Claimed { conversation_id } => chats.show(conversation_id),
-            DeskServerFrame::Error { error: refused } => error.set(Some(refused)),
+            Ok(DeskServerFrame::Claimed { conversation_id }) => chats.show(conversation_id),
+            Ok(DeskServerFrame::Error { error: refused }) => error.set(Some(refused)),
+            Err(problem) => leptos::logging::warn!("ignoring a desk frame that does not parse ({problem}): {text}"),
         });
         Desk { socket, queue, agents, error }
     }
@@ -69,18 +70,25 @@ impl Desk {
     /// an error.
     pub fn claim(&self, conversation_id: ConversationId) {
         self.error.set(None);
-        self.socket.send(&DeskClientFrame::Claim { conversation_id });
+        self.send(&DeskClientFrame::Claim { conversation_id });
     }
 
     /// Hands one of my conversations to another agent; the edge answers with a new queue or an
     /// error.
     pub fn transfer(&self, conversation_id: ConversationId, to: AgentId) {
         self.error.set(None);
-        self.socket.send(&DeskClientFrame::Transfer { conversation_id, to });
+        self.send(&DeskClientFrame::Transfer { conversation_id, to });
+    }
+
+    fn send(&self, frame: &DeskClientFrame) {
+        match serde_json::to_string(frame) {
+            Ok(text) => self.socket.send(&text),
+            Err(problem) => leptos::logging::warn!("cannot encode a desk frame: {problem}"),
+        }
     }
 
     pub fn link(&self) -> Signal<Link> {
-        self.socket.link()
+        self.socket.link().into()
     }
 
     /// The latest problem at the desk, shown above the workspace until the next claim or

@@ -3,6 +3,7 @@
 //! transfer and resolve them, and watch the shop's first-response dashboard. The edge serves it
 //! at `/console`.
 
+mod api;
 mod app;
 mod chat;
 mod clock;

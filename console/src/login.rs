@@ -1,11 +1,11 @@
 //! The sign-in form. A successful `POST /api/login` sets the session cookie and answers with
 //! the agent's profile, which opens the workspace.
 
+use crate::api::post_json;
 use crate::session::Session;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
-use parley_client::post_json;
 use parley_core::protocol::{AgentProfile, LoginRequest};
 
 #[component]

@@ -1,6 +1,6 @@
 //! Who is signed in, as the edge sees the session cookie (HttpOnly, so only the edge can tell).
 
-use parley_client::get_json;
+use crate::api::get_json;
 use parley_core::protocol::{AgentProfile, ApiError, ErrorCode};
 
 /// The console's sign-in state.

@@ -17,7 +17,7 @@ use crate::queue::Queue;
 use crate::session::{signed_in_agent, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
-use parley_client::{post_empty, Link};
+use parley_client::{request, Link};
 use parley_core::protocol::AgentProfile;
 
 #[component]
@@ -37,8 +37,8 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
     let shop = agent.shop.clone();
     let sign_out = move |_| {
         spawn_local_scoped(async move {
-            match post_empty("/api/logout").await {
-                Ok(()) => session.set(Session::SignedOut { notice: None }),
+            match request("POST", "/api/logout", None).await {
+                Ok(_) => session.set(Session::SignedOut { notice: None }),
                 Err(error) => desk.report(error),
             }
         });
