@@ -1,24 +1,32 @@
 //! The chat panel: the shop's name and where the shopper stands in its queue, the
 //! conversation, connection and error notices, and the composer.
+//!
+//! Views here are built once and shown, hidden or re-labelled through attributes and text,
+//! never swapped: each view switch costs the widget kilobytes of generated code, and the
+//! first open has a 90 KB budget.
 
+use crate::attention;
 use crate::chat::Chat;
 use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
 use crate::message_log::MessageLog;
 use crate::shop::Shop;
+use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::Link;
 use parley_core::protocol::{QueuePlace, Status};
 use parley_core::wait_estimate::{display_minutes, Estimate};
 
+const CLOSE_LABEL: &str = "Close chat";
+const RECONNECTING: &str = "Reconnecting…";
+
 #[component]
-pub fn App() -> impl IntoView {
-    let Some(shop) = Shop::from_page() else {
-        return view! { <p class="parley-unavailable" role="alert">"This chat is not available."</p> }.into_any();
-    };
+pub fn App(shop: Shop) -> impl IntoView {
     let embedder = Embedder::listen(shop.allowed_origins);
     let chat = Chat::resume(shop.id);
+    let composer = NodeRef::<Textarea>::new();
+    attention::follow(chat, composer);
     // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
     // long as the page: the handle is never removed.
     let _ = window_event_listener(leptos::ev::keydown, move |event| {
@@ -26,6 +34,8 @@ pub fn App() -> impl IntoView {
             embedder.close_panel();
         }
     });
+    let offline = move || chat.live.get().is_some_and(|live| live.link().get() != Link::Online);
+    let error = move || chat.error.get().or_else(|| chat.live.get().and_then(|live| live.error().get()));
     view! {
         <main class="parley">
             <header class="parley-header">
@@ -33,17 +43,19 @@ pub fn App() -> impl IntoView {
                     <h1 class="parley-title">{shop.name}</h1>
                     <p class="parley-status" role="status">{move || queue_status(chat)}</p>
                 </div>
-                <button type="button" class="parley-close" aria-label="Close chat" on:click=move |_| embedder.close_panel()>
+                <button type="button" class="parley-close" aria-label=CLOSE_LABEL on:click=move |_| embedder.close_panel()>
                     "×"
                 </button>
             </header>
             <MessageLog chat />
             <ContactForm chat />
-            <Notices chat />
-            <Composer chat embedder />
+            <p class="parley-notice" hidden=move || !offline()>{RECONNECTING}</p>
+            <p class="parley-error" role="alert" hidden=move || error().is_none()>
+                {move || error().map(|error| error.message)}
+            </p>
+            <Composer chat embedder input=composer />
         </main>
     }
-    .into_any()
 }
 
 /// Where the conversation stands, once the shopper has written.
@@ -74,15 +86,8 @@ fn waiting_status(place: Option<QueuePlace>) -> String {
     }
 }
 
-/// A lost connection and the latest error, if any.
+/// Shown instead of the chat when the page names no valid shop.
 #[component]
-fn Notices(chat: Chat) -> impl IntoView {
-    let offline = move || chat.live.get().is_some_and(|live| live.link().get() != Link::Online);
-    let error = move || chat.error.get().or_else(|| chat.live.get().and_then(|live| live.error().get()));
-    view! {
-        <Show when=offline>
-            <p class="parley-notice">"Reconnecting…"</p>
-        </Show>
-        {move || error().map(|error| view! { <p class="parley-error" role="alert">{error.message}</p> })}
-    }
+pub fn Unavailable() -> impl IntoView {
+    view! { <p class="parley-unavailable" role="alert">"This chat is not available."</p> }
 }

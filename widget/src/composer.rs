@@ -1,7 +1,6 @@
 //! Where the shopper writes: a text box (Enter sends, Shift+Enter breaks the line) and a send
-//! button, with the test hooks `data-testid="composer"` and `data-testid="send"`. When the
-//! chat gets the keyboard (the loader focuses the frame as the panel opens), the text box has
-//! it, so a keyboard user can type at once.
+//! button, with the test hooks `data-testid="composer"` and `data-testid="send"`. The text
+//! box takes the keyboard when the chat gets it (see `attention`).
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
@@ -10,29 +9,15 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::enter_sends;
 
+const MESSAGE_LABEL: &str = "Message";
+const PLACEHOLDER: &str = "Write a message…";
+const SEND: &str = "Send";
+const SEND_LABEL: &str = "Send message";
+
 #[component]
-pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
+pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> impl IntoView {
     let send = move || chat.send_draft(embedder.page());
     let on_keydown = enter_sends(send);
-    let input = NodeRef::<Textarea>::new();
-    let take_the_keyboard = move || {
-        let nothing_focused =
-            document().active_element().is_none_or(|active| document().body().is_some_and(|body| *body == active));
-        if document().has_focus().unwrap_or(false) && nothing_focused {
-            if let Some(input) = input.get_untracked() {
-                // A convenience: if the browser refuses, a click still works.
-                let _ = input.focus();
-            }
-        }
-    };
-    // On mount (the frame may have had focus since before the app loaded) and on every return.
-    Effect::new(move || {
-        if input.get().is_some() {
-            take_the_keyboard();
-        }
-    });
-    // Lives as long as the page: the handle is never removed.
-    let _ = window_event_listener(leptos::ev::focus, move |_| take_the_keyboard());
     view! {
         <form
             class="parley-composer"
@@ -45,9 +30,9 @@ pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
                 class="parley-input"
                 data-testid="composer"
                 node_ref=input
-                aria-label="Message"
+                aria-label=MESSAGE_LABEL
                 rows="2"
-                placeholder="Write a message…"
+                placeholder=PLACEHOLDER
                 prop:value=move || chat.draft.get()
                 on:input=move |event| {
                     let draft = event_target_value(&event);
@@ -63,10 +48,10 @@ pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
                 type="submit"
                 class="parley-send"
                 data-testid="send"
-                aria-label="Send message"
+                aria-label=SEND_LABEL
                 disabled=move || chat.starting.with(Option::is_some)
             >
-                "Send"
+                {SEND}
             </button>
         </form>
     }

@@ -1,6 +1,9 @@
 //! "Leave your e-mail": offered while the shopper waits and nobody can answer now (no agent
 //! online, the shop closed, or a wait running past what we said), so they can leave and be
 //! answered by e-mail. Test hooks: `leave-email`, `leave-email-submit`, `contact-email`.
+//!
+//! Both the form and the confirmation are always in the page and shown or hidden: switching
+//! views costs the widget far more code than an attribute.
 
 use crate::chat::Chat;
 use leptos::ev::SubmitEvent;
@@ -20,37 +23,30 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
             live.leave_email(&email.get_untracked());
         }
     };
-    move || match (left(), offered()) {
-        (Some(address), _) => Some(
-            view! { <p class="parley-notice" data-testid="contact-email">"We'll answer at " {address} "."</p> }
-                .into_any(),
-        ),
-        (None, true) => Some(
-            view! {
-                <form class="parley-contact" on:submit=submit>
-                    <label class="parley-contact-label" for="parley-contact-email">
-                        "Leave your e-mail and we'll answer there:"
-                    </label>
-                    <div class="parley-contact-row">
-                        <input
-                            id="parley-contact-email"
-                            class="parley-contact-input"
-                            type="email"
-                            autocomplete="email"
-                            required
-                            placeholder="you@example.com"
-                            data-testid="leave-email"
-                            bind:value=email
-                        />
-                        <button type="submit" class="parley-send" data-testid="leave-email-submit">
-                            "Save"
-                        </button>
-                    </div>
-                </form>
-            }
-            .into_any(),
-        ),
-        (None, false) => None,
+    view! {
+        <p class="parley-notice" data-testid="contact-email" hidden=move || left().is_none()>
+            "We'll answer at " {move || left().unwrap_or_default()} "."
+        </p>
+        <form class="parley-contact" on:submit=submit hidden=move || left().is_some() || !offered()>
+            <label class="parley-contact-label" for="parley-contact-email">
+                "Leave your e-mail and we'll answer there:"
+            </label>
+            <div class="parley-contact-row">
+                <input
+                    id="parley-contact-email"
+                    class="parley-contact-input"
+                    type="email"
+                    autocomplete="email"
+                    required
+                    placeholder="you@example.com"
+                    data-testid="leave-email"
+                    on:input=move |event| email.set(event_target_value(&event))
+                />
+                <button type="submit" class="parley-send" data-testid="leave-email-submit">
+                    "Save"
+                </button>
+            </div>
+        </form>
     }
 }
 

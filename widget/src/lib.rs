@@ -3,18 +3,24 @@
 //! allowed embedding origins as data attributes on `<body>`.
 
 mod app;
+mod attention;
 mod chat;
 mod composer;
 mod contact_form;
 mod embedder;
+mod locale;
 mod message_log;
 mod shop;
 mod ticket_store;
 
+use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Runs when the page's module script calls `init()`.
 #[wasm_bindgen(start)]
 pub fn start() {
-    leptos::mount::mount_to_body(app::App);
+    match shop::Shop::from_page() {
+        Some(shop) => leptos::mount::mount_to_body(move || view! { <app::App shop /> }),
+        None => leptos::mount::mount_to_body(app::Unavailable),
+    }
 }

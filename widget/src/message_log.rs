@@ -1,25 +1,45 @@
-//! The conversation as the shopper reads it: a greeting, the stored messages, and our own
-//! messages still on their way (or refused). Stored messages carry the test hooks
-//! `data-testid="message"` and `data-author`; messages on their way are `data-testid="pending"`.
+//! The conversation as the shopper reads it: a greeting, the stored messages with their times,
+//! and our own messages with where they are (sending, sent, read, or refused). Stored
+//! messages carry the test hooks `data-testid="message"` and `data-author`; messages on their
+//! way are `data-testid="pending"`.
+//!
+//! Every line, stored or on its way, is a plain `Line` in one list, redrawn in place when the
+//! transcript changes: a keyed list, or a list and a view switch per kind of line, would cost
+//! the widget kilobytes of generated code (and chats are short).
 
 use crate::chat::Chat;
 use leptos::html::Div;
 use leptos::prelude::*;
-use parley_core::message::Message;
-use parley_core::protocol::ApiError;
-use parley_core::transcript::Transcript;
+use parley_core::message::{Author, Message};
+use parley_core::time::UnixMillis;
 
 const GREETING: &str = "Hi! Ask us anything — we usually answer in a few minutes.";
+const SENDING: &str = "Sending…";
+const NOT_SENT: &str = "Not sent: ";
+const SENT: &str = "Sent";
+const READ: &str = "Read";
+
+/// One line of the log, as drawn.
+#[derive(Clone, PartialEq)]
+struct Line {
+    author: &'static str,
+    /// `message` once stored, `pending` before.
+    hook: &'static str,
+    sender: Option<String>,
+    text: String,
+    /// The time it was stored, for the shopper's clock.
+    at: Option<UnixMillis>,
+    /// For our own lines: sending, sent, read, or why it was refused.
+    state: Option<String>,
+}
 
 #[component]
 pub fn MessageLog(chat: Chat) -> impl IntoView {
     let log = NodeRef::<Div>::new();
-    let messages = move || read_transcript(chat, |transcript| transcript.messages().to_vec());
-    let pending = move || read_transcript(chat, |transcript| transcript.pending().to_vec());
+    let lines = move || lines(chat);
     // Keep the newest line in view whenever something is added.
     Effect::new(move || {
-        read_transcript(chat, |_| ());
-        chat.starting.track();
+        lines();
         // After this change has reached the DOM.
         request_animation_frame(move || {
             if let Some(log) = log.get_untracked() {
@@ -27,63 +47,80 @@ pub fn MessageLog(chat: Chat) -> impl IntoView {
             }
         });
     });
-    // What arrives while the shopper has the chat in front of them (it has focus: the loader
-    // focuses the frame when the panel opens) is read; so is what waited while they were away.
-    let mark_read = move || {
-        if document().has_focus().unwrap_or(false) {
-            if let Some(live) = chat.live.get_untracked() {
-                live.mark_read();
-            }
-        }
-    };
-    Effect::new(move || {
-        read_transcript(chat, |_| ());
-        mark_read();
-    });
-    // Lives as long as the page: the handle is never removed.
-    let _ = window_event_listener(leptos::ev::focus, move |_| mark_read());
     view! {
         <div class="parley-log" role="log" aria-live="polite" node_ref=log>
             <p class="parley-line">{GREETING}</p>
-            <For each=messages key=|message| message.seq children=|message| view! { <StoredMessage message /> } />
-            <For
-                each=pending
-                // A refusal arrives after the message is shown: it must redraw the item.
-                key=|pending| (pending.client_id.clone(), pending.refused.is_some())
-                children=|pending| view! { <OnItsWay text=pending.text refused=pending.refused /> }
-            />
-            {move || chat.starting.get().map(|text| view! { <OnItsWay text refused=None /> })}
+            {move || lines().into_iter().map(line_view).collect_view()}
         </div>
     }
 }
 
-/// Reads (and tracks) the conversation's transcript; nothing before there is a conversation.
-fn read_transcript<T: Default>(chat: Chat, read: impl FnOnce(&Transcript) -> T) -> T {
-    chat.live.get().map(|live| live.transcript().with(read)).unwrap_or_default()
-}
-
-#[component]
-fn StoredMessage(message: Message) -> impl IntoView {
-    let author = message.author.as_str();
+fn line_view(line: Line) -> impl IntoView {
+    let time = line.at.map(local_time);
+    let (no_sender, no_time) = (line.sender.is_none(), time.is_none());
     view! {
-        <div class=format!("parley-message parley-{author}") data-testid="message" data-author=author>
-            {message.sender.map(|sender| view! { <p class="parley-sender">{sender}</p> })}
-            <p class="parley-text">{message.text}</p>
+        <div class=format!("parley-message parley-{}", line.author) data-testid=line.hook data-author=line.author>
+            <p class="parley-sender" hidden=no_sender>{line.sender}</p>
+            <p class="parley-text">{line.text}</p>
+            <p class="parley-state">
+                <time hidden=no_time>{time}</time>
+                " "
+                {line.state}
+            </p>
         </div>
     }
 }
 
-/// One of our messages not stored yet: "sending…", or why it was refused.
-#[component]
-fn OnItsWay(text: String, refused: Option<ApiError>) -> impl IntoView {
-    let (class, state) = match refused {
-        None => ("parley-message parley-shopper parley-pending", "sending…".to_owned()),
-        Some(error) => ("parley-message parley-shopper parley-refused", format!("Not sent: {}", error.message)),
-    };
-    view! {
-        <div class=class data-testid="pending">
-            <p class="parley-text">{text}</p>
-            <p class="parley-state">{state}</p>
-        </div>
+/// What the log shows now (tracked).
+fn lines(chat: Chat) -> Vec<Line> {
+    let starting = chat.starting.get().map(|text| Line {
+        author: Author::Shopper.as_str(),
+        hook: "pending",
+        sender: None,
+        text,
+        at: None,
+        state: Some(SENDING.to_owned()),
+    });
+    let Some(live) = chat.live.get() else { return starting.into_iter().collect() };
+    live.transcript().with(|transcript| {
+        let read_up_to = transcript.conversation().map_or(0, |conversation| conversation.agent_read);
+        let stored = transcript.messages().iter().map(|message| stored_line(message, read_up_to));
+        let on_its_way = transcript.pending().iter().map(|pending| {
+            let state = match &pending.refused {
+                None => SENDING.to_owned(),
+                Some(error) => format!("{NOT_SENT}{}", error.message),
+            };
+            Line {
+                author: Author::Shopper.as_str(),
+                hook: "pending",
+                sender: None,
+                text: pending.text.clone(),
+                at: None,
+                state: Some(state),
+            }
+        });
+        stored.chain(on_its_way).chain(starting).collect()
+    })
+}
+
+fn stored_line(message: &Message, read_up_to: u64) -> Line {
+    // Our own messages say whether the agent has read them yet.
+    let state = (message.author == Author::Shopper).then_some(if message.seq <= read_up_to { READ } else { SENT });
+    Line {
+        author: message.author.as_str(),
+        hook: "message",
+        sender: message.sender.clone(),
+        text: message.text.clone(),
+        at: Some(message.at),
+        state: state.map(str::to_owned),
     }
+}
+
+/// Hours and minutes in the shopper's own locale and time zone, by the browser's `Intl`.
+fn local_time(at: UnixMillis) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    js_sys::Date::new(&(at.0 as f64).into())
+        .to_locale_time_string_with_options(&crate::locale::current(), &options)
+        .into()
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::document;
 use parley_core::ids::ShopId;
 use parley_core::origin::OriginPattern;
+use parley_core::wire::Wire;
 
 pub struct Shop {
     pub id: ShopId,
@@ -20,7 +21,7 @@ impl Shop {
         let name = body.get_attribute("data-shop-name").filter(|name| !name.trim().is_empty());
         let allowed_origins = body
             .get_attribute("data-allowed-origins")
-            .and_then(|json| serde_json::from_str::<Vec<String>>(&json).ok())
+            .and_then(|json| Vec::<String>::decode(&json).ok())
             .unwrap_or_default()
             .iter()
             .filter_map(|raw| OriginPattern::parse(raw))

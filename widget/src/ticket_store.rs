@@ -8,18 +8,16 @@ use leptos::logging::warn;
 use leptos::prelude::window;
 use parley_core::ids::ShopId;
 use parley_core::protocol::ConversationTicket;
+use parley_core::wire::Wire;
 use web_sys::Storage;
 
 pub fn load(shop: &ShopId) -> Option<ConversationTicket> {
     let json = storage()?.get_item(&key(shop)).ok()??;
-    serde_json::from_str(&json).ok()
+    ConversationTicket::decode(&json).ok()
 }
 
 pub fn save(shop: &ShopId, ticket: &ConversationTicket) {
-    let saved = serde_json::to_string(ticket)
-        .ok()
-        .zip(storage())
-        .is_some_and(|(json, storage)| storage.set_item(&key(shop), &json).is_ok());
+    let saved = storage().is_some_and(|storage| storage.set_item(&key(shop), &ticket.encode()).is_ok());
     if !saved {
         warn!("cannot remember the conversation; it will not survive a reload");
     }

@@ -353,7 +353,8 @@ async fn with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees(env:
         shop.open_chat().await.context("opening the chat")?;
         send_message(&shop.driver, question).await.context("the shopper writes")?;
         let field = eventually("the leave-your-e-mail form", || async {
-            Ok(shop.driver.find(By::Css("[data-testid=leave-email]")).await.ok())
+            let field = shop.driver.find(By::Css("[data-testid=leave-email]")).await?;
+            Ok(field.is_displayed().await?.then_some(field))
         })
         .await?;
         field.send_keys("kim@example.com").await?;

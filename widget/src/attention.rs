@@ -1,0 +1,36 @@
+//! What follows from the shopper looking at the chat. The loader focuses the frame when the
+//! panel opens, so the frame having the keyboard means the chat is in front of the shopper:
+//! what arrived is then read, and the composer takes the keyboard so they can type at once.
+
+use crate::chat::Chat;
+use leptos::html::Textarea;
+use leptos::prelude::*;
+
+/// Marks messages read and hands the keyboard to `composer` whenever the chat has the
+/// shopper's attention: on focus, on mount, and as messages arrive while it has it.
+pub fn follow(chat: Chat, composer: NodeRef<Textarea>) {
+    let attend = move || {
+        if !document().has_focus().unwrap_or(false) {
+            return;
+        }
+        if let Some(live) = chat.live.get_untracked() {
+            live.mark_read();
+        }
+        let nothing_focused =
+            document().active_element().is_none_or(|active| document().body().is_some_and(|body| *body == active));
+        if let Some(input) = composer.get_untracked().filter(|_| nothing_focused) {
+            // A convenience: if the browser refuses, a click still works.
+            let _ = input.focus();
+        }
+    };
+    Effect::new(move || {
+        // Runs again when the composer mounts and whenever the transcript changes.
+        composer.track();
+        if let Some(live) = chat.live.get() {
+            live.transcript().track();
+        }
+        attend();
+    });
+    // Lives as long as the page: the handle is never removed.
+    let _ = window_event_listener(leptos::ev::focus, move |_| attend());
+}
