@@ -23,6 +23,7 @@ mod rpc;
 mod samples;
 mod session;
 mod shop_desk;
+mod static_files;
 mod store;
 mod time_zone;
 mod webhooks;

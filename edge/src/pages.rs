@@ -11,7 +11,7 @@ use crate::crypto;
 use crate::error::EdgeResult;
 use crate::shop_desk::ShopProfile;
 
-/// One of the apps xtask builds into `/assets/{name}/{name}.js|.css`.
+/// One of the apps xtask builds into `/assets/{name}-{hash}/{name}.js|_bg.wasm|.css`.
 #[derive(Clone, Copy)]
 pub enum App {
     Widget,
@@ -24,6 +24,16 @@ impl App {
             App::Widget => "widget",
             App::Console => "console",
         }
+    }
+
+    /// The bundle's folder under `/assets/`, named by its content's hash, as `cargo xtask build`
+    /// told the compiler; a build without it (native checks) points at the plain name.
+    fn bundle(self) -> &'static str {
+        let built = match self {
+            App::Widget => option_env!("PARLEY_ASSETS_WIDGET"),
+            App::Console => option_env!("PARLEY_ASSETS_CONSOLE"),
+        };
+        built.unwrap_or(self.name())
     }
 }
 
@@ -60,10 +70,11 @@ pub fn console_page() -> EdgeResult<Response> {
 }
 
 fn shell(app: App, title: &str, body_attributes: &str, frame_ancestors: &str) -> EdgeResult<Response> {
-    let name = app.name();
+    let (name, bundle) = (app.name(), app.bundle());
     let nonce = crypto::random_hex(16)?;
+    // The wasm is preloaded beside the glue that fetches it, so both download at once.
     let html = format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title><link rel="stylesheet" href="/assets/{name}/{name}.css"><link rel="modulepreload" href="/assets/{name}/{name}.js"></head><body {body_attributes}><script type="module" nonce="{nonce}">import init from '/assets/{name}/{name}.js'; init();</script></body></html>"#,
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title><link rel="stylesheet" href="/assets/{bundle}/{name}.css"><link rel="modulepreload" href="/assets/{bundle}/{name}.js"><link rel="preload" href="/assets/{bundle}/{name}_bg.wasm" as="fetch" type="application/wasm" crossorigin></head><body {body_attributes}><script type="module" nonce="{nonce}">import init from '/assets/{bundle}/{name}.js'; init();</script></body></html>"#,
         title = escape(title),
     );
     let csp = format!(

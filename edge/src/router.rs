@@ -15,6 +15,7 @@ use crate::rate_limiter;
 use crate::rpc::{self, Object, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, SessionCookie};
 use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
+use crate::static_files;
 use parley_core::conversation::Conversation;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
@@ -33,6 +34,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let dev = env.var("PARLEY_DEV").map(|v| v.to_string() == "1").unwrap_or(false);
     match (req.method(), segments.as_slice()) {
         (Method::Get, ["healthz"]) => Ok(Response::ok("ok")?),
+        (Method::Get, ["widget.js"] | ["assets", _, _]) => static_files::serve(&req, env, url.path()).await,
         (Method::Get, ["w", shop]) => pages::widget_page(&shop_profile(env, &ShopId::parse(shop)?).await?),
         (Method::Get, ["console"]) => pages::console_page(),
         (Method::Get, ["demo"]) if dev => Ok(Response::redirect(url.join("/demo/")?)?),

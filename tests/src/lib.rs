@@ -4,11 +4,13 @@
 //! without building the test-only dependencies.
 
 mod artifact_size;
+mod bundle;
 mod chrome_driver;
 mod edge_process;
 mod spawned;
 
-pub use artifact_size::gzip_size;
+pub use artifact_size::{gzip_size, gzipped_size};
+pub use bundle::{bundle_files, find_bundle};
 pub use chrome_driver::ChromeDriver;
 pub use edge_process::{free_port, EdgeProcess};
 pub use spawned::Stop;

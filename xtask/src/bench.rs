@@ -18,13 +18,8 @@ fn raw_size(path: &Path) -> Result<u64> {
 pub fn run() -> Result<()> {
     let mut rows = vec![("loader `/widget.js`".to_owned(), vec![dist().join("widget.js")])];
     for (_, name) in APPS {
-        let dir = dist().join("assets").join(name);
-        let files = ["js", "css"]
-            .iter()
-            .map(|ext| dir.join(format!("{name}.{ext}")))
-            .chain([dir.join(format!("{name}_bg.wasm"))])
-            .collect();
-        rows.push((format!("{name} app (JS + wasm + CSS)"), files));
+        let dir = parley_tests::find_bundle(&dist().join("assets"), name)?;
+        rows.push((format!("{name} app (JS + wasm + CSS)"), parley_tests::bundle_files(&dir, name)));
     }
     rows.push(("Worker wasm".to_owned(), vec![edge().join("build/index_bg.wasm")]));
     let mut table = String::from("| artifact | raw bytes | gzip -9 bytes |\n|---|---:|---:|\n");

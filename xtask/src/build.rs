@@ -1,9 +1,12 @@
 //! Builds the release artifacts into `target/dist` (served by the edge as static assets) and
-//! `edge/build` (the Worker): both Leptos apps through wasm-bindgen and wasm-opt, the loader
-//! through esbuild, and the Worker through worker-build.
+//! `edge/build` (the Worker): both Leptos apps through wasm-bindgen, wasm-opt and esbuild into
+//! content-hashed, pre-compressed bundles, the loader through esbuild, and the Worker through
+//! worker-build, which learns the bundles' names.
 
 use anyhow::{Context, Result};
 use std::fs;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::paths::{cargo_bin, dist, edge, node_bin, root};
@@ -23,47 +26,104 @@ const WASM_FEATURES: [&str; 6] = [
 ];
 
 pub fn all() -> Result<()> {
-    apps()?;
+    let bundles = apps()?;
     loader()?;
-    worker()
+    worker(&bundles)
 }
 
-fn apps() -> Result<()> {
+/// Builds both apps; returns each app's bundle folder under `/assets/`, e.g. `widget-3f9c0a1b2c`.
+fn apps() -> Result<Vec<(&'static str, String)>> {
     let mut cargo = Command::new("cargo");
     cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]).current_dir(root());
     for (package, _) in APPS {
         cargo.args(["-p", package]);
     }
     run(&mut cargo)?;
-    for (package, name) in APPS {
-        let out = dist().join("assets").join(name);
-        if out.exists() {
-            fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
-        }
-        let wasm =
-            root().join("target/wasm32-unknown-unknown/release").join(format!("{}.wasm", package.replace('-', "_")));
-        run(Command::new(cargo_bin("wasm-bindgen"))
-            .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
-            .arg(&out)
-            .arg(&wasm))?;
-        let bundle = out.join(format!("{name}_bg.wasm"));
-        run(Command::new(node_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(&bundle).arg("-o").arg(&bundle))?;
-        let css = root().join(name).join("style.css");
-        fs::copy(&css, out.join(format!("{name}.css"))).with_context(|| format!("copying {}", css.display()))?;
-    }
-    Ok(())
+    APPS.iter().map(|&(package, name)| Ok((name, app(package, name)?))).collect()
 }
 
-/// The loader shops embed: plain JS, minified.
+/// One app's bundle: the wasm-bindgen glue (minified), the optimized wasm and the stylesheet,
+/// in a folder named by their content's hash so browsers may cache them forever, each beside
+/// its gzip so the edge serves them pre-compressed.
+fn app(package: &str, name: &str) -> Result<String> {
+    let staging = root().join("target/app-build").join(name);
+    if staging.exists() {
+        fs::remove_dir_all(&staging).with_context(|| format!("clearing {}", staging.display()))?;
+    }
+    let wasm = root().join("target/wasm32-unknown-unknown/release").join(format!("{}.wasm", package.replace('-', "_")));
+    run(Command::new(cargo_bin("wasm-bindgen"))
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+        .arg(&staging)
+        .arg(&wasm))?;
+    let bundle = staging.join(format!("{name}_bg.wasm"));
+    run(Command::new(node_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(&bundle).arg("-o").arg(&bundle))?;
+    let glue = staging.join(format!("{name}.js"));
+    run(Command::new(node_bin("esbuild"))
+        .arg(&glue)
+        .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning", "--allow-overwrite"])
+        .arg(format!("--outfile={}", glue.display())))?;
+    let css = root().join(name).join("style.css");
+    fs::copy(&css, staging.join(format!("{name}.css"))).with_context(|| format!("copying {}", css.display()))?;
+
+    let files = parley_tests::bundle_files(&staging, name);
+    let folder = format!("{name}-{}", content_hash(&files)?);
+    let assets = dist().join("assets");
+    fs::create_dir_all(&assets)?;
+    // Older bundles of this app go: only the one the Worker points at is served.
+    for entry in fs::read_dir(&assets)? {
+        let path = entry?.path();
+        let stale =
+            path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n == name || n.starts_with(&format!("{name}-")));
+        if stale {
+            fs::remove_dir_all(&path).with_context(|| format!("clearing {}", path.display()))?;
+        }
+    }
+    let out = assets.join(&folder);
+    fs::rename(&staging, &out).with_context(|| format!("moving the bundle to {}", out.display()))?;
+    for file in parley_tests::bundle_files(&out, name) {
+        gzip(&file)?;
+    }
+    Ok(folder)
+}
+
+/// Ten hex digits of a hash over the files' bytes: a new build of different code gets a new
+/// name. (std's SipHash with its fixed keys: stable for a toolchain, which is all a cache key needs.)
+fn content_hash(files: &[PathBuf]) -> Result<String> {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for file in files {
+        fs::read(file).with_context(|| format!("reading {}", file.display()))?.hash(&mut hasher);
+    }
+    Ok(format!("{:010x}", hasher.finish() & 0xff_ffff_ffff))
+}
+
+/// Writes `file.gz` beside `file` (gzip -9, without a timestamp so builds are reproducible).
+fn gzip(file: &Path) -> Result<()> {
+    let output = Command::new("gzip").args(["-9", "-n", "-c"]).arg(file).output().context("running gzip")?;
+    anyhow::ensure!(output.status.success(), "gzip of {} failed", file.display());
+    let mut gz = file.as_os_str().to_owned();
+    gz.push(".gz");
+    fs::write(&gz, output.stdout).with_context(|| format!("writing {}", gz.to_string_lossy()))
+}
+
+/// The loader shops embed: plain JS, minified, beside its gzip.
 fn loader() -> Result<()> {
+    let out = dist().join("widget.js");
     run(Command::new(node_bin("esbuild"))
         .arg(root().join("widget/loader/widget.js"))
         .args(["--minify", "--target=es2017", "--log-level=warning"])
-        .arg(format!("--outfile={}", dist().join("widget.js").display())))
+        .arg(format!("--outfile={}", out.display())))?;
+    gzip(&out)
 }
 
-fn worker() -> Result<()> {
-    run(Command::new(cargo_bin("worker-build")).arg("--release").current_dir(edge()).envs(worker_build_env()))
+/// The Worker, told where each app's bundle is (`PARLEY_ASSETS_WIDGET`, `PARLEY_ASSETS_CONSOLE`,
+/// read at compile time by `edge/src/pages.rs`).
+fn worker(bundles: &[(&str, String)]) -> Result<()> {
+    let mut command = Command::new(cargo_bin("worker-build"));
+    command.arg("--release").current_dir(edge()).envs(worker_build_env());
+    for (name, folder) in bundles {
+        command.env(format!("PARLEY_ASSETS_{}", name.to_uppercase()), folder);
+    }
+    run(&mut command)
 }
 
 /// Points worker-build at the pinned local tools instead of letting it download its own.

@@ -58,6 +58,23 @@ impl Api {
         Ok((status, headers, response.text().await?))
     }
 
+    /// GETs with extra request headers; returns the status, the headers and the body's bytes
+    /// exactly as they came (nothing is decompressed).
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
+        let mut request = self.http.get(format!("{}{path}", self.origin));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        Ok((status, headers, response.bytes().await?.to_vec()))
+    }
+
     pub async fn new_conversation(&self, shop: &str) -> Result<ConversationTicket> {
         let body = NewConversation {
             page: PageContext { url: "http://127.0.0.1/p/trail-runner".into(), title: "Trail Runner 2".into() },
