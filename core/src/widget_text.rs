@@ -1,0 +1,206 @@
+//! Every string the shopper widget shows, in each language it speaks.
+//!
+//! The edge writes the chosen language's strings into the widget's page (a JSON array in
+//! `Text` order), so the widget carries one language's words instead of all of them, and a new
+//! language needs no new widget build. `{}` marks where `fill` puts values, in order.
+
+use crate::locale::Locale;
+
+/// A string of the widget, by what it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// The page title: the shop's name.
+    ChatTitle,
+    Greeting,
+    CloseChat,
+    MessageLabel,
+    MessagePlaceholder,
+    Send,
+    SendLabel,
+    Sending,
+    Sent,
+    Read,
+    /// The reason.
+    NotSent,
+    Reconnecting,
+    WaitingForAgent,
+    /// The agent's name.
+    AgentHere,
+    AnAgent,
+    Resolved,
+    ShopClosed,
+    NoAgents,
+    /// The place in line.
+    Overdue,
+    /// The place in line, then the minutes.
+    Wait,
+    LeaveEmailLabel,
+    EmailPlaceholder,
+    Save,
+    /// The address.
+    AnswerAt,
+    Unavailable,
+    /// The limit in characters.
+    TooLong,
+    NotAnEmail,
+    /// Seconds to wait.
+    RateLimited,
+    Offline,
+    Gone,
+    Failed,
+}
+
+/// How many strings a language has.
+pub const TEXT_COUNT: usize = Text::Failed as usize + 1;
+
+/// The strings of `locale`, in `Text` order.
+pub fn catalog(locale: Locale) -> &'static [&'static str; TEXT_COUNT] {
+    match locale {
+        Locale::English => &ENGLISH,
+        Locale::Hungarian => &HUNGARIAN,
+        Locale::Polish => &POLISH,
+    }
+}
+
+/// `template` with each `{}` replaced by the next of `values` (a missing value leaves it out).
+pub fn fill(template: &str, values: &[&str]) -> String {
+    let mut parts = template.split("{}");
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    for (i, part) in parts.enumerate() {
+        out.push_str(values.get(i).copied().unwrap_or_default());
+        out.push_str(part);
+    }
+    out
+}
+
+const ENGLISH: [&str; TEXT_COUNT] = [
+    "Chat with {}",
+    "Hi! Ask us anything — we usually answer in a few minutes.",
+    "Close chat",
+    "Message",
+    "Write a message…",
+    "Send",
+    "Send message",
+    "Sending…",
+    "Sent",
+    "Read",
+    "Not sent: {}",
+    "Reconnecting…",
+    "Waiting for an agent…",
+    "{} is here to help",
+    "An agent",
+    "This conversation is closed. Write to us again any time.",
+    "We're closed right now. Leave your e-mail and we'll answer when we're back.",
+    "No one is available right now. Leave your e-mail and we'll answer.",
+    "You're #{} in line. Sorry, this is taking longer than we said.",
+    "You're #{} in line · about {} min",
+    "Leave your e-mail and we'll answer there:",
+    "you@example.com",
+    "Save",
+    "We'll answer at {}.",
+    "This chat is not available.",
+    "That message is too long: the limit is {} characters.",
+    "That does not look like an e-mail address.",
+    "You're sending too fast. Try again in {} s.",
+    "We can't reach the chat. Check your connection and send again.",
+    "This conversation is no longer available. Send a message to start a new one.",
+    "Something went wrong. Please try again.",
+];
+
+const HUNGARIAN: [&str; TEXT_COUNT] = [
+    "Csevegés – {}",
+    "Szia! Kérdezz bármit – általában néhány percen belül válaszolunk.",
+    "Csevegés bezárása",
+    "Üzenet",
+    "Írj üzenetet…",
+    "Küldés",
+    "Üzenet küldése",
+    "Küldés…",
+    "Elküldve",
+    "Elolvasva",
+    "Nem ment el: {}",
+    "Újracsatlakozás…",
+    "Egy munkatársunkra vársz…",
+    "{} segít neked",
+    "Egy munkatársunk",
+    "A beszélgetés lezárult. Írj nekünk bármikor újra.",
+    "Most zárva vagyunk. Add meg az e-mail-címed, és amint visszaérünk, válaszolunk.",
+    "Most senki sem elérhető. Add meg az e-mail-címed, és válaszolunk.",
+    "{}. vagy a sorban. Elnézést, tovább tart, mint ígértük.",
+    "{}. vagy a sorban · kb. {} perc",
+    "Add meg az e-mail-címed, és oda válaszolunk:",
+    "te@pelda.hu",
+    "Mentés",
+    "Erre a címre válaszolunk: {}.",
+    "Ez a csevegés nem érhető el.",
+    "Túl hosszú üzenet: legfeljebb {} karakter lehet.",
+    "Ez nem tűnik e-mail-címnek.",
+    "Túl gyorsan küldesz. Próbáld újra {} másodperc múlva.",
+    "Nem érjük el a csevegést. Ellenőrizd a kapcsolatot, és küldd újra.",
+    "Ez a beszélgetés már nem érhető el. Egy új üzenettel újat kezdhetsz.",
+    "Valami hiba történt. Kérjük, próbáld újra.",
+];
+
+const POLISH: [&str; TEXT_COUNT] = [
+    "Czat – {}",
+    "Cześć! Pytaj o wszystko – zwykle odpowiadamy w ciągu kilku minut.",
+    "Zamknij czat",
+    "Wiadomość",
+    "Napisz wiadomość…",
+    "Wyślij",
+    "Wyślij wiadomość",
+    "Wysyłanie…",
+    "Wysłano",
+    "Przeczytano",
+    "Nie wysłano: {}",
+    "Ponowne łączenie…",
+    "Czekasz na konsultanta…",
+    "Pomaga Ci: {}",
+    "Konsultant",
+    "Ta rozmowa jest zamknięta. Napisz do nas ponownie w dowolnej chwili.",
+    "Teraz jesteśmy zamknięci. Zostaw e-mail, a odpowiemy, gdy wrócimy.",
+    "Nikt nie jest teraz dostępny. Zostaw e-mail, a odpowiemy.",
+    "Jesteś {}. w kolejce. Przepraszamy, trwa to dłużej, niż zapowiadaliśmy.",
+    "Jesteś {}. w kolejce · ok. {} min",
+    "Zostaw e-mail, a odpowiemy na niego:",
+    "ty@przyklad.pl",
+    "Zapisz",
+    "Odpowiemy na adres {}.",
+    "Ten czat jest niedostępny.",
+    "Wiadomość jest za długa: limit to {} znaków.",
+    "To nie wygląda na adres e-mail.",
+    "Wysyłasz zbyt szybko. Spróbuj ponownie za {} s.",
+    "Nie możemy połączyć się z czatem. Sprawdź połączenie i wyślij ponownie.",
+    "Ta rozmowa nie jest już dostępna. Wyślij wiadomość, aby zacząć nową.",
+    "Coś poszło nie tak. Spróbuj ponownie.",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_string_with_the_same_placeholders() {
+        for locale in Locale::ALL {
+            for (i, (text, english)) in catalog(locale).iter().zip(ENGLISH).enumerate() {
+                assert!(!text.trim().is_empty(), "{locale:?} string {i} is empty");
+                assert_eq!(text.matches("{}").count(), english.matches("{}").count(), "{locale:?} string {i}: {text}");
+            }
+        }
+        // The languages really differ (a copy-paste would pass the checks above).
+        assert_ne!(catalog(Locale::Hungarian)[Text::Send as usize], catalog(Locale::Polish)[Text::Send as usize]);
+    }
+
+    #[test]
+    fn fill_puts_values_in_order() {
+        let cases: [(&str, &[&str], &str); 4] = [
+            ("You're #{} in line · about {} min", &["2", "5"], "You're #2 in line · about 5 min"),
+            ("{} segít neked", &["Ana"], "Ana segít neked"),
+            ("no placeholder", &["x"], "no placeholder"),
+            ("{} and {}", &["one"], "one and "),
+        ];
+        for (template, values, expected) in cases {
+            assert_eq!(fill(template, values), expected);
+        }
+    }
+}
