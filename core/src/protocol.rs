@@ -8,6 +8,7 @@
 
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
 use crate::message::{Author, Message};
+use crate::rating::Rating;
 use crate::time::UnixMillis;
 use crate::wait_estimate::Estimate;
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,13 @@ pub enum ClientFrame {
     /// The shopper leaves an e-mail address to be answered at if they leave (no agent online,
     /// the shop closed, or a wait longer than promised).
     LeaveEmail { email: String },
+    /// The shopper rates the resolved conversation's service cycle: a score from 1 to 5 and an
+    /// optional comment.
+    Rate {
+        score: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
 fn is_false(value: &bool) -> bool {
@@ -163,6 +171,21 @@ pub struct ConversationView {
     /// The shop's user, when the shop verified who the shopper is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<VerifiedUser>,
+    /// What the shopper told the shop about themselves before their first message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shopper: Option<ShopperDetails>,
+    /// The shopper's rating of the current cycle, once it was resolved and rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+}
+
+impl ConversationView {
+    /// The shopper's name as the shop knows it: given before the first message, or named by
+    /// the shop's verified identity.
+    pub fn shopper_name(&self) -> Option<&str> {
+        let given = self.shopper.as_ref().and_then(|shopper| shopper.name.as_deref());
+        given.or_else(|| self.user.as_ref().and_then(|user| user.name.as_deref()))
+    }
 }
 
 /// A waiting shopper's place in the queue and the honest expected wait (docs/METRICS.md).
@@ -217,6 +240,9 @@ pub struct QueueItem {
     /// Where the shopper asked to be answered if they leave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
+    /// The shopper's name, if the shop knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shopper_name: Option<String>,
 }
 
 /// `POST /api/shops/{shop}/conversations` body.
@@ -228,6 +254,18 @@ pub struct NewConversation {
     /// conversation then follows them across devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
+    /// What the shopper filled in the shop's pre-chat fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shopper: Option<ShopperDetails>,
+}
+
+/// What a shopper tells the shop about themselves in its pre-chat fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopperDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// A shop's user, as their verified identity token names them.
@@ -347,6 +385,11 @@ mod tests {
             (ClientFrame::Typing { typing: true }, r#"{"type":"typing","typing":true}"#),
             (ClientFrame::Read { seq: 7 }, r#"{"type":"read","seq":7}"#),
             (ClientFrame::Resolve, r#"{"type":"resolve"}"#),
+            (ClientFrame::Rate { score: 4, comment: None }, r#"{"type":"rate","score":4}"#),
+            (
+                ClientFrame::Rate { score: 5, comment: Some("Quick and kind".into()) },
+                r#"{"type":"rate","score":5,"comment":"Quick and kind"}"#,
+            ),
         ];
         for (frame, json) in cases {
             assert_eq!(serde_json::to_string(&frame).expect("serializes"), json);
@@ -356,7 +399,14 @@ mod tests {
 
     #[test]
     fn malformed_frames_are_refused() {
-        for json in [r#"{"type":"nope"}"#, r#"{"type":"send","client_id":"","text":"x"}"#, "[]", "not json"] {
+        for json in [
+            r#"{"type":"nope"}"#,
+            r#"{"type":"send","client_id":"","text":"x"}"#,
+            r#"{"type":"rate","score":256}"#,
+            r#"{"type":"rate","score":-1}"#,
+            "[]",
+            "not json",
+        ] {
             assert!(serde_json::from_str::<ClientFrame>(json).is_err(), "{json}");
         }
     }

@@ -65,7 +65,7 @@ impl Chat {
         let path = format!("/api/shops/{}/conversations", self.shop.get_value());
         // Scoped: the conversation's signals then belong to the app, like the chat's.
         spawn_local_scoped(async move {
-            match post_json::<_, ConversationTicket>(&path, &NewConversation { page, identity: None }).await {
+            match post_json::<_, ConversationTicket>(&path, &NewConversation { page, identity: None, shopper: None }).await {
                 Ok(ticket) => {
                     self.shop.with_value(|shop| ticket_store::save(shop, &ticket));
                     let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));

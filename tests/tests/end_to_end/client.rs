@@ -62,6 +62,7 @@ impl Api {
         let body = NewConversation {
             page: PageContext { url: "http://127.0.0.1/p/trail-runner".into(), title: "Trail Runner 2".into() },
             identity: None,
+            shopper: None,
         };
         let (status, text) = self.post(&format!("/api/shops/{shop}/conversations"), &body, None).await?;
         if status != 201 {
