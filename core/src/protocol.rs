@@ -259,8 +259,10 @@ pub struct NewConversation {
     pub shopper: Option<ShopperDetails>,
 }
 
-/// What a shopper tells the shop about themselves in its pre-chat fields.
+/// What a shopper tells the shop about themselves in its pre-chat fields. Unknown fields are
+/// refused: a misspelt one must not be dropped silently.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ShopperDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
