@@ -6,10 +6,12 @@ use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
 use crate::message_log::MessageLog;
+use crate::pre_chat::{PreChat, PreChatForm};
+use crate::rating_form::RatingForm;
 use crate::shop::Shop;
 use leptos::prelude::*;
 use parley_client::Link;
-use parley_core::protocol::{QueuePlace, Status};
+use parley_core::protocol::{QueuePlace, ShopperDetails, Status};
 use parley_core::wait_estimate::{display_minutes, Estimate};
 
 #[component]
@@ -18,7 +20,8 @@ pub fn App() -> impl IntoView {
         return view! { <p class="parley-unavailable" role="alert">"This chat is not available."</p> }.into_any();
     };
     let embedder = Embedder::listen(shop.allowed_origins);
-    let chat = Chat::resume(shop.id);
+    // Nothing is known of the shopper yet; what the shop tells us of them will prefill the form.
+    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat, ShopperDetails::default()));
     // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
     // long as the page: the handle is never removed.
     let _ = window_event_listener(leptos::ev::keydown, move |event| {
@@ -39,6 +42,8 @@ pub fn App() -> impl IntoView {
             </header>
             <MessageLog chat />
             <ContactForm chat />
+            <RatingForm chat />
+            <PreChatForm chat />
             <Notices chat />
             <Composer chat embedder />
         </main>

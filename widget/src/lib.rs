@@ -8,6 +8,8 @@ mod composer;
 mod contact_form;
 mod embedder;
 mod message_log;
+mod pre_chat;
+mod rating_form;
 mod shop;
 mod ticket_store;
 
