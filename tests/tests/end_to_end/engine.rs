@@ -54,7 +54,7 @@ pub fn cases() -> Vec<Case> {
 
 /// Seeds shop `shop` with `settings` and agents `(name, role)` whose e-mail is
 /// `{name}@{shop}.test` and password `{name}-password`.
-async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
+pub(crate) async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
     let agents: Vec<Value> = agents
         .iter()
         .map(|(name, role)| {
