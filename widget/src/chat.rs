@@ -2,9 +2,9 @@
 //! conversation it goes to.
 //!
 //! A conversation is created only when the shopper first sends something (most visitors never
-//! do), with what they filled in the pre-chat fields, and its ticket is remembered so a reload or the next page picks the same conversation
-//! up again. A remembered ticket the edge no longer honours is forgotten, so the next message
-//! starts a new conversation.
+//! do), with what they filled in the pre-chat fields, and its ticket is remembered so a reload
+//! or the next page picks the same conversation up again. A remembered ticket the edge no
+//! longer honours is forgotten, so the next message starts a new conversation.
 
 use crate::pre_chat::PreChat;
 use crate::ticket_store;
@@ -58,6 +58,7 @@ impl Chat {
             Err(refused) => return self.error.set(Some(ConversationError::Text(refused).into())),
         };
         let live = self.live.get_untracked();
+        // The pre-chat fields go with a new conversation only.
         let shopper = match live.is_none().then(|| self.pre_chat.details()).transpose() {
             Ok(shopper) => shopper.flatten(),
             Err(refused) => return self.error.set(Some(refused.into())),

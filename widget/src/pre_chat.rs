@@ -64,8 +64,22 @@ pub fn PreChatForm(chat: Chat) -> impl IntoView {
         <Show when=move || asked.any() && before_first_message()>
             <fieldset class="parley-pre-chat" data-testid="pre-chat">
                 <legend class="parley-pre-chat-legend">{LEGEND}</legend>
-                <Field rule=asked.name id="parley-pre-chat-name" label=NAME_LABEL kind="text" autocomplete="name" value=pre_chat.name />
-                <Field rule=asked.email id="parley-pre-chat-email" label=EMAIL_LABEL kind="email" autocomplete="email" value=pre_chat.email />
+                <Field
+                    rule=asked.name
+                    id="parley-pre-chat-name"
+                    label=NAME_LABEL
+                    kind="text"
+                    autocomplete="name"
+                    value=pre_chat.name
+                />
+                <Field
+                    rule=asked.email
+                    id="parley-pre-chat-email"
+                    label=EMAIL_LABEL
+                    kind="email"
+                    autocomplete="email"
+                    value=pre_chat.email
+                />
             </fieldset>
         </Show>
     }
