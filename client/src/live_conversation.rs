@@ -118,6 +118,13 @@ impl LiveConversation {
         }
     }
 
+    /// Rates the resolved conversation from 1 to 5, with an optional comment (shoppers only; the
+    /// edge checks the rating and answers a refusal through `error`).
+    pub fn rate(&self, score: u8, comment: Option<String>) {
+        self.error.set(None);
+        self.socket.send(&ClientFrame::Rate { score, comment }.encode());
+    }
+
     /// Closes the conversation (agents only; the edge refuses anyone else).
     pub fn resolve(&self) {
         self.socket.send(&ClientFrame::Resolve.encode());

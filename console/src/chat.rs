@@ -1,7 +1,7 @@
 //! The conversation shown in the main area: the shopper's page, the conversation's status
 //! (`data-testid="status"`) and first-response time (`data-testid="frt"`, with the shopper's
-//! running wait beside it until then), transfer and resolve (`data-testid="resolve"`) on top,
-//! then the messages, whether the shopper is typing (`data-testid="typing"`) and the composer.
+//! running wait beside it until then), what the shopper told us before chatting and their
+//! rating once resolved, transfer and resolve (`data-testid="resolve"`) on top, then the messages, whether the shopper is typing (`data-testid="typing"`) and the composer.
 
 use crate::composer::Composer;
 use crate::desk::Desk;
@@ -9,6 +9,8 @@ use crate::format;
 use crate::link_notice::LinkNotice;
 use crate::message_log::MessageLog;
 use crate::open_chats::{OpenChat, OpenChats};
+use crate::rating::RatingFact;
+use crate::shopper_details::ShopperDetailsFacts;
 use crate::shopper_page::ShopperPage;
 use crate::transfer::Transfer;
 use leptos::prelude::*;
@@ -71,6 +73,16 @@ fn Chat(
                             </span>
                         </dd>
                     </div>
+                    {move || {
+                        conversation
+                            .with(|conversation| conversation.as_ref().and_then(|view| view.shopper.clone()))
+                            .map(|details| view! { <ShopperDetailsFacts details /> })
+                    }}
+                    {move || {
+                        conversation
+                            .with(|conversation| conversation.as_ref().and_then(|view| view.rating.clone()))
+                            .map(|rating| view! { <RatingFact rating /> })
+                    }}
                 </dl>
                 <div class="chat-actions">
                     <Transfer desk conversation_id me />

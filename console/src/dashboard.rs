@@ -1,9 +1,9 @@
 //! The shop's service at a glance, from `GET /api/shops/{shop}/metrics` (the edge's default
 //! window, the last 7 days): first-response time (median, p90, p99, mean, count, the
 //! business-hours median, the share within the shop's target, and how the times spread), each
-//! agent's share, resolution and handle times, and who is waiting now. Refreshed on demand and
-//! every 30 s while shown. Test hooks: `data-testid="frt-median"`, `"frt-p90"` and
-//! `"dashboard-refresh"`.
+//! agent's share, resolution and handle times, shoppers' satisfaction (CSAT) and who is waiting
+//! now. Refreshed on demand and every 30 s while shown. Test hooks: `data-testid="frt-median"`,
+//! `"frt-p90"`, `"csat-percent"`, `"csat-average"`, `"csat-count"` and `"dashboard-refresh"`.
 
 use crate::api::get_json;
 use crate::clock;
@@ -136,6 +136,24 @@ fn Figures(report: MetricsReport, desk: Desk) -> impl IntoView {
                         testid="handle-median"
                     />
                     <Stat label="Resolved" value=report.resolution_seconds.count.to_string() testid="resolved-count" />
+                </dl>
+            </section>
+            <section class="card" aria-labelledby="csat-heading">
+                <h3 class="card-heading" id="csat-heading">
+                    "Satisfaction"
+                </h3>
+                <dl class="stats">
+                    <Stat
+                        label="Rated 4 or 5 (CSAT)"
+                        value=format::percent(report.csat.satisfied_percent)
+                        testid="csat-percent"
+                    />
+                    <Stat
+                        label="Average rating"
+                        value=format::average_score(report.csat.average_score)
+                        testid="csat-average"
+                    />
+                    <Stat label="Ratings" value=report.csat.count.to_string() testid="csat-count" />
                 </dl>
             </section>
             <section class="card wide" aria-labelledby="agents-heading">

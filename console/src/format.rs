@@ -1,5 +1,6 @@
 //! How durations and times read in the console.
 
+use parley_core::rating::MAX_SCORE;
 use parley_core::time::UnixMillis;
 
 /// A running age like a stopwatch: "0:42", "12:05", "1:02:03".
@@ -56,6 +57,16 @@ pub fn percent(percent: Option<f64>) -> String {
     percent.map_or_else(|| NOTHING_YET.to_owned(), |percent| format!("{percent:.0} %"))
 }
 
+/// A rating's score out of the highest: "4 / 5".
+pub fn score(score: u8) -> String {
+    format!("{score} / {MAX_SCORE}")
+}
+
+/// An average score to one decimal, out of the highest: "3.7 / 5"; "—" without ratings.
+pub fn average_score(average: Option<f64>) -> String {
+    average.map_or_else(|| NOTHING_YET.to_owned(), |average| format!("{average:.1} / {MAX_SCORE}"))
+}
+
 /// The local time of day: "09:41".
 pub fn time_of_day(at: UnixMillis) -> String {
     let date = js_sys::Date::new(&(at.0 as f64).into());
@@ -97,5 +108,8 @@ mod tests {
         assert_eq!(seconds(None), "—");
         assert_eq!(percent(Some(83.33)), "83 %");
         assert_eq!(percent(None), "—");
+        assert_eq!(score(4), "4 / 5");
+        assert_eq!(average_score(Some(11.0 / 3.0)), "3.7 / 5");
+        assert_eq!(average_score(None), "—");
     }
 }

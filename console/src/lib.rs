@@ -1,6 +1,7 @@
 //! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations,
 //! answer shoppers in several chats at once (with internal notes, typing and read marks),
-//! transfer and resolve them, and watch the shop's first-response dashboard. The edge serves it
+//! transfer and resolve them, see who the shopper is and how they rated the chat, and watch
+//! the shop's first-response and satisfaction dashboard. The edge serves it
 //! at `/console`.
 
 mod api;
@@ -20,7 +21,9 @@ mod message_log;
 mod my_chats;
 mod open_chats;
 mod queue;
+mod rating;
 mod session;
+mod shopper_details;
 mod shopper_page;
 mod transfer;
 mod workspace;

@@ -1,5 +1,5 @@
-//! The conversations assigned to the signed-in agent, with how many new shopper messages each
-//! opened one holds; picking one shows it. Test hook: `data-testid="my-chat"`.
+//! The conversations assigned to the signed-in agent, with the shopper's name if the shop knows
+//! it and how many new shopper messages each opened one holds; picking one shows it. Test hook: `data-testid="my-chat"`.
 
 use crate::contact_email::ContactEmail;
 use crate::desk::Desk;
@@ -53,6 +53,7 @@ fn Mine(item: QueueItem, chats: OpenChats) -> impl IntoView {
                 aria-current=move || shown().then_some("true")
                 on:click=move |_| chats.show(conversation_id.clone())
             >
+                {item.shopper_name.map(|name| view! { <span class="shopper-name">{name}</span> })}
                 <span class="preview">{item.preview}</span>
                 <span class="page-title">{title}</span>
                 {item.contact_email.map(|email| view! { <ContactEmail email /> })}

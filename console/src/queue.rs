@@ -1,5 +1,5 @@
-//! The shop's waiting conversations, oldest first, each with how long its shopper has been
-//! waiting and a button to claim it. Test hooks: `data-testid="queue-item"` and `"claim"`.
+//! The shop's waiting conversations, oldest first, each with the shopper's name if the shop
+//! knows it, how long they have been waiting and a button to claim it. Test hooks: `data-testid="queue-item"` and `"claim"`.
 
 use crate::contact_email::ContactEmail;
 use crate::desk::Desk;
@@ -40,6 +40,7 @@ fn Waiting(item: QueueItem, desk: Desk, now: Signal<UnixMillis>) -> impl IntoVie
     let label = format!("Claim: {}", item.preview);
     view! {
         <li class="item" data-testid="queue-item">
+            {item.shopper_name.map(|name| view! { <p class="shopper-name">{name}</p> })}
             <p class="preview">{item.preview}</p>
             <ShopperPage page=item.page />
             {item.contact_email.map(|email| view! { <ContactEmail email /> })}

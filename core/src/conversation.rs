@@ -1,10 +1,14 @@
 //! One conversation's lifecycle as a state machine: `handle(now, input) -> effects`.
 //!
 //! ```text
-//! new ──shopper writes──▶ waiting ──assigned──▶ assigned ──resolved──▶ resolved
-//!                           ▲  ◀──unassigned (re-route)──┘                │
-//!                           └──────────────shopper writes (reopen)────────┘
+//! new ──shopper writes──▶ waiting ──assigned──▶ assigned ──resolved──▶ resolved ◀─┐
+//!                           ▲  ◀──unassigned (re-route)──┘                │   shopper
+//!                           └──────────────shopper writes (reopen)────────┘   rates (once)
 //! ```
+//!
+//! Only a resolved conversation can be rated, and each resolved cycle only once (the same
+//! rating again changes nothing; another one is refused): the rating belongs to the cycle the
+//! agent resolved, and a reopen starts a new cycle to be rated on its own.
 //!
 //! Every entry into `waiting` from `new` or `resolved` starts a service [`Cycle`], whose clocks
 //! measure first-response, next-response, resolution and handle times. The edge's conversation
@@ -15,7 +19,8 @@ use crate::cycle::{Cycle, Measurement};
 use crate::error::ConversationError;
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
 use crate::message::{Author, Message};
-use crate::protocol::{ConversationView, PageContext, QueuePlace, Status, VerifiedUser};
+use crate::protocol::{ConversationView, PageContext, QueuePlace, ShopperDetails, Status, VerifiedUser};
+use crate::rating::Rating;
 use crate::time::UnixMillis;
 use crate::validation;
 use crate::webhook::{Announcement, WebhookEvent};
@@ -66,6 +71,11 @@ pub enum Input {
     ContactLeft {
         email: String,
     },
+    /// The shopper rated the resolved conversation.
+    Rated {
+        score: u8,
+        comment: Option<String>,
+    },
 }
 
 /// What the edge must do after an accepted input, in this order.
@@ -115,6 +125,8 @@ pub struct Conversation {
     contact_email: Option<String>,
     #[serde(default)]
     user: Option<VerifiedUser>,
+    #[serde(default)]
+    shopper: Option<ShopperDetails>,
 }
 
 impl Conversation {
@@ -133,12 +145,20 @@ impl Conversation {
             place: None,
             contact_email: None,
             user: None,
+            shopper: None,
         }
     }
 
     /// Binds the conversation to the shop's verified user.
     pub fn with_user(mut self, user: Option<VerifiedUser>) -> Self {
         self.user = user;
+        self
+    }
+
+    /// Keeps what the shopper gave in the shop's pre-chat fields (checked by
+    /// [`crate::pre_chat::PreChatFields::accept`]).
+    pub fn with_shopper(mut self, shopper: Option<ShopperDetails>) -> Self {
+        self.shopper = shopper;
         self
     }
 
@@ -172,6 +192,8 @@ impl Conversation {
             place: self.place,
             contact_email: self.contact_email.clone(),
             user: self.user.clone(),
+            shopper: self.shopper.clone(),
+            rating: self.cycle.as_ref().and_then(Cycle::rating).cloned(),
         }
     }
 
@@ -191,6 +213,7 @@ impl Conversation {
             Input::Read { by, seq } => Ok(self.read(by, seq)),
             Input::Placed(place) => Ok(self.placed(place)),
             Input::ContactLeft { email } => self.contact_left(now, &email),
+            Input::Rated { score, comment } => self.rated(now, score, comment.as_deref()),
         }
     }
 
@@ -340,6 +363,26 @@ impl Conversation {
         Ok(vec![self.system_line(now, line), Effect::ContactLeft { email }, Effect::Changed])
     }
 
+    fn rated(&mut self, now: UnixMillis, score: u8, comment: Option<&str>) -> Result<Vec<Effect>, ConversationError> {
+        let rating = Rating::given(score, comment, now)?;
+        let cycle = match (self.status, self.cycle.as_mut()) {
+            (Status::Resolved, Some(cycle)) => cycle,
+            _ => return Err(ConversationError::NotResolved),
+        };
+        match cycle.rating() {
+            Some(given) if given.says_the_same(&rating) => return Ok(Vec::new()),
+            Some(_) => return Err(ConversationError::AlreadyRated),
+            None => {}
+        }
+        let key = format!("rated-{}", cycle.number);
+        let measurement = cycle.rate(rating);
+        Ok(vec![
+            Effect::Record(measurement),
+            Effect::Changed,
+            self.announce(WebhookEvent::ConversationRated, key, None),
+        ])
+    }
+
     /// An announcement keyed by this conversation and `what`, so the key is the same however
     /// often it is handed on.
     fn announce(&self, event: WebhookEvent, what: String, message: Option<Message>) -> Effect {
@@ -370,7 +413,7 @@ impl Conversation {
 mod tests {
     use super::*;
     use crate::cycle::{Resolution, Span};
-    use crate::error::TextError;
+    use crate::error::{RatingError, TextError};
 
     /// A fake clock: seconds since the scenario began.
     fn at(seconds: u64) -> UnixMillis {
@@ -736,14 +779,15 @@ mod tests {
     }
 
     #[test]
-    fn webhooks_hear_of_creation_public_messages_and_resolution_with_stable_keys() {
+    fn webhooks_hear_of_creation_public_messages_resolution_and_rating_with_stable_keys() {
         let (_, outcomes) = run(vec![
             (0, shopper(1, "hi")),
             (1, assign(&ana())),
             (2, note(&ana(), 1)),
             (3, reply(&ana(), 1)),
             (4, resolve(&ana())),
-            (5, shopper(2, "again")),
+            (5, rate(5, None)),
+            (6, shopper(2, "again")),
         ]);
         let announced: Vec<(WebhookEvent, String)> = measurements_of(&outcomes, |effect| match effect {
             Effect::Announce(a) => {
@@ -758,10 +802,156 @@ mod tests {
                 (WebhookEvent::MessageCreated, "message-1".to_owned()),
                 (WebhookEvent::MessageCreated, "message-4".to_owned()),
                 (WebhookEvent::ConversationResolved, "resolved-1".to_owned()),
+                (WebhookEvent::ConversationRated, "rated-1".to_owned()),
                 (WebhookEvent::MessageCreated, "message-6".to_owned()),
             ],
             "notes and system lines are not announced; a reopen is not a new conversation"
         );
+    }
+
+    fn rate(score: u8, comment: Option<&str>) -> Input {
+        Input::Rated { score, comment: comment.map(str::to_owned) }
+    }
+
+    /// A cycle answered and resolved by Ana, from second 0 to 100.
+    fn resolved_cycle() -> Vec<(u64, Input)> {
+        vec![(0, shopper(1, "hi")), (10, assign(&ana())), (20, reply(&ana(), 1)), (100, resolve(&ana()))]
+    }
+
+    #[test]
+    fn only_a_resolved_cycle_is_rated_and_only_once() {
+        struct Case {
+            name: &'static str,
+            script: Vec<(u64, Input)>,
+            /// The outcome of the script's last input: its effects' kinds, or its refusal.
+            last: Result<Vec<&'static str>, ConversationError>,
+            /// The rating the view shows afterwards: score, comment, second given.
+            shown: Option<(u8, Option<&'static str>, u64)>,
+            /// The ratings recorded for the shop's metrics: cycle, score.
+            recorded: Vec<(u32, u8)>,
+        }
+        let then = |extra: Vec<(u64, Input)>| resolved_cycle().into_iter().chain(extra).collect::<Vec<_>>();
+        let rated = vec!["record", "changed", "announce"];
+        let cases = vec![
+            Case {
+                name: "a new conversation",
+                script: vec![(0, rate(5, None))],
+                last: Err(ConversationError::NotResolved),
+                shown: None,
+                recorded: vec![],
+            },
+            Case {
+                name: "a waiting conversation",
+                script: vec![(0, shopper(1, "hi")), (5, rate(5, None))],
+                last: Err(ConversationError::NotResolved),
+                shown: None,
+                recorded: vec![],
+            },
+            Case {
+                name: "an assigned conversation",
+                script: vec![(0, shopper(1, "hi")), (5, assign(&ana())), (9, rate(4, None))],
+                last: Err(ConversationError::NotResolved),
+                shown: None,
+                recorded: vec![],
+            },
+            Case {
+                name: "a resolved conversation keeps the rating with its cycle, comment trimmed",
+                script: then(vec![(200, rate(4, Some("  Quick and kind ")))]),
+                last: Ok(rated.clone()),
+                shown: Some((4, Some("Quick and kind"), 200)),
+                recorded: vec![(1, 4)],
+            },
+            Case {
+                name: "a score out of range is refused and changes nothing",
+                script: then(vec![(200, rate(6, None))]),
+                last: Err(ConversationError::Rating(RatingError::Score { min: 1, max: 5 })),
+                shown: None,
+                recorded: vec![],
+            },
+            Case {
+                name: "a comment too long is refused",
+                script: then(vec![(200, rate(3, Some(&"x".repeat(crate::rating::MAX_COMMENT_CHARS + 1))))]),
+                last: Err(ConversationError::Rating(RatingError::CommentTooLong {
+                    chars: crate::rating::MAX_COMMENT_CHARS + 1,
+                    limit: crate::rating::MAX_COMMENT_CHARS,
+                })),
+                shown: None,
+                recorded: vec![],
+            },
+            Case {
+                name: "the same rating again changes nothing",
+                script: then(vec![(200, rate(2, Some("slow"))), (300, rate(2, Some("slow ")))]),
+                last: Ok(vec![]),
+                shown: Some((2, Some("slow"), 200)),
+                recorded: vec![(1, 2)],
+            },
+            Case {
+                name: "another rating of the same cycle is refused",
+                script: then(vec![(200, rate(2, None)), (300, rate(5, None))]),
+                last: Err(ConversationError::AlreadyRated),
+                shown: Some((2, None, 200)),
+                recorded: vec![(1, 2)],
+            },
+            Case {
+                name: "a reopen starts a cycle without a rating",
+                script: then(vec![(200, rate(2, None)), (1000, shopper(2, "one more thing"))]),
+                last: Ok(vec!["store", "announce", "enter_queue", "changed"]),
+                shown: None,
+                recorded: vec![(1, 2)],
+            },
+            Case {
+                name: "the next cycle is rated on its own once resolved",
+                script: then(vec![
+                    (200, rate(2, None)),
+                    (1000, shopper(2, "one more thing")),
+                    (1010, rate(5, None)),
+                    (1100, resolve(&ana())),
+                    (1200, rate(5, None)),
+                ]),
+                last: Ok(rated.clone()),
+                shown: Some((5, None, 1200)),
+                recorded: vec![(1, 2), (2, 5)],
+            },
+        ];
+        for case in cases {
+            let (conversation, outcomes) = run(case.script);
+            let last = outcomes.last().cloned().expect("a script").map(|effects| {
+                effects
+                    .iter()
+                    .map(|effect| match effect {
+                        Effect::Store(_) => "store",
+                        Effect::EnterQueue { .. } => "enter_queue",
+                        Effect::Record(_) => "record",
+                        Effect::Changed => "changed",
+                        Effect::Announce(_) => "announce",
+                        _ => "other",
+                    })
+                    .collect::<Vec<_>>()
+            });
+            assert_eq!(last, case.last, "{}", case.name);
+            let shown = conversation.view().rating.map(|r| (r.score, r.comment, r.at));
+            let expected = case.shown.map(|(score, comment, second)| (score, comment.map(str::to_owned), at(second)));
+            assert_eq!(shown, expected, "{}", case.name);
+            let recorded: Vec<(u32, u8)> = measurements(&outcomes)
+                .into_iter()
+                .filter_map(|measurement| match measurement {
+                    Measurement::Rating { cycle, rating } => Some((cycle, rating.score)),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(recorded, case.recorded, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn pre_chat_details_are_kept_and_shown() {
+        let details = ShopperDetails { name: Some("Kata".into()), email: Some("kata@example.com".into()) };
+        let conversation = fresh().with_shopper(Some(details.clone()));
+        let view = conversation.view();
+        assert_eq!(view.shopper, Some(details));
+        assert_eq!(view.shopper_name(), Some("Kata"));
+        let json = serde_json::to_string(&conversation).expect("serializes");
+        assert_eq!(serde_json::from_str::<Conversation>(&json).expect("parses"), conversation);
     }
 
     #[test]

@@ -7,10 +7,14 @@
 //!   agent message;
 //! - resolution: cycle start → resolved; handle: first assignment → resolved.
 //!
+//! The shopper's satisfaction rating of a resolved cycle is kept with it, once: a reopen starts
+//! a new cycle, which the shopper may rate again when it is resolved.
+//!
 //! Only public agent messages stop a clock: system lines ("Ana joined"), automatic replies and
 //! internal notes never reach this module.
 
 use crate::ids::AgentId;
+use crate::rating::Rating;
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 
@@ -49,13 +53,14 @@ impl Resolution {
     }
 }
 
-/// What an agent's public reply measured.
+/// What a cycle measured: a response or the resolution, and the shopper's rating of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Measurement {
     FirstResponse { cycle: u32, span: Span },
     NextResponse { cycle: u32, span: Span },
     Resolution { cycle: u32, resolution: Resolution },
+    Rating { cycle: u32, rating: Rating },
 }
 
 /// The running clocks of one cycle.
@@ -68,11 +73,25 @@ pub struct Cycle {
     first_response: Option<Span>,
     /// Set while a shopper message written after the agent's last reply awaits an answer.
     awaiting_since: Option<UnixMillis>,
+    /// The shopper's rating, once the resolved cycle is rated.
+    #[serde(default)]
+    rating: Option<Rating>,
 }
 
 impl Cycle {
     pub fn start(number: u32, now: UnixMillis) -> Self {
-        Self { number, started_at: now, assigned_at: None, first_response: None, awaiting_since: None }
+        Self { number, started_at: now, assigned_at: None, first_response: None, awaiting_since: None, rating: None }
+    }
+
+    pub fn rating(&self) -> Option<&Rating> {
+        self.rating.as_ref()
+    }
+
+    /// Keeps the shopper's rating of this cycle. The conversation checks that the cycle is
+    /// resolved and not rated yet.
+    pub fn rate(&mut self, rating: Rating) -> Measurement {
+        self.rating = Some(rating.clone());
+        Measurement::Rating { cycle: self.number, rating }
     }
 
     pub fn first_response(&self) -> Option<&Span> {

@@ -392,6 +392,7 @@ mod tests {
             passed_by: Vec::new(),
             place: None,
             contact_email: None,
+            shopper_name: None,
         }
     }
 

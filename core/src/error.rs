@@ -18,6 +18,26 @@ pub enum TextError {
 #[error("that does not look like an e-mail address")]
 pub struct EmailError;
 
+/// Why a satisfaction rating's value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RatingError {
+    #[error("the score must be {min} to {max}")]
+    Score { min: u8, max: u8 },
+    #[error("the comment is {chars} characters long; the limit is {limit}")]
+    CommentTooLong { chars: usize, limit: usize },
+}
+
+/// Why the details a shopper gave before their first message were refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PreChatError {
+    #[error("{field} is required")]
+    Missing { field: &'static str },
+    #[error("email: that does not look like an e-mail address")]
+    Email,
+    #[error("the name is {chars} characters long; the limit is {limit}")]
+    NameTooLong { chars: usize, limit: usize },
+}
+
 /// Why an identifier from outside was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdError {
@@ -65,6 +85,12 @@ pub enum ConversationError {
     NotOpen,
     #[error(transparent)]
     Email(#[from] EmailError),
+    #[error(transparent)]
+    Rating(#[from] RatingError),
+    #[error("only a resolved conversation can be rated")]
+    NotResolved,
+    #[error("this conversation was already rated; a rating cannot be changed")]
+    AlreadyRated,
 }
 
 /// Why the shop's desk refused a claim or a transfer.
@@ -118,8 +144,22 @@ impl From<ConversationError> for ApiError {
             ConversationError::Text(text) => text.into(),
             ConversationError::Id(_) | ConversationError::ReservedId => ErrorCode::BadRequest,
             ConversationError::NotAssignee => ErrorCode::Forbidden,
-            ConversationError::NotOpen => ErrorCode::Conflict,
+            ConversationError::NotOpen | ConversationError::NotResolved | ConversationError::AlreadyRated => {
+                ErrorCode::Conflict
+            }
             ConversationError::Email(_) => ErrorCode::BadRequest,
+            ConversationError::Rating(RatingError::Score { .. }) => ErrorCode::BadRequest,
+            ConversationError::Rating(RatingError::CommentTooLong { .. }) => ErrorCode::TooLarge,
+        };
+        ApiError::new(code, error.to_string())
+    }
+}
+
+impl From<PreChatError> for ApiError {
+    fn from(error: PreChatError) -> Self {
+        let code = match &error {
+            PreChatError::Missing { .. } | PreChatError::Email => ErrorCode::BadRequest,
+            PreChatError::NameTooLong { .. } => ErrorCode::TooLarge,
         };
         ApiError::new(code, error.to_string())
     }

@@ -1,4 +1,5 @@
-//! A shop's service metrics computed from stored samples, and the report the metrics API sends.
+//! A shop's service metrics computed from stored samples, and the report the metrics API sends:
+//! response, resolution and handle times, and shoppers' satisfaction (CSAT) from their ratings.
 //!
 //! Shop owners judge their service by these numbers, so every statistic is computed exactly
 //! over all samples in the window (never averaged from daily or per-agent figures), and the
@@ -6,6 +7,7 @@
 //! Durations are stored in milliseconds and reported in seconds.
 
 use crate::ids::{AgentId, ConversationId};
+use crate::rating;
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,6 +39,25 @@ pub struct ResolutionSample {
     pub resolution_millis: u64,
     /// The time an agent spent on the conversation.
     pub handle_millis: u64,
+}
+
+/// A shopper's rating of a resolved cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingSample {
+    pub conversation_id: ConversationId,
+    /// When the shopper rated: the sample belongs to the window containing this instant.
+    pub at: UnixMillis,
+    /// 1 to 5.
+    pub score: u8,
+}
+
+/// Every sample a report is computed from; each kind is filtered to the report's window.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Samples {
+    pub first_responses: Vec<ResponseSample>,
+    pub next_responses: Vec<ResponseSample>,
+    pub resolutions: Vec<ResolutionSample>,
+    pub ratings: Vec<RatingSample>,
 }
 
 /// Percentiles reported in every [`Summary`], in percent.
@@ -134,6 +155,30 @@ pub fn histogram(millis: impl IntoIterator<Item = u64>) -> Vec<HistogramBucket> 
     buckets
 }
 
+/// Customer satisfaction over a window's ratings. CSAT is the share of ratings that are
+/// satisfied (4 or 5 of 5, [`rating::SATISFIED_SCORE`]), in percent; the average score is
+/// reported beside it. Both are `None` when there were no ratings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Csat {
+    /// Ratings given in the window.
+    pub count: u64,
+    /// The share of them that are 4 or 5, 0 to 100.
+    pub satisfied_percent: Option<f64>,
+    /// Their mean score, 1 to 5.
+    pub average_score: Option<f64>,
+}
+
+impl Csat {
+    pub fn of(scores: impl IntoIterator<Item = u8>) -> Self {
+        let (count, satisfied, total) =
+            scores.into_iter().fold((0u64, 0u64, 0u64), |(count, satisfied, total), score| {
+                (count + 1, satisfied + u64::from(rating::satisfied(score)), total + u64::from(score))
+            });
+        let per_rating = |sum: f64| (count > 0).then(|| sum / count as f64);
+        Self { count, satisfied_percent: per_rating(satisfied as f64 * 100.0), average_score: per_rating(total as f64) }
+    }
+}
+
 /// One agent's share of the window: the first responses they wrote and what they resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentMetrics {
@@ -164,6 +209,8 @@ pub struct MetricsReport {
     pub next_response_business_seconds: Summary,
     pub resolution_seconds: Summary,
     pub handle_seconds: Summary,
+    /// Shoppers' satisfaction with the cycles they rated in the window.
+    pub csat: Csat,
     /// Every agent with a first response or a resolution in the window, sorted by agent.
     pub per_agent: Vec<AgentMetrics>,
     /// Conversations waiting for a first response right now (not limited to the window).
@@ -179,17 +226,16 @@ pub struct MetricsReport {
 pub fn report(
     window: (UnixMillis, UnixMillis),
     frt_target_seconds: u64,
-    first: &[ResponseSample],
-    next: &[ResponseSample],
-    resolutions: &[ResolutionSample],
+    samples: &Samples,
     waiting_since: &[UnixMillis],
     now: UnixMillis,
 ) -> MetricsReport {
     let (from, to) = window;
     let in_window = |at: UnixMillis| from <= at && at < to;
-    let first: Vec<&ResponseSample> = first.iter().filter(|s| in_window(s.at)).collect();
-    let next: Vec<&ResponseSample> = next.iter().filter(|s| in_window(s.at)).collect();
-    let resolutions: Vec<&ResolutionSample> = resolutions.iter().filter(|s| in_window(s.at)).collect();
+    let first: Vec<&ResponseSample> = samples.first_responses.iter().filter(|s| in_window(s.at)).collect();
+    let next: Vec<&ResponseSample> = samples.next_responses.iter().filter(|s| in_window(s.at)).collect();
+    let resolutions: Vec<&ResolutionSample> = samples.resolutions.iter().filter(|s| in_window(s.at)).collect();
+    let scores = samples.ratings.iter().filter(|s| in_window(s.at)).map(|s| s.score);
 
     let target_millis = frt_target_seconds.saturating_mul(1000);
     let within_target = first.iter().filter(|s| s.calendar_millis <= target_millis).count();
@@ -207,6 +253,7 @@ pub fn report(
         next_response_business_seconds: Summary::of(next.iter().map(|s| s.business_millis)),
         resolution_seconds: Summary::of(resolutions.iter().map(|s| s.resolution_millis)),
         handle_seconds: Summary::of(resolutions.iter().map(|s| s.handle_millis)),
+        csat: Csat::of(scores),
         per_agent: per_agent(&first, &resolutions),
         waiting_now: waiting_since.len() as u64,
         oldest_wait_seconds: waiting_since.iter().map(|&since| now.millis_since(since) / 1000).max(),
@@ -402,7 +449,13 @@ mod tests {
         for (name, target, frt_seconds, expected) in cases {
             let samples: Vec<ResponseSample> =
                 frt_seconds.iter().enumerate().map(|(i, &s)| response(i as u64, "a@demo.test", 10, s, s)).collect();
-            let got = report((at(0), at(100)), target, &samples, &[], &[], &[], at(100));
+            let got = report(
+                (at(0), at(100)),
+                target,
+                &Samples { first_responses: samples, ..Samples::default() },
+                &[],
+                at(100),
+            );
             assert_eq!(got.within_target_percent, expected, "{name}");
         }
     }
@@ -422,9 +475,61 @@ mod tests {
             resolved(7, Some("cy@demo.test"), 182, 120, 100),
             resolved(3, Some("bo@demo.test"), 250, 1000, 1000), // after the window
         ];
+        let ratings = [
+            rated(1, 99, 1), // before the window
+            rated(2, 100, 5),
+            rated(6, 181, 4),
+            rated(7, 199, 2),
+            rated(3, 200, 1), // on `to`: excluded
+        ];
+        let samples = Samples {
+            first_responses: firsts.to_vec(),
+            next_responses: nexts.to_vec(),
+            resolutions: resolutions.to_vec(),
+            ratings: ratings.to_vec(),
+        };
         let waiting_since = [at(900), at(400), at(1001)];
         let now = UnixMillis(at(1000).0 + 999);
-        report((at(100), at(200)), 60, &firsts, &nexts, &resolutions, &waiting_since, now)
+        report((at(100), at(200)), 60, &samples, &waiting_since, now)
+    }
+
+    fn rated(n: u64, at_second: u64, score: u8) -> RatingSample {
+        RatingSample { conversation_id: conversation(n), at: at(at_second), score }
+    }
+
+    #[test]
+    fn csat_is_the_share_of_fours_and_fives() {
+        let cases: Vec<(&str, Vec<u8>, Csat)> = vec![
+            ("no ratings", vec![], Csat { count: 0, satisfied_percent: None, average_score: None }),
+            ("one five", vec![5], Csat { count: 1, satisfied_percent: Some(100.0), average_score: Some(5.0) }),
+            (
+                "a three is not satisfied",
+                vec![3],
+                Csat { count: 1, satisfied_percent: Some(0.0), average_score: Some(3.0) },
+            ),
+            (
+                "every score once",
+                vec![1, 2, 3, 4, 5],
+                Csat { count: 5, satisfied_percent: Some(40.0), average_score: Some(3.0) },
+            ),
+            (
+                "a four and a one",
+                vec![4, 1],
+                Csat { count: 2, satisfied_percent: Some(50.0), average_score: Some(2.5) },
+            ),
+        ];
+        for (name, scores, expected) in cases {
+            assert_eq!(Csat::of(scores), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn csat_counts_the_ratings_given_in_the_window() {
+        let report = scenario();
+        assert_eq!(
+            report.csat,
+            Csat { count: 3, satisfied_percent: Some(200.0 / 3.0), average_score: Some(11.0 / 3.0) }
+        );
     }
 
     #[test]
@@ -482,20 +587,22 @@ mod tests {
             ("a start after now is no wait", vec![at(130)], 1, Some(0)),
         ];
         for (name, waiting_since, count, oldest) in cases {
-            let got = report((at(0), at(1)), 60, &[], &[], &[], &waiting_since, at(100));
+            let got = report((at(0), at(1)), 60, &Samples::default(), &waiting_since, at(100));
             assert_eq!((got.waiting_now, got.oldest_wait_seconds), (count, oldest), "{name}");
         }
     }
 
     #[test]
     fn an_empty_window() {
-        let got = report((at(0), at(100)), 60, &[], &[], &[], &[], at(100));
+        let got = report((at(0), at(100)), 60, &Samples::default(), &[], at(100));
         assert_eq!(got.frt_seconds, Summary::default());
+        assert_eq!(got.csat, Csat::default());
         assert_eq!(got.within_target_percent, None);
         assert_eq!(got.frt_histogram.len(), 10);
         assert!(got.frt_histogram.iter().all(|b| b.count == 0));
         assert!(got.per_agent.is_empty());
-        let reversed = report((at(100), at(0)), 60, &[response(1, "a@demo.test", 50, 1, 1)], &[], &[], &[], at(100));
+        let one = Samples { first_responses: vec![response(1, "a@demo.test", 50, 1, 1)], ..Samples::default() };
+        let reversed = report((at(100), at(0)), 60, &one, &[], at(100));
         assert_eq!(reversed.frt_seconds.count, 0, "a reversed window holds nothing");
     }
 
@@ -531,6 +638,12 @@ mod tests {
         assert!(json.contains(r#"{"le_seconds":null,"count":0}"#), "{json}");
         assert!(json.contains(r#""agent":"ana@demo.test""#), "{json}");
         assert!(json.contains(r#""oldest_wait_seconds":600"#), "{json}");
+        assert!(
+            json.contains(
+                r#""csat":{"count":3,"satisfied_percent":66.66666666666667,"average_score":3.6666666666666665}"#
+            ),
+            "{json}"
+        );
         assert_eq!(serde_json::from_str::<MetricsReport>(&json).expect("parses"), report);
         let empty = report_of_nothing();
         let json = serde_json::to_string(&empty).expect("serializes");
@@ -539,7 +652,7 @@ mod tests {
     }
 
     fn report_of_nothing() -> MetricsReport {
-        report((at(0), at(100)), 60, &[], &[], &[], &[], at(100))
+        report((at(0), at(100)), 60, &Samples::default(), &[], at(100))
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
 use crate::message::{Author, Message};
+use crate::rating::Rating;
 use crate::time::UnixMillis;
 use crate::wait_estimate::Estimate;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,9 @@ pub enum ClientFrame {
     /// The shopper leaves an e-mail address to be answered at if they leave (no agent online,
     /// the shop closed, or a wait longer than promised).
     LeaveEmail { email: String },
+    /// The shopper rates the resolved conversation's service cycle: a score from 1 to 5 and an
+    /// optional comment.
+    Rate { score: u8, comment: Option<String> },
 }
 
 /// Frames the edge sends on a conversation socket.
@@ -136,6 +140,19 @@ pub struct ConversationView {
     pub contact_email: Option<String>,
     /// The shop's user, when the shop verified who the shopper is.
     pub user: Option<VerifiedUser>,
+    /// What the shopper told the shop about themselves before their first message.
+    pub shopper: Option<ShopperDetails>,
+    /// The shopper's rating of the current cycle, once it was resolved and rated.
+    pub rating: Option<Rating>,
+}
+
+impl ConversationView {
+    /// The shopper's name as the shop knows it: given before the first message, or named by
+    /// the shop's verified identity.
+    pub fn shopper_name(&self) -> Option<&str> {
+        let given = self.shopper.as_ref().and_then(|shopper| shopper.name.as_deref());
+        given.or_else(|| self.user.as_ref().and_then(|user| user.name.as_deref()))
+    }
 }
 
 /// A waiting shopper's place in the queue and the honest expected wait (docs/METRICS.md).
@@ -189,6 +206,9 @@ pub struct QueueItem {
     /// Where the shopper asked to be answered if they leave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
+    /// The shopper's name, if the shop knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shopper_name: Option<String>,
 }
 
 /// `POST /api/shops/{shop}/conversations` body.
@@ -198,6 +218,16 @@ pub struct NewConversation {
     /// A token the shop signed for its signed-in user (identity verification): the user's
     /// conversation then follows them across devices.
     pub identity: Option<String>,
+    /// What the shopper filled in the shop's pre-chat fields.
+    pub shopper: Option<ShopperDetails>,
+}
+
+/// What a shopper tells the shop about themselves in its pre-chat fields. Unknown fields are
+/// refused: a misspelt one must not be dropped silently.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShopperDetails {
+    pub name: Option<String>,
+    pub email: Option<String>,
 }
 
 /// A shop's user, as their verified identity token names them.
@@ -313,6 +343,11 @@ mod tests {
             (ClientFrame::Typing { typing: true }, r#"{"type":"typing","typing":true}"#),
             (ClientFrame::Read { seq: 7 }, r#"{"type":"read","seq":7}"#),
             (ClientFrame::Resolve, r#"{"type":"resolve"}"#),
+            (ClientFrame::Rate { score: 4, comment: None }, r#"{"type":"rate","score":4}"#),
+            (
+                ClientFrame::Rate { score: 5, comment: Some("Quick and kind".into()) },
+                r#"{"type":"rate","score":5,"comment":"Quick and kind"}"#,
+            ),
         ];
         for (frame, json) in cases {
             assert_eq!(serde_json::to_string(&frame).expect("serializes"), json);
@@ -322,7 +357,14 @@ mod tests {
 
     #[test]
     fn malformed_frames_are_refused() {
-        for json in [r#"{"type":"nope"}"#, r#"{"type":"send","client_id":"","text":"x"}"#, "[]", "not json"] {
+        for json in [
+            r#"{"type":"nope"}"#,
+            r#"{"type":"send","client_id":"","text":"x"}"#,
+            r#"{"type":"rate","score":256}"#,
+            r#"{"type":"rate","score":-1}"#,
+            "[]",
+            "not json",
+        ] {
             assert!(serde_json::from_str::<ClientFrame>(json).is_err(), "{json}");
         }
     }

@@ -6,7 +6,7 @@ use crate::error::WireError;
 use crate::json::Json;
 use crate::protocol::{
     ApiError, ClientFrame, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext, QueuePlace,
-    ServerFrame, Status, VerifiedUser,
+    ServerFrame, ShopperDetails, Status, VerifiedUser,
 };
 use crate::wire::{unknown_tag, wire_names, Fields, Object, Wire};
 use crate::wire_serde::serde_via_wire;
@@ -44,6 +44,9 @@ impl Wire for ClientFrame {
             ClientFrame::Read { seq } => Object::tagged("type", "read").field("seq", seq),
             ClientFrame::Resolve => Object::tagged("type", "resolve"),
             ClientFrame::LeaveEmail { email } => Object::tagged("type", "leave_email").field("email", email),
+            ClientFrame::Rate { score, comment } => {
+                Object::tagged("type", "rate").field("score", score).field("comment", comment)
+            }
         }
         .build()
     }
@@ -65,6 +68,7 @@ impl Wire for ClientFrame {
             "read" => ClientFrame::Read { seq: fields.required("seq")? },
             "resolve" => ClientFrame::Resolve,
             "leave_email" => ClientFrame::LeaveEmail { email: fields.required("email")? },
+            "rate" => ClientFrame::Rate { score: fields.required("score")?, comment: fields.required("comment")? },
             other => return Err(unknown_tag("frame type", other)),
         })
     }
@@ -156,6 +160,8 @@ impl Wire for ConversationView {
             .field("place", &self.place)
             .field("contact_email", &self.contact_email)
             .field("user", &self.user)
+            .field("shopper", &self.shopper)
+            .field("rating", &self.rating)
             .build()
     }
 
@@ -173,6 +179,8 @@ impl Wire for ConversationView {
             place: fields.required("place")?,
             contact_email: fields.required("contact_email")?,
             user: fields.required("user")?,
+            shopper: fields.required("shopper")?,
+            rating: fields.required("rating")?,
         })
     }
 }
@@ -202,12 +210,32 @@ impl Wire for QueuePlace {
 
 impl Wire for NewConversation {
     fn to_json(&self) -> Json {
-        Object::new().field("page", &self.page).field("identity", &self.identity).build()
+        Object::new()
+            .field("page", &self.page)
+            .field("identity", &self.identity)
+            .field("shopper", &self.shopper)
+            .build()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
         let fields = Fields::of(json)?;
-        Ok(NewConversation { page: fields.or_default("page")?, identity: fields.required("identity")? })
+        Ok(NewConversation {
+            page: fields.or_default("page")?,
+            identity: fields.required("identity")?,
+            shopper: fields.required("shopper")?,
+        })
+    }
+}
+
+impl Wire for ShopperDetails {
+    fn to_json(&self) -> Json {
+        Object::new().field("name", &self.name).field("email", &self.email).build()
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        // A misspelt field must not be dropped silently.
+        let fields = Fields::of(json)?.only(&["name", "email"])?;
+        Ok(ShopperDetails { name: fields.required("name")?, email: fields.required("email")? })
     }
 }
 
@@ -268,6 +296,7 @@ serde_via_wire!(
     ConversationView,
     QueuePlace,
     NewConversation,
+    ShopperDetails,
     VerifiedUser,
     ConversationTicket,
     ApiError,
@@ -294,6 +323,8 @@ mod tests {
             place: None,
             contact_email: None,
             user: None,
+            shopper: None,
+            rating: None,
         }
     }
 

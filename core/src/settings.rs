@@ -1,11 +1,12 @@
 //! A shop's settings: who may embed its widget, how conversations are assigned, its
-//! first-response target and its opening hours. Owners change them through the API; the
+//! first-response target, its opening hours and what it asks shoppers before they chat. Owners change them through the API; the
 //! shop's desk stores them.
 
 use crate::business_hours::WeeklyHours;
 use crate::desk::AssignmentRules;
 use crate::error::SettingsError;
 use crate::origin::OriginPattern;
+use crate::pre_chat::PreChatFields;
 use crate::webhook::{validate_webhook_url, WebhookSettings, MIN_SECRET_CHARS};
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,8 @@ pub struct ShopSettings {
     /// The secret the shop signs its users' identity tokens with; identity verification is on
     /// when set (docs/PROTOCOL.md shows the token).
     pub identity_secret: Option<String>,
+    /// What the widget asks shoppers before their first message.
+    pub pre_chat: PreChatFields,
 }
 
 impl Default for ShopSettings {
@@ -43,6 +46,7 @@ impl Default for ShopSettings {
             hours: WeeklyHours::always_open(),
             webhook: None,
             identity_secret: None,
+            pre_chat: PreChatFields::default(),
         }
     }
 }
@@ -121,6 +125,8 @@ mod tests {
             r#"{"hours": {"munday": []}}"#,
             r#"{"hours": {"monday": [{"start_minute": 0, "end_minute": 60, "end": 1}]}}"#,
             r#"{"assignment": {"auto_assign": true, "capacity": 3, "reroute_after_millis": 60000, "cap": 2}}"#,
+            r#"{"pre_chat": {"name": "required", "phone": "optional"}}"#,
+            r#"{"pre_chat": {"email": "mandatory"}}"#,
         ] {
             assert!(serde_json::from_str::<ShopSettings>(json).is_err(), "{json}");
         }
@@ -143,5 +149,8 @@ mod tests {
     fn missing_fields_take_defaults() {
         let settings: ShopSettings = serde_json::from_str(r#"{"frt_target_seconds": 60}"#).expect("parses");
         assert_eq!(settings, ShopSettings { frt_target_seconds: 60, ..ShopSettings::default() });
+        let settings: ShopSettings = serde_json::from_str(r#"{"pre_chat": {"name": "required"}}"#).expect("parses");
+        let asked = PreChatFields { name: crate::pre_chat::FieldRule::Required, ..PreChatFields::default() };
+        assert_eq!(settings.pre_chat, asked, "a pre-chat field left out is off");
     }
 }

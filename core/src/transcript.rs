@@ -157,6 +157,8 @@ mod tests {
             place: None,
             contact_email: None,
             user: None,
+            shopper: None,
+            rating: None,
         }
     }
 

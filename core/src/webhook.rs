@@ -38,6 +38,8 @@ pub enum WebhookEvent {
     MessageCreated,
     #[serde(rename = "conversation.resolved")]
     ConversationResolved,
+    #[serde(rename = "conversation.rated")]
+    ConversationRated,
 }
 
 impl WebhookEvent {
@@ -47,6 +49,7 @@ impl WebhookEvent {
             WebhookEvent::ConversationCreated => "conversation.created",
             WebhookEvent::MessageCreated => "message.created",
             WebhookEvent::ConversationResolved => "conversation.resolved",
+            WebhookEvent::ConversationRated => "conversation.rated",
         }
     }
 }
@@ -336,6 +339,7 @@ mod tests {
             (WebhookEvent::ConversationCreated, "conversation.created"),
             (WebhookEvent::MessageCreated, "message.created"),
             (WebhookEvent::ConversationResolved, "conversation.resolved"),
+            (WebhookEvent::ConversationRated, "conversation.rated"),
         ] {
             assert_eq!(event.as_str(), name);
             assert_eq!(serde_json::to_string(&event).expect("serializes"), format!("\"{name}\""));

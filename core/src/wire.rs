@@ -75,6 +75,16 @@ impl Wire for u32 {
     }
 }
 
+impl Wire for u8 {
+    fn to_json(&self) -> Json {
+        Json::Number(u64::from(*self))
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        u8::try_from(u64::from_json(json)?).map_err(|_| WireError::Expected("a number below 256"))
+    }
+}
+
 impl Wire for String {
     fn to_json(&self) -> Json {
         Json::String(self.clone())
@@ -185,6 +195,16 @@ impl<'a> Fields<'a> {
             Some(_) => self.required(name),
             None => Ok(T::default()),
         }
+    }
+
+    /// Refuses any field not named in `known` (serde's `deny_unknown_fields`).
+    pub fn only(self, known: &[&str]) -> Result<Fields<'a>, WireError> {
+        if let Json::Object(fields) = self.0 {
+            if let Some((name, _)) = fields.iter().find(|(name, _)| !known.contains(&name.as_str())) {
+                return Err(WireError::Unknown { what: "field", value: name.clone() });
+            }
+        }
+        Ok(self)
     }
 
     /// The tag of a tagged enum (a string field, e.g. `type`).

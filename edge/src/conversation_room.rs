@@ -167,6 +167,13 @@ impl DurableObject for ConversationRoom {
                 let error = ApiError::new(ErrorCode::Forbidden, "only the shopper leaves an e-mail address");
                 ws.send(&ServerFrame::Error { error, client_id: None })
             }
+            (ClientFrame::Rate { score, comment }, Some(Author::Shopper)) => {
+                self.answer_errors(&ws, self.act(Input::Rated { score, comment }).await)
+            }
+            (ClientFrame::Rate { .. }, _) => {
+                let error = ApiError::new(ErrorCode::Forbidden, "only the shopper rates the conversation");
+                ws.send(&ServerFrame::Error { error, client_id: None })
+            }
             (ClientFrame::Resolve, _) => {
                 let resolved = match peer.speaking_agent() {
                     Some(by) => self.act(Input::Resolved { by }).await,
@@ -429,6 +436,7 @@ fn socket_is(a: &WebSocket, b: &WebSocket) -> bool {
 
 /// The queue's entry for a conversation that started waiting.
 fn queue_item(view: ConversationView, waiting_since: UnixMillis, preview: String) -> QueueItem {
+    let shopper_name = view.shopper_name().map(str::to_owned);
     QueueItem {
         conversation_id: view.id,
         status: Status::Waiting,
@@ -439,6 +447,7 @@ fn queue_item(view: ConversationView, waiting_since: UnixMillis, preview: String
         reply_due: None,
         passed_by: Vec::new(),
         place: None,
+        shopper_name,
         contact_email: view.contact_email,
     }
 }

@@ -51,15 +51,19 @@ fn escape(text: &str) -> String {
         .collect()
 }
 
-/// The widget's page for a shop: framed only by the shop's allowed origins.
+/// The widget's page for a shop: framed only by the shop's allowed origins. The shop's id, name,
+/// allowed origins and pre-chat fields travel as attributes of `<body>`.
 pub fn widget_page(shop: &ShopProfile) -> EdgeResult<Response> {
     let origins: Vec<&str> = shop.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
     let frame_ancestors = if origins.is_empty() { "'none'".to_owned() } else { origins.join(" ") };
+    let pre_chat = shop.settings.pre_chat;
     let body_attributes = format!(
-        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}""#,
+        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-pre-chat-name="{}" data-pre-chat-email="{}""#,
         escape(shop.shop.as_str()),
         escape(&shop.name),
         escape(&serde_json::to_string(&origins)?),
+        pre_chat.name.as_str(),
+        pre_chat.email.as_str(),
     );
     shell(App::Widget, &format!("Chat with {}", shop.name), &body_attributes, &frame_ancestors)
 }

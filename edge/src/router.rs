@@ -145,6 +145,8 @@ async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
 /// keeps only the hash. With a valid identity token for a user who already has a conversation,
 /// that conversation is opened to this device instead (with a token of its own): history
 /// follows the user. A given identity token that does not verify is refused, never ignored.
+/// A new conversation keeps what the shopper gave in the shop's pre-chat fields, checked by
+/// the shop's rules (a required one missing is refused, naming it).
 async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> EdgeResult<Response> {
     let profile = shop_profile(env, &shop).await?;
     let user = match body.identity {
@@ -166,9 +168,11 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
             return Ok(json(&ConversationTicket { conversation_id: id, token }, 200)?);
         }
     }
+    let shopper = profile.settings.pre_chat.accept(body.shopper.unwrap_or_default()).map_err(ApiError::from)?;
     let id = ConversationId::parse(&crypto::random_hex(ConversationId::HEX_LEN / 2)?)?;
     let user_id = user.as_ref().map(|user| user.user_id.clone());
-    let conversation = Conversation::new(id.clone(), shop, validation::page_context(body.page)).with_user(user);
+    let conversation =
+        Conversation::new(id.clone(), shop, validation::page_context(body.page)).with_user(user).with_shopper(shopper);
     let room = room_stub(env, &id)?;
     rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Open { conversation: Box::new(conversation), token_hash })
         .await?;

@@ -1,6 +1,6 @@
-//! The shop's metrics samples in its desk's SQLite storage: first responses, next responses
-//! and resolutions, each stored once per conversation cycle (a redelivered measurement is
-//! ignored), with calendar and business-hours durations computed when recorded.
+//! The shop's metrics samples in its desk's SQLite storage: first responses, next responses,
+//! resolutions and shoppers' ratings, each stored once per conversation cycle (a redelivered
+//! measurement is ignored), with calendar and business-hours durations computed when recorded.
 
 use serde::Deserialize;
 
@@ -10,7 +10,7 @@ use crate::time_zone::IanaZone;
 use parley_core::business_hours::{business_millis_between, WeeklyHours};
 use parley_core::cycle::{Measurement, Span};
 use parley_core::ids::{AgentId, ConversationId};
-use parley_core::metrics::{ResolutionSample, ResponseSample};
+use parley_core::metrics::{RatingSample, ResolutionSample, ResponseSample, Samples as ReportSamples};
 use parley_core::time::UnixMillis;
 
 pub struct Samples<'a> {
@@ -24,6 +24,13 @@ struct ResponseRow {
     at: f64,
     calendar_millis: f64,
     business_millis: f64,
+}
+
+#[derive(Deserialize)]
+struct RatingRow {
+    conversation_id: ConversationId,
+    at: f64,
+    score: f64,
 }
 
 #[derive(Deserialize)]
@@ -42,7 +49,9 @@ CREATE INDEX IF NOT EXISTS first_responses_at ON first_responses (at);
 CREATE TABLE IF NOT EXISTS next_responses (conversation_id TEXT NOT NULL, cycle INTEGER NOT NULL, started_at INTEGER NOT NULL, agent TEXT NOT NULL, at INTEGER NOT NULL, calendar_millis INTEGER NOT NULL, business_millis INTEGER NOT NULL, PRIMARY KEY (conversation_id, cycle, started_at));
 CREATE INDEX IF NOT EXISTS next_responses_at ON next_responses (at);
 CREATE TABLE IF NOT EXISTS resolutions (conversation_id TEXT NOT NULL, cycle INTEGER NOT NULL, agent TEXT, at INTEGER NOT NULL, resolution_millis INTEGER NOT NULL, handle_millis INTEGER NOT NULL, PRIMARY KEY (conversation_id, cycle));
-CREATE INDEX IF NOT EXISTS resolutions_at ON resolutions (at)
+CREATE INDEX IF NOT EXISTS resolutions_at ON resolutions (at);
+CREATE TABLE IF NOT EXISTS ratings (conversation_id TEXT NOT NULL, cycle INTEGER NOT NULL, at INTEGER NOT NULL, score INTEGER NOT NULL, PRIMARY KEY (conversation_id, cycle));
+CREATE INDEX IF NOT EXISTS ratings_at ON ratings (at)
 ";
 
     pub fn new(store: &'a Store) -> Self {
@@ -94,7 +103,21 @@ CREATE INDEX IF NOT EXISTS resolutions_at ON resolutions (at)
                     (resolution.handle_millis() as i64).into(),
                 ],
             ),
+            Measurement::Rating { cycle, rating } => self.store.exec(
+                "INSERT OR IGNORE INTO ratings VALUES (?, ?, ?, ?)",
+                vec![id.into(), (*cycle as i64).into(), millis(rating.at).into(), i64::from(rating.score).into()],
+            ),
         }
+    }
+
+    /// Every sample in `[from, to)`, for the metrics report.
+    pub fn in_window(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<ReportSamples> {
+        Ok(ReportSamples {
+            first_responses: self.first_responses(from, to)?,
+            next_responses: self.responses("next_responses", from, to)?,
+            resolutions: self.resolutions(from, to)?,
+            ratings: self.ratings(from, to)?,
+        })
     }
 
     /// First responses written in `[from, to)`.
@@ -102,13 +125,24 @@ CREATE INDEX IF NOT EXISTS resolutions_at ON resolutions (at)
         self.responses("first_responses", from, to)
     }
 
-    /// Next responses written in `[from, to)`.
-    pub fn next_responses(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResponseSample>> {
-        self.responses("next_responses", from, to)
+    /// Ratings given in `[from, to)`.
+    fn ratings(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<RatingSample>> {
+        let rows: Vec<RatingRow> = self.store.rows(
+            "SELECT conversation_id, at, score FROM ratings WHERE at >= ? AND at < ?",
+            vec![millis(from).into(), millis(to).into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|row| RatingSample {
+                conversation_id: row.conversation_id,
+                at: UnixMillis(row.at as u64),
+                score: row.score as u8,
+            })
+            .collect())
     }
 
     /// Resolutions in `[from, to)`.
-    pub fn resolutions(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResolutionSample>> {
+    fn resolutions(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResolutionSample>> {
         let rows: Vec<ResolutionRow> = self.store.rows(
             "SELECT conversation_id, agent, at, resolution_millis, handle_millis FROM resolutions WHERE at >= ? AND at < ?",
             vec![millis(from).into(), millis(to).into()],

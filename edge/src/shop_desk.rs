@@ -366,7 +366,6 @@ impl ShopDesk {
             }
             DeskRequest::Metrics { from, to } => {
                 let settings = self.profile()?.settings;
-                let samples = self.samples();
                 let desk = self.desk(settings.assignment)?;
                 let waiting: Vec<UnixMillis> = desk
                     .items()
@@ -374,15 +373,8 @@ impl ShopDesk {
                     .filter(|item| item.status == Status::Waiting)
                     .map(|item| item.waiting_since)
                     .collect();
-                let report = metrics::report(
-                    (from, to),
-                    settings.frt_target_seconds,
-                    &samples.first_responses(from, to)?,
-                    &samples.next_responses(from, to)?,
-                    &samples.resolutions(from, to)?,
-                    &waiting,
-                    now(),
-                );
+                let samples = self.samples().in_window(from, to)?;
+                let report = metrics::report((from, to), settings.frt_target_seconds, &samples, &waiting, now());
                 Ok(DeskAnswer::Metrics(Box::new(report)))
             }
         }

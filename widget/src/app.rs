@@ -11,11 +11,13 @@ use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
 use crate::message_log::MessageLog;
+use crate::pre_chat::{PreChat, PreChatForm};
+use crate::rating_form::RatingForm;
 use crate::shop::Shop;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::Link;
-use parley_core::protocol::{QueuePlace, Status};
+use parley_core::protocol::{QueuePlace, ShopperDetails, Status};
 use parley_core::wait_estimate::{display_minutes, Estimate};
 
 const CLOSE_LABEL: &str = "Close chat";
@@ -24,7 +26,8 @@ const RECONNECTING: &str = "Reconnecting…";
 #[component]
 pub fn App(shop: Shop) -> impl IntoView {
     let embedder = Embedder::listen(shop.allowed_origins);
-    let chat = Chat::resume(shop.id);
+    // Nothing is known of the shopper yet; what the shop tells us of them will prefill the form.
+    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat, ShopperDetails::default()));
     let composer = NodeRef::<Textarea>::new();
     attention::follow(chat, composer);
     // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
@@ -49,6 +52,8 @@ pub fn App(shop: Shop) -> impl IntoView {
             </header>
             <MessageLog chat />
             <ContactForm chat />
+            <RatingForm chat />
+            <PreChatForm chat />
             <p class="parley-notice" hidden=move || !offline()>{RECONNECTING}</p>
             <p class="parley-error" role="alert" hidden=move || error().is_none()>
                 {move || error().map(|error| error.message)}

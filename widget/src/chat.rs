@@ -1,17 +1,19 @@
-//! The shopper's chat with one shop: the draft being typed and the conversation it goes to.
+//! The shopper's chat with one shop: the draft being typed, the shop's pre-chat fields and the
+//! conversation it goes to.
 //!
 //! A conversation is created only when the shopper first sends something (most visitors never
-//! do), and its ticket is remembered so a reload or the next page picks the same conversation
-//! up again. A remembered ticket the edge no longer honours is forgotten, so the next message
-//! starts a new conversation.
+//! do), with what they filled in the pre-chat fields, and its ticket is remembered so a reload
+//! or the next page picks the same conversation up again. A remembered ticket the edge no
+//! longer honours is forgotten, so the next message starts a new conversation.
 
+use crate::pre_chat::PreChat;
 use crate::ticket_store;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use parley_client::{post, LiveConversation};
 use parley_core::error::ConversationError;
 use parley_core::ids::ShopId;
-use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext};
+use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext, ShopperDetails};
 use parley_core::validation::message_text;
 
 /// The chat's state; copies share it.
@@ -25,11 +27,13 @@ pub struct Chat {
     pub starting: RwSignal<Option<String>>,
     /// What went wrong outside any conversation (creating one, or losing it).
     pub error: RwSignal<Option<ApiError>>,
+    /// What the shop asks before the first message.
+    pub pre_chat: PreChat,
 }
 
 impl Chat {
     /// Resumes the shop's remembered conversation, if any.
-    pub fn resume(shop: ShopId) -> Chat {
+    pub fn resume(shop: ShopId, pre_chat: PreChat) -> Chat {
         let live =
             ticket_store::load(&shop).map(|ticket| LiveConversation::open(&ticket.conversation_id, Some(ticket.token)));
         let chat = Chat {
@@ -38,6 +42,7 @@ impl Chat {
             live: RwSignal::new(live),
             starting: RwSignal::new(None),
             error: RwSignal::new(None),
+            pre_chat,
         };
         Effect::new(move || chat.forget_if_refused());
         chat
@@ -52,20 +57,26 @@ impl Chat {
             Ok(text) => text,
             Err(refused) => return self.error.set(Some(ConversationError::Text(refused).into())),
         };
+        let live = self.live.get_untracked();
+        // The pre-chat fields go with a new conversation only.
+        let shopper = match live.is_none().then(|| self.pre_chat.details()).transpose() {
+            Ok(shopper) => shopper.flatten(),
+            Err(refused) => return self.error.set(Some(refused.into())),
+        };
         self.error.set(None);
         self.draft.set(String::new());
-        match self.live.get_untracked() {
+        match live {
             Some(live) => live.send(text, false),
-            None => self.start(text, page),
+            None => self.start(text, page, shopper),
         }
     }
 
-    fn start(self, text: String, page: PageContext) {
+    fn start(self, text: String, page: PageContext, shopper: Option<ShopperDetails>) {
         self.starting.set(Some(text.clone()));
         let path = format!("/api/shops/{}/conversations", self.shop.get_value());
         // Scoped: the conversation's signals then belong to the app, like the chat's.
         spawn_local_scoped(async move {
-            match post::<ConversationTicket>(&path, &NewConversation { page, identity: None }).await {
+            match post::<ConversationTicket>(&path, &NewConversation { page, identity: None, shopper }).await {
                 Ok(ticket) => {
                     self.shop.with_value(|shop| ticket_store::save(shop, &ticket));
                     let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));

@@ -10,6 +10,8 @@ mod contact_form;
 mod embedder;
 mod locale;
 mod message_log;
+mod pre_chat;
+mod rating_form;
 mod shop;
 mod ticket_store;
 

@@ -1,9 +1,11 @@
 //! The shop this widget chats for, as the edge writes it onto the page's `<body>`:
-//! `data-shop`, `data-shop-name` and `data-allowed-origins` (a JSON list of origin patterns).
+//! `data-shop`, `data-shop-name`, `data-allowed-origins` (a JSON list of origin patterns) and
+//! `data-pre-chat-name` and `data-pre-chat-email` (`off`, `optional` or `required`).
 
 use leptos::prelude::document;
 use parley_core::ids::ShopId;
 use parley_core::origin::OriginPattern;
+use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::wire::Wire;
 
 pub struct Shop {
@@ -11,6 +13,8 @@ pub struct Shop {
     pub name: String,
     /// The origins whose pages may embed the widget and tell it about themselves.
     pub allowed_origins: Vec<OriginPattern>,
+    /// What the shop asks before the first message.
+    pub pre_chat: PreChatFields,
 }
 
 impl Shop {
@@ -26,6 +30,12 @@ impl Shop {
             .iter()
             .filter_map(|raw| OriginPattern::parse(raw))
             .collect();
-        Some(Shop { name: name.unwrap_or_else(|| id.to_string()), id, allowed_origins })
+        // A rule the page does not name clearly asks for nothing; the edge checks the details anyway.
+        let rule = |attribute: &str| body.get_attribute(attribute).and_then(|name| FieldRule::parse(&name));
+        let pre_chat = PreChatFields {
+            name: rule("data-pre-chat-name").unwrap_or_default(),
+            email: rule("data-pre-chat-email").unwrap_or_default(),
+        };
+        Some(Shop { name: name.unwrap_or_else(|| id.to_string()), id, allowed_origins, pre_chat })
     }
 }

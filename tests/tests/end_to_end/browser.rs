@@ -1,5 +1,6 @@
-//! Browser cases in headless Chromium: a shopper on the demo shop page and an agent in the
-//! console, each in their own browser, walk the whole path of a conversation.
+//! Browser cases in headless Chromium: a shopper on the demo shop page (or on a shop's widget
+//! page) and an agent in the console, each in their own browser, walk the whole path of a
+//! conversation.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +9,8 @@ use anyhow::{anyhow, Context, Result};
 use thirtyfour::prelude::*;
 
 use crate::case;
+use crate::client::Api;
+use crate::engine::seed;
 use crate::runner::{Case, Env};
 
 pub fn cases() -> Vec<Case> {
@@ -18,6 +21,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser an_agent_notes_answers_reads_the_dashboard_and_resolves),
         case!(browser the_widget_works_under_a_strict_csp_and_hostile_css),
         case!(browser a_keyboard_alone_opens_the_chat_writes_and_closes_it),
+        case!(browser a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat),
     ]
 }
 
@@ -113,6 +117,48 @@ impl ShopPage {
         let driver = browser(env).await?;
         driver.goto(format!("{}/demo/{path}", env.origin)).await?;
         Ok(Self { driver })
+    }
+
+    /// The widget's own page for `shop`, opened directly rather than through a shop's page
+    /// (for a shop other than the demo shop, which has no demo page).
+    async fn open_widget(env: &Env, shop: &str) -> Result<Self> {
+        let driver = browser(env).await?;
+        driver.goto(format!("{}/w/{shop}", env.origin)).await?;
+        Ok(Self { driver })
+    }
+
+    /// Fills the pre-chat fields the widget shows, in the current frame.
+    async fn fill_pre_chat(&self, name: &str, email: &str) -> Result<()> {
+        let form = eventually("the pre-chat fields", || async {
+            Ok(self.driver.find(By::Css("[data-testid=pre-chat]")).await.ok())
+        })
+        .await?;
+        form.find(By::Css("[data-testid=pre-chat-name]")).await?.send_keys(name).await?;
+        form.find(By::Css("[data-testid=pre-chat-email]")).await?.send_keys(email).await?;
+        Ok(())
+    }
+
+    /// Whether the pre-chat fields are shown now, in the current frame.
+    async fn pre_chat_shown(&self) -> Result<bool> {
+        Ok(!self.driver.find_all(By::Css("[data-testid=pre-chat]")).await?.is_empty())
+    }
+
+    /// Rates the resolved chat once the widget asks, and waits for its thanks; returns them.
+    async fn rate(&self, score: u8, comment: &str) -> Result<String> {
+        let choice = eventually("the rating form", || async {
+            Ok(self.driver.find(By::Css(format!("[data-testid=rating-score][value='{score}']"))).await.ok())
+        })
+        .await?;
+        choice.click().await?;
+        self.driver.find(By::Css("[data-testid=rating-comment]")).await?.send_keys(comment).await?;
+        self.driver.find(By::Css("[data-testid=rating-submit]")).await?.click().await?;
+        eventually("the thanks for rating", || async {
+            Ok(match self.driver.find(By::Css("[data-testid=rating-thanks]")).await {
+                Ok(thanks) => Some(thanks.text().await?),
+                Err(_) => None,
+            })
+        })
+        .await
     }
 
     /// Clicks the launcher in the loader's shadow root and switches into the chat's iframe.
@@ -217,15 +263,34 @@ impl Console {
     /// for fresh figures meanwhile (the sample reaches the shop's desk just after the reply).
     async fn dashboard_frt_median(&self) -> Result<String> {
         self.driver.find(By::Css("[data-testid=dashboard-tab]")).await?.click().await?;
-        eventually("a first-response median on the dashboard", || async {
-            let Ok(median) = self.driver.find(By::Css("[data-testid=frt-median]")).await else { return Ok(None) };
-            let text = median.text().await?;
-            if text.chars().any(|c| c.is_ascii_digit()) {
+        self.dashboard_figure("frt-median", |text| text.chars().any(|c| c.is_ascii_digit())).await
+    }
+
+    /// Reads the shown dashboard's figure `testid` once `ready` holds for it, asking for fresh
+    /// figures meanwhile.
+    async fn dashboard_figure(&self, testid: &str, ready: impl Fn(&str) -> bool) -> Result<String> {
+        eventually(&format!("the dashboard's {testid}"), || async {
+            let Ok(figure) = self.driver.find(By::Css(format!("[data-testid={testid}]"))).await else {
+                return Ok(None);
+            };
+            let text = figure.text().await?;
+            if ready(&text) {
                 return Ok(Some(text));
             }
             self.driver.find(By::Css("[data-testid=dashboard-refresh]")).await?.click().await?;
             tokio::time::sleep(Duration::from_millis(400)).await;
             Ok(None)
+        })
+        .await
+    }
+
+    /// The text of the shown chat's fact `testid` (e.g. the shopper's name), once it is there.
+    async fn fact(&self, testid: &str) -> Result<String> {
+        eventually(&format!("the chat's {testid}"), || async {
+            Ok(match self.driver.find(By::Css(format!("[data-testid={testid}]"))).await {
+                Ok(fact) => Some(fact.text().await?),
+                Err(_) => None,
+            })
         })
         .await
     }
@@ -445,5 +510,58 @@ async fn a_keyboard_alone_opens_the_chat_writes_and_closes_it(env: Arc<Env>) -> 
     }
     .await;
     let _ = shop.driver.quit().await;
+    outcome
+}
+
+async fn a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let pre_chat = serde_json::json!({"pre_chat": {"name": "required", "email": "optional"}});
+    seed(&api, "boutique", pre_chat, &[("ana", "owner")]).await?;
+    let shop = ShopPage::open_widget(&env, "boutique").await?;
+    let console = Console::sign_in(&env, "ana@boutique.test", "ana-password").await?;
+    let outcome = async {
+        let question = "Do the Alpine boots come in 39?";
+        let answer = "They do, in both colours.";
+        // Without the required name nothing is sent, and the widget says why.
+        send_message(&shop.driver, question).await.context("sending without a name")?;
+        wait_for_text(&shop.driver, "[role=alert]", "name is required").await.context("the widget asks for a name")?;
+        anyhow::ensure!(shop.pre_chat_shown().await?, "the fields stay until the first message");
+
+        shop.fill_pre_chat("Kim Tester", "Kim@Example.com").await?;
+        shop.driver.find(By::Css("[data-testid=send]")).await?.click().await?;
+        wait_for_message(&shop.driver, "shopper", question).await.context("the shopper's message is stored")?;
+        anyhow::ensure!(!shop.pre_chat_shown().await?, "a shopper with a conversation is not asked again");
+
+        console.claim("Kim Tester").await.context("the queue names the shopper")?;
+        wait_for_message(&console.driver, "shopper", question).await.context("the agent sees the question")?;
+        let name = console.fact("shopper-name").await?;
+        let email = console.fact("shopper-email").await?;
+        anyhow::ensure!(name == "Kim Tester" && email == "kim@example.com", "the agent sees {name:?} {email:?}");
+        send_message(&console.driver, answer).await.context("the agent answers")?;
+        wait_for_message(&shop.driver, "agent", answer).await.context("the shopper sees the answer")?;
+        console.resolve().await.context("resolving")?;
+
+        let thanks = shop.rate(4, "Quick and kind").await.context("the shopper rates the chat")?;
+        anyhow::ensure!(thanks.contains("4 out of 5"), "the widget thanks with {thanks:?}");
+        let score = console.fact("rating").await.context("the console shows the rating")?;
+        let comment = console.fact("rating-comment").await?;
+        anyhow::ensure!(
+            score == "4 / 5" && comment.contains("Quick and kind"),
+            "the console shows {score:?} {comment:?}"
+        );
+
+        console.driver.find(By::Css("[data-testid=dashboard-tab]")).await?.click().await?;
+        let count = console.dashboard_figure("csat-count", |text| text == "1").await.context("the dashboard's CSAT")?;
+        let percent = console.dashboard_figure("csat-percent", |_| true).await?;
+        let average = console.dashboard_figure("csat-average", |_| true).await?;
+        anyhow::ensure!(
+            (count.as_str(), percent.as_str(), average.as_str()) == ("1", "100 %", "4.0 / 5"),
+            "the dashboard shows {count:?} {percent:?} {average:?}"
+        );
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    let _ = console.driver.quit().await;
     outcome
 }

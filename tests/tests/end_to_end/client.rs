@@ -38,7 +38,21 @@ impl Api {
 
     /// POSTs JSON; returns the status and the body text.
     pub async fn post<B: Serialize>(&self, path: &str, body: &B, cookie: Option<&str>) -> Result<(u16, String)> {
-        let mut request = self.http.post(format!("{}{path}", self.origin)).json(body);
+        self.send_json(self.http.post(format!("{}{path}", self.origin)), body, cookie).await
+    }
+
+    /// PUTs JSON; returns the status and the body text.
+    pub async fn put<B: Serialize>(&self, path: &str, body: &B, cookie: Option<&str>) -> Result<(u16, String)> {
+        self.send_json(self.http.put(format!("{}{path}", self.origin)), body, cookie).await
+    }
+
+    async fn send_json<B: Serialize>(
+        &self,
+        request: reqwest::RequestBuilder,
+        body: &B,
+        cookie: Option<&str>,
+    ) -> Result<(u16, String)> {
+        let mut request = request.json(body);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
@@ -79,6 +93,7 @@ impl Api {
         let body = NewConversation {
             page: PageContext { url: "http://127.0.0.1/p/trail-runner".into(), title: "Trail Runner 2".into() },
             identity: None,
+            shopper: None,
         };
         let (status, text) = self.post(&format!("/api/shops/{shop}/conversations"), &body, None).await?;
         if status != 201 {

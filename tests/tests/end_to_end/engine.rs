@@ -22,8 +22,10 @@ use parley_core::message::Author;
 use parley_core::metrics::MetricsReport;
 use parley_core::protocol::ConversationTicket;
 use parley_core::protocol::{
-    ClientFrame, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, ServerFrame, Status,
+    ClientFrame, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, ServerFrame, ShopperDetails,
+    Status,
 };
+use parley_core::rating::MAX_COMMENT_CHARS;
 use parley_core::signature::{sign_identity, webhook_signature_header, Identity};
 use parley_core::wait_estimate::Estimate;
 use parley_tests::{free_port, EdgeProcess, Stop};
@@ -45,12 +47,14 @@ pub fn cases() -> Vec<Case> {
         case!(with_nobody_available_or_the_shop_closed_shoppers_leave_an_email),
         case!(webhooks_are_signed_retried_and_carry_one_id_per_event),
         case!(a_verified_user_finds_their_conversation_on_another_device),
+        case!(shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_csat),
+        case!(pre_chat_fields_are_checked_by_the_shops_rules_and_shown_to_agents),
     ]
 }
 
 /// Seeds shop `shop` with `settings` and agents `(name, role)` whose e-mail is
 /// `{name}@{shop}.test` and password `{name}-password`.
-async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
+pub(crate) async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
     let agents: Vec<Value> = agents
         .iter()
         .map(|(name, role)| {
@@ -439,15 +443,7 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
     let put = |agent: &Agent, body: Value| {
         let cookie = agent.cookie.clone();
         let api = &api;
-        async move {
-            let response = reqwest::Client::new()
-                .put(format!("{}/api/shops/config/settings", api.origin))
-                .header("cookie", cookie)
-                .json(&body)
-                .send()
-                .await?;
-            Ok::<_, anyhow::Error>((response.status().as_u16(), response.text().await?))
-        }
+        async move { api.put("/api/shops/config/settings", &body, Some(&cookie)).await }
     };
     let (status, body) = put(&bo, json!({"frt_target_seconds": 30})).await?;
     ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "an agent changed settings: {status}");
@@ -702,5 +698,169 @@ async fn a_verified_user_finds_their_conversation_on_another_device(env: Arc<Env
         .post("/api/shops/demo/conversations", &json!({"identity": identity("42", now + 600, secret)}), None)
         .await?;
     ensure!(status == 400, "a shop without identity verification says so: {status} {body}");
+    Ok(())
+}
+
+fn rate(score: u8, comment: Option<&str>) -> ClientFrame {
+    ClientFrame::Rate { score, comment: comment.map(str::to_owned) }
+}
+
+/// Starts a conversation in `shop`, has `agent` claim, answer and resolve it, and returns the
+/// shopper's and the agent's sockets once the shopper has heard it is resolved.
+async fn resolved_conversation(
+    api: &Api,
+    shop: &str,
+    agent: &Agent,
+    desk: &mut Socket,
+    question: &str,
+) -> Result<(ConversationId, Socket, Socket)> {
+    let (id, mut shopper_socket, _) = waiting_conversation(api, shop, question).await?;
+    claim(desk, &id).await?;
+    let mut chat = agent_socket(api, agent, &id).await?;
+    send_acked(&mut chat, "answer", "Happy to help.").await?;
+    chat.send(&ClientFrame::Resolve).await?;
+    conversation_where(&mut shopper_socket, |c| c.status == Status::Resolved).await.context("resolved")?;
+    Ok((id, shopper_socket, chat))
+}
+
+async fn shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_csat(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let receiver = WebhookReceiver::start(&[]).await?;
+    let webhook = json!({"url": receiver.url, "secret": "hooks-secret-0123456789"});
+    seed(&api, "ratings", json!({ "webhook": webhook }), &[("ana", "owner")]).await?;
+    let ana = login(&api, "ratings", "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+
+    // An open conversation cannot be rated yet.
+    let (_, mut open_socket, _) = waiting_conversation(&api, "ratings", "Is it open?").await?;
+    open_socket.send(&rate(5, None)).await?;
+    expect_error(&mut open_socket, ErrorCode::Conflict).await.context("rating an open conversation")?;
+
+    let (id, mut shopper_socket, mut chat) =
+        resolved_conversation(&api, "ratings", &ana, &mut desk, "Do you ship to Poland?").await?;
+    // Only the shopper rates; out-of-range scores and overlong comments are refused.
+    chat.send(&rate(5, None)).await?;
+    expect_error(&mut chat, ErrorCode::Forbidden).await.context("an agent rating")?;
+    for (frame, code) in [
+        (rate(0, None), ErrorCode::BadRequest),
+        (rate(6, Some("great")), ErrorCode::BadRequest),
+        (rate(4, Some(&"x".repeat(MAX_COMMENT_CHARS + 1))), ErrorCode::TooLarge),
+    ] {
+        shopper_socket.send(&frame).await?;
+        expect_error(&mut shopper_socket, code).await.with_context(|| format!("refusing {frame:?}"))?;
+    }
+    shopper_socket.send(&rate(4, Some("  Quick and kind "))).await?;
+    let rated = conversation_where(&mut shopper_socket, |c| c.rating.is_some()).await.context("rated")?;
+    let rating = rated.rating.context("a rating")?;
+    ensure!(rating.score == 4 && rating.comment.as_deref() == Some("Quick and kind"), "{rating:?}");
+    let seen = conversation_where(&mut chat, |c| c.rating.is_some()).await.context("the agent sees it live")?;
+    ensure!(seen.rating.as_ref() == Some(&rating), "the agent sees {seen:?}");
+    // Another rating of the same cycle is refused; the stored one stays.
+    shopper_socket.send(&rate(1, None)).await?;
+    expect_error(&mut shopper_socket, ErrorCode::Conflict).await.context("rating twice")?;
+    let mut later = api.socket(&format!("/api/conversations/{id}/ws"), Some(&ana.cookie)).await?;
+    later.send(&ClientFrame::Hello { v: parley_core::protocol::PROTOCOL_VERSION, token: None, last_seq: 0 }).await?;
+    match later.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await? {
+        ServerFrame::Welcome { conversation, .. } => {
+            ensure!(conversation.rating.as_ref() == Some(&rating), "stored: {conversation:?}")
+        }
+        other => bail!("expected welcome, got {other:?}"),
+    }
+
+    // Two more rated conversations: 4, 2 and 5 make 2 of 3 satisfied, an average of 11/3.
+    for (question, score) in [("Gift wrap?", 2), ("Returns?", 5)] {
+        let (_, mut socket, _) = resolved_conversation(&api, "ratings", &ana, &mut desk, question).await?;
+        socket.send(&rate(score, None)).await?;
+        conversation_where(&mut socket, |c| c.rating.is_some()).await?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let report = loop {
+        let report = metrics(&api, "ratings", &ana).await?;
+        if report.csat.count >= 3 || Instant::now() > deadline {
+            break report;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let csat = &report.csat;
+    ensure!(csat.count == 3, "three ratings: {csat:?}");
+    ensure!(csat.satisfied_percent == Some(200.0 / 3.0), "two of three are 4 or 5: {csat:?}");
+    ensure!(csat.average_score == Some(11.0 / 3.0), "the mean of 4, 2 and 5: {csat:?}");
+    let (status, _, body) = api.get("/api/shops/ratings/metrics?from=0&to=1000", Some(&ana.cookie)).await?;
+    ensure!(status == 200 && serde_json::from_str::<MetricsReport>(&body)?.csat.count == 0, "an empty window");
+
+    // The shop's webhook hears of the rating, with the rating in the conversation.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let announced = loop {
+        let found = receiver.received().into_iter().find_map(|request| {
+            let payload: Value = serde_json::from_str(&request.body).ok()?;
+            (payload["event"] == "conversation.rated" && payload["conversation"]["id"] == id.as_str())
+                .then_some(payload)
+        });
+        match found {
+            Some(payload) => break payload,
+            None if Instant::now() > deadline => bail!("no conversation.rated delivered"),
+            None => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    };
+    ensure!(announced["id"] == format!("{id}-rated-1"), "{announced}");
+    ensure!(announced["conversation"]["rating"]["score"] == 4, "{announced}");
+    Ok(())
+}
+
+async fn pre_chat_fields_are_checked_by_the_shops_rules_and_shown_to_agents(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    seed(&api, "intro", json!({"pre_chat": {"name": "required", "email": "optional"}}), &[("ana", "owner")]).await?;
+    let start = |body: Value| {
+        let api = &api;
+        async move { api.post("/api/shops/intro/conversations", &body, None).await }
+    };
+    for (body, status, names) in [
+        (json!({}), 400, "name"),
+        (json!({"shopper": {"name": "  ", "email": "kim@example.com"}}), 400, "name"),
+        (json!({"shopper": {"name": "Kim", "email": "kim at example"}}), 400, "e-mail"),
+        (json!({"shopper": {"name": "x".repeat(101)}}), 413, "name"),
+        (json!({"shopper": {"name": "Kim", "phone": "1"}}), 400, "phone"),
+    ] {
+        let (got, text) = start(body.clone()).await?;
+        let error = api_error(&text)?;
+        ensure!(got == status && error.message.contains(names), "{body} answered {got} {text}");
+    }
+
+    let (status, body) =
+        start(json!({"shopper": {"name": " Kata Szabó ", "email": "Kata@Example.com"}, "page": {"title": "Boots"}}))
+            .await?;
+    ensure!(status == 201, "a complete form: {status} {body}");
+    let ticket: ConversationTicket = serde_json::from_str(&body)?;
+    let (mut socket, welcome) = shopper(&api, &ticket, 0).await?;
+    let expected = ShopperDetails { name: Some("Kata Szabó".into()), email: Some("kata@example.com".into()) };
+    match welcome {
+        ServerFrame::Welcome { conversation, .. } => ensure!(conversation.shopper.as_ref() == Some(&expected)),
+        other => bail!("expected welcome, got {other:?}"),
+    }
+    send_acked(&mut socket, "first", "Do these run large?").await?;
+
+    let ana = login(&api, "intro", "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let id = ticket.conversation_id;
+    let items = queue_where(&mut desk, |items| item(items, &id).is_some()).await?;
+    let name = item(&items, &id).and_then(|item| item.shopper_name.clone());
+    ensure!(name.as_deref() == Some("Kata Szabó"), "the queue names the shopper: {name:?}");
+    let mut chat = api.socket(&format!("/api/conversations/{id}/ws"), Some(&ana.cookie)).await?;
+    chat.send(&ClientFrame::Hello { v: parley_core::protocol::PROTOCOL_VERSION, token: None, last_seq: 0 }).await?;
+    match chat.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await? {
+        ServerFrame::Welcome { conversation, .. } => {
+            ensure!(conversation.shopper.as_ref() == Some(&expected), "the agent sees {conversation:?}")
+        }
+        other => bail!("expected welcome, got {other:?}"),
+    }
+
+    // The settings API shows the rules to owners and refuses a rule that does not exist.
+    let (status, _, body) = api.get("/api/shops/intro/settings", Some(&ana.cookie)).await?;
+    let settings: Value = serde_json::from_str(&body)?;
+    ensure!(status == 200 && settings["pre_chat"] == json!({"name": "required", "email": "optional"}), "{body}");
+    let mut changed = settings.clone();
+    changed["pre_chat"]["email"] = json!("sometimes");
+    let (status, body) = api.put("/api/shops/intro/settings", &changed, Some(&ana.cookie)).await?;
+    ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{status} {body}");
     Ok(())
 }

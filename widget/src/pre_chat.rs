@@ -1,0 +1,118 @@
+//! The shop's pre-chat fields (name, e-mail), shown before the shopper's first message while
+//! there is no conversation yet, and only those the shop asks for and does not already know.
+//! What the shopper fills in goes with the new conversation, checked by the shop's rules first
+//! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
+
+use crate::chat::Chat;
+use leptos::prelude::*;
+use parley_core::error::PreChatError;
+use parley_core::pre_chat::{FieldRule, PreChatFields};
+use parley_core::protocol::ShopperDetails;
+
+const LEGEND: &str = "Before we start";
+const NAME_LABEL: &str = "Your name";
+const EMAIL_LABEL: &str = "Your e-mail";
+const OPTIONAL: &str = " (optional)";
+
+/// The shop's rules, what is already known of the shopper, and what they typed; copies share it.
+#[derive(Clone, Copy)]
+pub struct PreChat {
+    rules: StoredValue<PreChatFields>,
+    /// What the shop already told us (e.g. from its own sign-in): sent, and not asked again.
+    known: StoredValue<ShopperDetails>,
+    name: RwSignal<String>,
+    email: RwSignal<String>,
+}
+
+impl PreChat {
+    /// The shop's `rules`, with fields `known` about the shopper prefilled and so not asked.
+    pub fn new(rules: PreChatFields, known: ShopperDetails) -> PreChat {
+        PreChat {
+            rules: StoredValue::new(rules),
+            known: StoredValue::new(known),
+            name: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The fields the form asks for.
+    fn asked(&self) -> PreChatFields {
+        self.rules.get_value().still_to_ask(&self.known.get_value())
+    }
+
+    /// What goes with the new conversation: what was known, and what the shopper typed in the
+    /// fields asked, checked by the shop's rules.
+    pub fn details(&self) -> Result<Option<ShopperDetails>, PreChatError> {
+        let asked = self.asked();
+        let known = self.known.get_value();
+        let typed = |rule: FieldRule, field: RwSignal<String>| rule.asked().then(|| field.get_untracked());
+        let given = ShopperDetails {
+            name: typed(asked.name, self.name).or(known.name),
+            email: typed(asked.email, self.email).or(known.email),
+        };
+        self.rules.get_value().accept(given)
+    }
+}
+
+#[component]
+pub fn PreChatForm(chat: Chat) -> impl IntoView {
+    let pre_chat = chat.pre_chat;
+    let asked = pre_chat.asked();
+    // Only before the first message: a shopper with a conversation is never asked again.
+    let before_first_message = move || chat.live.with(Option::is_none) && chat.starting.with(Option::is_none);
+    view! {
+        <Show when=move || asked.any() && before_first_message()>
+            <fieldset class="parley-pre-chat" data-testid="pre-chat">
+                <legend class="parley-pre-chat-legend">{LEGEND}</legend>
+                <Field
+                    rule=asked.name
+                    id="parley-pre-chat-name"
+                    label=NAME_LABEL
+                    kind="text"
+                    autocomplete="name"
+                    value=pre_chat.name
+                />
+                <Field
+                    rule=asked.email
+                    id="parley-pre-chat-email"
+                    label=EMAIL_LABEL
+                    kind="email"
+                    autocomplete="email"
+                    value=pre_chat.email
+                />
+            </fieldset>
+        </Show>
+    }
+}
+
+/// One labelled field, if the shop asks for it.
+#[component]
+fn Field(
+    rule: FieldRule,
+    id: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let required = rule == FieldRule::Required;
+    let testid = id.trim_start_matches("parley-");
+    rule.asked().then(|| {
+        view! {
+            <label class="parley-contact-label" for=id>
+                {label}
+                {(!required).then_some(OPTIONAL)}
+            </label>
+            <input
+                id=id
+                class="parley-contact-input"
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                aria-required=required.then_some("true")
+                data-testid=testid
+                bind:value=value
+            />
+        }
+    })
+}

@@ -1,0 +1,92 @@
+//! "How did we do?": once an agent has resolved the conversation, the shopper rates it from 1
+//! to 5 with an optional comment, once per resolved cycle; afterwards the widget thanks them
+//! and shows their score. Test hooks: `rating-form`, `rating-score` (with `value` 1-5),
+//! `rating-comment`, `rating-submit`, `rating-thanks`.
+
+use crate::chat::Chat;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use parley_core::protocol::Status;
+use parley_core::rating::{Rating, MAX_COMMENT_CHARS, MAX_SCORE, MIN_SCORE};
+
+const QUESTION: &str = "How did we do?";
+const COMMENT_LABEL: &str = "Anything you'd like to add? (optional)";
+const SUBMIT: &str = "Send rating";
+
+/// "5 out of 5", for each score's label.
+fn out_of(score: u8) -> String {
+    format!("{score} out of {MAX_SCORE}")
+}
+
+/// The thanks once rated: "Thanks for rating us 4 out of 5."
+fn thanks(rating: &Rating) -> String {
+    format!("Thanks for rating us {}.", out_of(rating.score))
+}
+
+#[component]
+pub fn RatingForm(chat: Chat) -> impl IntoView {
+    let score = RwSignal::new(None::<u8>);
+    let comment = RwSignal::new(String::new());
+    let conversation = move || chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().cloned()));
+    let resolved = move || conversation().filter(|conversation| conversation.status == Status::Resolved);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if let (Some(live), Some(score)) = (chat.live.get_untracked(), score.get_untracked()) {
+            live.rate(score, Some(comment.get_untracked()).filter(|comment| !comment.trim().is_empty()));
+        }
+    };
+    move || {
+        let conversation = resolved()?;
+        Some(match conversation.rating {
+            Some(rating) => view! {
+                <p class="parley-notice" data-testid="rating-thanks" role="status">{thanks(&rating)}</p>
+            }
+            .into_any(),
+            None => view! {
+                <form class="parley-contact" data-testid="rating-form" on:submit=submit>
+                    <fieldset class="parley-rating-scores">
+                        <legend class="parley-contact-label">{QUESTION}</legend>
+                        {(MIN_SCORE..=MAX_SCORE)
+                            .map(|value| {
+                                view! {
+                                    <label class="parley-rating-score">
+                                        <input
+                                            type="radio"
+                                            name="parley-rating"
+                                            value=value.to_string()
+                                            aria-label=out_of(value)
+                                            data-testid="rating-score"
+                                            prop:checked=move || score.get() == Some(value)
+                                            on:change=move |_| score.set(Some(value))
+                                        />
+                                        {value}
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
+                    </fieldset>
+                    <label class="parley-contact-label" for="parley-rating-comment">{COMMENT_LABEL}</label>
+                    <div class="parley-contact-row">
+                        <textarea
+                            id="parley-rating-comment"
+                            class="parley-contact-input"
+                            rows="2"
+                            maxlength=MAX_COMMENT_CHARS.to_string()
+                            data-testid="rating-comment"
+                            bind:value=comment
+                        ></textarea>
+                        <button
+                            type="submit"
+                            class="parley-send"
+                            data-testid="rating-submit"
+                            disabled=move || score.with(Option::is_none)
+                        >
+                            {SUBMIT}
+                        </button>
+                    </div>
+                </form>
+            }
+            .into_any(),
+        })
+    }
+}
