@@ -18,6 +18,24 @@ pub enum TextError {
 #[error("that does not look like an e-mail address")]
 pub struct EmailError;
 
+/// A colour that is not `#rrggbb`.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("a colour must be written #rrggbb, e.g. #2f5bd3")]
+pub struct ColorError;
+
+/// Why the context a shopper's page sent (`Parley.setContext`) was refused. Texts the page
+/// itself shows (URL, title, product) are shortened instead: only the shop's own values, which
+/// its code chose, are held to these rules.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ContextError {
+    #[error("the context has {count} custom values; the limit is {max}")]
+    TooManyValues { count: usize, max: usize },
+    #[error("a custom context key must be 1 to {max} characters without control characters")]
+    Key { max: usize },
+    #[error("the custom context value of {key:?} is over {max} characters")]
+    Value { key: String, max: usize },
+}
+
 /// Why an identifier from outside was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdError {
@@ -40,6 +58,8 @@ pub enum ConversationError {
     NotOpen,
     #[error(transparent)]
     Email(#[from] EmailError),
+    #[error(transparent)]
+    Context(#[from] ContextError),
 }
 
 /// Why the shop's desk refused a claim or a transfer.
@@ -70,6 +90,8 @@ pub enum SettingsError {
     Webhook(String),
     #[error("the identity secret needs at least {min} characters")]
     IdentitySecret { min: usize },
+    #[error("the launcher text must be 1 to {max} characters on one line")]
+    LauncherText { max: usize },
 }
 
 impl From<SettingsError> for ApiError {
@@ -94,7 +116,7 @@ impl From<ConversationError> for ApiError {
             ConversationError::Id(_) | ConversationError::ReservedId => ErrorCode::BadRequest,
             ConversationError::NotAssignee => ErrorCode::Forbidden,
             ConversationError::NotOpen => ErrorCode::Conflict,
-            ConversationError::Email(_) => ErrorCode::BadRequest,
+            ConversationError::Email(_) | ConversationError::Context(_) => ErrorCode::BadRequest,
         };
         ApiError::new(code, error.to_string())
     }
@@ -127,6 +149,12 @@ impl From<crate::signature::IdentityError> for ApiError {
             _ => ErrorCode::Unauthorized,
         };
         ApiError::new(code, error.to_string())
+    }
+}
+
+impl From<ColorError> for ApiError {
+    fn from(error: ColorError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string())
     }
 }
 

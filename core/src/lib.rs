@@ -8,11 +8,13 @@
 //! every party speaks exactly the same types.
 
 pub mod business_hours;
+pub mod color;
 pub mod conversation;
 pub mod cycle;
 pub mod desk;
 pub mod error;
 pub mod ids;
+pub mod launcher;
 pub mod message;
 pub mod metrics;
 pub mod origin;

@@ -1,10 +1,11 @@
 //! A shop's settings: who may embed its widget, how conversations are assigned, its
-//! first-response target and its opening hours. Owners change them through the API; the
+//! first-response target, its opening hours and how its launcher looks. Owners change them through the API; the
 //! shop's desk stores them.
 
 use crate::business_hours::WeeklyHours;
 use crate::desk::AssignmentRules;
 use crate::error::SettingsError;
+use crate::launcher::LauncherSettings;
 use crate::origin::OriginPattern;
 use crate::webhook::{validate_webhook_url, WebhookSettings, MIN_SECRET_CHARS};
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,8 @@ pub struct ShopSettings {
     /// The secret the shop signs its users' identity tokens with; identity verification is on
     /// when set (docs/PROTOCOL.md shows the token).
     pub identity_secret: Option<String>,
+    /// The launcher's colour (the chat's theme), corner and text.
+    pub launcher: LauncherSettings,
 }
 
 impl Default for ShopSettings {
@@ -43,6 +46,7 @@ impl Default for ShopSettings {
             hours: WeeklyHours::always_open(),
             webhook: None,
             identity_secret: None,
+            launcher: LauncherSettings::default(),
         }
     }
 }
@@ -78,6 +82,7 @@ impl ShopSettings {
         if self.identity_secret.as_ref().is_some_and(|secret| secret.chars().count() < MIN_SECRET_CHARS) {
             return Err(SettingsError::IdentitySecret { min: MIN_SECRET_CHARS });
         }
+        self.launcher = self.launcher.validated()?;
         Ok(self)
     }
 }
@@ -100,6 +105,7 @@ mod tests {
             ("instant re-route", with(|s| s.assignment.reroute_after_millis = 1)),
             ("no target", with(|s| s.frt_target_seconds = 0)),
             ("odd zone", with(|s| s.time_zone = "Europe/Budapest; x".into())),
+            ("long launcher text", with(|s| s.launcher.text = Some("Talk to a real person about your order".into()))),
         ];
         let expected = [
             Ok(()),
@@ -108,6 +114,7 @@ mod tests {
             Err(SettingsError::Reroute),
             Err(SettingsError::Target),
             Err(SettingsError::TimeZone),
+            Err(SettingsError::LauncherText { max: crate::launcher::MAX_LAUNCHER_TEXT_CHARS }),
         ];
         for ((name, got), expected) in cases.into_iter().zip(expected) {
             assert_eq!(got, expected, "{name}");
@@ -121,6 +128,7 @@ mod tests {
             r#"{"hours": {"munday": []}}"#,
             r#"{"hours": {"monday": [{"start_minute": 0, "end_minute": 60, "end": 1}]}}"#,
             r#"{"assignment": {"auto_assign": true, "capacity": 3, "reroute_after_millis": 60000, "cap": 2}}"#,
+            r#"{"launcher": {"postion": "left"}}"#,
         ] {
             assert!(serde_json::from_str::<ShopSettings>(json).is_err(), "{json}");
         }

@@ -60,7 +60,11 @@ impl Api {
 
     pub async fn new_conversation(&self, shop: &str) -> Result<ConversationTicket> {
         let body = NewConversation {
-            page: PageContext { url: "http://127.0.0.1/p/trail-runner".into(), title: "Trail Runner 2".into() },
+            page: PageContext {
+                url: "http://127.0.0.1/p/trail-runner".into(),
+                title: "Trail Runner 2".into(),
+                ..PageContext::default()
+            },
             identity: None,
         };
         let (status, text) = self.post(&format!("/api/shops/{shop}/conversations"), &body, None).await?;
