@@ -7,7 +7,7 @@ use crate::live_socket::{Link, LiveSocket};
 use leptos::prelude::*;
 use parley_core::error::ConversationError;
 use parley_core::ids::ConversationId;
-use parley_core::protocol::{ApiError, ClientFrame, ServerFrame};
+use parley_core::protocol::{ApiError, ClientFrame, PageContext, ServerFrame};
 use parley_core::transcript::Transcript;
 use parley_core::validation::message_text;
 use std::iter;
@@ -108,6 +108,11 @@ impl LiveConversation {
             }
             Err(refused) => self.error.set(Some(ConversationError::from(refused).into())),
         }
+    }
+
+    /// Tells the agent the shopper's page changed (shoppers only).
+    pub fn set_page(&self, page: PageContext) {
+        self.socket.send(&ClientFrame::Context { page });
     }
 
     /// Closes the conversation (agents only; the edge refuses anyone else).

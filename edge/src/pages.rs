@@ -41,15 +41,18 @@ fn escape(text: &str) -> String {
         .collect()
 }
 
-/// The widget's page for a shop: framed only by the shop's allowed origins.
+/// The widget's page for a shop: framed only by the shop's allowed origins. The theme colour and
+/// its readable text colour become the app's accent.
 pub fn widget_page(shop: &ShopProfile) -> EdgeResult<Response> {
     let origins: Vec<&str> = shop.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
     let frame_ancestors = if origins.is_empty() { "'none'".to_owned() } else { origins.join(" ") };
+    let theme = shop.settings.launcher.color;
     let body_attributes = format!(
-        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}""#,
+        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-theme-color="{theme}" data-theme-text="{}""#,
         escape(shop.shop.as_str()),
         escape(&shop.name),
         escape(&serde_json::to_string(&origins)?),
+        theme.readable_text(),
     );
     shell(App::Widget, &format!("Chat with {}", shop.name), &body_attributes, &frame_ancestors)
 }

@@ -7,6 +7,7 @@ use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
 use crate::message_log::MessageLog;
 use crate::shop::Shop;
+use crate::{page_sync, unread};
 use leptos::prelude::*;
 use parley_client::Link;
 use parley_core::protocol::{QueuePlace, Status};
@@ -19,6 +20,8 @@ pub fn App() -> impl IntoView {
     };
     let embedder = Embedder::listen(shop.allowed_origins);
     let chat = Chat::resume(shop.id);
+    page_sync::follow_the_page(chat, embedder);
+    unread::tell_the_page(chat, embedder);
     // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
     // long as the page: the handle is never removed.
     let _ = window_event_listener(leptos::ev::keydown, move |event| {
@@ -37,7 +40,7 @@ pub fn App() -> impl IntoView {
                     "×"
                 </button>
             </header>
-            <MessageLog chat />
+            <MessageLog chat embedder />
             <ContactForm chat />
             <Notices chat />
             <Composer chat embedder />

@@ -43,8 +43,9 @@ impl Chat {
         chat
     }
 
-    /// Sends the draft, creating the conversation first if there is none yet.
-    pub fn send_draft(&self, page: PageContext) {
+    /// Sends the draft, creating the conversation first if there is none yet (on `page`, and
+    /// bound to the shop's user if it gave a signed `identity` token).
+    pub fn send_draft(&self, page: PageContext, identity: Option<String>) {
         if self.starting.with_untracked(Option::is_some) {
             return;
         }
@@ -56,16 +57,16 @@ impl Chat {
         self.draft.set(String::new());
         match self.live.get_untracked() {
             Some(live) => live.send(text, false),
-            None => self.start(text, page),
+            None => self.start(text, NewConversation { page, identity }),
         }
     }
 
-    fn start(self, text: String, page: PageContext) {
+    fn start(self, text: String, new_conversation: NewConversation) {
         self.starting.set(Some(text.clone()));
         let path = format!("/api/shops/{}/conversations", self.shop.get_value());
         // Scoped: the conversation's signals then belong to the app, like the chat's.
         spawn_local_scoped(async move {
-            match post_json::<_, ConversationTicket>(&path, &NewConversation { page, identity: None }).await {
+            match post_json::<_, ConversationTicket>(&path, &new_conversation).await {
                 Ok(ticket) => {
                     self.shop.with_value(|shop| ticket_store::save(shop, &ticket));
                     let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));

@@ -12,7 +12,7 @@ use parley_client::enter_sends;
 
 #[component]
 pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
-    let send = move || chat.send_draft(embedder.page());
+    let send = move || chat.send_draft(embedder.page(), embedder.identity());
     let on_keydown = enter_sends(send);
     let input = NodeRef::<Textarea>::new();
     let take_the_keyboard = move || {

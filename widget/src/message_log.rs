@@ -3,6 +3,7 @@
 //! `data-testid="message"` and `data-author`; messages on their way are `data-testid="pending"`.
 
 use crate::chat::Chat;
+use crate::embedder::Embedder;
 use leptos::html::Div;
 use leptos::prelude::*;
 use parley_core::message::Message;
@@ -12,7 +13,7 @@ use parley_core::transcript::Transcript;
 const GREETING: &str = "Hi! Ask us anything — we usually answer in a few minutes.";
 
 #[component]
-pub fn MessageLog(chat: Chat) -> impl IntoView {
+pub fn MessageLog(chat: Chat, embedder: Embedder) -> impl IntoView {
     let log = NodeRef::<Div>::new();
     let messages = move || read_transcript(chat, |transcript| transcript.messages().to_vec());
     let pending = move || read_transcript(chat, |transcript| transcript.pending().to_vec());
@@ -27,10 +28,12 @@ pub fn MessageLog(chat: Chat) -> impl IntoView {
             }
         });
     });
-    // What arrives while the shopper has the chat in front of them (it has focus: the loader
-    // focuses the frame when the panel opens) is read; so is what waited while they were away.
+    // What arrives while the shopper has the chat in front of them (the panel is open and has
+    // focus: the loader focuses the frame when it opens it) is read; so is what waited while
+    // they were away. A panel loaded early and kept hidden reads nothing. Reading whether it is
+    // open tracks it: the loader says so just after focusing the frame.
     let mark_read = move || {
-        if document().has_focus().unwrap_or(false) {
+        if embedder.is_open() && document().has_focus().unwrap_or(false) {
             if let Some(live) = chat.live.get_untracked() {
                 live.mark_read();
             }

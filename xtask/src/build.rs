@@ -54,11 +54,12 @@ fn apps() -> Result<()> {
     Ok(())
 }
 
-/// The loader shops embed: plain JS, minified.
+/// The loader shops embed: plain JS, minified, without its `//!` doc comments (esbuild would
+/// keep them as legal comments, and every byte counts against the loader's budget).
 fn loader() -> Result<()> {
     run(Command::new(node_bin("esbuild"))
         .arg(root().join("widget/loader/widget.js"))
-        .args(["--minify", "--target=es2017", "--log-level=warning"])
+        .args(["--minify", "--target=es2017", "--legal-comments=none", "--log-level=warning"])
         .arg(format!("--outfile={}", dist().join("widget.js").display())))
 }
 
