@@ -46,11 +46,30 @@ impl Api {
         Ok((response.status().as_u16(), response.text().await?))
     }
 
+    /// PUTs JSON with the agent's cookie; returns the status and the body text.
+    pub async fn put<B: Serialize>(&self, path: &str, body: &B, cookie: &str) -> Result<(u16, String)> {
+        let response =
+            self.http.put(format!("{}{path}", self.origin)).header("cookie", cookie).json(body).send().await?;
+        Ok((response.status().as_u16(), response.text().await?))
+    }
+
     /// GETs; returns the status, the headers and the body text.
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Result<(u16, reqwest::header::HeaderMap, String)> {
+        match cookie {
+            Some(cookie) => self.get_with(path, &[("cookie", cookie)]).await,
+            None => self.get_with(path, &[]).await,
+        }
+    }
+
+    /// GETs with extra request headers; returns the status, the headers and the body text.
+    pub async fn get_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(u16, reqwest::header::HeaderMap, String)> {
         let mut request = self.http.get(format!("{}{path}", self.origin));
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = request.send().await?;
         let status = response.status().as_u16();

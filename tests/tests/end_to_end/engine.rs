@@ -50,7 +50,7 @@ pub fn cases() -> Vec<Case> {
 
 /// Seeds shop `shop` with `settings` and agents `(name, role)` whose e-mail is
 /// `{name}@{shop}.test` and password `{name}-password`.
-async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
+pub(crate) async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
     let agents: Vec<Value> = agents
         .iter()
         .map(|(name, role)| {
@@ -63,7 +63,7 @@ async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -
     Ok(())
 }
 
-async fn login(api: &Api, shop: &str, name: &str) -> Result<Agent> {
+pub(crate) async fn login(api: &Api, shop: &str, name: &str) -> Result<Agent> {
     api.login(&format!("{name}@{shop}.test"), &format!("{name}-password")).await
 }
 
@@ -439,15 +439,7 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
     let put = |agent: &Agent, body: Value| {
         let cookie = agent.cookie.clone();
         let api = &api;
-        async move {
-            let response = reqwest::Client::new()
-                .put(format!("{}/api/shops/config/settings", api.origin))
-                .header("cookie", cookie)
-                .json(&body)
-                .send()
-                .await?;
-            Ok::<_, anyhow::Error>((response.status().as_u16(), response.text().await?))
-        }
+        async move { api.put("/api/shops/config/settings", &body, &cookie).await }
     };
     let (status, body) = put(&bo, json!({"frt_target_seconds": 30})).await?;
     ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "an agent changed settings: {status}");
