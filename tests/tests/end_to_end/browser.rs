@@ -471,7 +471,8 @@ async fn the_widget_works_under_a_strict_csp_and_hostile_css(env: Arc<Env>) -> R
 async fn loader_focus_and_panel(driver: &WebDriver) -> Result<(String, bool)> {
     let script = r#"
         const root = document.getElementById('parley-root').shadowRoot;
-        const panel = root.querySelector('.panel');
+        const frame = root.querySelector('[data-testid=parley-frame]');
+        const panel = frame && frame.parentElement;
         return [root.activeElement ? root.activeElement.getAttribute('data-testid') : '', !!(panel && panel.hidden)];
     "#;
     let answer = driver.execute(script, Vec::new()).await?.json().clone();
