@@ -8,7 +8,7 @@ use leptos::logging::warn;
 use leptos::prelude::*;
 use parley_core::error::ConversationError;
 use parley_core::ids::ConversationId;
-use parley_core::protocol::{ApiError, ClientFrame, ServerFrame};
+use parley_core::protocol::{ApiError, ClientFrame, PageContext, ServerFrame};
 use parley_core::transcript::Transcript;
 use parley_core::validation::message_text;
 use parley_core::wire::Wire;
@@ -123,6 +123,11 @@ impl LiveConversation {
     pub fn rate(&self, score: u8, comment: Option<String>) {
         self.error.set(None);
         self.socket.send(&ClientFrame::Rate { score, comment }.encode());
+    }
+
+    /// Tells the agent the shopper's page changed (shoppers only).
+    pub fn set_page(&self, page: PageContext) {
+        self.socket.send(&ClientFrame::Context { page }.encode());
     }
 
     /// Closes the conversation (agents only; the edge refuses anyone else).

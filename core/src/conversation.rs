@@ -76,6 +76,8 @@ pub enum Input {
         score: u8,
         comment: Option<String>,
     },
+    /// The shopper's page changed (or told us more about itself).
+    PageChanged(PageContext),
 }
 
 /// What the edge must do after an accepted input, in this order.
@@ -214,6 +216,7 @@ impl Conversation {
             Input::Placed(place) => Ok(self.placed(place)),
             Input::ContactLeft { email } => self.contact_left(now, &email),
             Input::Rated { score, comment } => self.rated(now, score, comment.as_deref()),
+            Input::PageChanged(page) => self.page_changed(page),
         }
     }
 
@@ -381,6 +384,17 @@ impl Conversation {
             Effect::Changed,
             self.announce(WebhookEvent::ConversationRated, key, None),
         ])
+    }
+
+    /// The shopper's page as it is now; the same page again changes nothing. Refused context
+    /// leaves the page as it was.
+    fn page_changed(&mut self, page: PageContext) -> Result<Vec<Effect>, ConversationError> {
+        let page = validation::page_context(page)?;
+        if page == self.page {
+            return Ok(Vec::new());
+        }
+        self.page = page;
+        Ok(vec![Effect::Changed])
     }
 
     /// An announcement keyed by this conversation and `what`, so the key is the same however
@@ -959,5 +973,31 @@ mod tests {
         let (conversation, _) = run(vec![(0, shopper(1, "hi")), (1, assign(&ana())), (2, reply(&ana(), 1))]);
         let json = serde_json::to_string(&conversation).expect("serializes");
         assert_eq!(serde_json::from_str::<Conversation>(&json).expect("parses"), conversation);
+    }
+
+    #[test]
+    fn a_page_change_is_kept_and_shown_once_and_a_refused_one_changes_nothing() {
+        let page = |url: &str| PageContext { url: url.into(), title: "Shoes".into(), ..PageContext::default() };
+        let mut too_many = page("https://s.test/b");
+        too_many.custom = (0..=validation::MAX_CUSTOM_VALUES).map(|n| (format!("k{n}"), "v".to_owned())).collect();
+        type Outcome = Result<Vec<Effect>, ConversationError>;
+        let cases: Vec<(Input, Outcome, &str)> = vec![
+            (Input::PageChanged(page("https://s.test/a")), Ok(vec![Effect::Changed]), "https://s.test/a"),
+            (Input::PageChanged(page(" https://s.test/a ")), Ok(vec![]), "https://s.test/a"),
+            (
+                Input::PageChanged(too_many),
+                Err(ConversationError::Context(crate::error::ContextError::TooManyValues {
+                    count: validation::MAX_CUSTOM_VALUES + 1,
+                    max: validation::MAX_CUSTOM_VALUES,
+                })),
+                "https://s.test/a",
+            ),
+            (Input::PageChanged(page("https://s.test/b")), Ok(vec![Effect::Changed]), "https://s.test/b"),
+        ];
+        let mut conversation = fresh();
+        for (input, expected, url) in cases {
+            assert_eq!(conversation.handle(at(1), input.clone()), expected, "{input:?}");
+            assert_eq!(conversation.view().page.url, url, "{input:?}");
+        }
     }
 }

@@ -53,7 +53,7 @@ pub struct Agent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     /// A conversation started waiting (its first message, or a reopen).
-    Enter(QueueItem),
+    Enter(Box<QueueItem>),
     Claim {
         conversation_id: ConversationId,
         agent: AgentId,
@@ -89,7 +89,7 @@ pub enum Input {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Store this item (new or changed).
-    Save(QueueItem),
+    Save(Box<QueueItem>),
     Remove(ConversationId),
     /// Tell the conversation it has an assignee.
     Assign {
@@ -150,9 +150,10 @@ impl Desk {
         let mut effects = Vec::new();
         match input {
             Input::Enter(item) => {
+                let item = *item;
                 if self.position_of(&item.conversation_id).is_none() {
                     let at = self.items.partition_point(|i| i.waiting_since <= item.waiting_since);
-                    effects.push(Effect::Save(item.clone()));
+                    effects.push(Effect::Save(Box::new(item.clone())));
                     self.items.insert(at, item);
                 }
             }
@@ -180,7 +181,7 @@ impl Desk {
                 if let Ok(item) = self.item_mut(&conversation_id) {
                     if item.assignee.as_ref() == Some(&agent) && item.reply_due.is_some() {
                         item.reply_due = None;
-                        effects.push(Effect::Save(item.clone()));
+                        effects.push(Effect::Save(Box::new(item.clone())));
                     }
                 }
             }
@@ -198,7 +199,7 @@ impl Desk {
             Input::ContactLeft { conversation_id, email } => {
                 if let Ok(item) = self.item_mut(&conversation_id) {
                     item.contact_email = Some(email);
-                    effects.push(Effect::Save(item.clone()));
+                    effects.push(Effect::Save(Box::new(item.clone())));
                 }
             }
             Input::Tick => self.reroute_overdue(now, &mut effects),
@@ -277,7 +278,7 @@ impl Desk {
             item.assignee = Some(agent.clone());
             item.reply_due = Some(reply_due);
             item.place = None;
-            effects.push(Effect::Save(item.clone()));
+            effects.push(Effect::Save(Box::new(item.clone())));
             effects
                 .push(Effect::Assign { conversation_id: conversation_id.clone(), assignee: Assignee { agent, name } });
         }
@@ -293,7 +294,7 @@ impl Desk {
                 }
                 item.status = Status::Waiting;
                 item.reply_due = None;
-                effects.push(Effect::Save(item.clone()));
+                effects.push(Effect::Save(Box::new(item.clone())));
                 effects.push(Effect::Unassign { conversation_id: item.conversation_id.clone() });
             }
         }
@@ -426,7 +427,7 @@ mod tests {
             script: Vec<(u64, Input)>,
             assigned: Vec<(u8, &'static str)>,
         }
-        let enter = |n: u8, second: u64| (second, Input::Enter(waiting(n, second)));
+        let enter = |n: u8, second: u64| (second, Input::Enter(Box::new(waiting(n, second))));
         let claim = |n: u8, who: &str| Input::Claim { conversation_id: id(n), agent: agent(who) };
         let cases = vec![
             Case {
@@ -533,7 +534,7 @@ mod tests {
     #[test]
     fn refusals() {
         let mut desk = desk(false, &[("ana", true), ("bo", true)]);
-        desk.handle(at(0), Input::Enter(waiting(1, 0))).expect("enters");
+        desk.handle(at(0), Input::Enter(Box::new(waiting(1, 0)))).expect("enters");
         let cases = vec![
             (Input::Claim { conversation_id: id(9), agent: agent("ana") }, Err(DeskError::NotQueued)),
             (Input::Claim { conversation_id: id(1), agent: agent("zed") }, Err(DeskError::UnknownAgent)),
@@ -558,7 +559,7 @@ mod tests {
     #[test]
     fn effects_tell_the_conversation_and_say_what_to_store() {
         let mut desk = desk(true, &[("ana", true)]);
-        let effects = desk.handle(at(0), Input::Enter(waiting(1, 0))).expect("enters");
+        let effects = desk.handle(at(0), Input::Enter(Box::new(waiting(1, 0)))).expect("enters");
         let assigned = QueueItem {
             status: Status::Assigned,
             assignee: Some(agent("ana")),
@@ -568,8 +569,8 @@ mod tests {
         assert_eq!(
             effects,
             vec![
-                Effect::Save(waiting(1, 0)),
-                Effect::Save(assigned.clone()),
+                Effect::Save(Box::new(waiting(1, 0))),
+                Effect::Save(Box::new(assigned.clone())),
                 Effect::Assign {
                     conversation_id: id(1),
                     assignee: Assignee { agent: agent("ana"), name: "ana".into() }
@@ -577,10 +578,14 @@ mod tests {
             ]
         );
         assert_eq!(desk.next_deadline(), Some(at(60)));
-        assert_eq!(desk.handle(at(1), Input::Enter(waiting(1, 5))).expect("idempotent"), Vec::new(), "entering twice");
+        assert_eq!(
+            desk.handle(at(1), Input::Enter(Box::new(waiting(1, 5)))).expect("idempotent"),
+            Vec::new(),
+            "entering twice"
+        );
         let effects = desk.handle(at(60), Input::Tick).expect("ticks");
         let back = QueueItem { passed_by: vec![agent("ana")], ..waiting(1, 0) };
-        assert_eq!(effects, vec![Effect::Save(back), Effect::Unassign { conversation_id: id(1) }]);
+        assert_eq!(effects, vec![Effect::Save(Box::new(back)), Effect::Unassign { conversation_id: id(1) }]);
         assert_eq!(desk.next_deadline(), None);
         assert_eq!(desk.seats()[0].load, 0);
     }
@@ -589,7 +594,7 @@ mod tests {
     fn waiting_shoppers_get_their_place_and_an_honest_estimate() {
         let mut desk = desk(false, &[("ana", true)]);
         for n in 1..=3 {
-            desk.handle(at(u64::from(n)), Input::Enter(waiting(n, u64::from(n)))).expect("enters");
+            desk.handle(at(u64::from(n)), Input::Enter(Box::new(waiting(n, u64::from(n))))).expect("enters");
         }
         // Median first response 90 s over 10 samples; one agent of capacity 2, both slots free.
         let placed = desk.place_waiting(at(10), true, Some(90_000), 10);

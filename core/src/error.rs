@@ -38,6 +38,24 @@ pub enum PreChatError {
     NameTooLong { chars: usize, limit: usize },
 }
 
+/// A colour that is not `#rrggbb`.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("a colour must be written #rrggbb, e.g. #2f5bd3")]
+pub struct ColorError;
+
+/// Why the context a shopper's page sent (`Parley.setContext`) was refused. Texts the page
+/// itself shows (URL, title, product) are shortened instead: only the shop's own values, which
+/// its code chose, are held to these rules.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ContextError {
+    #[error("the context has {count} custom values; the limit is {max}")]
+    TooManyValues { count: usize, max: usize },
+    #[error("a custom context key must be 1 to {max} characters without control characters")]
+    Key { max: usize },
+    #[error("the custom context value of {key:?} is over {max} characters")]
+    Value { key: String, max: usize },
+}
+
 /// Why an identifier from outside was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdError {
@@ -91,6 +109,8 @@ pub enum ConversationError {
     NotResolved,
     #[error("this conversation was already rated; a rating cannot be changed")]
     AlreadyRated,
+    #[error(transparent)]
+    Context(#[from] ContextError),
 }
 
 /// Why the shop's desk refused a claim or a transfer.
@@ -121,6 +141,8 @@ pub enum SettingsError {
     Webhook(String),
     #[error("the identity secret needs at least {min} characters")]
     IdentitySecret { min: usize },
+    #[error("the launcher text must be 1 to {max} characters on one line")]
+    LauncherText { max: usize },
 }
 
 impl From<SettingsError> for ApiError {
@@ -147,7 +169,7 @@ impl From<ConversationError> for ApiError {
             ConversationError::NotOpen | ConversationError::NotResolved | ConversationError::AlreadyRated => {
                 ErrorCode::Conflict
             }
-            ConversationError::Email(_) => ErrorCode::BadRequest,
+            ConversationError::Email(_) | ConversationError::Context(_) => ErrorCode::BadRequest,
             ConversationError::Rating(RatingError::Score { .. }) => ErrorCode::BadRequest,
             ConversationError::Rating(RatingError::CommentTooLong { .. }) => ErrorCode::TooLarge,
         };
@@ -192,6 +214,12 @@ impl From<crate::signature::IdentityError> for ApiError {
             _ => ErrorCode::Unauthorized,
         };
         ApiError::new(code, error.to_string())
+    }
+}
+
+impl From<ColorError> for ApiError {
+    fn from(error: ColorError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string())
     }
 }
 

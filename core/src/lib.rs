@@ -8,12 +8,14 @@
 //! every party speaks exactly the same types.
 
 pub mod business_hours;
+pub mod color;
 pub mod conversation;
 pub mod cycle;
 pub mod desk;
 pub mod error;
 pub mod ids;
 pub mod json;
+pub mod launcher;
 pub mod locale;
 pub mod message;
 pub mod metrics;

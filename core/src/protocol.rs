@@ -6,12 +6,15 @@
 //! `welcome` with everything it missed; each `send` is answered by `ack` (only once the message
 //! is durably stored) or by `error` naming the same `client_id`.
 
+use crate::color::Rgb;
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
+use crate::launcher::LauncherPosition;
 use crate::message::{Author, Message};
 use crate::rating::Rating;
 use crate::time::UnixMillis;
 use crate::wait_estimate::Estimate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The protocol version this build speaks; `hello` frames carry the client's.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -42,6 +45,9 @@ pub enum ClientFrame {
     /// The shopper rates the resolved conversation's service cycle: a score from 1 to 5 and an
     /// optional comment.
     Rate { score: u8, comment: Option<String> },
+    /// The shopper moved on (another page of a single-page shop) or the shop's code told us
+    /// more (`Parley.setContext`): the page the agent sees beside the chat (shoppers only).
+    Context { page: PageContext },
 }
 
 /// Frames the edge sends on a conversation socket.
@@ -112,11 +118,30 @@ pub enum Status {
     Resolved,
 }
 
-/// The shopper's page, sent with a new conversation so the agent knows where they are.
+/// The shopper's page, sent with a new conversation (and `context` frames as it changes) so
+/// the agent knows where they are and what they look at.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageContext {
     pub url: String,
     pub title: String,
+    /// The product the page shows, as its Open Graph tags or schema.org `Product` say (boxed:
+    /// most pages have none, and page context sits in every queue item).
+    pub product: Option<Box<Product>>,
+    /// What the shop's own code said about the visit (`Parley.setContext`), e.g. a cart value.
+    pub custom: BTreeMap<String, String>,
+}
+
+/// A product found on the shopper's page; every field may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Product {
+    pub name: String,
+    pub sku: String,
+    /// As the page writes it, e.g. `129.00`.
+    pub price: String,
+    /// ISO 4217, e.g. `EUR`.
+    pub currency: String,
+    /// An `http(s)` URL of the product's picture.
+    pub image: String,
 }
 
 /// What every party may see of a conversation (no token, no internals).
@@ -245,6 +270,18 @@ pub struct ConversationTicket {
     pub token: String,
 }
 
+/// `GET /api/shops/{shop}/launcher`: how the loader draws the shop's launcher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LauncherView {
+    pub shop_name: String,
+    pub color: Rgb,
+    /// Black or white, whichever reads better on `color` (WCAG AA contrast at least).
+    pub text_color: Rgb,
+    pub position: LauncherPosition,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
 /// `POST /api/login` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
@@ -347,6 +384,21 @@ mod tests {
             (
                 ClientFrame::Rate { score: 5, comment: Some("Quick and kind".into()) },
                 r#"{"type":"rate","score":5,"comment":"Quick and kind"}"#,
+            ),
+            (
+                ClientFrame::Context {
+                    page: PageContext {
+                        url: "https://s.test/p/1".into(),
+                        title: "Shoes".into(),
+                        product: Some(Box::new(Product {
+                            name: "Shoe".into(),
+                            price: "9.50".into(),
+                            ..Product::default()
+                        })),
+                        custom: BTreeMap::from([("cart".to_owned(), "2".to_owned())]),
+                    },
+                },
+                r#"{"type":"context","page":{"url":"https://s.test/p/1","title":"Shoes","product":{"name":"Shoe","price":"9.50"},"custom":{"cart":"2"}}}"#,
             ),
         ];
         for (frame, json) in cases {

@@ -5,8 +5,8 @@
 use crate::error::WireError;
 use crate::json::Json;
 use crate::protocol::{
-    ApiError, ClientFrame, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext, QueuePlace,
-    ServerFrame, ShopperDetails, Status, VerifiedUser,
+    ApiError, ClientFrame, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext, Product,
+    QueuePlace, ServerFrame, ShopperDetails, Status, VerifiedUser,
 };
 use crate::wire::{unknown_tag, wire_names, Fields, Object, Wire};
 use crate::wire_serde::serde_via_wire;
@@ -47,6 +47,7 @@ impl Wire for ClientFrame {
             ClientFrame::Rate { score, comment } => {
                 Object::tagged("type", "rate").field("score", score).field("comment", comment)
             }
+            ClientFrame::Context { page } => Object::tagged("type", "context").field("page", page),
         }
         .build()
     }
@@ -69,6 +70,7 @@ impl Wire for ClientFrame {
             "resolve" => ClientFrame::Resolve,
             "leave_email" => ClientFrame::LeaveEmail { email: fields.required("email")? },
             "rate" => ClientFrame::Rate { score: fields.required("score")?, comment: fields.required("comment")? },
+            "context" => ClientFrame::Context { page: fields.required("page")? },
             other => return Err(unknown_tag("frame type", other)),
         })
     }
@@ -137,12 +139,45 @@ impl Wire for PlaceOrNull {
 
 impl Wire for PageContext {
     fn to_json(&self) -> Json {
-        Object::new().field("url", &self.url).field("title", &self.title).build()
+        Object::new()
+            .field("url", &self.url)
+            .field("title", &self.title)
+            .field("product", &self.product.as_deref().cloned())
+            .field("custom", &self.custom)
+            .build()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
         let fields = Fields::of(json)?;
-        Ok(PageContext { url: fields.or_default("url")?, title: fields.or_default("title")? })
+        Ok(PageContext {
+            url: fields.or_default("url")?,
+            title: fields.or_default("title")?,
+            product: fields.required::<Option<Product>>("product")?.map(Box::new),
+            custom: fields.required("custom")?,
+        })
+    }
+}
+
+impl Wire for Product {
+    fn to_json(&self) -> Json {
+        Object::new()
+            .text("name", &self.name)
+            .text("sku", &self.sku)
+            .text("price", &self.price)
+            .text("currency", &self.currency)
+            .text("image", &self.image)
+            .build()
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        let fields = Fields::of(json)?;
+        Ok(Product {
+            name: fields.or_default("name")?,
+            sku: fields.or_default("sku")?,
+            price: fields.or_default("price")?,
+            currency: fields.or_default("currency")?,
+            image: fields.or_default("image")?,
+        })
     }
 }
 
@@ -293,6 +328,7 @@ serde_via_wire!(
     Status,
     ErrorCode,
     PageContext,
+    Product,
     ConversationView,
     QueuePlace,
     NewConversation,
@@ -317,7 +353,7 @@ mod tests {
             assignee_name: None,
             waiting_since: Some(UnixMillis(5)),
             first_response_millis: None,
-            page: PageContext { url: "https://shop.test/p".into(), title: "Shoe".into() },
+            page: PageContext { url: "https://shop.test/p".into(), title: "Shoe".into(), ..PageContext::default() },
             shopper_read: 0,
             agent_read: 2,
             place: None,

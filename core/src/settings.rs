@@ -1,10 +1,11 @@
 //! A shop's settings: who may embed its widget, how conversations are assigned, its
-//! first-response target, its opening hours and what it asks shoppers before they chat. Owners change them through the API; the
-//! shop's desk stores them.
+//! first-response target, its opening hours, what it asks shoppers before they chat and how its
+//! launcher looks. Owners change them through the API; the shop's desk stores them.
 
 use crate::business_hours::WeeklyHours;
 use crate::desk::AssignmentRules;
 use crate::error::SettingsError;
+use crate::launcher::LauncherSettings;
 use crate::origin::OriginPattern;
 use crate::pre_chat::PreChatFields;
 use crate::webhook::{validate_webhook_url, WebhookSettings, MIN_SECRET_CHARS};
@@ -34,6 +35,8 @@ pub struct ShopSettings {
     pub identity_secret: Option<String>,
     /// What the widget asks shoppers before their first message.
     pub pre_chat: PreChatFields,
+    /// The launcher's colour (the chat's theme), corner and text.
+    pub launcher: LauncherSettings,
 }
 
 impl Default for ShopSettings {
@@ -47,6 +50,7 @@ impl Default for ShopSettings {
             webhook: None,
             identity_secret: None,
             pre_chat: PreChatFields::default(),
+            launcher: LauncherSettings::default(),
         }
     }
 }
@@ -82,6 +86,7 @@ impl ShopSettings {
         if self.identity_secret.as_ref().is_some_and(|secret| secret.chars().count() < MIN_SECRET_CHARS) {
             return Err(SettingsError::IdentitySecret { min: MIN_SECRET_CHARS });
         }
+        self.launcher = self.launcher.validated()?;
         Ok(self)
     }
 }
@@ -104,6 +109,7 @@ mod tests {
             ("instant re-route", with(|s| s.assignment.reroute_after_millis = 1)),
             ("no target", with(|s| s.frt_target_seconds = 0)),
             ("odd zone", with(|s| s.time_zone = "Europe/Budapest; x".into())),
+            ("long launcher text", with(|s| s.launcher.text = Some("Talk to a real person about your order".into()))),
         ];
         let expected = [
             Ok(()),
@@ -112,6 +118,7 @@ mod tests {
             Err(SettingsError::Reroute),
             Err(SettingsError::Target),
             Err(SettingsError::TimeZone),
+            Err(SettingsError::LauncherText { max: crate::launcher::MAX_LAUNCHER_TEXT_CHARS }),
         ];
         for ((name, got), expected) in cases.into_iter().zip(expected) {
             assert_eq!(got, expected, "{name}");
@@ -127,6 +134,7 @@ mod tests {
             r#"{"assignment": {"auto_assign": true, "capacity": 3, "reroute_after_millis": 60000, "cap": 2}}"#,
             r#"{"pre_chat": {"name": "required", "phone": "optional"}}"#,
             r#"{"pre_chat": {"email": "mandatory"}}"#,
+            r#"{"launcher": {"postion": "left"}}"#,
         ] {
             assert!(serde_json::from_str::<ShopSettings>(json).is_err(), "{json}");
         }

@@ -7,10 +7,12 @@
 //! which types that still derive serde rely on) are generated from it by `serde_via_wire!`
 //! (see `wire_serde`). The rules mirror what serde's attributes said before: an `Option`
 //! that is `None` is left out and a missing one reads as `None`; `Fields::or_default` is
-//! `#[serde(default)]`; `Object::flag` is a `bool` left out when false.
+//! `#[serde(default)]`; `Object::flag` is a `bool` left out when false, `Object::text` a
+//! string left out when empty.
 
 use crate::error::WireError;
 use crate::json::Json;
+use std::collections::BTreeMap;
 
 /// A type with a JSON form on the wire.
 pub trait Wire: Sized {
@@ -132,6 +134,32 @@ impl<T: Wire> Wire for Vec<T> {
     }
 }
 
+/// An object of strings; left out of its holder when empty, and read as empty when absent.
+impl Wire for BTreeMap<String, String> {
+    fn to_json(&self) -> Json {
+        Json::Object(self.iter().map(|(key, value)| (key.clone(), value.to_json())).collect())
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        match json {
+            // Inserted one by one: collecting would link a sort into the widget.
+            Json::Object(fields) => fields.iter().try_fold(BTreeMap::new(), |mut map, (key, value)| {
+                map.insert(key.clone(), String::from_json(value)?);
+                Ok(map)
+            }),
+            _ => Err(WireError::Expected("an object of strings")),
+        }
+    }
+
+    fn absent() -> Option<Self> {
+        Some(BTreeMap::new())
+    }
+
+    fn is_absent(&self) -> bool {
+        self.is_empty()
+    }
+}
+
 /// Builds a JSON object field by field.
 #[derive(Default)]
 pub struct Object(Vec<(String, Json)>);
@@ -152,6 +180,15 @@ impl Object {
             self.0.push((name.to_owned(), value.to_json()));
         }
         self
+    }
+
+    /// Adds `name: text`, or nothing when the text is empty.
+    pub fn text(self, name: &str, text: &str) -> Object {
+        if text.is_empty() {
+            self
+        } else {
+            self.field(name, &text.to_owned())
+        }
     }
 
     /// Adds `name: true`, or nothing when false.

@@ -5,6 +5,10 @@
 //! Besides the product page there are the pages shops make hard for a widget: one under a
 //! strict Content-Security-Policy (only Parley's origin for scripts, frames and connections,
 //! nothing inline, no eval of any kind) and one whose global CSS tries to flatten everything.
+//! And two that use more of Parley: a single-page shop that changes product through the
+//! history API (`spa`), and one that calls `window.Parley` through the stub before the loader
+//! arrives and styles the launcher with the tag's data attributes (`api`). Their scripts are
+//! files of their own under `/demo/` (see [`script`]), never inline, like a strict shop's.
 
 /// The demo shop's id, as in its embed tag.
 pub const SHOP: &str = "demo";
@@ -18,11 +22,18 @@ pub struct DemoPage {
 /// The page at `/demo/{path}` (the product page at `""`), embedding the widget served by
 /// `edge_origin` (e.g. `http://127.0.0.1:8787`); `None` for an unknown path.
 pub fn page(path: &str, edge_origin: &str) -> Option<DemoPage> {
-    let (title, head, body) = match path {
-        "" => ("Trail Runner 2 — Demo Shop", PRODUCT_STYLE, PRODUCT_BODY),
-        "strict-csp" => ("Strict CSP — Demo Shop", "", STRICT_BODY),
-        "hostile-css" => ("Hostile CSS — Demo Shop", HOSTILE_STYLE, HOSTILE_BODY),
+    // The page's own script (before the embed tag, so it runs first) and the tag's extra attributes.
+    let (title, head, body, own_script, tag_attributes) = match path {
+        "" => ("Trail Runner 2 — Demo Shop", PRODUCT_STYLE, PRODUCT_BODY, "", ""),
+        "strict-csp" => ("Strict CSP — Demo Shop", "", STRICT_BODY, "", ""),
+        "hostile-css" => ("Hostile CSS — Demo Shop", HOSTILE_STYLE, HOSTILE_BODY, "", ""),
+        "spa" => ("Trail Runner 2 — Demo Shop", PRODUCT_STYLE, SPA_BODY, "spa.js", ""),
+        "api" => ("Parley API — Demo Shop", PRODUCT_STYLE, API_BODY, "api.js", API_TAG_ATTRIBUTES),
         _ => return None,
+    };
+    let own_script = match own_script {
+        "" => String::new(),
+        name => format!("<script src=\"/demo/{name}\"></script>\n"),
     };
     let content_security_policy = (path == "strict-csp").then(|| {
         format!(
@@ -38,14 +49,25 @@ pub fn page(path: &str, edge_origin: &str) -> Option<DemoPage> {
 <title>{title}</title>
 <meta property="og:type" content="product">
 <meta property="og:title" content="Trail Runner 2">
+<meta property="product:price:amount" content="129.00">
+<meta property="product:price:currency" content="EUR">
 {head}</head>
 <body>
-{body}<script async src="{edge_origin}/widget.js" data-shop="{SHOP}"></script>
+{body}{own_script}<script async src="{edge_origin}/widget.js" data-shop="{SHOP}"{tag_attributes}></script>
 </body>
 </html>
 "#
     );
     Some(DemoPage { html, content_security_policy })
+}
+
+/// The script at `/demo/{name}` that a demo page loads, if there is one.
+pub fn script(name: &str) -> Option<&'static str> {
+    match name {
+        "spa.js" => Some(include_str!("spa.js")),
+        "api.js" => Some(include_str!("api.js")),
+        _ => None,
+    }
 }
 
 const PRODUCT_STYLE: &str = r#"<style>
@@ -77,6 +99,32 @@ const STRICT_BODY: &str = r#"<h1>Trail Runner 2</h1>
 inline: no inline script or style, no eval, no wasm on this page. The chat still works.</p>
 "#;
 
+const SPA_BODY: &str = r#"<header>Demo Shop <a href="/demo/spa?product=trail-runner" data-product="trail-runner" data-testid="spa-trail-runner">Trail Runner 2</a> <a href="/demo/spa?product=alpine-shell" data-product="alpine-shell" data-testid="spa-alpine-shell">Alpine Shell</a></header>
+<main>
+  <div class="photo" role="img" aria-label="The product"></div>
+  <div>
+    <h1 id="product-name">Trail Runner 2</h1>
+    <p class="price" id="product-price">€129.00</p>
+    <p>A single-page shop: the links above change the product without loading a page. The chat
+    follows, and the agent sees which product you are looking at.</p>
+  </div>
+</main>
+"#;
+
+const API_BODY: &str = r#"<header>Demo Shop</header>
+<main>
+  <div>
+    <h1>Trail Runner 2</h1>
+    <p>This page calls <code>window.Parley</code> before the loader arrives: it adds a cart value
+    to the context the agent sees, opens the chat, and lists the chat's events below. Its
+    launcher takes the colour, corner and text of the embed tag's data attributes.</p>
+    <ul id="events" data-testid="events"></ul>
+  </div>
+</main>
+"#;
+
+const API_TAG_ATTRIBUTES: &str = r##" data-color="#f2b705" data-position="left" data-launcher-text="Ask us""##;
+
 const HOSTILE_STYLE: &str = r#"<style>
   * { all: unset !important; }
   button { display: none !important; }
@@ -103,6 +151,20 @@ mod tests {
             assert_eq!(page.html.matches("<script").count(), 1, "{path:?}: nothing but the embed tag");
         }
         assert!(page("nope", "http://x").is_none());
+    }
+
+    #[test]
+    fn pages_with_scripts_of_their_own_load_them_as_files_before_the_embed_tag() {
+        for (path, name) in [("spa", "spa.js"), ("api", "api.js")] {
+            let page = page(path, "http://127.0.0.1:8787").expect("a demo page");
+            let own = format!(r#"<script src="/demo/{name}"></script>"#);
+            let own_at = page.html.find(&own).expect("the page's script");
+            let tag_at = page.html.find(r#"<script async src="http://127.0.0.1:8787/widget.js""#).expect("the tag");
+            assert!(own_at < tag_at, "{path:?}: the page's script runs first");
+            assert_eq!(page.html.matches("<script").count(), 2, "{path:?}: nothing inline");
+            assert!(script(name).is_some_and(|js| !js.is_empty()), "{name}");
+        }
+        assert!(script("nope.js").is_none());
     }
 
     #[test]

@@ -174,6 +174,13 @@ impl DurableObject for ConversationRoom {
                 let error = ApiError::new(ErrorCode::Forbidden, "only the shopper rates the conversation");
                 ws.send(&ServerFrame::Error { error, client_id: None })
             }
+            (ClientFrame::Context { page }, Some(Author::Shopper)) => {
+                self.answer_errors(&ws, self.act(Input::PageChanged(page)).await)
+            }
+            (ClientFrame::Context { .. }, _) => {
+                let error = ApiError::new(ErrorCode::Forbidden, "only the shopper's page gives context");
+                ws.send(&ServerFrame::Error { error, client_id: None })
+            }
             (ClientFrame::Resolve, _) => {
                 let resolved = match peer.speaking_agent() {
                     Some(by) => self.act(Input::Resolved { by }).await,

@@ -52,18 +52,21 @@ fn escape(text: &str) -> String {
 }
 
 /// The widget's page for a shop: framed only by the shop's allowed origins. The shop's id, name,
-/// allowed origins and pre-chat fields travel as attributes of `<body>`.
+/// allowed origins, pre-chat fields and theme travel as attributes of `<body>`; the theme colour
+/// and its readable text colour become the app's accent.
 pub fn widget_page(shop: &ShopProfile) -> EdgeResult<Response> {
     let origins: Vec<&str> = shop.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
     let frame_ancestors = if origins.is_empty() { "'none'".to_owned() } else { origins.join(" ") };
     let pre_chat = shop.settings.pre_chat;
+    let theme = shop.settings.launcher.color;
     let body_attributes = format!(
-        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-pre-chat-name="{}" data-pre-chat-email="{}""#,
+        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-pre-chat-name="{}" data-pre-chat-email="{}" data-theme-color="{theme}" data-theme-text="{}""#,
         escape(shop.shop.as_str()),
         escape(&shop.name),
         escape(&serde_json::to_string(&origins)?),
         pre_chat.name.as_str(),
         pre_chat.email.as_str(),
+        theme.readable_text(),
     );
     shell(App::Widget, &format!("Chat with {}", shop.name), &body_attributes, &frame_ancestors)
 }

@@ -16,7 +16,9 @@ use crate::rpc::{self, Object, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, SessionCookie};
 use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
 use crate::static_files;
+use parley_core::color::Rgb;
 use parley_core::conversation::Conversation;
+use parley_core::error::ConversationError;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
@@ -38,6 +40,12 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, ["w", shop]) => pages::widget_page(&shop_profile(env, &ShopId::parse(shop)?).await?),
         (Method::Get, ["console"]) => pages::console_page(),
         (Method::Get, ["demo"]) if dev => Ok(Response::redirect(url.join("/demo/")?)?),
+        (Method::Get, ["demo", name]) if dev && name.ends_with(".js") => {
+            let script = parley_demo::script(name).ok_or_else(EdgeError::not_found)?;
+            let response = Response::ok(script)?;
+            response.headers().set("content-type", "text/javascript; charset=utf-8")?;
+            Ok(response)
+        }
         (Method::Get, ["demo", path]) if dev => {
             let page = parley_demo::page(path, &url.origin().ascii_serialization()).ok_or_else(EdgeError::not_found)?;
             let response = Response::from_html(page.html)?;
@@ -52,6 +60,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             rate_limiter::check(env, &shop, &client_ip(&req), Action::NewConversation).await?;
             create_conversation(env, shop, body).await
         }
+        (Method::Get, ["api", "shops", shop, "launcher"]) => launcher(&req, env, &url, &ShopId::parse(shop)?).await,
         (Method::Get, ["api", "conversations", id, "ws"]) => {
             let id = ConversationId::parse(id)?;
             // Shoppers have no session; an agent's session is passed on when present and valid.
@@ -141,6 +150,29 @@ async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
     rpc::call(&desk_stub(env, shop)?, &DeskRequest::Profile).await
 }
 
+/// How long browsers and caches may keep a shop's launcher: a settings change shows within it.
+const LAUNCHER_MAX_AGE_SECONDS: u32 = 300;
+
+/// The shop's launcher for the loader on its pages: public, cacheable for a few minutes, and
+/// readable cross-origin by the shop's allowed origins only. `?color=#rrggbb` (the embed tag's
+/// `data-color`) stands in for the shop's colour, so core picks the readable text for it too.
+async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) -> EdgeResult<Response> {
+    let profile = shop_profile(env, shop).await?;
+    let mut settings = profile.settings.launcher.clone();
+    if let Some((_, color)) = url.query_pairs().find(|(key, _)| key == "color") {
+        settings.color = Rgb::parse(&color).map_err(ApiError::from)?;
+    }
+    let response = json(&settings.view(&profile.name), 200)?;
+    let headers = response.headers();
+    headers.set("cache-control", &format!("public, max-age={LAUNCHER_MAX_AGE_SECONDS}"))?;
+    headers.set("vary", "origin")?;
+    let origin = req.headers().get("origin")?;
+    if let Some(origin) = origin.filter(|origin| profile.settings.allowed_origins.iter().any(|a| a.matches(origin))) {
+        headers.set("access-control-allow-origin", &origin)?;
+    }
+    Ok(response)
+}
+
 /// Creates a conversation with a random id and a random shopper token, of which the room
 /// keeps only the hash. With a valid identity token for a user who already has a conversation,
 /// that conversation is opened to this device instead (with a token of its own): history
@@ -171,8 +203,9 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let shopper = profile.settings.pre_chat.accept(body.shopper.unwrap_or_default()).map_err(ApiError::from)?;
     let id = ConversationId::parse(&crypto::random_hex(ConversationId::HEX_LEN / 2)?)?;
     let user_id = user.as_ref().map(|user| user.user_id.clone());
-    let conversation =
-        Conversation::new(id.clone(), shop, validation::page_context(body.page)).with_user(user).with_shopper(shopper);
+    let page =
+        validation::page_context(body.page).map_err(|refused| ApiError::from(ConversationError::from(refused)))?;
+    let conversation = Conversation::new(id.clone(), shop, page).with_user(user).with_shopper(shopper);
     let room = room_stub(env, &id)?;
     rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Open { conversation: Box::new(conversation), token_hash })
         .await?;

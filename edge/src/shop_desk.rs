@@ -306,7 +306,9 @@ impl ShopDesk {
                 )?;
                 Ok(DeskAnswer::Done {})
             }
-            DeskRequest::Enter { item } => self.apply(desk::Input::Enter(item)).await.map(|()| DeskAnswer::Done {}),
+            DeskRequest::Enter { item } => {
+                self.apply(desk::Input::Enter(Box::new(item))).await.map(|()| DeskAnswer::Done {})
+            }
             DeskRequest::Replied { conversation_id, agent } => {
                 self.apply(desk::Input::Replied { conversation_id, agent }).await.map(|()| DeskAnswer::Done {})
             }

@@ -14,6 +14,7 @@ use crate::message_log::MessageLog;
 use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
 use crate::shop::Shop;
+use crate::{page_sync, unread};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::Link;
@@ -29,7 +30,9 @@ pub fn App(shop: Shop) -> impl IntoView {
     // Nothing is known of the shopper yet; what the shop tells us of them will prefill the form.
     let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat, ShopperDetails::default()));
     let composer = NodeRef::<Textarea>::new();
-    attention::follow(chat, composer);
+    attention::follow(chat, embedder, composer);
+    page_sync::follow_the_page(chat, embedder);
+    unread::tell_the_page(chat, embedder);
     // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
     // long as the page: the handle is never removed.
     let _ = window_event_listener(leptos::ev::keydown, move |event| {

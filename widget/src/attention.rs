@@ -1,16 +1,18 @@
-//! What follows from the shopper looking at the chat. The loader focuses the frame when the
-//! panel opens, so the frame having the keyboard means the chat is in front of the shopper:
-//! what arrived is then read, and the composer takes the keyboard so they can type at once.
+//! What follows from the shopper looking at the chat. The chat is in front of the shopper when
+//! the loader says its panel is open and the frame has the keyboard (the loader focuses the
+//! frame as it opens the panel): what arrived is then read, and the composer takes the
+//! keyboard so they can type at once. A panel loaded early and kept hidden reads nothing.
 
 use crate::chat::Chat;
+use crate::embedder::Embedder;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
 /// Marks messages read and hands the keyboard to `composer` whenever the chat has the
 /// shopper's attention: on focus, on mount, and as messages arrive while it has it.
-pub fn follow(chat: Chat, composer: NodeRef<Textarea>) {
+pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
     let attend = move || {
-        if !document().has_focus().unwrap_or(false) {
+        if !untrack(|| embedder.is_open()) || !document().has_focus().unwrap_or(false) {
             return;
         }
         if let Some(live) = chat.live.get_untracked() {
@@ -24,8 +26,9 @@ pub fn follow(chat: Chat, composer: NodeRef<Textarea>) {
         }
     };
     Effect::new(move || {
-        // Runs again when the composer mounts and whenever the transcript changes.
+        // Runs again when the composer mounts, the panel opens, and the transcript changes.
         composer.track();
+        embedder.is_open();
         if let Some(live) = chat.live.get() {
             live.transcript().track();
         }

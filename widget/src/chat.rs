@@ -13,7 +13,7 @@ use leptos::task::spawn_local_scoped;
 use parley_client::{post, LiveConversation};
 use parley_core::error::ConversationError;
 use parley_core::ids::ShopId;
-use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext, ShopperDetails};
+use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext};
 use parley_core::validation::message_text;
 
 /// The chat's state; copies share it.
@@ -48,8 +48,9 @@ impl Chat {
         chat
     }
 
-    /// Sends the draft, creating the conversation first if there is none yet.
-    pub fn send_draft(&self, page: PageContext) {
+    /// Sends the draft, creating the conversation first if there is none yet (on `page`, and
+    /// bound to the shop's user if it gave a signed `identity` token).
+    pub fn send_draft(&self, page: PageContext, identity: Option<String>) {
         if self.starting.with_untracked(Option::is_some) {
             return;
         }
@@ -67,16 +68,16 @@ impl Chat {
         self.draft.set(String::new());
         match live {
             Some(live) => live.send(text, false),
-            None => self.start(text, page, shopper),
+            None => self.start(text, NewConversation { page, identity, shopper }),
         }
     }
 
-    fn start(self, text: String, page: PageContext, shopper: Option<ShopperDetails>) {
+    fn start(self, text: String, new_conversation: NewConversation) {
         self.starting.set(Some(text.clone()));
         let path = format!("/api/shops/{}/conversations", self.shop.get_value());
         // Scoped: the conversation's signals then belong to the app, like the chat's.
         spawn_local_scoped(async move {
-            match post::<ConversationTicket>(&path, &NewConversation { page, identity: None, shopper }).await {
+            match post::<ConversationTicket>(&path, &new_conversation).await {
                 Ok(ticket) => {
                     self.shop.with_value(|shop| ticket_store::save(shop, &ticket));
                     let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));

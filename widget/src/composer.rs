@@ -16,7 +16,7 @@ const SEND_LABEL: &str = "Send message";
 
 #[component]
 pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> impl IntoView {
-    let send = move || chat.send_draft(embedder.page());
+    let send = move || chat.send_draft(embedder.page(), embedder.identity());
     let on_keydown = enter_sends(send);
     view! {
         <form

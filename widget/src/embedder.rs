@@ -1,31 +1,61 @@
 //! The shop page that embeds the widget, reached only by `postMessage` with the loader
-//! (`loader/widget.js`): it tells us which page the shopper is on, we ask it to close the panel.
+//! (`loader/widget.js`).
 //!
-//! Messages are objects with `parley: 1` and a `type`. A context message counts only when it
-//! comes from our parent window and from an origin the shop allows. The loader sends context
-//! when the iframe loads, which may be before this app listens (the wasm is still loading), so
-//! once listening we say `ready` and the loader sends it again.
+//! Messages are objects with `parley: 1` and a `type`. The loader sends `state`: the page (URL,
+//! title, its Open Graph tags and JSON-LD, from which we pick the product, the shop's
+//! `Parley.setContext` values), whether the panel is open, and what `Parley.identify` and
+//! `Parley.setLocale` said. It counts only when it comes
+//! from our parent window and from an origin the shop allows. We say `ready` once listening
+//! (the wasm loads late), and the loader answers with the state, and again on every change.
+//!
+//! We tell the loader to `close` the panel, each new agent `message` (with its text) and the
+//! `unread` count, addressed to the origin its `state` came from.
 
-use js_sys::{Object, Reflect};
+use crate::page_product::product_on_page;
+use crate::posted::{as_text, field, text};
+use js_sys::{Array, Object, Reflect};
 use leptos::ev;
 use leptos::prelude::*;
 use parley_core::origin::OriginPattern;
 use parley_core::protocol::PageContext;
-use wasm_bindgen::JsValue;
+use parley_core::validation;
+use std::collections::BTreeMap;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Window};
+
+/// Who the shop says the shopper is (`Parley.identify`), unverified: for prefilling what the
+/// chat asks. Only the signed identity token proves anything, and it travels separately.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visitor {
+    pub name: String,
+    pub email: String,
+}
 
 /// What we know of the embedding page; copies share it.
 #[derive(Clone, Copy)]
 pub struct Embedder {
-    page: StoredValue<PageContext>,
-    /// The parent's origin as seen on its context message: where our messages may go.
+    page: RwSignal<PageContext>,
+    open: RwSignal<bool>,
+    /// The shop-signed identity token (`NewConversation::identity`), if the shop gave one.
+    identity: StoredValue<Option<String>>,
+    visitor: RwSignal<Visitor>,
+    /// The language the shop asked for (`data-locale`, `Parley.setLocale`).
+    locale: RwSignal<Option<String>>,
+    /// The parent's origin as seen on its state message: where our messages may go.
     origin: StoredValue<Option<String>>,
 }
 
 impl Embedder {
     /// Starts listening for the loader's messages.
     pub fn listen(allowed_origins: Vec<OriginPattern>) -> Embedder {
-        let embedder = Embedder { page: StoredValue::new(PageContext::default()), origin: StoredValue::new(None) };
+        let embedder = Embedder {
+            page: RwSignal::new(PageContext::default()),
+            open: RwSignal::new(false),
+            identity: StoredValue::new(None),
+            visitor: RwSignal::new(Visitor::default()),
+            locale: RwSignal::new(None),
+            origin: StoredValue::new(None),
+        };
         // Lives as long as the page: the handle is never removed.
         let _ = window_event_listener(ev::message, move |event: MessageEvent| {
             let origin = event.origin();
@@ -33,43 +63,118 @@ impl Embedder {
             if !from_parent || !allowed_origins.iter().any(|allowed| allowed.matches(&origin)) {
                 return;
             }
-            if let Some(page) = page_context(&event.data()) {
-                embedder.page.set_value(page);
+            let data = event.data();
+            if field(&data, "parley").and_then(|v| v.as_f64()) == Some(1.0) && text(&data, "type") == "state" {
                 embedder.origin.set_value(Some(origin));
+                embedder.take_state(&data);
             }
         });
         if let Some(parent) = parent() {
             // Carries nothing, so any origin may see it; the answer is what gets checked.
-            let _ = parent.post_message(&parley_message("ready"), "*");
+            let _ = parent.post_message(&parley_message("ready", None), "*");
         }
         embedder
     }
 
-    /// The shopper's page, or an empty one if the embedder never said.
+    /// The shopper's page, or an empty one if the embedder never said (tracked).
     pub fn page(&self) -> PageContext {
-        self.page.get_value()
+        self.page.get()
     }
 
-    /// Asks the loader to hide the panel. Nothing happens before the parent has introduced
-    /// itself, because there is no origin to address safely.
+    /// Whether the panel is open on the page (tracked).
+    pub fn is_open(&self) -> bool {
+        self.open.get()
+    }
+
+    /// The shop-signed identity token to create the conversation with, if any.
+    pub fn identity(&self) -> Option<String> {
+        self.identity.get_value()
+    }
+
+    /// Who the shop says the shopper is (tracked).
+    #[expect(dead_code, reason = "the pre-chat fields (issue 4) prefill from it")]
+    pub fn visitor(&self) -> Visitor {
+        self.visitor.get()
+    }
+
+    /// The language the shop asked for (tracked).
+    #[expect(dead_code, reason = "the translations (issue 4) choose by it")]
+    pub fn locale(&self) -> Option<String> {
+        self.locale.get()
+    }
+
+    /// Asks the loader to hide the panel.
     pub fn close_panel(&self) {
+        self.tell("close", None);
+    }
+
+    /// Tells the page how many agent messages the shopper has not read.
+    pub fn tell_unread(&self, count: usize) {
+        self.tell("unread", Some(("count", JsValue::from_f64(count as f64))));
+    }
+
+    /// Tells the page an agent wrote `text`.
+    pub fn tell_message(&self, text: &str) {
+        self.tell("message", Some(("text", JsValue::from_str(text))));
+    }
+
+    /// Posts to the loader. Nothing happens before the parent has introduced itself, because
+    /// there is no origin to address safely.
+    fn tell(&self, kind: &str, detail: Option<(&str, JsValue)>) {
         let (Some(origin), Some(parent)) = (self.origin.get_value(), parent()) else {
             return;
         };
-        if parent.post_message(&parley_message("close"), &origin).is_err() {
-            leptos::logging::warn!("cannot ask the page to close the chat");
+        if parent.post_message(&parley_message(kind, detail), &origin).is_err() {
+            leptos::logging::warn!("cannot tell the page {kind}");
         }
+    }
+
+    /// Takes what a `state` message says; each signal changes only when its value does.
+    fn take_state(&self, data: &JsValue) {
+        let page = bounded_page(PageContext {
+            url: text(data, "url"),
+            title: text(data, "title"),
+            product: field(data, "page").and_then(|described| product_on_page(&described)).map(Box::new),
+            custom: field(data, "custom").map(|custom| custom_values(&custom)).unwrap_or_default(),
+        });
+        set_if_changed(self.page, page);
+        set_if_changed(self.open, field(data, "open").and_then(|open| open.as_bool()).unwrap_or(false));
+        let user = field(data, "user");
+        let user_text = |name: &str| user.as_ref().map(|user| text(user, name)).unwrap_or_default();
+        set_if_changed(self.visitor, Visitor { name: user_text("name"), email: user_text("email") });
+        self.identity.set_value(Some(user_text("token")).filter(|token| !token.is_empty()));
+        set_if_changed(self.locale, Some(text(data, "locale")).filter(|locale| !locale.is_empty()));
     }
 }
 
-/// `{parley: 1, type: "context", url, title}` as a `PageContext`; `None` for anything else.
-fn page_context(data: &JsValue) -> Option<PageContext> {
-    let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
-    let ours = field("parley")?.as_f64() == Some(1.0) && field("type")?.as_string().as_deref() == Some("context");
-    ours.then(|| PageContext {
-        url: field("url").and_then(|url| url.as_string()).unwrap_or_default(),
-        title: field("title").and_then(|title| title.as_string()).unwrap_or_default(),
-    })
+/// The page within core's bounds. Custom values over them are the shop's mistake: they are
+/// left out (with a warning for the shop's developers) so the chat still works.
+fn bounded_page(page: PageContext) -> PageContext {
+    validation::page_context(page.clone())
+        .or_else(|refused| {
+            leptos::logging::warn!("Parley.setContext: {refused}; the custom values are left out");
+            validation::page_context(PageContext { custom: BTreeMap::new(), ..page })
+        })
+        .unwrap_or_default()
+}
+
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|current| current != &value) {
+        signal.set(value);
+    }
+}
+
+/// The `setContext` values: strings, and numbers written as text.
+fn custom_values(custom: &JsValue) -> BTreeMap<String, String> {
+    let Some(custom) = custom.dyn_ref::<Object>() else { return BTreeMap::new() };
+    // Inserted one by one: collecting would link a sort into the widget.
+    let mut values = BTreeMap::new();
+    for entry in Object::entries(custom).iter().filter_map(|entry| entry.dyn_into::<Array>().ok()) {
+        if let Some(key) = entry.get(0).as_string() {
+            values.insert(key, as_text(&entry.get(1)));
+        }
+    }
+    values
 }
 
 /// The window embedding ours; `None` when the widget is opened on its own.
@@ -77,11 +182,14 @@ fn parent() -> Option<Window> {
     window().parent().ok().flatten().filter(|parent| !Object::is(parent, &window()))
 }
 
-/// `{parley: 1, type: kind}`.
-fn parley_message(kind: &str) -> JsValue {
+/// `{parley: 1, type: kind}`, with one more field if given.
+fn parley_message(kind: &str, detail: Option<(&str, JsValue)>) -> JsValue {
     let message = Object::new();
     // Setting a property on a fresh plain object cannot fail.
     let _ = Reflect::set(&message, &JsValue::from_str("parley"), &JsValue::from_f64(1.0));
     let _ = Reflect::set(&message, &JsValue::from_str("type"), &JsValue::from_str(kind));
+    if let Some((name, value)) = detail {
+        let _ = Reflect::set(&message, &JsValue::from_str(name), &value);
+    }
     message.into()
 }

@@ -10,10 +10,15 @@ mod contact_form;
 mod embedder;
 mod locale;
 mod message_log;
+mod page_product;
+mod page_sync;
+mod posted;
 mod pre_chat;
 mod rating_form;
 mod shop;
+mod theme;
 mod ticket_store;
+mod unread;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -21,6 +26,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Runs when the page's module script calls `init()`.
 #[wasm_bindgen(start)]
 pub fn start() {
+    theme::apply();
     match shop::Shop::from_page() {
         Some(shop) => leptos::mount::mount_to_body(move || view! { <app::App shop /> }),
         None => leptos::mount::mount_to_body(app::Unavailable),

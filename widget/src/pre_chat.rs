@@ -59,35 +59,18 @@ pub fn PreChatForm(chat: Chat) -> impl IntoView {
     let pre_chat = chat.pre_chat;
     let asked = pre_chat.asked();
     // Only before the first message: a shopper with a conversation is never asked again.
-    let before_first_message = move || chat.live.with(Option::is_none) && chat.starting.with(Option::is_none);
+    let hidden = move || !asked.any() || chat.live.with(Option::is_some) || chat.starting.with(Option::is_some);
     view! {
-        <Show when=move || asked.any() && before_first_message()>
-            <fieldset class="parley-pre-chat" data-testid="pre-chat">
-                <legend class="parley-pre-chat-legend">{LEGEND}</legend>
-                <Field
-                    rule=asked.name
-                    id="parley-pre-chat-name"
-                    label=NAME_LABEL
-                    kind="text"
-                    autocomplete="name"
-                    value=pre_chat.name
-                />
-                <Field
-                    rule=asked.email
-                    id="parley-pre-chat-email"
-                    label=EMAIL_LABEL
-                    kind="email"
-                    autocomplete="email"
-                    value=pre_chat.email
-                />
-            </fieldset>
-        </Show>
+        <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=hidden>
+            <legend class="parley-pre-chat-legend">{LEGEND}</legend>
+            {field(asked.name, "parley-pre-chat-name", NAME_LABEL, "text", "name", pre_chat.name)}
+            {field(asked.email, "parley-pre-chat-email", EMAIL_LABEL, "email", "email", pre_chat.email)}
+        </fieldset>
     }
 }
 
-/// One labelled field, if the shop asks for it.
-#[component]
-fn Field(
+/// One labelled field, hidden if the shop does not ask for it.
+fn field(
     rule: FieldRule,
     id: &'static str,
     label: &'static str,
@@ -97,22 +80,21 @@ fn Field(
 ) -> impl IntoView {
     let required = rule == FieldRule::Required;
     let testid = id.trim_start_matches("parley-");
-    rule.asked().then(|| {
-        view! {
-            <label class="parley-contact-label" for=id>
-                {label}
-                {(!required).then_some(OPTIONAL)}
-            </label>
-            <input
-                id=id
-                class="parley-contact-input"
-                type=kind
-                autocomplete=autocomplete
-                required=required
-                aria-required=required.then_some("true")
-                data-testid=testid
-                bind:value=value
-            />
-        }
-    })
+    view! {
+        <label class="parley-contact-label" for=id hidden=!rule.asked()>
+            {label}
+            {(!required).then_some(OPTIONAL)}
+        </label>
+        <input
+            id=id
+            class="parley-contact-input"
+            type=kind
+            autocomplete=autocomplete
+            required=required
+            aria-required=required.then_some("true")
+            data-testid=testid
+            hidden=!rule.asked()
+            on:input=move |event| value.set(event_target_value(&event))
+        />
+    }
 }

@@ -29,64 +29,63 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let conversation = move || chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().cloned()));
     let resolved = move || conversation().filter(|conversation| conversation.status == Status::Resolved);
+    let given = move || resolved().and_then(|conversation| conversation.rating);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         if let (Some(live), Some(score)) = (chat.live.get_untracked(), score.get_untracked()) {
             live.rate(score, Some(comment.get_untracked()).filter(|comment| !comment.trim().is_empty()));
         }
     };
-    move || {
-        let conversation = resolved()?;
-        Some(match conversation.rating {
-            Some(rating) => view! {
-                <p class="parley-notice" data-testid="rating-thanks" role="status">{thanks(&rating)}</p>
+    let scores = (MIN_SCORE..=MAX_SCORE)
+        .map(|value| {
+            view! {
+                <label class="parley-rating-score">
+                    <input
+                        type="radio"
+                        name="parley-rating"
+                        value=value.to_string()
+                        aria-label=out_of(value)
+                        data-testid="rating-score"
+                        on:change=move |_| score.set(Some(value))
+                    />
+                    {value}
+                </label>
             }
-            .into_any(),
-            None => view! {
-                <form class="parley-contact" data-testid="rating-form" on:submit=submit>
-                    <fieldset class="parley-rating-scores">
-                        <legend class="parley-contact-label">{QUESTION}</legend>
-                        {(MIN_SCORE..=MAX_SCORE)
-                            .map(|value| {
-                                view! {
-                                    <label class="parley-rating-score">
-                                        <input
-                                            type="radio"
-                                            name="parley-rating"
-                                            value=value.to_string()
-                                            aria-label=out_of(value)
-                                            data-testid="rating-score"
-                                            prop:checked=move || score.get() == Some(value)
-                                            on:change=move |_| score.set(Some(value))
-                                        />
-                                        {value}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
-                    <label class="parley-contact-label" for="parley-rating-comment">{COMMENT_LABEL}</label>
-                    <div class="parley-contact-row">
-                        <textarea
-                            id="parley-rating-comment"
-                            class="parley-contact-input"
-                            rows="2"
-                            maxlength=MAX_COMMENT_CHARS.to_string()
-                            data-testid="rating-comment"
-                            bind:value=comment
-                        ></textarea>
-                        <button
-                            type="submit"
-                            class="parley-send"
-                            data-testid="rating-submit"
-                            disabled=move || score.with(Option::is_none)
-                        >
-                            {SUBMIT}
-                        </button>
-                    </div>
-                </form>
-            }
-            .into_any(),
         })
+        .collect_view();
+    view! {
+        <p class="parley-notice" data-testid="rating-thanks" role="status" hidden=move || given().is_none()>
+            {move || given().map(|rating| thanks(&rating))}
+        </p>
+        <form
+            class="parley-contact"
+            data-testid="rating-form"
+            on:submit=submit
+            hidden=move || resolved().is_none_or(|conversation| conversation.rating.is_some())
+        >
+            <fieldset class="parley-rating-scores">
+                <legend class="parley-contact-label">{QUESTION}</legend>
+                {scores}
+            </fieldset>
+            <label class="parley-contact-label" for="parley-rating-comment">{COMMENT_LABEL}</label>
+            <div class="parley-contact-row">
+                <textarea
+                    id="parley-rating-comment"
+                    class="parley-contact-input"
+                    rows="2"
+                    maxlength=MAX_COMMENT_CHARS.to_string()
+                    data-testid="rating-comment"
+                    on:input=move |event| comment.set(event_target_value(&event))
+                ></textarea>
+                <button
+                    type="submit"
+                    class="parley-send"
+                    data-testid="rating-submit"
+                    disabled=move || score.with(Option::is_none)
+                >
+                    {SUBMIT}
+                </button>
+            </div>
+        </form>
     }
 }

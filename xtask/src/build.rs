@@ -105,12 +105,13 @@ fn gzip(file: &Path) -> Result<()> {
     fs::write(&gz, output.stdout).with_context(|| format!("writing {}", gz.to_string_lossy()))
 }
 
-/// The loader shops embed: plain JS, minified, beside its gzip.
+/// The loader shops embed: plain JS, minified, beside its gzip, without its `//!` doc comments
+/// (esbuild would keep them as legal comments, and every byte counts against its budget).
 fn loader() -> Result<()> {
     let out = dist().join("widget.js");
     run(Command::new(node_bin("esbuild"))
         .arg(root().join("widget/loader/widget.js"))
-        .args(["--minify", "--target=es2017", "--log-level=warning"])
+        .args(["--minify", "--target=es2017", "--legal-comments=none", "--log-level=warning"])
         .arg(format!("--outfile={}", out.display())))?;
     gzip(&out)
 }

@@ -22,6 +22,10 @@ pub fn cases() -> Vec<Case> {
         case!(browser the_widget_works_under_a_strict_csp_and_hostile_css),
         case!(browser a_keyboard_alone_opens_the_chat_writes_and_closes_it),
         case!(browser a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat),
+        case!(browser calls_queued_through_the_stub_take_effect_and_the_page_hears_the_chats_events),
+        case!(browser a_single_page_shops_navigation_and_product_data_reach_the_agent),
+        case!(browser the_unread_badge_counts_answers_while_closed_and_clears_on_open),
+        case!(browser the_launcher_and_the_chat_take_the_shops_colour_position_and_text),
     ]
 }
 
@@ -93,6 +97,17 @@ async fn wait_for_text(driver: &WebDriver, selector: &str, text: &str) -> Result
     .await
 }
 
+/// The first element matching `selector` that is displayed, in the current frame: the widget
+/// hides parts of the chat rather than removing them.
+async fn find_visible(driver: &WebDriver, selector: &str) -> Result<Option<WebElement>> {
+    for element in driver.find_all(By::Css(selector)).await? {
+        if element.is_displayed().await? {
+            return Ok(Some(element));
+        }
+    }
+    Ok(None)
+}
+
 /// Types into the composer and presses the send button, in the current frame.
 async fn send_message(driver: &WebDriver, text: &str) -> Result<()> {
     let composer =
@@ -140,22 +155,22 @@ impl ShopPage {
 
     /// Whether the pre-chat fields are shown now, in the current frame.
     async fn pre_chat_shown(&self) -> Result<bool> {
-        Ok(!self.driver.find_all(By::Css("[data-testid=pre-chat]")).await?.is_empty())
+        Ok(find_visible(&self.driver, "[data-testid=pre-chat]").await?.is_some())
     }
 
     /// Rates the resolved chat once the widget asks, and waits for its thanks; returns them.
     async fn rate(&self, score: u8, comment: &str) -> Result<String> {
         let choice = eventually("the rating form", || async {
-            Ok(self.driver.find(By::Css(format!("[data-testid=rating-score][value='{score}']"))).await.ok())
+            find_visible(&self.driver, &format!("[data-testid=rating-score][value='{score}']")).await
         })
         .await?;
         choice.click().await?;
         self.driver.find(By::Css("[data-testid=rating-comment]")).await?.send_keys(comment).await?;
         self.driver.find(By::Css("[data-testid=rating-submit]")).await?.click().await?;
         eventually("the thanks for rating", || async {
-            Ok(match self.driver.find(By::Css("[data-testid=rating-thanks]")).await {
-                Ok(thanks) => Some(thanks.text().await?),
-                Err(_) => None,
+            Ok(match find_visible(&self.driver, "[data-testid=rating-thanks]").await? {
+                Some(thanks) => Some(thanks.text().await?),
+                None => None,
             })
         })
         .await
@@ -199,11 +214,61 @@ impl ShopPage {
         Ok(count)
     }
 
+    /// How the launcher looks now, as the shop's page sees it.
+    async fn launcher_look(&self) -> Result<LauncherLook> {
+        self.driver.enter_default_frame().await?;
+        let script = r#"
+            const root = document.getElementById('parley-root').shadowRoot;
+            const launcher = root.querySelector('[data-testid=parley-launcher]');
+            const badge = root.querySelector('[data-testid=parley-unread]');
+            const style = getComputedStyle(launcher);
+            const box = launcher.getBoundingClientRect();
+            return [style.backgroundColor, style.color, box.left < innerWidth - box.right, launcher.textContent,
+                    launcher.getAttribute('aria-label'), badge.hidden ? '' : badge.textContent];
+        "#;
+        let answer = self.driver.execute(script, Vec::new()).await?.json().clone();
+        let text = |at: usize| answer[at].as_str().unwrap_or_default().to_owned();
+        Ok(LauncherLook {
+            background: text(0),
+            color: text(1),
+            on_the_left: answer[2].as_bool().unwrap_or(false),
+            text: text(3),
+            label: text(4),
+            badge: text(5),
+        })
+    }
+
+    /// Waits until the launcher looks as `wanted` says.
+    async fn wait_for_launcher(&self, what: &str, wanted: impl Fn(&LauncherLook) -> bool) -> Result<LauncherLook> {
+        let found = eventually(what, || async {
+            let look = self.launcher_look().await?;
+            Ok(wanted(&look).then_some(look))
+        })
+        .await;
+        match found {
+            Ok(look) => Ok(look),
+            Err(error) => Err(error.context(format!("the launcher looks like {:?}", self.launcher_look().await.ok()))),
+        }
+    }
+
     async fn reload(&self) -> Result<()> {
         self.driver.enter_default_frame().await?;
         self.driver.refresh().await?;
         Ok(())
     }
+}
+
+/// The launcher as the shop's page shows it.
+#[derive(Debug, Clone)]
+struct LauncherLook {
+    /// Computed CSS colours, e.g. `rgb(47, 91, 211)`.
+    background: String,
+    color: String,
+    on_the_left: bool,
+    text: String,
+    label: String,
+    /// The unread badge's text; empty while it is hidden.
+    badge: String,
 }
 
 /// The agent console.
@@ -328,6 +393,11 @@ impl Console {
         .await
     }
 
+    /// Waits until the shown chat's page facts (`page-title`, `page-product`, …) show `text`.
+    async fn wait_for_page_fact(&self, testid: &str, text: &str) -> Result<()> {
+        wait_for_text(&self.driver, &format!("article.chat [data-testid={testid}]"), text).await
+    }
+
     /// Waits for the "Seen" mark under the agent's latest reply.
     async fn wait_for_seen(&self) -> Result<()> {
         eventually("a Seen mark", || async { Ok(self.driver.find(By::Css("[data-testid=seen]")).await.ok().map(drop)) })
@@ -355,6 +425,9 @@ async fn a_shopper_and_an_agent_talk_live_and_history_survives_a_reload(env: Arc
 
         console.claim(question).await.context("claiming in the console")?;
         wait_for_message(&console.driver, "shopper", question).await.context("the agent sees the question")?;
+        // The product page's Open Graph tags name the product and its price.
+        console.wait_for_page_fact("page-product", "Trail Runner 2").await.context("the product from og:title")?;
+        console.wait_for_page_fact("page-price", "129.00 EUR").await.context("the price from Open Graph")?;
         send_message(&console.driver, answer).await.context("the agent answers")?;
         wait_for_message(&console.driver, "agent", answer).await?;
 
@@ -417,11 +490,9 @@ async fn with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees(env:
         let question = "Can you hold a pair of Trail Runner 2 for me?";
         shop.open_chat().await.context("opening the chat")?;
         send_message(&shop.driver, question).await.context("the shopper writes")?;
-        let field = eventually("the leave-your-e-mail form", || async {
-            let field = shop.driver.find(By::Css("[data-testid=leave-email]")).await?;
-            Ok(field.is_displayed().await?.then_some(field))
-        })
-        .await?;
+        let field =
+            eventually("the leave-your-e-mail form", || find_visible(&shop.driver, "[data-testid=leave-email]"))
+                .await?;
         field.send_keys("kim@example.com").await?;
         shop.driver.find(By::Css("[data-testid=leave-email-submit]")).await?.click().await?;
         wait_for_text(&shop.driver, "[data-testid=contact-email]", "kim@example.com")
@@ -475,7 +546,8 @@ async fn the_widget_works_under_a_strict_csp_and_hostile_css(env: Arc<Env>) -> R
 async fn loader_focus_and_panel(driver: &WebDriver) -> Result<(String, bool)> {
     let script = r#"
         const root = document.getElementById('parley-root').shadowRoot;
-        const panel = root.querySelector('.panel');
+        const frame = root.querySelector('[data-testid=parley-frame]');
+        const panel = frame && frame.parentElement;
         return [root.activeElement ? root.activeElement.getAttribute('data-testid') : '', !!(panel && panel.hidden)];
     "#;
     let answer = driver.execute(script, Vec::new()).await?.json().clone();
@@ -563,5 +635,166 @@ async fn a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat(env: 
     .await;
     let _ = shop.driver.quit().await;
     let _ = console.driver.quit().await;
+    outcome
+}
+
+async fn calls_queued_through_the_stub_take_effect_and_the_page_hears_the_chats_events(env: Arc<Env>) -> Result<()> {
+    // /demo/api queues setContext, four listeners and open() through the stub before the tag.
+    let shop = ShopPage::open_at(&env, "api").await?;
+    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let outcome = async {
+        let question = "Is the SPRING coupon valid on the Trail Runner 2?";
+        let answer = "It is, until the end of the month.";
+        // Nobody clicks: the queued open() opens the panel.
+        shop.enter_chat_frame().await.context("the queued open() made the chat")?;
+        send_message(&shop.driver, question).await.context("the shopper writes in the opened chat")?;
+        wait_for_message(&shop.driver, "shopper", question).await?;
+
+        console.claim(question).await.context("claiming in the console")?;
+        console.wait_for_page_fact("page-custom", "cart_value").await.context("the queued setContext")?;
+        console.wait_for_page_fact("page-custom", "129.5").await?;
+        console.wait_for_page_fact("page-custom", "SPRING").await?;
+        send_message(&console.driver, answer).await.context("the agent answers")?;
+        wait_for_message(&shop.driver, "agent", answer).await.context("the shopper sees the answer")?;
+
+        shop.driver.enter_default_frame().await?;
+        wait_for_text(&shop.driver, "[data-testid=events] li", "open").await.context("on('open') fired")?;
+        wait_for_text(&shop.driver, "[data-testid=events] li", &format!("message: {answer}"))
+            .await
+            .context("on('message') fired with the text")?;
+        // The tag's data attributes win over the shop's settings.
+        let look = shop.launcher_look().await?;
+        anyhow::ensure!(
+            look.background == "rgb(242, 183, 5)" && look.color == "rgb(0, 0, 0)" && look.on_the_left,
+            "data-color and data-position: {look:?}"
+        );
+        anyhow::ensure!(
+            look.text.contains("Ask us") && look.label.starts_with("Ask us"),
+            "data-launcher-text: {look:?}"
+        );
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    let _ = console.driver.quit().await;
+    outcome
+}
+
+async fn a_single_page_shops_navigation_and_product_data_reach_the_agent(env: Arc<Env>) -> Result<()> {
+    let shop = ShopPage::open_at(&env, "spa").await?;
+    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let outcome = async {
+        let question = "Which of these is lighter?";
+        shop.open_chat().await.context("opening the chat")?;
+        send_message(&shop.driver, question).await.context("the shopper writes")?;
+        wait_for_message(&shop.driver, "shopper", question).await?;
+
+        console.claim(question).await.context("claiming in the console")?;
+        // From the page's schema.org Product JSON-LD.
+        console.wait_for_page_fact("page-product", "Trail Runner 2").await.context("the product's name")?;
+        console.wait_for_page_fact("page-sku", "TR2-42").await.context("the product's SKU")?;
+        console.wait_for_page_fact("page-price", "129.00 EUR").await.context("the product's price")?;
+
+        // The shop changes product through history.pushState, without loading a page.
+        shop.driver.enter_default_frame().await?;
+        shop.driver.find(By::Css("[data-testid=spa-alpine-shell]")).await?.click().await?;
+        console
+            .wait_for_page_fact("page-product", "Alpine Shell")
+            .await
+            .context("the new product reaches the agent")?;
+        console.wait_for_page_fact("page-sku", "AS-7").await?;
+        console.wait_for_page_fact("page-title", "Alpine Shell — Demo Shop").await.context("the new title")?;
+        let href = console.driver.find(By::Css("article.chat a[data-testid=page-title]")).await?.attr("href").await?;
+        anyhow::ensure!(
+            href.as_deref().is_some_and(|href| href.ends_with("/demo/spa?product=alpine-shell")),
+            "the page link is {href:?}"
+        );
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    let _ = console.driver.quit().await;
+    outcome
+}
+
+async fn the_unread_badge_counts_answers_while_closed_and_clears_on_open(env: Arc<Env>) -> Result<()> {
+    let shop = ShopPage::open(&env).await?;
+    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let outcome = async {
+        let question = "Will you restock size 44 of the Trail Runner 2?";
+        let answers = ["Yes, next week.", "I can reserve a pair for you."];
+        shop.open_chat().await.context("opening the chat")?;
+        send_message(&shop.driver, question).await.context("the shopper writes")?;
+        wait_for_message(&shop.driver, "shopper", question).await?;
+        shop.driver.enter_default_frame().await?;
+        shop.launcher().await?.click().await.context("closing the panel")?;
+
+        console.claim(question).await.context("claiming in the console")?;
+        for answer in answers {
+            send_message(&console.driver, answer).await.context("the agent answers")?;
+            wait_for_message(&console.driver, "agent", answer).await?;
+        }
+        let look = shop
+            .wait_for_launcher("a badge of 2 while closed", |look| look.badge == "2")
+            .await
+            .context("the badge counts the answers")?;
+        anyhow::ensure!(look.label == "Open chat, 2 unread messages", "the launcher's label: {:?}", look.label);
+
+        shop.open_chat().await.context("opening the chat again")?;
+        wait_for_message(&shop.driver, "agent", answers[1]).await?;
+        let look = shop
+            .wait_for_launcher("no badge once open", |look| look.badge.is_empty())
+            .await
+            .context("reading clears the badge")?;
+        anyhow::ensure!(look.label == "Open chat", "the launcher's label: {:?}", look.label);
+        console.wait_for_seen().await.context("the agent sees the shopper read the answers")?;
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    let _ = console.driver.quit().await;
+    outcome
+}
+
+async fn the_launcher_and_the_chat_take_the_shops_colour_position_and_text(env: Arc<Env>) -> Result<()> {
+    let api = crate::client::Api::new(&env.origin);
+    let owner = api.login("agent@demo.test", "parley-demo").await?;
+    let path = "/api/shops/demo/settings";
+    let (_, _, original) = api.get(path, Some(&owner.cookie)).await?;
+    let mut settings: serde_json::Value = serde_json::from_str(&original)?;
+    settings["launcher"] = serde_json::json!({"color": "#1d2330", "position": "left", "text": "Chat with us"});
+    let (status, body) = api.put(path, &settings, Some(&owner.cookie)).await?;
+    anyhow::ensure!(status == 200, "setting the launcher: {status} {body}");
+    // Under the strict CSP too: the launcher's fetch and styles need nothing inline.
+    let shop = ShopPage::open_at(&env, "strict-csp").await;
+    let outcome = async {
+        let shop = shop?;
+        let checked = async {
+            let look = shop.wait_for_launcher("the shop's launcher", |look| look.text.contains("Chat with us")).await?;
+            anyhow::ensure!(
+                look.background == "rgb(29, 35, 48)" && look.color == "rgb(255, 255, 255)" && look.on_the_left,
+                "the shop's colour, its readable text colour and corner: {look:?}"
+            );
+            shop.open_chat().await?;
+            let header = eventually("the chat's themed header", || async {
+                let header = shop.driver.find(By::Css(".parley-header")).await?;
+                Ok(Some(header.css_value("background-color").await?))
+            })
+            .await?;
+            // WebDriver may spell an opaque colour either way.
+            anyhow::ensure!(
+                header == "rgb(29, 35, 48)" || header == "rgba(29, 35, 48, 1)",
+                "the chat's header is {header}"
+            );
+            Ok(())
+        }
+        .await;
+        let _ = shop.driver.quit().await;
+        checked
+    }
+    .await;
+    let (status, body) =
+        api.put(path, &serde_json::from_str::<serde_json::Value>(&original)?, Some(&owner.cookie)).await?;
+    anyhow::ensure!(status == 200, "restoring the settings: {status} {body}");
     outcome
 }

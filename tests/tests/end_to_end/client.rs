@@ -62,14 +62,20 @@ impl Api {
 
     /// GETs; returns the status, the headers and the body text.
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Result<(u16, reqwest::header::HeaderMap, String)> {
-        let mut request = self.http.get(format!("{}{path}", self.origin));
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
+        match cookie {
+            Some(cookie) => self.get_with(path, &[("cookie", cookie)]).await,
+            None => self.get_with(path, &[]).await,
         }
-        let response = request.send().await?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        Ok((status, headers, response.text().await?))
+    }
+
+    /// GETs with extra request headers; returns the status, the headers and the body text.
+    pub async fn get_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(u16, reqwest::header::HeaderMap, String)> {
+        let (status, headers, body) = self.get_bytes(path, headers).await?;
+        Ok((status, headers, String::from_utf8_lossy(&body).into_owned()))
     }
 
     /// GETs with extra request headers; returns the status, the headers and the body's bytes
@@ -91,7 +97,11 @@ impl Api {
 
     pub async fn new_conversation(&self, shop: &str) -> Result<ConversationTicket> {
         let body = NewConversation {
-            page: PageContext { url: "http://127.0.0.1/p/trail-runner".into(), title: "Trail Runner 2".into() },
+            page: PageContext {
+                url: "http://127.0.0.1/p/trail-runner".into(),
+                title: "Trail Runner 2".into(),
+                ..PageContext::default()
+            },
             identity: None,
             shopper: None,
         };

@@ -67,7 +67,7 @@ pub(crate) async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str
     Ok(())
 }
 
-async fn login(api: &Api, shop: &str, name: &str) -> Result<Agent> {
+pub(crate) async fn login(api: &Api, shop: &str, name: &str) -> Result<Agent> {
     api.login(&format!("{name}@{shop}.test"), &format!("{name}-password")).await
 }
 

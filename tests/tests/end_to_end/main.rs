@@ -9,9 +9,11 @@ mod browser;
 mod client;
 mod engine;
 mod runner;
+mod shop_page;
 mod webhook_receiver;
 
 fn main() -> std::process::ExitCode {
-    let cases: Vec<runner::Case> = api::cases().into_iter().chain(engine::cases()).chain(browser::cases()).collect();
+    let cases: Vec<runner::Case> =
+        api::cases().into_iter().chain(engine::cases()).chain(shop_page::cases()).chain(browser::cases()).collect();
     runner::run(cases)
 }

@@ -1,0 +1,48 @@
+//! What the shop's page hears about the conversation, so it can show it while the panel is
+//! closed: each new message from an agent (`Parley.on('message')`) and how many the shopper
+//! has not read (the launcher's badge and `Parley.on('unread')`).
+//!
+//! Unread are the agents' public messages past the shopper's read mark, which the widget moves
+//! only while the panel is open. Messages already there when the conversation first loads are
+//! history, not news: they count as unread if they are, but are not announced again.
+
+use crate::chat::Chat;
+use crate::embedder::Embedder;
+use leptos::prelude::*;
+use parley_core::ids::ConversationId;
+use parley_core::message::{Author, Message};
+use parley_core::transcript::Transcript;
+
+/// Keeps the page told for as long as the app runs.
+pub fn tell_the_page(chat: Chat, embedder: Embedder) {
+    let unread = Memo::new(move |_| chat.live.get().map(|live| live.transcript().with(unread_count)).unwrap_or(0));
+    Effect::new(move || embedder.tell_unread(unread.get()));
+    // The conversation and the last `seq` already announced (or loaded as history).
+    let announced = StoredValue::new(None::<(ConversationId, u64)>);
+    Effect::new(move || {
+        let Some(live) = chat.live.get() else { return };
+        live.transcript().with(|transcript| {
+            let Some(conversation) = transcript.conversation() else { return };
+            let since = announced.with_value(|announced| match announced {
+                Some((id, seq)) if id == &conversation.id => Some(*seq),
+                _ => None,
+            });
+            if let Some(since) = since {
+                for message in transcript.messages().iter().filter(|m| m.seq > since && from_an_agent(m)) {
+                    embedder.tell_message(&message.text);
+                }
+            }
+            announced.set_value(Some((conversation.id.clone(), transcript.last_seq())));
+        });
+    });
+}
+
+fn unread_count(transcript: &Transcript) -> usize {
+    let read = transcript.conversation().map_or(0, |conversation| conversation.shopper_read);
+    transcript.messages().iter().filter(|message| message.seq > read && from_an_agent(message)).count()
+}
+
+/// A public message by an agent (notes never reach the shopper anyway).
+fn from_an_agent(message: &Message) -> bool {
+    message.author == Author::Agent && !message.internal
+}
