@@ -5,7 +5,9 @@
 
 use crate::color::Rgb;
 use crate::error::SettingsError;
+use crate::locale::Locale;
 use crate::protocol::LauncherView;
+use crate::widget_text::{catalog, Text};
 use serde::{Deserialize, Serialize};
 
 /// The longest launcher text, in characters: it must fit on a phone beside the icon.
@@ -53,13 +55,17 @@ impl LauncherSettings {
     }
 
     /// What the loader of `shop_name`'s pages is told, with the text colour for the theme.
-    pub fn view(&self, shop_name: &str) -> LauncherView {
+    pub fn view(&self, shop_name: &str, locale: Locale) -> LauncherView {
+        let words = catalog(locale);
         LauncherView {
             shop_name: shop_name.to_owned(),
             color: self.color,
             text_color: self.color.readable_text(),
             position: self.position,
             text: self.text.clone(),
+            open_label: words[Text::OpenChat as usize].to_owned(),
+            unread_label: words[Text::Unread as usize].to_owned(),
+            frame_title: words[Text::ChatFrame as usize].to_owned(),
         }
     }
 }
@@ -91,15 +97,15 @@ mod tests {
     }
 
     #[test]
-    fn the_view_carries_a_readable_text_colour() {
+    fn the_view_carries_a_readable_text_colour_and_the_shoppers_words() {
         let cases = [
-            (DEFAULT_COLOR, LauncherPosition::Right, Rgb::WHITE),
-            (Rgb::new(0xf2, 0xb7, 0x05), LauncherPosition::Left, Rgb::BLACK),
+            (DEFAULT_COLOR, LauncherPosition::Right, Rgb::WHITE, Locale::English, "Open chat"),
+            (Rgb::new(0xf2, 0xb7, 0x05), LauncherPosition::Left, Rgb::BLACK, Locale::Polish, "Otwórz czat"),
         ];
-        for (color, position, text_color) in cases {
-            let view = LauncherSettings { color, position, text: None }.view("Demo Shop");
+        for (color, position, text_color, locale, open_label) in cases {
+            let view = LauncherSettings { color, position, text: None }.view("Demo Shop", locale);
             assert_eq!((view.color, view.text_color, view.position), (color, text_color, position));
-            assert_eq!(view.shop_name, "Demo Shop");
+            assert_eq!((view.shop_name.as_str(), view.open_label.as_str()), ("Demo Shop", open_label));
         }
     }
 

@@ -280,6 +280,11 @@ pub struct LauncherView {
     pub position: LauncherPosition,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// The launcher's accessible name, the unread count's words (`{}` for the count) and the
+    /// chat frame's title, in the shopper's language.
+    pub open_label: String,
+    pub unread_label: String,
+    pub frame_title: String,
 }
 
 /// `POST /api/login` body.

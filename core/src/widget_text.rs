@@ -48,10 +48,31 @@ pub enum Text {
     Offline,
     Gone,
     Failed,
+    /// The launcher's name.
+    OpenChat,
+    /// After the launcher's name: the number of unread messages.
+    Unread,
+    /// The chat frame's title on the shop's page.
+    ChatFrame,
+    RatingQuestion,
+    RatingComment,
+    RatingSubmit,
+    /// The score, then the highest score.
+    OutOf,
+    /// The score given, as `OutOf` says it.
+    RatingThanks,
+    PreChatLegend,
+    YourName,
+    YourEmail,
+    Optional,
+    NameRequired,
+    EmailRequired,
+    /// The limit in characters.
+    NameTooLong,
 }
 
 /// How many strings a language has.
-pub const TEXT_COUNT: usize = Text::Failed as usize + 1;
+pub const TEXT_COUNT: usize = Text::NameTooLong as usize + 1;
 
 /// The strings of `locale`, in `Text` order.
 pub fn catalog(locale: Locale) -> &'static [&'static str; TEXT_COUNT] {
@@ -105,6 +126,21 @@ const ENGLISH: [&str; TEXT_COUNT] = [
     "We can't reach the chat. Check your connection and send again.",
     "This conversation is no longer available. Send a message to start a new one.",
     "Something went wrong. Please try again.",
+    "Open chat",
+    "{} unread",
+    "Chat",
+    "How did we do?",
+    "Anything you'd like to add? (optional)",
+    "Send rating",
+    "{} out of {}",
+    "Thanks for rating us {}.",
+    "Before we start",
+    "Your name",
+    "Your e-mail",
+    " (optional)",
+    "Please tell us your name.",
+    "Please tell us your e-mail address.",
+    "That name is too long: the limit is {} characters.",
 ];
 
 const HUNGARIAN: [&str; TEXT_COUNT] = [
@@ -139,6 +175,21 @@ const HUNGARIAN: [&str; TEXT_COUNT] = [
     "Nem érjük el a csevegést. Ellenőrizd a kapcsolatot, és küldd újra.",
     "Ez a beszélgetés már nem érhető el. Egy új üzenettel újat kezdhetsz.",
     "Valami hiba történt. Kérjük, próbáld újra.",
+    "Csevegés megnyitása",
+    "{} olvasatlan",
+    "Csevegés",
+    "Hogy sikerült?",
+    "Szeretnél még valamit hozzátenni? (nem kötelező)",
+    "Értékelés küldése",
+    "{} / {}",
+    "Köszönjük az értékelést: {}.",
+    "Mielőtt elkezdjük",
+    "A neved",
+    "Az e-mail-címed",
+    " (nem kötelező)",
+    "Kérjük, add meg a neved.",
+    "Kérjük, add meg az e-mail-címed.",
+    "Túl hosszú név: legfeljebb {} karakter lehet.",
 ];
 
 const POLISH: [&str; TEXT_COUNT] = [
@@ -173,6 +224,21 @@ const POLISH: [&str; TEXT_COUNT] = [
     "Nie możemy połączyć się z czatem. Sprawdź połączenie i wyślij ponownie.",
     "Ta rozmowa nie jest już dostępna. Wyślij wiadomość, aby zacząć nową.",
     "Coś poszło nie tak. Spróbuj ponownie.",
+    "Otwórz czat",
+    "nieprzeczytane: {}",
+    "Czat",
+    "Jak nam poszło?",
+    "Chcesz coś dodać? (opcjonalnie)",
+    "Wyślij ocenę",
+    "{} na {}",
+    "Dziękujemy za ocenę: {}.",
+    "Zanim zaczniemy",
+    "Twoje imię",
+    "Twój e-mail",
+    " (opcjonalnie)",
+    "Podaj, proszę, swoje imię.",
+    "Podaj, proszę, swój adres e-mail.",
+    "Imię jest za długie: limit to {} znaków.",
 ];
 
 #[cfg(test)]
