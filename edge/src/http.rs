@@ -1,9 +1,10 @@
 //! Small HTTP helpers shared by the router and the Durable Objects: JSON in, JSON out,
 //! cookies and common headers.
 
+use parley_core::locale::Locale;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{Headers, Request, Response};
+use worker::{Headers, Request, Response, Url};
 
 use crate::error::{EdgeError, EdgeResult};
 use parley_core::protocol::ErrorCode;
@@ -36,6 +37,14 @@ pub fn cookie(req: &Request, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
+}
+
+/// The language to speak to a shopper in: the `lang` query parameter (the loader's list, from the
+/// embed tag, the shop page or the browser), else the browser's `Accept-Language`.
+pub fn shopper_locale(req: &Request, url: &Url) -> Locale {
+    let asked = url.query_pairs().find(|(key, _)| key == "lang").map(|(_, value)| value.into_owned());
+    let preferences = asked.or_else(|| req.headers().get("accept-language").ok().flatten()).unwrap_or_default();
+    Locale::negotiate(&preferences)
 }
 
 /// Whether the request asks to become a WebSocket.

@@ -10,6 +10,8 @@ use worker::{Headers, Response};
 use crate::crypto;
 use crate::error::EdgeResult;
 use crate::shop_desk::ShopProfile;
+use parley_core::locale::Locale;
+use parley_core::widget_text::{catalog, fill, Text};
 
 /// One of the apps xtask builds into `/assets/{name}-{hash}/{name}.js|_bg.wasm|.css`.
 #[derive(Clone, Copy)]
@@ -51,37 +53,41 @@ fn escape(text: &str) -> String {
         .collect()
 }
 
-/// The widget's page for a shop: framed only by the shop's allowed origins. The shop's id, name,
-/// allowed origins, pre-chat fields and theme travel as attributes of `<body>`; the theme colour
-/// and its readable text colour become the app's accent.
-pub fn widget_page(shop: &ShopProfile) -> EdgeResult<Response> {
+/// The widget's page for a shop, in the shopper's language: framed only by the shop's allowed
+/// origins. The shop's id, name, allowed origins, pre-chat fields and theme travel as attributes
+/// of `<body>` (the theme colour and its readable text colour become the app's accent), and so
+/// do the widget's strings in `locale` (`data-text`, a JSON array in `widget_text::Text` order).
+pub fn widget_page(shop: &ShopProfile, locale: Locale) -> EdgeResult<Response> {
     let origins: Vec<&str> = shop.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
     let frame_ancestors = if origins.is_empty() { "'none'".to_owned() } else { origins.join(" ") };
     let pre_chat = shop.settings.pre_chat;
     let theme = shop.settings.launcher.color;
+    let words = catalog(locale);
     let body_attributes = format!(
-        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-pre-chat-name="{}" data-pre-chat-email="{}" data-theme-color="{theme}" data-theme-text="{}""#,
+        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-pre-chat-name="{}" data-pre-chat-email="{}" data-theme-color="{theme}" data-theme-text="{}" data-text="{}""#,
         escape(shop.shop.as_str()),
         escape(&shop.name),
         escape(&serde_json::to_string(&origins)?),
         pre_chat.name.as_str(),
         pre_chat.email.as_str(),
         theme.readable_text(),
+        escape(&serde_json::to_string(words.as_slice())?),
     );
-    shell(App::Widget, &format!("Chat with {}", shop.name), &body_attributes, &frame_ancestors)
+    let title = fill(words[Text::ChatTitle as usize], &[&shop.name]);
+    shell(App::Widget, locale.tag(), &title, &body_attributes, &frame_ancestors)
 }
 
 /// The agent console's page.
 pub fn console_page() -> EdgeResult<Response> {
-    shell(App::Console, "Parley console", "", "'none'")
+    shell(App::Console, "en", "Parley console", "", "'none'")
 }
 
-fn shell(app: App, title: &str, body_attributes: &str, frame_ancestors: &str) -> EdgeResult<Response> {
+fn shell(app: App, lang: &str, title: &str, body_attributes: &str, frame_ancestors: &str) -> EdgeResult<Response> {
     let (name, bundle) = (app.name(), app.bundle());
     let nonce = crypto::random_hex(16)?;
     // The wasm is preloaded beside the glue that fetches it, so both download at once.
     let html = format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title><link rel="stylesheet" href="/assets/{bundle}/{name}.css"><link rel="modulepreload" href="/assets/{bundle}/{name}.js"><link rel="preload" href="/assets/{bundle}/{name}_bg.wasm" as="fetch" type="application/wasm" crossorigin></head><body {body_attributes}><script type="module" nonce="{nonce}">import init from '/assets/{bundle}/{name}.js'; init();</script></body></html>"#,
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title><link rel="stylesheet" href="/assets/{bundle}/{name}.css"><link rel="modulepreload" href="/assets/{bundle}/{name}.js"><link rel="preload" href="/assets/{bundle}/{name}_bg.wasm" as="fetch" type="application/wasm" crossorigin></head><body {body_attributes}><script type="module" nonce="{nonce}">import init from '/assets/{bundle}/{name}.js'; init();</script></body></html>"#,
         title = escape(title),
     );
     let csp = format!(

@@ -9,7 +9,7 @@ use crate::conversation_room::{room_stub, RoomRequest};
 use crate::crypto;
 use crate::dev_seed;
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{is_websocket_upgrade, json, read_json};
+use crate::http::{is_websocket_upgrade, json, read_json, shopper_locale};
 use crate::pages;
 use crate::rate_limiter;
 use crate::rpc::{self, Object, AGENT_HEADER, CLIENT_IP_HEADER};
@@ -37,7 +37,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
     match (req.method(), segments.as_slice()) {
         (Method::Get, ["healthz"]) => Ok(Response::ok("ok")?),
         (Method::Get, ["widget.js"] | ["assets", _, _]) => static_files::serve(&req, env, url.path()).await,
-        (Method::Get, ["w", shop]) => pages::widget_page(&shop_profile(env, &ShopId::parse(shop)?).await?),
+        (Method::Get, ["w", shop]) => {
+            pages::widget_page(&shop_profile(env, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
+        }
         (Method::Get, ["console"]) => pages::console_page(),
         (Method::Get, ["demo"]) if dev => Ok(Response::redirect(url.join("/demo/")?)?),
         (Method::Get, ["demo", name]) if dev && name.ends_with(".js") => {
@@ -162,10 +164,10 @@ async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) ->
     if let Some((_, color)) = url.query_pairs().find(|(key, _)| key == "color") {
         settings.color = Rgb::parse(&color).map_err(ApiError::from)?;
     }
-    let response = json(&settings.view(&profile.name), 200)?;
+    let response = json(&settings.view(&profile.name, shopper_locale(req, url)), 200)?;
     let headers = response.headers();
     headers.set("cache-control", &format!("public, max-age={LAUNCHER_MAX_AGE_SECONDS}"))?;
-    headers.set("vary", "origin")?;
+    headers.set("vary", "origin, accept-language")?;
     let origin = req.headers().get("origin")?;
     if let Some(origin) = origin.filter(|origin| profile.settings.allowed_origins.iter().any(|a| a.matches(origin))) {
         headers.set("access-control-allow-origin", &origin)?;
