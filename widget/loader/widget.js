@@ -47,6 +47,10 @@
   let F; // the chat's iframe
   let T; // the pending history-change timer
   let N; // the launcher's name without the unread count
+  let J; // the shop's launcher, as the edge described it
+  /** The shopper's languages, most wanted first: the tag's or setLocale's, the page's, the
+   *  browser's. The edge picks the first it speaks, for the chat and the launcher's words. */
+  const P = () => 'lang=' + (L || D.documentElement.lang || navigator.languages);
 
   const el = (tag, className) => {
     const node = D.createElement(tag);
@@ -79,8 +83,8 @@
     B.hidden = true;
     F = el('iframe');
     attr(F, 'data-testid', 'parley-frame');
-    F.title = 'Chat';
-    F.src = E + '/w/' + shop;
+    F.title = J.frame_title || 'Chat';
+    F.src = E + '/w/' + shop + '?' + P();
     B.append(F);
     R.append(B);
   };
@@ -101,7 +105,7 @@
   const showUnread = (count) => {
     b.textContent = count;
     b.hidden = !count;
-    attr(l, 'aria-label', N + (count ? ', ' + count + ' unread message' + (count > 1 ? 's' : '') : ''));
+    attr(l, 'aria-label', N + (count ? ', ' + (J.unread_label || '{} unread').replace('{}', count) : ''));
     fire('unread', count);
   };
   const api = {
@@ -127,6 +131,7 @@
   /** Draws the launcher as the shop's settings `j` say (the tag's attributes win). */
   const draw = (j) => {
     if (D.getElementById('parley-root')) return; // Embedded twice: one launcher is enough.
+    J = j;
     const host = el('div');
     host.id = 'parley-root';
     R = host.attachShadow({ mode: 'open' });
@@ -158,7 +163,7 @@
     l.append(svg);
     const text = A('launcher-text') || j.text;
     if (text) l.append(text);
-    N = text || 'Open chat';
+    N = text || j.open_label || 'Open chat';
     b = el('span', 'b');
     attr(b, 'data-testid', 'parley-unread');
     l.append(b);
@@ -188,7 +193,7 @@
     queued.forEach((call) => api[call[0]](...call[1]));
   };
   const start = () =>
-    fetch(E + '/api/shops/' + shop + '/launcher' + (A('color') ? '?color=' + encodeURIComponent(A('color')) : ''))
+    fetch(E + '/api/shops/' + shop + '/launcher?' + P() + (A('color') ? '&color=' + encodeURIComponent(A('color')) : ''))
       .then((response) => response.json())
       .then(draw, () => draw({}));
   D.body ? start() : D.addEventListener('DOMContentLoaded', start);

@@ -14,15 +14,14 @@ use crate::message_log::MessageLog;
 use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
 use crate::shop::Shop;
+use crate::text::{self, error_text, t, t_with};
 use crate::{page_sync, unread};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::Link;
 use parley_core::protocol::{QueuePlace, ShopperDetails, Status};
 use parley_core::wait_estimate::{display_minutes, Estimate};
-
-const CLOSE_LABEL: &str = "Close chat";
-const RECONNECTING: &str = "Reconnecting…";
+use parley_core::widget_text::Text;
 
 #[component]
 pub fn App(shop: Shop) -> impl IntoView {
@@ -33,6 +32,7 @@ pub fn App(shop: Shop) -> impl IntoView {
     attention::follow(chat, embedder, composer);
     page_sync::follow_the_page(chat, embedder);
     unread::tell_the_page(chat, embedder);
+    text::follow_the_page(embedder);
     // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
     // long as the page: the handle is never removed.
     let _ = window_event_listener(leptos::ev::keydown, move |event| {
@@ -49,7 +49,7 @@ pub fn App(shop: Shop) -> impl IntoView {
                     <h1 class="parley-title">{shop.name}</h1>
                     <p class="parley-status" role="status">{move || queue_status(chat)}</p>
                 </div>
-                <button type="button" class="parley-close" aria-label=CLOSE_LABEL on:click=move |_| embedder.close_panel()>
+                <button type="button" class="parley-close" aria-label=t(Text::CloseChat) on:click=move |_| embedder.close_panel()>
                     "×"
                 </button>
             </header>
@@ -57,9 +57,9 @@ pub fn App(shop: Shop) -> impl IntoView {
             <ContactForm chat />
             <RatingForm chat />
             <PreChatForm chat />
-            <p class="parley-notice" hidden=move || !offline()>{RECONNECTING}</p>
+            <p class="parley-notice" hidden=move || !offline()>{t(Text::Reconnecting)}</p>
             <p class="parley-error" role="alert" hidden=move || error().is_none()>
-                {move || error().map(|error| error.message)}
+                {move || error().map(|error| error_text(&error))}
             </p>
             <Composer chat embedder input=composer />
         </main>
@@ -74,22 +74,23 @@ fn queue_status(chat: Chat) -> Option<String> {
             Status::New => None,
             Status::Waiting => Some(waiting_status(conversation.place)),
             Status::Assigned => {
-                Some(format!("{} is here to help", conversation.assignee_name.as_deref().unwrap_or("An agent")))
+                Some(t_with(Text::AgentHere, &[conversation.assignee_name.as_deref().unwrap_or(t(Text::AnAgent))]))
             }
-            Status::Resolved => Some("This conversation is closed. Write to us again any time.".to_owned()),
+            Status::Resolved => Some(t(Text::Resolved).to_owned()),
         }
     })
 }
 
 /// The shopper's place in line and the honest expected wait.
 fn waiting_status(place: Option<QueuePlace>) -> String {
-    let Some(place) = place else { return "Waiting for an agent…".to_owned() };
+    let Some(place) = place else { return t(Text::WaitingForAgent).to_owned() };
+    let position = place.position.to_string();
     match (place.estimate, place.overdue, place.closed) {
-        (_, _, true) => "We're closed right now. Leave your e-mail and we'll answer when we're back.".to_owned(),
-        (Estimate::NoAgents, _, _) => "No one is available right now. Leave your e-mail and we'll answer.".to_owned(),
-        (_, true, _) => format!("You're #{} in line. Sorry, this is taking longer than we said.", place.position),
+        (_, _, true) => t(Text::ShopClosed).to_owned(),
+        (Estimate::NoAgents, _, _) => t(Text::NoAgents).to_owned(),
+        (_, true, _) => t_with(Text::Overdue, &[&position]),
         (Estimate::Wait { millis }, false, false) => {
-            format!("You're #{} in line · about {} min", place.position, display_minutes(millis))
+            t_with(Text::Wait, &[&position, &display_minutes(millis).to_string()])
         }
     }
 }
@@ -97,5 +98,5 @@ fn waiting_status(place: Option<QueuePlace>) -> String {
 /// Shown instead of the chat when the page names no valid shop.
 #[component]
 pub fn Unavailable() -> impl IntoView {
-    view! { <p class="parley-unavailable" role="alert">"This chat is not available."</p> }
+    view! { <p class="parley-unavailable" role="alert">{t(Text::Unavailable)}</p> }
 }

@@ -7,14 +7,16 @@
 //! longer honours is forgotten, so the next message starts a new conversation.
 
 use crate::pre_chat::PreChat;
+use crate::text::{refusal, t, t_with};
 use crate::ticket_store;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use parley_client::{post, LiveConversation};
-use parley_core::error::ConversationError;
+use parley_core::error::{ConversationError, PreChatError, TextError};
 use parley_core::ids::ShopId;
 use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext};
 use parley_core::validation::message_text;
+use parley_core::widget_text::Text;
 
 /// The chat's state; copies share it.
 #[derive(Clone, Copy)]
@@ -56,13 +58,15 @@ impl Chat {
         }
         let text = match message_text(&self.draft.get_untracked()) {
             Ok(text) => text,
+            // Sending nothing does nothing.
+            Err(TextError::Empty) => return,
             Err(refused) => return self.error.set(Some(ConversationError::Text(refused).into())),
         };
         let live = self.live.get_untracked();
         // The pre-chat fields go with a new conversation only.
         let shopper = match live.is_none().then(|| self.pre_chat.details()).transpose() {
             Ok(shopper) => shopper.flatten(),
-            Err(refused) => return self.error.set(Some(refused.into())),
+            Err(refused) => return self.error.set(Some(refusal(pre_chat_refusal(&refused)))),
         };
         self.error.set(None);
         self.draft.set(String::new());
@@ -108,10 +112,18 @@ impl Chat {
             live.close();
             self.shop.with_value(ticket_store::forget);
             self.live.set(None);
-            self.error.set(Some(ApiError::new(
-                ErrorCode::NotFound,
-                "This conversation is no longer available. Send a message to start a new one.",
-            )));
+            // Said in the shopper's words by its code (see `text::error_text`).
+            self.error.set(Some(ApiError::new(ErrorCode::NotFound, "conversation gone")));
         }
+    }
+}
+
+/// Why the pre-chat fields were refused, in the shopper's words.
+fn pre_chat_refusal(refused: &PreChatError) -> String {
+    match refused {
+        PreChatError::Missing { field: "email" } => t(Text::EmailRequired).to_owned(),
+        PreChatError::Missing { .. } => t(Text::NameRequired).to_owned(),
+        PreChatError::Email => t(Text::NotAnEmail).to_owned(),
+        PreChatError::NameTooLong { limit, .. } => t_with(Text::NameTooLong, &[&limit.to_string()]),
     }
 }

@@ -4,15 +4,12 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
+use crate::text::t;
 use leptos::ev::SubmitEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::enter_sends;
-
-const MESSAGE_LABEL: &str = "Message";
-const PLACEHOLDER: &str = "Write a message…";
-const SEND: &str = "Send";
-const SEND_LABEL: &str = "Send message";
+use parley_core::widget_text::Text;
 
 #[component]
 pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> impl IntoView {
@@ -30,9 +27,9 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
                 class="parley-input"
                 data-testid="composer"
                 node_ref=input
-                aria-label=MESSAGE_LABEL
+                aria-label=t(Text::MessageLabel)
                 rows="2"
-                placeholder=PLACEHOLDER
+                placeholder=t(Text::MessagePlaceholder)
                 prop:value=move || chat.draft.get()
                 on:input=move |event| {
                     let draft = event_target_value(&event);
@@ -48,10 +45,10 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
                 type="submit"
                 class="parley-send"
                 data-testid="send"
-                aria-label=SEND_LABEL
+                aria-label=t(Text::SendLabel)
                 disabled=move || chat.starting.with(Option::is_some)
             >
-                {SEND}
+                {t(Text::Send)}
             </button>
         </form>
     }

@@ -6,10 +6,13 @@
 //! views costs the widget far more code than an attribute.
 
 use crate::chat::Chat;
+use crate::text::{refusal, t, t_with};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use parley_core::protocol::{ConversationView, Status};
+use parley_core::validation;
 use parley_core::wait_estimate::Estimate;
+use parley_core::widget_text::Text;
 
 #[component]
 pub fn ContactForm(chat: Chat) -> impl IntoView {
@@ -19,17 +22,24 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
     let offered = move || conversation().is_some_and(|conversation| nobody_can_answer_now(&conversation));
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if let Some(live) = chat.live.get_untracked() {
-            live.leave_email(&email.get_untracked());
+        // Checked here first, so a mistyped address is refused in the shopper's words.
+        match validation::email_address(&email.get_untracked()) {
+            Ok(address) => {
+                if let Some(live) = chat.live.get_untracked() {
+                    chat.error.set(None);
+                    live.leave_email(&address);
+                }
+            }
+            Err(_) => chat.error.set(Some(refusal(t(Text::NotAnEmail).to_owned()))),
         }
     };
     view! {
         <p class="parley-notice" data-testid="contact-email" hidden=move || left().is_none()>
-            "We'll answer at " {move || left().unwrap_or_default()} "."
+            {move || t_with(Text::AnswerAt, &[&left().unwrap_or_default()])}
         </p>
         <form class="parley-contact" on:submit=submit hidden=move || left().is_some() || !offered()>
             <label class="parley-contact-label" for="parley-contact-email">
-                "Leave your e-mail and we'll answer there:"
+                {t(Text::LeaveEmailLabel)}
             </label>
             <div class="parley-contact-row">
                 <input
@@ -38,12 +48,12 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
                     type="email"
                     autocomplete="email"
                     required
-                    placeholder="you@example.com"
+                    placeholder=t(Text::EmailPlaceholder)
                     data-testid="leave-email"
                     on:input=move |event| email.set(event_target_value(&event))
                 />
                 <button type="submit" class="parley-send" data-testid="leave-email-submit">
-                    "Save"
+                    {t(Text::Save)}
                 </button>
             </div>
         </form>

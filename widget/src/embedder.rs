@@ -98,7 +98,6 @@ impl Embedder {
     }
 
     /// The language the shop asked for (tracked).
-    #[expect(dead_code, reason = "the translations (issue 4) choose by it")]
     pub fn locale(&self) -> Option<String> {
         self.locale.get()
     }

@@ -1,6 +1,6 @@
 //! Parley's shopper app: the chat that runs inside the iframe the loader (`loader/widget.js`)
-//! opens on a shop's pages. The edge serves it at `/w/{shop}`, with the shop's id, name and
-//! allowed embedding origins as data attributes on `<body>`.
+//! opens on a shop's pages. The edge serves it at `/w/{shop}` in the shopper's language, with
+//! the shop's settings and the widget's strings as data attributes on `<body>`.
 
 mod app;
 mod attention;
@@ -8,7 +8,6 @@ mod chat;
 mod composer;
 mod contact_form;
 mod embedder;
-mod locale;
 mod message_log;
 mod page_product;
 mod page_sync;
@@ -16,6 +15,7 @@ mod posted;
 mod pre_chat;
 mod rating_form;
 mod shop;
+mod text;
 mod theme;
 mod ticket_store;
 mod unread;

@@ -8,16 +8,12 @@
 //! the widget kilobytes of generated code (and chats are short).
 
 use crate::chat::Chat;
+use crate::text::{error_text, lang, t, t_with};
 use leptos::html::Div;
 use leptos::prelude::*;
 use parley_core::message::{Author, Message};
 use parley_core::time::UnixMillis;
-
-const GREETING: &str = "Hi! Ask us anything — we usually answer in a few minutes.";
-const SENDING: &str = "Sending…";
-const NOT_SENT: &str = "Not sent: ";
-const SENT: &str = "Sent";
-const READ: &str = "Read";
+use parley_core::widget_text::Text;
 
 /// One line of the log, as drawn.
 #[derive(Clone, PartialEq)]
@@ -49,7 +45,7 @@ pub fn MessageLog(chat: Chat) -> impl IntoView {
     });
     view! {
         <div class="parley-log" role="log" aria-live="polite" node_ref=log>
-            <p class="parley-line">{GREETING}</p>
+            <p class="parley-line" data-testid="greeting">{t(Text::Greeting)}</p>
             {move || lines().into_iter().map(line_view).collect_view()}
         </div>
     }
@@ -79,7 +75,7 @@ fn lines(chat: Chat) -> Vec<Line> {
         sender: None,
         text,
         at: None,
-        state: Some(SENDING.to_owned()),
+        state: Some(t(Text::Sending).to_owned()),
     });
     let Some(live) = chat.live.get() else { return starting.into_iter().collect() };
     live.transcript().with(|transcript| {
@@ -87,8 +83,8 @@ fn lines(chat: Chat) -> Vec<Line> {
         let stored = transcript.messages().iter().map(|message| stored_line(message, read_up_to));
         let on_its_way = transcript.pending().iter().map(|pending| {
             let state = match &pending.refused {
-                None => SENDING.to_owned(),
-                Some(error) => format!("{NOT_SENT}{}", error.message),
+                None => t(Text::Sending).to_owned(),
+                Some(error) => t_with(Text::NotSent, &[&error_text(error)]),
             };
             Line {
                 author: Author::Shopper.as_str(),
@@ -105,7 +101,11 @@ fn lines(chat: Chat) -> Vec<Line> {
 
 fn stored_line(message: &Message, read_up_to: u64) -> Line {
     // Our own messages say whether the agent has read them yet.
-    let state = (message.author == Author::Shopper).then_some(if message.seq <= read_up_to { READ } else { SENT });
+    let state = (message.author == Author::Shopper).then_some(t(if message.seq <= read_up_to {
+        Text::Read
+    } else {
+        Text::Sent
+    }));
     Line {
         author: message.author.as_str(),
         hook: "message",
@@ -120,7 +120,5 @@ fn stored_line(message: &Message, read_up_to: u64) -> Line {
 fn local_time(at: UnixMillis) -> String {
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    js_sys::Date::new(&(at.0 as f64).into())
-        .to_locale_time_string_with_options(&crate::locale::current(), &options)
-        .into()
+    js_sys::Date::new(&(at.0 as f64).into()).to_locale_time_string_with_options(&lang(), &options).into()
 }

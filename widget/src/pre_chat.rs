@@ -4,15 +4,12 @@
 //! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
 
 use crate::chat::Chat;
+use crate::text::t;
 use leptos::prelude::*;
 use parley_core::error::PreChatError;
 use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::protocol::ShopperDetails;
-
-const LEGEND: &str = "Before we start";
-const NAME_LABEL: &str = "Your name";
-const EMAIL_LABEL: &str = "Your e-mail";
-const OPTIONAL: &str = " (optional)";
+use parley_core::widget_text::Text;
 
 /// The shop's rules, what is already known of the shopper, and what they typed; copies share it.
 #[derive(Clone, Copy)]
@@ -62,9 +59,9 @@ pub fn PreChatForm(chat: Chat) -> impl IntoView {
     let hidden = move || !asked.any() || chat.live.with(Option::is_some) || chat.starting.with(Option::is_some);
     view! {
         <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=hidden>
-            <legend class="parley-pre-chat-legend">{LEGEND}</legend>
-            {field(asked.name, "parley-pre-chat-name", NAME_LABEL, "text", "name", pre_chat.name)}
-            {field(asked.email, "parley-pre-chat-email", EMAIL_LABEL, "email", "email", pre_chat.email)}
+            <legend class="parley-pre-chat-legend">{t(Text::PreChatLegend)}</legend>
+            {field(asked.name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
+            {field(asked.email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}
         </fieldset>
     }
 }
@@ -73,7 +70,7 @@ pub fn PreChatForm(chat: Chat) -> impl IntoView {
 fn field(
     rule: FieldRule,
     id: &'static str,
-    label: &'static str,
+    label: Text,
     kind: &'static str,
     autocomplete: &'static str,
     value: RwSignal<String>,
@@ -82,8 +79,8 @@ fn field(
     let testid = id.trim_start_matches("parley-");
     view! {
         <label class="parley-contact-label" for=id hidden=!rule.asked()>
-            {label}
-            {(!required).then_some(OPTIONAL)}
+            {t(label)}
+            {(!required).then(|| t(Text::Optional))}
         </label>
         <input
             id=id

@@ -4,23 +4,21 @@
 //! `rating-comment`, `rating-submit`, `rating-thanks`.
 
 use crate::chat::Chat;
+use crate::text::{t, t_with};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use parley_core::protocol::Status;
 use parley_core::rating::{Rating, MAX_COMMENT_CHARS, MAX_SCORE, MIN_SCORE};
-
-const QUESTION: &str = "How did we do?";
-const COMMENT_LABEL: &str = "Anything you'd like to add? (optional)";
-const SUBMIT: &str = "Send rating";
+use parley_core::widget_text::Text;
 
 /// "5 out of 5", for each score's label.
 fn out_of(score: u8) -> String {
-    format!("{score} out of {MAX_SCORE}")
+    t_with(Text::OutOf, &[&score.to_string(), &MAX_SCORE.to_string()])
 }
 
 /// The thanks once rated: "Thanks for rating us 4 out of 5."
 fn thanks(rating: &Rating) -> String {
-    format!("Thanks for rating us {}.", out_of(rating.score))
+    t_with(Text::RatingThanks, &[&out_of(rating.score)])
 }
 
 #[component]
@@ -64,10 +62,10 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
             hidden=move || resolved().is_none_or(|conversation| conversation.rating.is_some())
         >
             <fieldset class="parley-rating-scores">
-                <legend class="parley-contact-label">{QUESTION}</legend>
+                <legend class="parley-contact-label">{t(Text::RatingQuestion)}</legend>
                 {scores}
             </fieldset>
-            <label class="parley-contact-label" for="parley-rating-comment">{COMMENT_LABEL}</label>
+            <label class="parley-contact-label" for="parley-rating-comment">{t(Text::RatingComment)}</label>
             <div class="parley-contact-row">
                 <textarea
                     id="parley-rating-comment"
@@ -83,7 +81,7 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
                     data-testid="rating-submit"
                     disabled=move || score.with(Option::is_none)
                 >
-                    {SUBMIT}
+                    {t(Text::RatingSubmit)}
                 </button>
             </div>
         </form>

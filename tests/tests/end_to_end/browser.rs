@@ -12,6 +12,9 @@ use crate::case;
 use crate::client::Api;
 use crate::engine::seed;
 use crate::runner::{Case, Env};
+use parley_core::locale::Locale;
+use parley_core::validation::MAX_MESSAGE_CHARS;
+use parley_core::widget_text::{catalog, fill, Text};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -26,6 +29,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser a_single_page_shops_navigation_and_product_data_reach_the_agent),
         case!(browser the_unread_badge_counts_answers_while_closed_and_clears_on_open),
         case!(browser the_launcher_and_the_chat_take_the_shops_colour_position_and_text),
+        case!(browser the_chat_speaks_the_shoppers_language_and_set_locale_switches_it),
     ]
 }
 
@@ -200,6 +204,22 @@ impl ShopPage {
         })
         .await?;
         frame.enter_frame().await?;
+        Ok(())
+    }
+
+    /// Waits until the chat, in the current frame, is in `locale`: its language, greeting,
+    /// composer and send button.
+    async fn wait_for_words(&self, locale: Locale) -> Result<()> {
+        let words = catalog(locale);
+        wait_for_text(&self.driver, "[data-testid=greeting]", words[Text::Greeting as usize]).await?;
+        wait_for_text(&self.driver, "[data-testid=send]", words[Text::Send as usize]).await?;
+        let composer = self.driver.find(By::Css("[data-testid=composer]")).await?;
+        let placeholder = composer.attr("placeholder").await?.unwrap_or_default();
+        let lang = self.driver.find(By::Css("html")).await?.attr("lang").await?.unwrap_or_default();
+        anyhow::ensure!(
+            placeholder == words[Text::MessagePlaceholder as usize] && lang == locale.tag(),
+            "{locale:?}: placeholder {placeholder:?}, lang {lang:?}"
+        );
         Ok(())
     }
 
@@ -596,7 +616,9 @@ async fn a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat(env: 
         let answer = "They do, in both colours.";
         // Without the required name nothing is sent, and the widget says why.
         send_message(&shop.driver, question).await.context("sending without a name")?;
-        wait_for_text(&shop.driver, "[role=alert]", "name is required").await.context("the widget asks for a name")?;
+        wait_for_text(&shop.driver, "[role=alert]", "Please tell us your name")
+            .await
+            .context("the widget asks for a name")?;
         anyhow::ensure!(shop.pre_chat_shown().await?, "the fields stay until the first message");
 
         shop.fill_pre_chat("Kim Tester", "Kim@Example.com").await?;
@@ -738,7 +760,7 @@ async fn the_unread_badge_counts_answers_while_closed_and_clears_on_open(env: Ar
             .wait_for_launcher("a badge of 2 while closed", |look| look.badge == "2")
             .await
             .context("the badge counts the answers")?;
-        anyhow::ensure!(look.label == "Open chat, 2 unread messages", "the launcher's label: {:?}", look.label);
+        anyhow::ensure!(look.label == "Open chat, 2 unread", "the launcher's label: {:?}", look.label);
 
         shop.open_chat().await.context("opening the chat again")?;
         wait_for_message(&shop.driver, "agent", answers[1]).await?;
@@ -796,5 +818,29 @@ async fn the_launcher_and_the_chat_take_the_shops_colour_position_and_text(env: 
     let (status, body) =
         api.put(path, &serde_json::from_str::<serde_json::Value>(&original)?, Some(&owner.cookie)).await?;
     anyhow::ensure!(status == 200, "restoring the settings: {status} {body}");
+    outcome
+}
+
+async fn the_chat_speaks_the_shoppers_language_and_set_locale_switches_it(env: Arc<Env>) -> Result<()> {
+    let shop = ShopPage::open(&env).await?;
+    let outcome = async {
+        shop.launcher().await.context("the loader draws the launcher")?;
+        // Before the chat exists: it opens in the language asked for.
+        shop.driver.execute("Parley.setLocale('pl')", Vec::new()).await?;
+        shop.open_chat().await?;
+        shop.wait_for_words(Locale::Polish).await.context("the chat opens in Polish")?;
+        // The widget's own refusals are in the shopper's words too.
+        send_message(&shop.driver, &"x".repeat(MAX_MESSAGE_CHARS + 1)).await?;
+        let too_long = fill(catalog(Locale::Polish)[Text::TooLong as usize], &[&MAX_MESSAGE_CHARS.to_string()]);
+        wait_for_text(&shop.driver, "[role=alert]", &too_long).await.context("a Polish refusal")?;
+        // While it is open: the chat switches.
+        shop.driver.enter_default_frame().await?;
+        shop.driver.execute("Parley.setLocale('hu-HU')", Vec::new()).await?;
+        shop.enter_chat_frame().await?;
+        shop.wait_for_words(Locale::Hungarian).await.context("the chat switches to Hungarian")?;
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
     outcome
 }

@@ -44,8 +44,18 @@ async fn the_launcher_is_public_cacheable_and_readable_by_the_shops_origins_only
         text_color: Rgb::BLACK,
         position: LauncherPosition::Left,
         text: Some("Ask us".into()),
+        open_label: "Open chat".into(),
+        unread_label: "{} unread".into(),
+        frame_title: "Chat".into(),
     };
     ensure!(view == expected, "the launcher is {view:?}");
+    // Its words are in the shopper's language: the loader's list, else the browser's.
+    let (_, _, body) = api.get_with("/api/shops/theme/launcher?lang=de,pl-PL", &[]).await?;
+    let view: LauncherView = serde_json::from_str(&body)?;
+    ensure!(view.open_label == "Otwórz czat", "with lang=de,pl-PL: {view:?}");
+    let (_, _, body) = api.get_with("/api/shops/theme/launcher", &[("accept-language", "hu-HU,hu;q=0.9")]).await?;
+    let view: LauncherView = serde_json::from_str(&body)?;
+    ensure!(view.frame_title == "Csevegés", "with Accept-Language hu: {view:?}");
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     ensure!(header("cache-control") == "public, max-age=300", "cache-control: {:?}", header("cache-control"));
     ensure!(header("access-control-allow-origin") == "https://shop.example", "the shop's own page may read it");
