@@ -33,7 +33,7 @@
   const A = (name) => S && S.getAttribute('data-' + name);
   const shop = A('shop');
   if (!shop || !/^[a-z0-9_-]{1,40}$/.test(shop)) {
-    return console.warn('Parley: no data-shop');
+    return console.warn('Parley: data-shop?');
   }
   const E = new URL(S.src).origin;
   const H = {}; // event name → handlers
@@ -102,9 +102,12 @@
       fire(open ? 'open' : 'close');
     }
   };
+  /** Shows `count` on the badge and, while there are unread messages, in the page's title:
+   *  "(2) Trail Runner 2", the way a shopper on another tab notices an answer. */
   const showUnread = (count) => {
     b.textContent = count;
     b.hidden = !count;
+    D.title = (count ? '(' + count + ') ' : '') + D.title.replace(/^\(\d+\) /, '');
     attr(l, 'aria-label', N + (count ? ', ' + (J.unread_label || '{} unread').replace('{}', count) : ''));
     fire('unread', count);
   };
@@ -139,9 +142,9 @@
     const css =
       ':host{all:initial}[hidden]{display:none!important}' +
       `.l,.p{position:fixed;${side}:20px;z-index:2147483000}` +
-      `.l{bottom:20px;height:56px;padding:0 14px;border:0;border-radius:28px;background:${j.color || '#2f5bd3'};color:${j.text_color || '#fff'};font:600 15px sans-serif;cursor:pointer;display:flex;align-items:center;gap:8px;box-shadow:0 4px 14px #0004}` +
+      `.l{bottom:20px;height:56px;padding:0 14px;border:0;border-radius:28px;background:${j.color || '#2f5bd3'};color:${j.text_color || '#fff'};font:600 15px system-ui;cursor:pointer;display:flex;align-items:center;gap:8px;box-shadow:0 4px 14px #0005}` +
       'svg{width:28px;height:28px;fill:currentColor}' +
-      '.b{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#c5221f;color:#fff;font:700 12px/18px sans-serif}' +
+      '.b{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#c5221f;color:#fff;font:700 12px/18px system-ui}' +
       '.p{bottom:88px;width:380px;height:560px;max-height:calc(100vh - 108px);border-radius:12px;overflow:hidden;background:#fff;box-shadow:0 8px 30px #0005}' +
       'iframe{display:block;width:100%;height:100%;border:0}' +
       '@media(max-width:480px){.p{inset:0;width:auto;height:auto;max-height:none;border-radius:0}}';
