@@ -69,10 +69,12 @@ pub enum Text {
     EmailRequired,
     /// The limit in characters.
     NameTooLong,
+    /// The sound toggle's name.
+    Sound,
 }
 
 /// How many strings a language has.
-pub const TEXT_COUNT: usize = Text::NameTooLong as usize + 1;
+pub const TEXT_COUNT: usize = Text::Sound as usize + 1;
 
 /// The strings of `locale`, in `Text` order.
 pub fn catalog(locale: Locale) -> &'static [&'static str; TEXT_COUNT] {
@@ -141,6 +143,7 @@ const ENGLISH: [&str; TEXT_COUNT] = [
     "Please tell us your name.",
     "Please tell us your e-mail address.",
     "That name is too long: the limit is {} characters.",
+    "Sound for new messages",
 ];
 
 const HUNGARIAN: [&str; TEXT_COUNT] = [
@@ -190,6 +193,7 @@ const HUNGARIAN: [&str; TEXT_COUNT] = [
     "Kérjük, add meg a neved.",
     "Kérjük, add meg az e-mail-címed.",
     "Túl hosszú név: legfeljebb {} karakter lehet.",
+    "Hang új üzenetnél",
 ];
 
 const POLISH: [&str; TEXT_COUNT] = [
@@ -239,6 +243,7 @@ const POLISH: [&str; TEXT_COUNT] = [
     "Podaj, proszę, swoje imię.",
     "Podaj, proszę, swój adres e-mail.",
     "Imię jest za długie: limit to {} znaków.",
+    "Dźwięk nowych wiadomości",
 ];
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use crate::attention;
 use crate::chat::Chat;
+use crate::chime::Chime;
 use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
@@ -31,7 +32,8 @@ pub fn App(shop: Shop) -> impl IntoView {
     let composer = NodeRef::<Textarea>::new();
     attention::follow(chat, embedder, composer);
     page_sync::follow_the_page(chat, embedder);
-    unread::tell_the_page(chat, embedder);
+    let chime = Chime::new();
+    unread::tell_the_page(chat, embedder, chime);
     text::follow_the_page(embedder);
     // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
     // long as the page: the handle is never removed.
@@ -49,6 +51,17 @@ pub fn App(shop: Shop) -> impl IntoView {
                     <h1 class="parley-title">{shop.name}</h1>
                     <p class="parley-status" role="status">{move || queue_status(chat)}</p>
                 </div>
+                <button
+                    type="button"
+                    class="parley-sound"
+                    data-testid="sound"
+                    aria-label=t(Text::Sound)
+                    aria-pressed=move || chime.is_on().to_string()
+                    data-chimes=move || chime.played().to_string()
+                    on:click=move |_| chime.toggle()
+                >
+                    {move || if chime.is_on() { "🔔" } else { "🔕" }}
+                </button>
                 <button type="button" class="parley-close" aria-label=t(Text::CloseChat) on:click=move |_| embedder.close_panel()>
                     "×"
                 </button>

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 /// shopper's attention: on focus, on mount, and as messages arrive while it has it.
 pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
     let attend = move || {
-        if !untrack(|| embedder.is_open()) || !document().has_focus().unwrap_or(false) {
+        if !embedder.is_open_untracked() || !document().has_focus().unwrap_or(false) {
             return;
         }
         if let Some(live) = chat.live.get_untracked() {

@@ -86,6 +86,11 @@ impl Embedder {
         self.open.get()
     }
 
+    /// Whether the panel is open on the page, untracked.
+    pub fn is_open_untracked(&self) -> bool {
+        self.open.get_untracked()
+    }
+
     /// The shop-signed identity token to create the conversation with, if any.
     pub fn identity(&self) -> Option<String> {
         self.identity.get_value()

@@ -5,6 +5,7 @@
 mod app;
 mod attention;
 mod chat;
+mod chime;
 mod composer;
 mod contact_form;
 mod embedder;

@@ -7,6 +7,7 @@
 //! history, not news: they count as unread if they are, but are not announced again.
 
 use crate::chat::Chat;
+use crate::chime::Chime;
 use crate::embedder::Embedder;
 use leptos::prelude::*;
 use parley_core::ids::ConversationId;
@@ -14,7 +15,7 @@ use parley_core::message::{Author, Message};
 use parley_core::transcript::Transcript;
 
 /// Keeps the page told for as long as the app runs.
-pub fn tell_the_page(chat: Chat, embedder: Embedder) {
+pub fn tell_the_page(chat: Chat, embedder: Embedder, chime: Chime) {
     let unread = Memo::new(move |_| chat.live.get().map(|live| live.transcript().with(unread_count)).unwrap_or(0));
     Effect::new(move || embedder.tell_unread(unread.get()));
     // The conversation and the last `seq` already announced (or loaded as history).
@@ -28,8 +29,14 @@ pub fn tell_the_page(chat: Chat, embedder: Embedder) {
                 _ => None,
             });
             if let Some(since) = since {
+                let mut news = false;
                 for message in transcript.messages().iter().filter(|m| m.seq > since && from_an_agent(m)) {
                     embedder.tell_message(&message.text);
+                    news = true;
+                }
+                // One chime for what arrived at once; none while the shopper is looking.
+                if news && (!embedder.is_open_untracked() || document().hidden()) {
+                    chime.ring();
                 }
             }
             announced.set_value(Some((conversation.id.clone(), transcript.last_seq())));

@@ -157,6 +157,12 @@ impl ShopPage {
         Ok(())
     }
 
+    /// How many chimes the chat has played, in the current frame.
+    async fn chimes(&self) -> Result<u32> {
+        let toggle = self.driver.find(By::Css("[data-testid=sound]")).await?;
+        Ok(toggle.attr("data-chimes").await?.unwrap_or_default().parse()?)
+    }
+
     /// Whether the pre-chat fields are shown now, in the current frame.
     async fn pre_chat_shown(&self) -> Result<bool> {
         Ok(find_visible(&self.driver, "[data-testid=pre-chat]").await?.is_some())
@@ -761,15 +767,35 @@ async fn the_unread_badge_counts_answers_while_closed_and_clears_on_open(env: Ar
             .await
             .context("the badge counts the answers")?;
         anyhow::ensure!(look.label == "Open chat, 2 unread", "the launcher's label: {:?}", look.label);
+        let title = shop.driver.title().await?;
+        anyhow::ensure!(title.starts_with("(2) Trail Runner 2"), "the page's title while unread: {title:?}");
 
         shop.open_chat().await.context("opening the chat again")?;
         wait_for_message(&shop.driver, "agent", answers[1]).await?;
+        let chimes = shop.chimes().await?;
+        anyhow::ensure!(chimes >= 1, "no chime for answers while the panel was closed");
+        shop.driver.enter_default_frame().await?;
         let look = shop
             .wait_for_launcher("no badge once open", |look| look.badge.is_empty())
             .await
             .context("reading clears the badge")?;
         anyhow::ensure!(look.label == "Open chat", "the launcher's label: {:?}", look.label);
+        let title = shop.driver.title().await?;
+        anyhow::ensure!(title.starts_with("Trail Runner 2"), "the page's title once read: {title:?}");
         console.wait_for_seen().await.context("the agent sees the shopper read the answers")?;
+
+        // Sound off: the next answer while closed only counts.
+        shop.enter_chat_frame().await?;
+        shop.driver.find(By::Css("[data-testid=sound]")).await?.click().await?;
+        shop.driver.enter_default_frame().await?;
+        shop.launcher().await?.click().await.context("closing the panel")?;
+        let later = "They arrived today.";
+        send_message(&console.driver, later).await?;
+        shop.wait_for_launcher("a badge of 1", |look| look.badge == "1").await.context("the third answer")?;
+        shop.enter_chat_frame().await?;
+        let pressed = shop.driver.find(By::Css("[data-testid=sound]")).await?.attr("aria-pressed").await?;
+        anyhow::ensure!(pressed.as_deref() == Some("false"), "the toggle says {pressed:?}");
+        anyhow::ensure!(shop.chimes().await? == chimes, "a chime played with the sound off");
         Ok(())
     }
     .await;

@@ -1,0 +1,83 @@
+//! A short chime when an agent answers while the shopper is not looking (the panel closed, or
+//! the shop's tab in the background), unless they turned it off with the header's sound
+//! toggle; the choice is remembered in this browser. Played with Web Audio, so there is no
+//! sound file to download. The toggle's `data-chimes` counts the chimes played (a test hook:
+//! headless browsers play to no speaker).
+
+use leptos::prelude::*;
+use web_sys::{AudioContext, Storage};
+
+const STORAGE_KEY: &str = "parley.sound";
+const OFF: &str = "off";
+/// A soft high A, falling silent over a third of a second.
+const PITCH_HZ: f32 = 880.0;
+const LENGTH_SECONDS: f64 = 0.3;
+
+/// The sound setting and the audio it plays on; copies share them.
+#[derive(Clone, Copy)]
+pub struct Chime {
+    on: RwSignal<bool>,
+    played: RwSignal<u32>,
+    /// Made on the first chime (browsers let a frame the shopper has used play sound).
+    audio: StoredValue<Option<AudioContext>, LocalStorage>,
+}
+
+impl Chime {
+    /// On, unless the shopper turned it off before.
+    pub fn new() -> Chime {
+        let off = storage().and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten()).is_some_and(|v| v == OFF);
+        Chime { on: RwSignal::new(!off), played: RwSignal::new(0), audio: StoredValue::new_local(None) }
+    }
+
+    /// Whether chimes play (tracked).
+    pub fn is_on(&self) -> bool {
+        self.on.get()
+    }
+
+    /// How many chimes played (tracked).
+    pub fn played(&self) -> u32 {
+        self.played.get()
+    }
+
+    /// Turns the chime off or on again, and remembers it.
+    pub fn toggle(&self) {
+        let on = !self.on.get_untracked();
+        self.on.set(on);
+        if let Some(storage) = storage() {
+            // Remembering is a convenience: without storage, the choice lasts for this page.
+            let _ = if on { storage.remove_item(STORAGE_KEY) } else { storage.set_item(STORAGE_KEY, OFF) };
+        }
+    }
+
+    /// Chimes, if the shopper wants chimes.
+    pub fn ring(&self) {
+        if !self.on.get_untracked() {
+            return;
+        }
+        if self.play().is_err() {
+            leptos::logging::warn!("cannot play the chat's chime");
+        }
+        self.played.update(|played| *played += 1);
+    }
+
+    fn play(&self) -> Result<(), wasm_bindgen::JsValue> {
+        if self.audio.with_value(Option::is_none) {
+            self.audio.set_value(Some(AudioContext::new()?));
+        }
+        let Some(audio) = self.audio.get_value() else { return Ok(()) };
+        let now = audio.current_time();
+        let tone = audio.create_oscillator()?;
+        tone.frequency().set_value(PITCH_HZ);
+        let volume = audio.create_gain()?;
+        volume.gain().set_value_at_time(0.2, now)?;
+        volume.gain().exponential_ramp_to_value_at_time(0.001, now + LENGTH_SECONDS)?;
+        tone.connect_with_audio_node(&volume)?;
+        volume.connect_with_audio_node(&audio.destination())?;
+        tone.start()?;
+        tone.stop_with_when(now + LENGTH_SECONDS)
+    }
+}
+
+fn storage() -> Option<Storage> {
+    window().local_storage().ok().flatten()
+}
