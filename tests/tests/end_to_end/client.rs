@@ -17,8 +17,9 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use parley_core::protocol::{AgentProfile, ApiError, ConversationTicket, LoginRequest, NewConversation, PageContext};
 
-/// How long any single expected frame may take.
-const FRAME_WAIT: Duration = Duration::from_secs(10);
+/// How long any single expected frame may take: longer than the shortest re-route time a case
+/// sets (10 s), during which a desk may send nothing.
+const FRAME_WAIT: Duration = Duration::from_secs(20);
 
 pub struct Api {
     pub origin: String,
