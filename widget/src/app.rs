@@ -27,8 +27,13 @@ use parley_core::widget_text::Text;
 #[component]
 pub fn App(shop: Shop) -> impl IntoView {
     let embedder = Embedder::listen(shop.allowed_origins);
-    // Nothing is known of the shopper yet; what the shop tells us of them will prefill the form.
-    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat, ShopperDetails::default()));
+    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat));
+    // What the shop's page says of the shopper (`Parley.identify`) is not asked again.
+    Effect::new(move || {
+        let visitor = embedder.visitor();
+        let given = |value: String| Some(value).filter(|value| !value.trim().is_empty());
+        chat.pre_chat.know(ShopperDetails { name: given(visitor.name), email: given(visitor.email) });
+    });
     let composer = NodeRef::<Textarea>::new();
     attention::follow(chat, embedder, composer);
     page_sync::follow_the_page(chat, embedder);

@@ -97,7 +97,6 @@ impl Embedder {
     }
 
     /// Who the shop says the shopper is (tracked).
-    #[expect(dead_code, reason = "the pre-chat fields (issue 4) prefill from it")]
     pub fn visitor(&self) -> Visitor {
         self.visitor.get()
     }

@@ -1,5 +1,6 @@
 //! The shop's pre-chat fields (name, e-mail), shown before the shopper's first message while
-//! there is no conversation yet, and only those the shop asks for and does not already know.
+//! there is no conversation yet, and only those the shop asks for and does not already know
+//! (what its page says through `Parley.identify`, which may come at any time).
 //! What the shopper fills in goes with the new conversation, checked by the shop's rules first
 //! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
 
@@ -16,32 +17,37 @@ use parley_core::widget_text::Text;
 pub struct PreChat {
     rules: StoredValue<PreChatFields>,
     /// What the shop already told us (e.g. from its own sign-in): sent, and not asked again.
-    known: StoredValue<ShopperDetails>,
+    known: RwSignal<ShopperDetails>,
     name: RwSignal<String>,
     email: RwSignal<String>,
 }
 
 impl PreChat {
-    /// The shop's `rules`, with fields `known` about the shopper prefilled and so not asked.
-    pub fn new(rules: PreChatFields, known: ShopperDetails) -> PreChat {
+    /// The shop's `rules`; nothing is known of the shopper yet.
+    pub fn new(rules: PreChatFields) -> PreChat {
         PreChat {
             rules: StoredValue::new(rules),
-            known: StoredValue::new(known),
+            known: RwSignal::new(ShopperDetails::default()),
             name: RwSignal::new(String::new()),
             email: RwSignal::new(String::new()),
         }
     }
 
-    /// The fields the form asks for.
+    /// What the shop says of the shopper: those fields are sent, and no longer asked.
+    pub fn know(&self, known: ShopperDetails) {
+        self.known.set(known);
+    }
+
+    /// The fields the form asks for (tracked).
     fn asked(&self) -> PreChatFields {
-        self.rules.get_value().still_to_ask(&self.known.get_value())
+        self.known.with(|known| self.rules.get_value().still_to_ask(known))
     }
 
     /// What goes with the new conversation: what was known, and what the shopper typed in the
     /// fields asked, checked by the shop's rules.
     pub fn details(&self) -> Result<Option<ShopperDetails>, PreChatError> {
-        let asked = self.asked();
-        let known = self.known.get_value();
+        let asked = untrack(|| self.asked());
+        let known = self.known.get_untracked();
         let typed = |rule: FieldRule, field: RwSignal<String>| rule.asked().then(|| field.get_untracked());
         let given = ShopperDetails {
             name: typed(asked.name, self.name).or(known.name),
@@ -54,21 +60,23 @@ impl PreChat {
 #[component]
 pub fn PreChatForm(chat: Chat) -> impl IntoView {
     let pre_chat = chat.pre_chat;
-    let asked = pre_chat.asked();
+    let rules = pre_chat.rules.get_value();
     // Only before the first message: a shopper with a conversation is never asked again.
-    let hidden = move || !asked.any() || chat.live.with(Option::is_some) || chat.starting.with(Option::is_some);
+    let hidden =
+        move || !pre_chat.asked().any() || chat.live.with(Option::is_some) || chat.starting.with(Option::is_some);
     view! {
         <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=hidden>
             <legend class="parley-pre-chat-legend">{t(Text::PreChatLegend)}</legend>
-            {field(asked.name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
-            {field(asked.email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}
+            {field(rules.name, move || pre_chat.asked().name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
+            {field(rules.email, move || pre_chat.asked().email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}
         </fieldset>
     }
 }
 
-/// One labelled field, hidden if the shop does not ask for it.
+/// One labelled field, hidden while the form does not ask for it (`asked`).
 fn field(
     rule: FieldRule,
+    asked: impl Fn() -> FieldRule + Copy + Send + Sync + 'static,
     id: &'static str,
     label: Text,
     kind: &'static str,
@@ -78,7 +86,7 @@ fn field(
     let required = rule == FieldRule::Required;
     let testid = id.trim_start_matches("parley-");
     view! {
-        <label class="parley-contact-label" for=id hidden=!rule.asked()>
+        <label class="parley-contact-label" for=id hidden=move || !asked().asked()>
             {t(label)}
             {(!required).then(|| t(Text::Optional))}
         </label>
@@ -90,7 +98,7 @@ fn field(
             required=required
             aria-required=required.then_some("true")
             data-testid=testid
-            hidden=!rule.asked()
+            hidden=move || !asked().asked()
             on:input=move |event| value.set(event_target_value(&event))
         />
     }
