@@ -30,6 +30,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser the_unread_badge_counts_answers_while_closed_and_clears_on_open),
         case!(browser the_launcher_and_the_chat_take_the_shops_colour_position_and_text),
         case!(browser the_chat_speaks_the_shoppers_language_and_set_locale_switches_it),
+        case!(browser a_shopper_can_type_as_soon_as_the_chat_opens),
     ]
 }
 
@@ -869,4 +870,46 @@ async fn the_chat_speaks_the_shoppers_language_and_set_locale_switches_it(env: A
     .await;
     let _ = shop.driver.quit().await;
     outcome
+}
+
+/// How many cold first opens `a_shopper_can_type_as_soon_as_the_chat_opens` times: one in a
+/// test run, more when `cargo xtask bench` sets `PARLEY_BENCH_RUNS`.
+fn first_open_runs() -> usize {
+    std::env::var("PARLEY_BENCH_RUNS").ok().and_then(|runs| runs.parse().ok()).unwrap_or(1)
+}
+
+/// Opens the chat in a fresh browser (nothing cached) and types at once; prints the time from
+/// the click to the chat's `parley-ready` mark, both read from the browsers' own clocks, as a
+/// `BENCH` line for `cargo xtask bench`. No duration is asserted: speed is the benchmark's.
+async fn a_shopper_can_type_as_soon_as_the_chat_opens(env: Arc<Env>) -> Result<()> {
+    let mut millis = Vec::new();
+    for _ in 0..first_open_runs() {
+        let shop = ShopPage::open(&env).await?;
+        let outcome = async {
+            shop.launcher().await?;
+            let click = "const launcher = document.querySelector('#parley-root').shadowRoot \
+                 .querySelector('[data-testid=parley-launcher]'); \
+                 const at = performance.timeOrigin + performance.now(); launcher.click(); return at;";
+            let clicked_at =
+                shop.driver.execute(click, Vec::new()).await?.json().as_f64().context("the click's time")?;
+            shop.enter_chat_frame().await?;
+            let ready = "const mark = performance.getEntriesByName('parley-ready')[0]; \
+                 return mark ? performance.timeOrigin + mark.startTime : null;";
+            let ready_at = eventually("the chat's ready mark", || async {
+                Ok(shop.driver.execute(ready, Vec::new()).await?.json().as_f64())
+            })
+            .await?;
+            // The keyboard is already in the composer: typing needs no click.
+            shop.driver.active_element().await?.send_keys("Hello").await?;
+            let typed = shop.driver.find(By::Css("[data-testid=composer]")).await?.prop("value").await?;
+            anyhow::ensure!(typed.as_deref() == Some("Hello"), "the composer holds {typed:?}");
+            Ok(ready_at - clicked_at)
+        }
+        .await;
+        let _ = shop.driver.quit().await;
+        millis.push(outcome?);
+    }
+    let shown: Vec<String> = millis.iter().map(|ms| format!("{ms:.0}")).collect();
+    println!("BENCH first-open-click-to-ready-ms {}", shown.join(" "));
+    Ok(())
 }
