@@ -1,6 +1,6 @@
 //! Browser cases in headless Chromium: a shopper on the demo shop page (or on a shop's widget
 //! page) and an agent in the console, each in their own browser, walk the whole path of a
-//! conversation.
+//! conversation, and come back by themselves when every connection drops.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,11 +8,14 @@ use std::time::Duration;
 use anyhow::{anyhow, Context, Result};
 use thirtyfour::prelude::*;
 
+use crate::api::{send_acked, shopper};
 use crate::case;
 use crate::client::Api;
 use crate::engine::seed;
+use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
 use parley_core::locale::Locale;
+use parley_core::protocol::ClientFrame;
 use parley_core::validation::MAX_MESSAGE_CHARS;
 use parley_core::widget_text::{catalog, fill, Text};
 
@@ -31,11 +34,17 @@ pub fn cases() -> Vec<Case> {
         case!(browser the_launcher_and_the_chat_take_the_shops_colour_position_and_text),
         case!(browser the_chat_speaks_the_shoppers_language_and_set_locale_switches_it),
         case!(browser a_shopper_can_type_as_soon_as_the_chat_opens),
+        case!(browser when_every_connection_drops_both_sides_resume_without_loss_or_doubling),
     ]
 }
 
 /// How long the UI may take to show something.
 const UI_WAIT: Duration = Duration::from_secs(20);
+
+/// How long a client may take to come back once a stopped edge answers again: its longest wait
+/// between attempts (10 s) with that wait's jitter (up to half again), then the restarted
+/// edge's first, cold answers, with room for a loaded machine.
+const RECONNECT_WAIT: Duration = Duration::from_secs(40);
 
 /// A fresh headless Chromium with its own profile (so each browser has its own cookies).
 async fn browser(env: &Env) -> Result<WebDriver> {
@@ -71,7 +80,16 @@ where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<Option<T>>>,
 {
-    let deadline = tokio::time::Instant::now() + UI_WAIT;
+    eventually_within(UI_WAIT, what, check).await
+}
+
+/// Polls `check` until it yields a value or `limit` passes.
+async fn eventually_within<T, F, Fut>(limit: Duration, what: &str, check: F) -> Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
     let mut last_error = None;
     while tokio::time::Instant::now() < deadline {
         match check().await {
@@ -91,13 +109,14 @@ async fn wait_for_message(driver: &WebDriver, author: &str, text: &str) -> Resul
 
 /// Waits until an element matching `selector` contains `text`, in the current frame.
 async fn wait_for_text(driver: &WebDriver, selector: &str, text: &str) -> Result<()> {
-    eventually(&format!("{selector} containing {text:?}"), || async {
-        for element in driver.find_all(By::Css(selector)).await? {
-            if element.text().await?.contains(text) {
-                return Ok(Some(()));
-            }
-        }
-        Ok(None)
+    wait_for_text_within(UI_WAIT, driver, selector, text).await
+}
+
+/// Waits up to `limit` until an element matching `selector` contains `text`, in the current
+/// frame.
+async fn wait_for_text_within(limit: Duration, driver: &WebDriver, selector: &str, text: &str) -> Result<()> {
+    eventually_within(limit, &format!("{selector} containing {text:?}"), || async {
+        Ok((count_containing(driver, selector, text).await? > 0).then_some(()))
     })
     .await
 }
@@ -111,6 +130,23 @@ async fn find_visible(driver: &WebDriver, selector: &str) -> Result<Option<WebEl
         }
     }
     Ok(None)
+}
+
+/// How many elements matching `selector` contain `text`, now, in the current frame.
+async fn count_containing(driver: &WebDriver, selector: &str, text: &str) -> Result<usize> {
+    let mut count = 0;
+    for element in driver.find_all(By::Css(selector)).await? {
+        if element.text().await?.contains(text) {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// How many stored messages in the chat contain `text`, now, in the current frame (the
+/// widget's and the console's alike).
+async fn messages_containing(driver: &WebDriver, text: &str) -> Result<usize> {
+    count_containing(driver, "[data-testid=message]", text).await
 }
 
 /// Types into the composer and presses the send button, in the current frame.
@@ -228,17 +264,6 @@ impl ShopPage {
             "{locale:?}: placeholder {placeholder:?}, lang {lang:?}"
         );
         Ok(())
-    }
-
-    /// How many messages in the chat contain `text`, now, in the current frame.
-    async fn messages_containing(&self, text: &str) -> Result<usize> {
-        let mut count = 0;
-        for message in self.driver.find_all(By::Css("[data-testid=message]")).await? {
-            if message.text().await?.contains(text) {
-                count += 1;
-            }
-        }
-        Ok(count)
     }
 
     /// How the launcher looks now, as the shop's page sees it.
@@ -495,7 +520,7 @@ async fn an_agent_notes_answers_reads_the_dashboard_and_resolves(env: Arc<Env>) 
         wait_for_message(&shop.driver, "agent", answer).await.context("the shopper sees the answer")?;
         console.wait_for_seen().await.context("the agent sees the shopper has read the answer")?;
         // The note was stored before the answer, which the shopper now has: it would be there.
-        let leaked = shop.messages_containing(note).await?;
+        let leaked = messages_containing(&shop.driver, note).await?;
         anyhow::ensure!(leaked == 0, "the shopper's widget shows the internal note {leaked} time(s)");
 
         let median = console.dashboard_frt_median().await.context("the dashboard")?;
@@ -912,4 +937,179 @@ async fn a_shopper_can_type_as_soon_as_the_chat_opens(env: Arc<Env>) -> Result<(
     let shown: Vec<String> = millis.iter().map(|ms| format!("{ms:.0}")).collect();
     println!("BENCH first-open-click-to-ready-ms {}", shown.join(" "));
     Ok(())
+}
+
+/// Starts recording, from now on, what the page's WebSockets send, in the current frame: what a
+/// client says when it reconnects (the `seq` it resumes from, the messages it sends again)
+/// never shows on screen. Every socket's `send` goes through `WebSocket.prototype.send`.
+async fn record_sent_frames(driver: &WebDriver) -> Result<()> {
+    let script = r#"
+        window.parleySentFrames = [];
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+            window.parleySentFrames.push([this.url, String(data)]);
+            return send.call(this, data);
+        };
+    "#;
+    driver.execute(script, Vec::new()).await?;
+    Ok(())
+}
+
+/// The frames sent on conversation sockets since [`record_sent_frames`], in order, in the
+/// current frame.
+async fn sent_conversation_frames(driver: &WebDriver) -> Result<Vec<ClientFrame>> {
+    let sent = driver.execute("return window.parleySentFrames || [];", Vec::new()).await?.json().clone();
+    let mut frames = Vec::new();
+    for pair in sent.as_array().into_iter().flatten() {
+        let (Some(url), Some(text)) = (pair[0].as_str(), pair[1].as_str()) else { continue };
+        if url.contains("/api/conversations/") {
+            frames.push(serde_json::from_str(text).with_context(|| format!("a frame the page sent: {text}"))?);
+        }
+    }
+    Ok(frames)
+}
+
+/// The `last_seq` of every `hello` among `frames`.
+fn hellos(frames: &[ClientFrame]) -> Vec<u64> {
+    frames
+        .iter()
+        .filter_map(|frame| match frame {
+            ClientFrame::Hello { last_seq, .. } => Some(*last_seq),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `client_id` of every `send` of `text` among `frames`.
+fn sends_of(frames: &[ClientFrame], text: &str) -> Vec<String> {
+    frames
+        .iter()
+        .filter_map(|frame| match frame {
+            ClientFrame::Send { client_id, text: sent, .. } if sent == text => Some(client_id.as_str().to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn when_every_connection_drops_both_sides_resume_without_loss_or_doubling(env: Arc<Env>) -> Result<()> {
+    // Its own edge: this case stops the edge it talks to, as a crash or a deploy does, and the
+    // shared edge serves every other case.
+    let mut edge = PrivateEdge::start("reconnect").await?;
+    let env = Env { origin: edge.origin().to_owned(), webdriver: env.webdriver.clone() };
+    let shop = ShopPage::open(&env).await?;
+    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let outcome = async {
+        let question = "Do the Trail Runner 2 run small?";
+        let answer = "A little: take half a size up.";
+        let written_offline = "Then a 43, please, written while the edge was down";
+        let answered_offline = "Noted, answered while the edge was down";
+        let asked_after = "And the colour, asked after the restart?";
+        let answered_after = "Blue or black, answered after the restart";
+        shop.open_chat().await.context("opening the chat")?;
+        send_message(&shop.driver, question).await.context("the shopper writes")?;
+        wait_for_message(&shop.driver, "shopper", question).await.context("the shopper's message is stored")?;
+        console.claim(question).await.context("claiming in the console")?;
+        wait_for_message(&console.driver, "shopper", question).await.context("the agent sees the question")?;
+        send_message(&console.driver, answer).await.context("the agent answers")?;
+        wait_for_message(&console.driver, "agent", answer).await?;
+        wait_for_message(&shop.driver, "agent", answer).await.context("the shopper sees the answer")?;
+        // Without notes both sides see every message, and `seq`s have no gaps: the number each
+        // holds is the `seq` it must resume from.
+        let shop_held = shop.driver.find_all(By::Css("[data-testid=message]")).await?.len();
+        let console_held = console.driver.find_all(By::Css("[data-testid=message]")).await?.len();
+        record_sent_frames(&shop.driver).await?;
+        record_sent_frames(&console.driver).await?;
+
+        edge.stop().await.context("stopping the edge")?;
+        send_message(&shop.driver, written_offline).await.context("the shopper writes while the edge is down")?;
+        wait_for_text(&shop.driver, "[data-testid=pending]", written_offline)
+            .await
+            .context("the widget shows the message as pending")?;
+        send_message(&console.driver, answered_offline).await.context("the agent writes while the edge is down")?;
+        wait_for_text(&console.driver, "[data-testid=pending]", answered_offline)
+            .await
+            .context("the console shows the reply as pending")?;
+        anyhow::ensure!(
+            messages_containing(&shop.driver, written_offline).await? == 0,
+            "the widget shows a message as stored while the edge is down"
+        );
+
+        edge.start_again().await.context("starting the edge again")?;
+        // Neither side is told: each comes back on its own, sends what is still pending, and
+        // receives what the other sent.
+        for (driver, side) in [(&shop.driver, "the widget"), (&console.driver, "the console")] {
+            for (author, text) in [("shopper", written_offline), ("agent", answered_offline)] {
+                wait_for_text_within(
+                    RECONNECT_WAIT,
+                    driver,
+                    &format!("[data-testid=message][data-author={author}]"),
+                    text,
+                )
+                .await
+                .with_context(|| format!("{side} reconnects and shows {text:?} stored"))?;
+            }
+        }
+
+        // Each resumed from the last `seq` it held, and resent the pending message with the id
+        // it was first given.
+        let shop_frames = sent_conversation_frames(&shop.driver).await?;
+        let console_frames = sent_conversation_frames(&console.driver).await?;
+        let shop_hellos = hellos(&shop_frames);
+        let console_hellos = hellos(&console_frames);
+        anyhow::ensure!(
+            shop_hellos.first() == Some(&(shop_held as u64)),
+            "the widget held {shop_held} messages and reconnected with hello last_seq {shop_hellos:?}"
+        );
+        anyhow::ensure!(
+            console_hellos.first() == Some(&(console_held as u64)),
+            "the console held {console_held} messages and reconnected with hello last_seq {console_hellos:?}"
+        );
+        for (side, frames, text) in
+            [("widget", &shop_frames, written_offline), ("console", &console_frames, answered_offline)]
+        {
+            let ids = sends_of(frames, text);
+            anyhow::ensure!(
+                !ids.is_empty() && ids.iter().all(|id| id == &ids[0]),
+                "the {side} sent {text:?} with the ids {ids:?}"
+            );
+        }
+
+        // Live again, both ways.
+        send_message(&shop.driver, asked_after).await.context("the shopper writes after the restart")?;
+        wait_for_message(&console.driver, "shopper", asked_after).await.context("the agent sees it live")?;
+        send_message(&console.driver, answered_after).await.context("the agent answers after the restart")?;
+        wait_for_message(&shop.driver, "agent", answered_after).await.context("the shopper sees it live")?;
+        wait_for_message(&shop.driver, "shopper", asked_after).await?;
+        wait_for_message(&console.driver, "agent", answered_after).await?;
+
+        // Everything is there exactly once on both sides, and nothing else came: no message
+        // twice, and nothing left pending.
+        let texts = [question, answer, written_offline, answered_offline, asked_after, answered_after];
+        for (driver, side, held) in [(&shop.driver, "widget", shop_held), (&console.driver, "console", console_held)] {
+            for text in texts {
+                let shown = messages_containing(driver, text).await?;
+                anyhow::ensure!(shown == 1, "the {side} shows {text:?} {shown} times");
+            }
+            let stored = driver.find_all(By::Css("[data-testid=message]")).await?.len();
+            anyhow::ensure!(stored == held + 4, "the {side} shows {stored} messages: {held} before, 4 since");
+            let pending = driver.find_all(By::Css("[data-testid=pending]")).await?.len();
+            anyhow::ensure!(pending == 0, "the {side} still shows {pending} pending");
+        }
+
+        // The console's desk socket is back too: a new shopper's chat reaches its queue live,
+        // and the agent claims it.
+        let another = "A new shopper, after the restart";
+        let api = Api::new(edge.origin());
+        let ticket = api.new_conversation("demo").await?;
+        let (mut socket, _) = shopper(&api, &ticket, 0).await?;
+        send_acked(&mut socket, "after-restart", another).await?;
+        console.claim(another).await.context("the queue shows a new chat after the restart")?;
+        wait_for_message(&console.driver, "shopper", another).await.context("the claimed chat opens")?;
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    let _ = console.driver.quit().await;
+    let stopped = edge.stop().await;
+    outcome.and(stopped)
 }

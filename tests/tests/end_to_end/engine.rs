@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 
 use crate::api::{agent_socket, cid, expect_error, hello, send, send_acked, shopper, wait_in_queue};
 use crate::case;
-use crate::client::{api_error, Agent, Api, Socket};
+use crate::client::{api_error, Agent, Api, Socket, FRAME_WAIT};
+use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
 use crate::webhook_receiver::{Received, WebhookReceiver};
 use parley_core::ids::ConversationId;
@@ -28,7 +29,6 @@ use parley_core::protocol::{
 use parley_core::rating::MAX_COMMENT_CHARS;
 use parley_core::signature::{sign_identity, webhook_signature_header, Identity};
 use parley_core::wait_estimate::Estimate;
-use parley_tests::{free_port, EdgeProcess, Stop};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -97,8 +97,21 @@ async fn conversation_where(
 
 /// Waits until the desk lists a queue for which `wanted` holds; returns its items.
 async fn queue_where(desk: &mut Socket, wanted: impl Fn(&[QueueItem]) -> bool) -> Result<Vec<QueueItem>> {
+    queue_where_within(desk, FRAME_WAIT, wanted).await
+}
+
+/// As [`queue_where`], for a queue the desk may list only after `quiet`, saying nothing
+/// meanwhile (what its alarm changes).
+async fn queue_where_within(
+    desk: &mut Socket,
+    quiet: Duration,
+    wanted: impl Fn(&[QueueItem]) -> bool,
+) -> Result<Vec<QueueItem>> {
     match desk
-        .next_matching(|f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { items, .. } if wanted(items)))
+        .next_matching_within(
+            quiet,
+            |f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { items, .. } if wanted(items)),
+        )
         .await?
     {
         DeskServerFrame::Queue { items, .. } => Ok(items),
@@ -258,9 +271,12 @@ async fn an_unanswered_assignment_goes_back_to_the_queue(env: Arc<Env>) -> Resul
     let (id, mut shopper_socket, _) = waiting_conversation(&api, "reroute", "Hello?").await?;
     let claimed_at = Instant::now();
     claim(&mut desk, &id).await?;
+    // The desk may say nothing between the claim and the re-route 10 s later, longer than a
+    // frame may usually take.
+    let limit = Duration::from_secs(30);
     let items = tokio::time::timeout(
-        Duration::from_secs(30),
-        queue_where(&mut desk, |items| {
+        limit,
+        queue_where_within(&mut desk, limit, |items| {
             item(items, &id).is_some_and(|i| i.status == Status::Waiting && !i.passed_by.is_empty())
         }),
     )
@@ -471,19 +487,9 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
 }
 
 async fn a_restarted_edge_has_every_acknowledged_message(_env: Arc<Env>) -> Result<()> {
-    // Its own edge and state folder: this case stops the edge it talks to.
-    let state = std::env::temp_dir().join(format!("parley-restart-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&state);
-    let port = free_port()?;
-    let start = |state: std::path::PathBuf| {
-        tokio::task::spawn_blocking(move || -> Result<EdgeProcess> {
-            let edge = EdgeProcess::start(port, &state, Stop::OnDrop)?;
-            edge.seed("")?;
-            Ok(edge)
-        })
-    };
-    let edge = start(state.clone()).await??;
-    let api = Api::new(&edge.origin());
+    // Its own edge: this case stops the edge it talks to.
+    let mut edge = PrivateEdge::start("restart").await?;
+    let api = Api::new(edge.origin());
     let ticket = api.new_conversation("demo").await?;
     let (mut socket, _) = shopper(&api, &ticket, 0).await?;
     let mut acked = Vec::new();
@@ -491,10 +497,9 @@ async fn a_restarted_edge_has_every_acknowledged_message(_env: Arc<Env>) -> Resu
         acked.push(send_acked(&mut socket, &format!("m{n}"), &format!("message {n}")).await?);
     }
     drop(socket);
-    tokio::task::spawn_blocking(move || drop(edge)).await?;
+    edge.stop().await?;
 
-    let edge = start(state.clone()).await??;
-    let api = Api::new(&edge.origin());
+    edge.start_again().await?;
     let mut socket = api.socket(&format!("/api/conversations/{}/ws", ticket.conversation_id), None).await?;
     socket.send(&hello(&ticket, 0)).await?;
     let stored = match socket.next::<ServerFrame>().await? {
@@ -507,9 +512,7 @@ async fn a_restarted_edge_has_every_acknowledged_message(_env: Arc<Env>) -> Resu
     socket.send(&send("m6", "message 6")).await?;
     let next = socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Ack { .. })).await?;
     ensure!(matches!(next, ServerFrame::Ack { seq: 6, .. }), "{next:?}");
-    tokio::task::spawn_blocking(move || drop(edge)).await?;
-    let _ = std::fs::remove_dir_all(&state);
-    Ok(())
+    edge.stop().await
 }
 
 async fn rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted(env: Arc<Env>) -> Result<()> {

@@ -1,6 +1,7 @@
 //! End-to-end tests against the real local edge (wrangler dev on workerd), started once for
 //! all cases with a fresh state folder: protocol and API cases over HTTP and WebSocket, and
-//! browser cases in headless Chromium.
+//! browser cases in headless Chromium. Cases that stop the edge start one of their own
+//! (`private_edge`).
 //!
 //! Run one case with `cargo test -p parley-tests --test end_to_end -- <part of its name>`.
 
@@ -8,6 +9,7 @@ mod api;
 mod browser;
 mod client;
 mod engine;
+mod private_edge;
 mod runner;
 mod shop_page;
 mod webhook_receiver;

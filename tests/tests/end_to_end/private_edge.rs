@@ -1,0 +1,81 @@
+//! An edge of one case's own, for the cases that stop the edge they talk to as a crash or a
+//! deploy would: the shared edge serves every other case and must stay up under them. It has its
+//! own port and state folder and the demo shop, and starts again on the same port with the same
+//! state. Dropping it stops the edge and removes the folder, so a failing case leaves nothing
+//! behind.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use parley_tests::{free_port, EdgeProcess, Stop};
+
+pub struct PrivateEdge {
+    port: u16,
+    state: PathBuf,
+    origin: String,
+    /// `None` while stopped.
+    running: Option<EdgeProcess>,
+}
+
+impl PrivateEdge {
+    /// Starts an edge on a free port with a fresh state folder named after `case`, and seeds the
+    /// demo shop (its agent `agent@demo.test`, password `parley-demo`).
+    pub async fn start(case: &str) -> Result<Self> {
+        let state = std::env::temp_dir().join(format!("parley-{case}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&state);
+        let port = free_port()?;
+        let running = launch(port, state.clone(), Seed::DemoShop).await?;
+        Ok(Self { port, state, origin: running.origin(), running: Some(running) })
+    }
+
+    /// `http://127.0.0.1:{port}`, the same across restarts.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Stops the edge as a crash or a deploy does: its processes end and every connection to
+    /// it drops; what it stored stays in its state folder.
+    pub async fn stop(&mut self) -> Result<()> {
+        if let Some(edge) = self.running.take() {
+            // Dropping waits for the processes to end: off the runtime's threads.
+            tokio::task::spawn_blocking(move || drop(edge)).await?;
+        }
+        Ok(())
+    }
+
+    /// Starts the stopped edge again on the same port with the same state, as a deploy's new
+    /// version comes up. Nothing is seeded again: what it serves is what it had stored.
+    pub async fn start_again(&mut self) -> Result<()> {
+        anyhow::ensure!(self.running.is_none(), "the edge on port {} is still running", self.port);
+        self.running = Some(launch(self.port, self.state.clone(), Seed::Nothing).await?);
+        Ok(())
+    }
+}
+
+impl Drop for PrivateEdge {
+    fn drop(&mut self) {
+        // The edge first: its workerd writes into the folder until it ends.
+        drop(self.running.take());
+        let _ = std::fs::remove_dir_all(&self.state);
+    }
+}
+
+/// What a start seeds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seed {
+    DemoShop,
+    Nothing,
+}
+
+/// Starts the edge on `port` with `state` and waits until it answers.
+async fn launch(port: u16, state: PathBuf, seed: Seed) -> Result<EdgeProcess> {
+    // Starting waits for the edge to answer, which blocks: off the runtime's threads.
+    tokio::task::spawn_blocking(move || -> Result<EdgeProcess> {
+        let edge = EdgeProcess::start(port, &state, Stop::OnDrop)?;
+        if seed == Seed::DemoShop {
+            edge.seed("")?;
+        }
+        Ok(edge)
+    })
+    .await?
+}
