@@ -191,7 +191,7 @@ async fn a_chat_from_the_queue_to_the_rating_passes_axe_and_announces_what_chang
     // The theme is the grey on which the better of black and white reaches 4.6:1, the least
     // core allows: whatever the chat draws in the theme's colours must not lose any of it.
     let settings = json!({
-        "pre_chat": {"name": "optional", "email": "optional"},
+        "pre_chat": {"name": "required", "email": "optional"},
         "launcher": {"color": "#767676", "position": "right"},
     });
     seed(&api, "a11y-desk", settings, &[("ana", "owner")]).await?;
@@ -205,18 +205,19 @@ async fn a_chat_from_the_queue_to_the_rating_passes_axe_and_announces_what_chang
             eventually("the pre-chat fields", || find_visible(driver, "[data-testid=pre-chat]")).await?;
             ensure_accessible(driver, "the empty chat with the pre-chat fields", Scope::Document).await?;
 
-            // Nothing to send: the widget says so in its alert, which interrupts.
-            driver.find(By::Css("[data-testid=send]")).await?.click().await?;
+            // Without the required name the widget refuses in its alert, which interrupts.
+            let questions = ["Do the Alpine boots run small?", "I usually wear 39."];
+            send_message(driver, questions[0]).await?;
             eventually("the error", || find_visible(driver, ".parley-error")).await?;
-            ensure_accessible(driver, "the chat with an error", Scope::Document).await?;
+            ensure_accessible(driver, "the chat refusing to send without a name", Scope::Document).await?;
             let error = politeness_around(driver, ".parley-error").await?;
             anyhow::ensure!(error == "assertive", "errors are announced {error}");
 
-            let questions = ["Do the Alpine boots run small?", "I usually wear 39."];
-            for question in questions {
-                send_message(driver, question).await?;
-                wait_for_message(driver, "shopper", question).await?;
-            }
+            shop.fill_pre_chat("Kim Tester", "kim@example.com").await?;
+            driver.find(By::Css("[data-testid=send]")).await?.click().await?;
+            wait_for_message(driver, "shopper", questions[0]).await?;
+            send_message(driver, questions[1]).await?;
+            wait_for_message(driver, "shopper", questions[1]).await?;
             wait_for_text(driver, ".parley-status", "in line").await.context("the queue status")?;
             wait_for_text(driver, "[data-testid=message][data-author=shopper]", "Sent").await?;
             ensure_accessible(driver, "the chat waiting in the queue", Scope::Document).await?;

@@ -173,7 +173,7 @@ impl ShopPage {
     }
 
     /// Fills the pre-chat fields the widget shows, in the current frame.
-    async fn fill_pre_chat(&self, name: &str, email: &str) -> Result<()> {
+    pub(crate) async fn fill_pre_chat(&self, name: &str, email: &str) -> Result<()> {
         let form = eventually("the pre-chat fields", || async {
             Ok(self.driver.find(By::Css("[data-testid=pre-chat]")).await.ok())
         })
