@@ -75,7 +75,7 @@ pub fn App(shop: Shop) -> impl IntoView {
             <ContactForm chat />
             <RatingForm chat />
             <PreChatForm chat />
-            <p class="parley-notice" hidden=move || !offline()>{t(Text::Reconnecting)}</p>
+            <p class="parley-notice" role="status" hidden=move || !offline()>{t(Text::Reconnecting)}</p>
             <p class="parley-error" role="alert" hidden=move || error().is_none()>
                 {move || error().map(|error| error_text(&error))}
             </p>

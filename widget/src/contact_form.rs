@@ -34,7 +34,7 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
         }
     };
     view! {
-        <p class="parley-notice" data-testid="contact-email" hidden=move || left().is_none()>
+        <p class="parley-notice" data-testid="contact-email" role="status" hidden=move || left().is_none()>
             {move || t_with(Text::AnswerAt, &[&left().unwrap_or_default()])}
         </p>
         <form class="parley-contact" on:submit=submit hidden=move || left().is_some() || !offered()>

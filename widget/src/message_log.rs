@@ -5,7 +5,11 @@
 //!
 //! Every line, stored or on its way, is a plain `Line` in one list, redrawn in place when the
 //! transcript changes: a keyed list, or a list and a view switch per kind of line, would cost
-//! the widget kilobytes of generated code (and chats are short).
+//! the widget kilobytes of generated code (and chats are short). Redrawn in place, the log's
+//! nodes stay: its live region announces what is added, not the whole conversation again.
+//!
+//! The log takes the keyboard (`tabindex`) so that it can be scrolled without a mouse: its
+//! lines hold nothing else that could.
 
 use crate::chat::Chat;
 use crate::text::{error_text, lang, t, t_with};
@@ -44,7 +48,7 @@ pub fn MessageLog(chat: Chat) -> impl IntoView {
         });
     });
     view! {
-        <div class="parley-log" role="log" aria-live="polite" node_ref=log>
+        <div class="parley-log" role="log" aria-live="polite" tabindex="0" node_ref=log>
             <p class="parley-line" data-testid="greeting">{t(Text::Greeting)}</p>
             {move || lines().into_iter().map(line_view).collect_view()}
         </div>

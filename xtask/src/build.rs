@@ -42,7 +42,7 @@ fn apps() -> Result<Vec<(&'static str, String)>> {
     APPS.iter().map(|&(package, name)| Ok((name, app(package, name)?))).collect()
 }
 
-/// One app's bundle: the wasm-bindgen glue (minified), the optimized wasm and the stylesheet,
+/// One app's bundle: the wasm-bindgen glue (minified), the optimized wasm and the stylesheet (minified),
 /// in a folder named by their content's hash so browsers may cache them forever, each beside
 /// its gzip so the edge serves them pre-compressed.
 fn app(package: &str, name: &str) -> Result<String> {
@@ -62,8 +62,11 @@ fn app(package: &str, name: &str) -> Result<String> {
         .arg(&glue)
         .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning", "--allow-overwrite"])
         .arg(format!("--outfile={}", glue.display())))?;
-    let css = root().join(name).join("style.css");
-    fs::copy(&css, staging.join(format!("{name}.css"))).with_context(|| format!("copying {}", css.display()))?;
+    // Minified like the glue: the stylesheet's comments say why, and browsers need none of it.
+    run(Command::new(node_bin("esbuild"))
+        .arg(root().join(name).join("style.css"))
+        .args(["--minify", "--log-level=warning"])
+        .arg(format!("--outfile={}", staging.join(format!("{name}.css")).display())))?;
 
     let files = parley_tests::bundle_files(&staging, name);
     let folder = format!("{name}-{}", content_hash(&files)?);

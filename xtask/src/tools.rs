@@ -1,7 +1,8 @@
 //! Installs what the build and the tests need, skipping whatever is already there: the wasm32
 //! target, wasm-bindgen-cli pinned to the version in Cargo.lock, worker-build, the npm tools
-//! from package-lock.json (wrangler, binaryen's wasm-opt, esbuild), and for tests Chromium and
-//! ChromeDriver from Debian's packages.
+//! from package-lock.json (wrangler, binaryen's wasm-opt, esbuild, and axe-core, which the
+//! browser tests inject to check accessibility), and for tests Chromium and ChromeDriver from
+//! Debian's packages.
 
 use anyhow::{bail, Context, Result};
 use std::path::Path;
@@ -9,6 +10,9 @@ use std::process::Command;
 
 use crate::paths::{cargo_bin, node_bin, root};
 use crate::run::{run, stdout};
+
+/// axe-core's script, as the browser tests read it (tests/tests/end_to_end/accessibility.rs).
+const AXE_CORE_SCRIPT: &str = "node_modules/axe-core/axe.min.js";
 
 /// The worker-build release matching the `worker` crate.
 const WORKER_BUILD_VERSION: &str = "0.8.7";
@@ -82,8 +86,16 @@ fn npm_tools() -> Result<()> {
     let lock = root().join("package-lock.json");
     let installed = root().join("node_modules/.package-lock.json");
     let fresh = modified(&installed).is_some_and(|i| modified(&lock).is_some_and(|l| i >= l));
-    let complete = ["wrangler", "wasm-opt", "esbuild"].iter().all(|tool| node_bin(tool).exists());
+    // axe-core has no binary: its script is what the browser tests read. Checked too, so a
+    // node_modules installed before it joined the lockfile gets it.
+    let complete = ["wrangler", "wasm-opt", "esbuild"].iter().all(|tool| node_bin(tool).exists())
+        && root().join(AXE_CORE_SCRIPT).exists();
     if fresh && complete {
+        return Ok(());
+    }
+    // A worktree that borrows another checkout's node_modules through a symlink must not
+    // reinstall it: `npm ci` would empty the tree the other checkout is using.
+    if complete && std::fs::symlink_metadata(root().join("node_modules")).is_ok_and(|m| m.file_type().is_symlink()) {
         return Ok(());
     }
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root()))

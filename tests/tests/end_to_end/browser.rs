@@ -46,8 +46,24 @@ const UI_WAIT: Duration = Duration::from_secs(20);
 /// edge's first, cold answers, with room for a loaded machine.
 const RECONNECT_WAIT: Duration = Duration::from_secs(40);
 
-/// A fresh headless Chromium with its own profile (so each browser has its own cookies).
+/// The screen a browser shows pages on.
+#[derive(Clone, Copy)]
+pub(crate) enum Screen {
+    /// A desktop window of 1280×900.
+    Desktop,
+    /// A phone, by Chrome's mobile emulation: 375×667 CSS pixels at twice the density, with
+    /// touch, so pages lay out as on a small phone (their viewport meta tag and media queries
+    /// apply), whatever size the headless window has.
+    Phone,
+}
+
+/// A fresh headless Chromium on a desktop screen.
 async fn browser(env: &Env) -> Result<WebDriver> {
+    browser_on(env, Screen::Desktop).await
+}
+
+/// A fresh headless Chromium with its own profile (so each browser has its own cookies).
+async fn browser_on(env: &Env, screen: Screen) -> Result<WebDriver> {
     let mut caps = DesiredCapabilities::chrome();
     caps.set_binary("/usr/bin/chromium")?;
     let profile = std::env::temp_dir().join(format!("parley-chrome-{}-{}", std::process::id(), rand_suffix()));
@@ -65,6 +81,11 @@ async fn browser(env: &Env) -> Result<WebDriver> {
     ] {
         caps.add_arg(arg)?;
     }
+    if let Screen::Phone = screen {
+        let metrics =
+            serde_json::json!({"width": 375, "height": 667, "pixelRatio": 2.0, "touch": true, "mobile": true});
+        caps.add_experimental_option("mobileEmulation", serde_json::json!({"deviceMetrics": metrics}))?;
+    }
     caps.add_arg(&format!("--user-data-dir={}", profile.display()))?;
     let url = env.webdriver.as_deref().ok_or_else(|| anyhow!("no WebDriver"))?;
     Ok(WebDriver::new(url, caps).await?)
@@ -75,7 +96,7 @@ fn rand_suffix() -> u128 {
 }
 
 /// Polls `check` until it yields a value or [`UI_WAIT`] passes.
-async fn eventually<T, F, Fut>(what: &str, check: F) -> Result<T>
+pub(crate) async fn eventually<T, F, Fut>(what: &str, check: F) -> Result<T>
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<Option<T>>>,
@@ -103,12 +124,12 @@ where
 }
 
 /// Waits until a `[data-testid=message]` by `author` contains `text`, in the current frame.
-async fn wait_for_message(driver: &WebDriver, author: &str, text: &str) -> Result<()> {
+pub(crate) async fn wait_for_message(driver: &WebDriver, author: &str, text: &str) -> Result<()> {
     wait_for_text(driver, &format!("[data-testid=message][data-author={author}]"), text).await
 }
 
 /// Waits until an element matching `selector` contains `text`, in the current frame.
-async fn wait_for_text(driver: &WebDriver, selector: &str, text: &str) -> Result<()> {
+pub(crate) async fn wait_for_text(driver: &WebDriver, selector: &str, text: &str) -> Result<()> {
     wait_for_text_within(UI_WAIT, driver, selector, text).await
 }
 
@@ -123,7 +144,7 @@ async fn wait_for_text_within(limit: Duration, driver: &WebDriver, selector: &st
 
 /// The first element matching `selector` that is displayed, in the current frame: the widget
 /// hides parts of the chat rather than removing them.
-async fn find_visible(driver: &WebDriver, selector: &str) -> Result<Option<WebElement>> {
+pub(crate) async fn find_visible(driver: &WebDriver, selector: &str) -> Result<Option<WebElement>> {
     for element in driver.find_all(By::Css(selector)).await? {
         if element.is_displayed().await? {
             return Ok(Some(element));
@@ -150,7 +171,7 @@ async fn messages_containing(driver: &WebDriver, text: &str) -> Result<usize> {
 }
 
 /// Types into the composer and presses the send button, in the current frame.
-async fn send_message(driver: &WebDriver, text: &str) -> Result<()> {
+pub(crate) async fn send_message(driver: &WebDriver, text: &str) -> Result<()> {
     let composer =
         eventually("the composer", || async { Ok(driver.find(By::Css("[data-testid=composer]")).await.ok()) }).await?;
     composer.send_keys(text).await?;
@@ -159,32 +180,37 @@ async fn send_message(driver: &WebDriver, text: &str) -> Result<()> {
 }
 
 /// The demo shop page with the embedded widget, as a shopper sees it.
-struct ShopPage {
-    driver: WebDriver,
+pub(crate) struct ShopPage {
+    pub(crate) driver: WebDriver,
 }
 
 impl ShopPage {
-    async fn open(env: &Env) -> Result<Self> {
+    pub(crate) async fn open(env: &Env) -> Result<Self> {
         Self::open_at(env, "").await
     }
 
     /// The demo page at `/demo/{path}`.
     async fn open_at(env: &Env, path: &str) -> Result<Self> {
-        let driver = browser(env).await?;
+        Self::open_on(env, path, Screen::Desktop).await
+    }
+
+    /// The demo page at `/demo/{path}` on `screen`.
+    pub(crate) async fn open_on(env: &Env, path: &str, screen: Screen) -> Result<Self> {
+        let driver = browser_on(env, screen).await?;
         driver.goto(format!("{}/demo/{path}", env.origin)).await?;
         Ok(Self { driver })
     }
 
     /// The widget's own page for `shop`, opened directly rather than through a shop's page
     /// (for a shop other than the demo shop, which has no demo page).
-    async fn open_widget(env: &Env, shop: &str) -> Result<Self> {
+    pub(crate) async fn open_widget(env: &Env, shop: &str) -> Result<Self> {
         let driver = browser(env).await?;
         driver.goto(format!("{}/w/{shop}", env.origin)).await?;
         Ok(Self { driver })
     }
 
     /// Fills the pre-chat fields the widget shows, in the current frame.
-    async fn fill_pre_chat(&self, name: &str, email: &str) -> Result<()> {
+    pub(crate) async fn fill_pre_chat(&self, name: &str, email: &str) -> Result<()> {
         let form = eventually("the pre-chat fields", || async {
             Ok(self.driver.find(By::Css("[data-testid=pre-chat]")).await.ok())
         })
@@ -206,7 +232,7 @@ impl ShopPage {
     }
 
     /// Rates the resolved chat once the widget asks, and waits for its thanks; returns them.
-    async fn rate(&self, score: u8, comment: &str) -> Result<String> {
+    pub(crate) async fn rate(&self, score: u8, comment: &str) -> Result<String> {
         let choice = eventually("the rating form", || async {
             find_visible(&self.driver, &format!("[data-testid=rating-score][value='{score}']")).await
         })
@@ -224,14 +250,14 @@ impl ShopPage {
     }
 
     /// Clicks the launcher in the loader's shadow root and switches into the chat's iframe.
-    async fn open_chat(&self) -> Result<()> {
+    pub(crate) async fn open_chat(&self) -> Result<()> {
         self.driver.enter_default_frame().await?;
         self.launcher().await?.click().await?;
         self.enter_chat_frame().await
     }
 
     /// The launcher in the loader's shadow root, once the loader has drawn it.
-    async fn launcher(&self) -> Result<WebElement> {
+    pub(crate) async fn launcher(&self) -> Result<WebElement> {
         eventually("the launcher", || async {
             let Ok(host) = self.driver.find(By::Css("#parley-root")).await else { return Ok(None) };
             Ok(host.get_shadow_root().await?.find(By::Css("[data-testid=parley-launcher]")).await.ok())
@@ -324,12 +350,12 @@ struct LauncherLook {
 }
 
 /// The agent console.
-struct Console {
-    driver: WebDriver,
+pub(crate) struct Console {
+    pub(crate) driver: WebDriver,
 }
 
 impl Console {
-    async fn sign_in(env: &Env, email: &str, password: &str) -> Result<Self> {
+    pub(crate) async fn sign_in(env: &Env, email: &str, password: &str) -> Result<Self> {
         let driver = browser(env).await?;
         driver.goto(format!("{}/console", env.origin)).await?;
         let email_input =
@@ -342,7 +368,7 @@ impl Console {
     }
 
     /// Claims the waiting conversation whose preview contains `text`.
-    async fn claim(&self, text: &str) -> Result<()> {
+    pub(crate) async fn claim(&self, text: &str) -> Result<()> {
         let claim = eventually(&format!("a queue item with {text:?}"), || async {
             for item in self.driver.find_all(By::Css("[data-testid=queue-item]")).await? {
                 if item.text().await?.contains(text) {
@@ -418,7 +444,7 @@ impl Console {
     }
 
     /// Resolves the shown chat and waits until its status says so.
-    async fn resolve(&self) -> Result<()> {
+    pub(crate) async fn resolve(&self) -> Result<()> {
         let resolve = eventually("an enabled resolve button", || async {
             let button = self.driver.find(By::Css("[data-testid=resolve]")).await?;
             Ok(button.is_enabled().await?.then_some(button))

@@ -5,6 +5,7 @@
 //!
 //! Run one case with `cargo test -p parley-tests --test end_to_end -- <part of its name>`.
 
+mod accessibility;
 mod api;
 mod browser;
 mod client;
@@ -15,7 +16,12 @@ mod shop_page;
 mod webhook_receiver;
 
 fn main() -> std::process::ExitCode {
-    let cases: Vec<runner::Case> =
-        api::cases().into_iter().chain(engine::cases()).chain(shop_page::cases()).chain(browser::cases()).collect();
+    let cases: Vec<runner::Case> = api::cases()
+        .into_iter()
+        .chain(engine::cases())
+        .chain(shop_page::cases())
+        .chain(browser::cases())
+        .chain(accessibility::cases())
+        .collect();
     runner::run(cases)
 }
