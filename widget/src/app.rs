@@ -10,6 +10,7 @@ use crate::chat::Chat;
 use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
+use crate::live::live;
 use crate::message_log::MessageLog;
 use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
@@ -47,7 +48,7 @@ pub fn App(shop: Shop) -> impl IntoView {
             <header class="parley-header">
                 <div class="parley-heading">
                     <h1 class="parley-title">{shop.name}</h1>
-                    <p class="parley-status" role="status">{move || queue_status(chat)}</p>
+                    <p class="parley-status" role="status">{live(move || queue_status(chat))}</p>
                 </div>
                 <button type="button" class="parley-close" aria-label=t(Text::CloseChat) on:click=move |_| embedder.close_panel()>
                     "×"
@@ -57,9 +58,9 @@ pub fn App(shop: Shop) -> impl IntoView {
             <ContactForm chat />
             <RatingForm chat />
             <PreChatForm chat />
-            <p class="parley-notice" hidden=move || !offline()>{t(Text::Reconnecting)}</p>
-            <p class="parley-error" role="alert" hidden=move || error().is_none()>
-                {move || error().map(|error| error_text(&error))}
+            <p class="parley-notice" hidden=live(move || !offline())>{t(Text::Reconnecting)}</p>
+            <p class="parley-error" role="alert" hidden=live(move || error().is_none())>
+                {live(move || error().map(|error| error_text(&error)))}
             </p>
             <Composer chat embedder input=composer />
         </main>

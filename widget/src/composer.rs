@@ -4,6 +4,7 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
+use crate::live::live;
 use crate::text::t;
 use leptos::ev::SubmitEvent;
 use leptos::html::Textarea;
@@ -46,7 +47,7 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
                 class="parley-send"
                 data-testid="send"
                 aria-label=t(Text::SendLabel)
-                disabled=move || chat.starting.with(Option::is_some)
+                disabled=live(move || chat.starting.with(Option::is_some))
             >
                 {t(Text::Send)}
             </button>

@@ -6,6 +6,7 @@
 //! views costs the widget far more code than an attribute.
 
 use crate::chat::Chat;
+use crate::live::live;
 use crate::text::{refusal, t, t_with};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -34,10 +35,10 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
         }
     };
     view! {
-        <p class="parley-notice" data-testid="contact-email" hidden=move || left().is_none()>
-            {move || t_with(Text::AnswerAt, &[&left().unwrap_or_default()])}
+        <p class="parley-notice" data-testid="contact-email" hidden=live(move || left().is_none())>
+            {live(move || left().map(|address| t_with(Text::AnswerAt, &[&address])))}
         </p>
-        <form class="parley-contact" on:submit=submit hidden=move || left().is_some() || !offered()>
+        <form class="parley-contact" on:submit=submit hidden=live(move || left().is_some() || !offered())>
             <label class="parley-contact-label" for="parley-contact-email">
                 {t(Text::LeaveEmailLabel)}
             </label>

@@ -8,6 +8,7 @@ mod chat;
 mod composer;
 mod contact_form;
 mod embedder;
+mod live;
 mod message_log;
 mod page_product;
 mod page_sync;

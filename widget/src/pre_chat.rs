@@ -4,6 +4,7 @@
 //! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
 
 use crate::chat::Chat;
+use crate::live::live;
 use crate::text::t;
 use leptos::prelude::*;
 use parley_core::error::PreChatError;
@@ -58,7 +59,7 @@ pub fn PreChatForm(chat: Chat) -> impl IntoView {
     // Only before the first message: a shopper with a conversation is never asked again.
     let hidden = move || !asked.any() || chat.live.with(Option::is_some) || chat.starting.with(Option::is_some);
     view! {
-        <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=hidden>
+        <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=live(hidden)>
             <legend class="parley-pre-chat-legend">{t(Text::PreChatLegend)}</legend>
             {field(asked.name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
             {field(asked.email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}

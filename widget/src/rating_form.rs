@@ -4,6 +4,7 @@
 //! `rating-comment`, `rating-submit`, `rating-thanks`.
 
 use crate::chat::Chat;
+use crate::live::live;
 use crate::text::{t, t_with};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -52,14 +53,14 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <p class="parley-notice" data-testid="rating-thanks" role="status" hidden=move || given().is_none()>
-            {move || given().map(|rating| thanks(&rating))}
+        <p class="parley-notice" data-testid="rating-thanks" role="status" hidden=live(move || given().is_none())>
+            {live(move || given().map(|rating| thanks(&rating)))}
         </p>
         <form
             class="parley-contact"
             data-testid="rating-form"
             on:submit=submit
-            hidden=move || resolved().is_none_or(|conversation| conversation.rating.is_some())
+            hidden=live(move || resolved().is_none_or(|conversation| conversation.rating.is_some()))
         >
             <fieldset class="parley-rating-scores">
                 <legend class="parley-contact-label">{t(Text::RatingQuestion)}</legend>
@@ -79,7 +80,7 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
                     type="submit"
                     class="parley-send"
                     data-testid="rating-submit"
-                    disabled=move || score.with(Option::is_none)
+                    disabled=live(move || score.with(Option::is_none))
                 >
                     {t(Text::RatingSubmit)}
                 </button>
