@@ -6,6 +6,7 @@
 //! or the next page picks the same conversation up again. A remembered ticket the edge no
 //! longer honours is forgotten, so the next message starts a new conversation.
 
+use crate::live::effect;
 use crate::pre_chat::PreChat;
 use crate::text::{refusal, t, t_with};
 use crate::ticket_store;
@@ -46,7 +47,7 @@ impl Chat {
             error: RwSignal::new(None),
             pre_chat,
         };
-        Effect::new(move || chat.forget_if_refused());
+        effect(move || chat.forget_if_refused());
         chat
     }
 

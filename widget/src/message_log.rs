@@ -8,6 +8,7 @@
 //! the widget kilobytes of generated code (and chats are short).
 
 use crate::chat::Chat;
+use crate::live::effect;
 use crate::text::{error_text, lang, t, t_with};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -34,7 +35,7 @@ pub fn MessageLog(chat: Chat) -> impl IntoView {
     let log = NodeRef::<Div>::new();
     let lines = move || lines(chat);
     // Keep the newest line in view whenever something is added.
-    Effect::new(move || {
+    effect(move || {
         lines();
         // After this change has reached the DOM.
         request_animation_frame(move || {

@@ -6,6 +6,7 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
+use crate::live::effect;
 use leptos::prelude::*;
 use parley_client::Link;
 
@@ -15,7 +16,7 @@ pub fn follow_the_page(chat: Chat, embedder: Embedder) {
     let known = Memo::new(move |_| {
         chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().map(|view| view.page.clone())))
     });
-    Effect::new(move || {
+    effect(move || {
         let page = embedder.page();
         let (Some(known), true, Some(live)) = (known.get(), online.get(), chat.live.get_untracked()) else { return };
         if known != page {

@@ -8,6 +8,7 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
+use crate::live::effect;
 use leptos::prelude::*;
 use parley_core::ids::ConversationId;
 use parley_core::message::{Author, Message};
@@ -16,10 +17,10 @@ use parley_core::transcript::Transcript;
 /// Keeps the page told for as long as the app runs.
 pub fn tell_the_page(chat: Chat, embedder: Embedder) {
     let unread = Memo::new(move |_| chat.live.get().map(|live| live.transcript().with(unread_count)).unwrap_or(0));
-    Effect::new(move || embedder.tell_unread(unread.get()));
+    effect(move || embedder.tell_unread(unread.get()));
     // The conversation and the last `seq` already announced (or loaded as history).
     let announced = StoredValue::new(None::<(ConversationId, u64)>);
-    Effect::new(move || {
+    effect(move || {
         let Some(live) = chat.live.get() else { return };
         live.transcript().with(|transcript| {
             let Some(conversation) = transcript.conversation() else { return };
