@@ -4,9 +4,8 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
-use crate::live::live;
+use crate::live::{live, on_submit};
 use crate::text::t;
-use leptos::ev::SubmitEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::enter_sends;
@@ -19,10 +18,7 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
     view! {
         <form
             class="parley-composer"
-            on:submit=move |event: SubmitEvent| {
-                event.prevent_default();
-                send();
-            }
+            on:submit=on_submit(send)
         >
             <textarea
                 class="parley-input"

@@ -4,7 +4,7 @@
 //! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
 
 use crate::chat::Chat;
-use crate::live::live;
+use crate::live::{keep_in, live};
 use crate::text::t;
 use leptos::prelude::*;
 use parley_core::error::PreChatError;
@@ -92,7 +92,7 @@ fn field(
             aria-required=required.then_some("true")
             data-testid=testid
             hidden=!rule.asked()
-            on:input=move |event| value.set(event_target_value(&event))
+            on:input=keep_in(value)
         />
     }
 }
