@@ -77,7 +77,7 @@ fn field(
     value: RwSignal<String>,
 ) -> impl IntoView {
     let required = rule == FieldRule::Required;
-    let testid = id.trim_start_matches("parley-");
+    let testid = id.strip_prefix("parley-").unwrap_or(id);
     view! {
         <label class="parley-contact-label" for=id hidden=!rule.asked()>
             {t(label)}
