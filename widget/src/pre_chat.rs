@@ -15,9 +15,11 @@ use parley_core::widget_text::Text;
 /// The shop's rules, what is already known of the shopper, and what they typed; copies share it.
 #[derive(Clone, Copy)]
 pub struct PreChat {
-    rules: StoredValue<PreChatFields>,
+    rules: PreChatFields,
     /// What the shop already told us (e.g. from its own sign-in): sent, and not asked again.
-    known: StoredValue<ShopperDetails>,
+    /// Kept for the page's life (the chat is made once), so a plain reference: every
+    /// `StoredValue` type costs the widget its own copy of the arena's code.
+    known: &'static ShopperDetails,
     name: RwSignal<String>,
     email: RwSignal<String>,
 }
@@ -26,8 +28,8 @@ impl PreChat {
     /// The shop's `rules`, with fields `known` about the shopper prefilled and so not asked.
     pub fn new(rules: PreChatFields, known: ShopperDetails) -> PreChat {
         PreChat {
-            rules: StoredValue::new(rules),
-            known: StoredValue::new(known),
+            rules,
+            known: Box::leak(Box::new(known)),
             name: RwSignal::new(String::new()),
             email: RwSignal::new(String::new()),
         }
@@ -35,20 +37,19 @@ impl PreChat {
 
     /// The fields the form asks for.
     fn asked(&self) -> PreChatFields {
-        self.rules.get_value().still_to_ask(&self.known.get_value())
+        self.rules.still_to_ask(self.known)
     }
 
     /// What goes with the new conversation: what was known, and what the shopper typed in the
     /// fields asked, checked by the shop's rules.
     pub fn details(&self) -> Result<Option<ShopperDetails>, PreChatError> {
         let asked = self.asked();
-        let known = self.known.get_value();
         let typed = |rule: FieldRule, field: RwSignal<String>| rule.asked().then(|| field.get_untracked());
         let given = ShopperDetails {
-            name: typed(asked.name, self.name).or(known.name),
-            email: typed(asked.email, self.email).or(known.email),
+            name: typed(asked.name, self.name).or_else(|| self.known.name.clone()),
+            email: typed(asked.email, self.email).or_else(|| self.known.email.clone()),
         };
-        self.rules.get_value().accept(given)
+        self.rules.accept(given)
     }
 }
 
