@@ -12,13 +12,15 @@ use parley_client::Link;
 
 /// Follows the page for as long as the app runs.
 pub fn follow_the_page(chat: Chat, embedder: Embedder) {
-    let online = Memo::new(move |_| chat.live.get().is_some_and(|live| live.link().get() == Link::Online));
     let known = Memo::new(move |_| {
         chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().map(|view| view.page.clone())))
     });
     effect(move || {
         let page = embedder.page();
-        let (Some(known), true, Some(live)) = (known.get(), online.get(), chat.live.get_untracked()) else { return };
+        // The link read directly, not through a memo: a run on any other change of it sends
+        // nothing, and a `Memo<bool>` would cost the widget its own copy of the memo code.
+        let online = chat.live.get().is_some_and(|live| live.link().get() == Link::Online);
+        let (Some(known), true, Some(live)) = (known.get(), online, chat.live.get_untracked()) else { return };
         if known != page {
             live.set_page(page);
         }
