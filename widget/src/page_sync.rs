@@ -9,20 +9,29 @@ use crate::embedder::Embedder;
 use crate::live::effect;
 use leptos::prelude::*;
 use parley_client::Link;
+use parley_core::protocol::PageContext;
 
-/// Follows the page for as long as the app runs.
+/// What the edge knows of the page, the shopper's page, and whether the conversation is online.
+type Seen = (Option<PageContext>, PageContext, bool);
+
+/// Follows the page for as long as the app runs. The effect runs on every change of the
+/// transcript, but acts only when what it looks at changed (what a memo would do; each memo
+/// type costs the widget its own copy of the memo code), so a page in flight is not resent.
 pub fn follow_the_page(chat: Chat, embedder: Embedder) {
-    let known = Memo::new(move |_| {
-        chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().map(|view| view.page.clone())))
-    });
+    let seen = StoredValue::new(None::<Seen>);
     effect(move || {
-        let page = embedder.page();
-        // The link read directly, not through a memo: a run on any other change of it sends
-        // nothing, and a `Memo<bool>` would cost the widget its own copy of the memo code.
-        let online = chat.live.get().is_some_and(|live| live.link().get() == Link::Online);
-        let (Some(known), true, Some(live)) = (known.get(), online, chat.live.get_untracked()) else { return };
-        if known != page {
-            live.set_page(page);
+        let live = chat.live.get();
+        let known = live.and_then(|live| live.transcript().with(|t| t.conversation().map(|view| view.page.clone())));
+        let online = live.is_some_and(|live| live.link().get() == Link::Online);
+        let now = (known, embedder.page(), online);
+        if seen.with_value(|seen| seen.as_ref() == Some(&now)) {
+            return;
+        }
+        seen.set_value(Some(now.clone()));
+        if let (Some(live), (Some(known), page, true)) = (live, now) {
+            if known != page {
+                live.set_page(page);
+            }
         }
     });
 }
