@@ -13,7 +13,7 @@ use crate::ticket_store;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use parley_client::{post, LiveConversation};
-use parley_core::error::{ConversationError, PreChatError, TextError};
+use parley_core::error::{PreChatError, TextError};
 use parley_core::ids::ShopId;
 use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext};
 use parley_core::validation::message_text;
@@ -63,7 +63,7 @@ impl Chat {
             Ok(text) => text,
             // Sending nothing does nothing.
             Err(TextError::Empty) => return,
-            Err(refused) => return self.error.set(Some(ConversationError::Text(refused).into())),
+            Err(refused) => return self.error.set(Some(refused.into())),
         };
         let live = self.live.get_untracked();
         // The pre-chat fields go with a new conversation only.
