@@ -6,7 +6,6 @@ use crate::client_id::new_client_id;
 use crate::live_socket::{Link, LiveSocket};
 use leptos::logging::warn;
 use leptos::prelude::*;
-use parley_core::error::ConversationError;
 use parley_core::ids::ConversationId;
 use parley_core::protocol::{ApiError, ClientFrame, PageContext, ServerFrame};
 use parley_core::transcript::Transcript;
@@ -78,7 +77,7 @@ impl LiveConversation {
     pub fn send(&self, text: String, internal: bool) {
         let text = match message_text(&text) {
             Ok(text) => text,
-            Err(refused) => return self.error.set(Some(ConversationError::Text(refused).into())),
+            Err(refused) => return self.error.set(Some(refused.into())),
         };
         self.error.set(None);
         if let Some(frame) =
@@ -114,7 +113,7 @@ impl LiveConversation {
                 self.error.set(None);
                 self.socket.send(&ClientFrame::LeaveEmail { email }.encode());
             }
-            Err(refused) => self.error.set(Some(ConversationError::from(refused).into())),
+            Err(refused) => self.error.set(Some(refused.into())),
         }
     }
 

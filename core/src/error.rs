@@ -160,6 +160,21 @@ impl From<&TextError> for ErrorCode {
     }
 }
 
+/// The same error as through `ConversationError`, for clients that refuse text themselves: the
+/// widget then does not link every conversation refusal's words.
+impl From<TextError> for ApiError {
+    fn from(error: TextError) -> Self {
+        ApiError::new((&error).into(), error.to_string())
+    }
+}
+
+/// The same error as through `ConversationError`, for clients that check an address themselves.
+impl From<EmailError> for ApiError {
+    fn from(error: EmailError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string())
+    }
+}
+
 impl From<ConversationError> for ApiError {
     fn from(error: ConversationError) -> Self {
         let code = match &error {

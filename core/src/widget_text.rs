@@ -87,11 +87,22 @@ pub fn catalog(locale: Locale) -> &'static [&'static str; TEXT_COUNT] {
 
 /// `template` with each `{}` replaced by the next of `values` (a missing value leaves it out).
 pub fn fill(template: &str, values: &[&str]) -> String {
-    let mut parts = template.split("{}");
+    // Split at `{` and look for the `}` after it, not at `"{}"`: a string pattern links a
+    // substring search into the widget (~1 KB).
+    let mut parts = template.split('{');
     let mut out = parts.next().unwrap_or_default().to_owned();
-    for (i, part) in parts.enumerate() {
-        out.push_str(values.get(i).copied().unwrap_or_default());
-        out.push_str(part);
+    let mut values = values.iter();
+    for part in parts {
+        match part.strip_prefix('}') {
+            Some(after) => {
+                out.push_str(values.next().copied().unwrap_or_default());
+                out.push_str(after);
+            }
+            None => {
+                out.push('{');
+                out.push_str(part);
+            }
+        }
     }
     out
 }
@@ -264,11 +275,14 @@ mod tests {
 
     #[test]
     fn fill_puts_values_in_order() {
-        let cases: [(&str, &[&str], &str); 4] = [
+        let cases: [(&str, &[&str], &str); 6] = [
             ("You're #{} in line · about {} min", &["2", "5"], "You're #2 in line · about 5 min"),
             ("{} segít neked", &["Ana"], "Ana segít neked"),
             ("no placeholder", &["x"], "no placeholder"),
             ("{} and {}", &["one"], "one and "),
+            // A lone brace is text.
+            ("a {b} c", &["x"], "a {b} c"),
+            ("{{}}", &["x"], "{x}"),
         ];
         for (template, values, expected) in cases {
             assert_eq!(fill(template, values), expected);

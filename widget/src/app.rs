@@ -11,6 +11,7 @@ use crate::chime::Chime;
 use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
+use crate::live::{effect, live};
 use crate::message_log::MessageLog;
 use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
@@ -29,7 +30,7 @@ pub fn App(shop: Shop) -> impl IntoView {
     let embedder = Embedder::listen(shop.allowed_origins);
     let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat));
     // What the shop's page says of the shopper (`Parley.identify`) is not asked again.
-    Effect::new(move || {
+    effect(move || {
         let visitor = embedder.visitor();
         let given = |value: String| Some(value).filter(|value| !value.trim().is_empty());
         chat.pre_chat.know(ShopperDetails { name: given(visitor.name), email: given(visitor.email) });
@@ -54,7 +55,7 @@ pub fn App(shop: Shop) -> impl IntoView {
             <header class="parley-header">
                 <div class="parley-heading">
                     <h1 class="parley-title">{shop.name}</h1>
-                    <p class="parley-status" role="status">{move || queue_status(chat)}</p>
+                    <p class="parley-status" role="status">{live(move || queue_status(chat))}</p>
                 </div>
                 <button
                     type="button"
@@ -75,9 +76,9 @@ pub fn App(shop: Shop) -> impl IntoView {
             <ContactForm chat />
             <RatingForm chat />
             <PreChatForm chat />
-            <p class="parley-notice" role="status" hidden=move || !offline()>{t(Text::Reconnecting)}</p>
-            <p class="parley-error" role="alert" hidden=move || error().is_none()>
-                {move || error().map(|error| error_text(&error))}
+            <p class="parley-notice" role="status" hidden=live(move || !offline())>{t(Text::Reconnecting)}</p>
+            <p class="parley-error" role="alert" hidden=live(move || error().is_none())>
+                {live(move || error().map(|error| error_text(&error)))}
             </p>
             <Composer chat embedder input=composer />
         </main>

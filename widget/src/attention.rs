@@ -5,6 +5,7 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
+use crate::live::effect;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
@@ -25,7 +26,7 @@ pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
             let _ = input.focus();
         }
     };
-    Effect::new(move || {
+    effect(move || {
         // Runs again when the composer mounts, the panel opens, and the transcript changes.
         composer.track();
         embedder.is_open();

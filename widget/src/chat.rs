@@ -6,13 +6,14 @@
 //! or the next page picks the same conversation up again. A remembered ticket the edge no
 //! longer honours is forgotten, so the next message starts a new conversation.
 
+use crate::live::effect;
 use crate::pre_chat::PreChat;
 use crate::text::{refusal, t, t_with};
 use crate::ticket_store;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use parley_client::{post, LiveConversation};
-use parley_core::error::{ConversationError, PreChatError, TextError};
+use parley_core::error::{PreChatError, TextError};
 use parley_core::ids::ShopId;
 use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext};
 use parley_core::validation::message_text;
@@ -21,7 +22,9 @@ use parley_core::widget_text::Text;
 /// The chat's state; copies share it.
 #[derive(Clone, Copy)]
 pub struct Chat {
-    shop: StoredValue<ShopId>,
+    /// The shop, for the page's life (the chat is made once): a plain reference, as every
+    /// `StoredValue` type costs the widget its own copy of the arena's code.
+    shop: &'static ShopId,
     pub draft: RwSignal<String>,
     /// The conversation, once there is one.
     pub live: RwSignal<Option<LiveConversation>>,
@@ -39,14 +42,14 @@ impl Chat {
         let live =
             ticket_store::load(&shop).map(|ticket| LiveConversation::open(&ticket.conversation_id, Some(ticket.token)));
         let chat = Chat {
-            shop: StoredValue::new(shop),
+            shop: Box::leak(Box::new(shop)),
             draft: RwSignal::new(String::new()),
             live: RwSignal::new(live),
             starting: RwSignal::new(None),
             error: RwSignal::new(None),
             pre_chat,
         };
-        Effect::new(move || chat.forget_if_refused());
+        effect(move || chat.forget_if_refused());
         chat
     }
 
@@ -60,7 +63,7 @@ impl Chat {
             Ok(text) => text,
             // Sending nothing does nothing.
             Err(TextError::Empty) => return,
-            Err(refused) => return self.error.set(Some(ConversationError::Text(refused).into())),
+            Err(refused) => return self.error.set(Some(refused.into())),
         };
         let live = self.live.get_untracked();
         // The pre-chat fields go with a new conversation only.
@@ -78,12 +81,12 @@ impl Chat {
 
     fn start(self, text: String, new_conversation: NewConversation) {
         self.starting.set(Some(text.clone()));
-        let path = format!("/api/shops/{}/conversations", self.shop.get_value());
+        let path = format!("/api/shops/{}/conversations", self.shop);
         // Scoped: the conversation's signals then belong to the app, like the chat's.
         spawn_local_scoped(async move {
             match post::<ConversationTicket>(&path, &new_conversation).await {
                 Ok(ticket) => {
-                    self.shop.with_value(|shop| ticket_store::save(shop, &ticket));
+                    ticket_store::save(self.shop, &ticket);
                     let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));
                     live.send(text, false);
                     self.live.set(Some(live));
@@ -110,7 +113,7 @@ impl Chat {
         });
         if refused {
             live.close();
-            self.shop.with_value(ticket_store::forget);
+            ticket_store::forget(self.shop);
             self.live.set(None);
             // Said in the shopper's words by its code (see `text::error_text`).
             self.error.set(Some(ApiError::new(ErrorCode::NotFound, "conversation gone")));

@@ -4,8 +4,8 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
+use crate::live::{live, on_submit};
 use crate::text::t;
-use leptos::ev::SubmitEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::enter_sends;
@@ -18,10 +18,7 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
     view! {
         <form
             class="parley-composer"
-            on:submit=move |event: SubmitEvent| {
-                event.prevent_default();
-                send();
-            }
+            on:submit=on_submit(send)
         >
             <textarea
                 class="parley-input"
@@ -46,7 +43,7 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
                 class="parley-send"
                 data-testid="send"
                 aria-label=t(Text::SendLabel)
-                disabled=move || chat.starting.with(Option::is_some)
+                disabled=live(move || chat.starting.with(Option::is_some))
             >
                 {t(Text::Send)}
             </button>

@@ -6,8 +6,8 @@
 //! views costs the widget far more code than an attribute.
 
 use crate::chat::Chat;
+use crate::live::{keep_in, live, on_submit};
 use crate::text::{refusal, t, t_with};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use parley_core::protocol::{ConversationView, Status};
 use parley_core::validation;
@@ -20,8 +20,7 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
     let conversation = move || chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().cloned()));
     let left = move || conversation().and_then(|conversation| conversation.contact_email);
     let offered = move || conversation().is_some_and(|conversation| nobody_can_answer_now(&conversation));
-    let submit = move |event: SubmitEvent| {
-        event.prevent_default();
+    let submit = on_submit(move || {
         // Checked here first, so a mistyped address is refused in the shopper's words.
         match validation::email_address(&email.get_untracked()) {
             Ok(address) => {
@@ -32,12 +31,12 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
             }
             Err(_) => chat.error.set(Some(refusal(t(Text::NotAnEmail).to_owned()))),
         }
-    };
+    });
     view! {
-        <p class="parley-notice" data-testid="contact-email" role="status" hidden=move || left().is_none()>
-            {move || t_with(Text::AnswerAt, &[&left().unwrap_or_default()])}
+        <p class="parley-notice" data-testid="contact-email" role="status" hidden=live(move || left().is_none())>
+            {live(move || left().map(|address| t_with(Text::AnswerAt, &[&address])))}
         </p>
-        <form class="parley-contact" on:submit=submit hidden=move || left().is_some() || !offered()>
+        <form class="parley-contact" on:submit=submit hidden=live(move || left().is_some() || !offered())>
             <label class="parley-contact-label" for="parley-contact-email">
                 {t(Text::LeaveEmailLabel)}
             </label>
@@ -50,7 +49,7 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
                     required
                     placeholder=t(Text::EmailPlaceholder)
                     data-testid="leave-email"
-                    on:input=move |event| email.set(event_target_value(&event))
+                    on:input=keep_in(email)
                 />
                 <button type="submit" class="parley-send" data-testid="leave-email-submit">
                     {t(Text::Save)}

@@ -31,18 +31,20 @@ pub struct Visitor {
     pub email: String,
 }
 
-/// What we know of the embedding page; copies share it.
+/// What we know of the embedding page; copies share it. The identity token and the parent's
+/// origin are only ever read untracked, but live in signals of a type the app has anyway:
+/// a `StoredValue` type of their own would cost the widget a copy of the arena's code.
 #[derive(Clone, Copy)]
 pub struct Embedder {
     page: RwSignal<PageContext>,
     open: RwSignal<bool>,
     /// The shop-signed identity token (`NewConversation::identity`), if the shop gave one.
-    identity: StoredValue<Option<String>>,
+    identity: RwSignal<Option<String>>,
     visitor: RwSignal<Visitor>,
     /// The language the shop asked for (`data-locale`, `Parley.setLocale`).
     locale: RwSignal<Option<String>>,
     /// The parent's origin as seen on its state message: where our messages may go.
-    origin: StoredValue<Option<String>>,
+    origin: RwSignal<Option<String>>,
 }
 
 impl Embedder {
@@ -51,10 +53,10 @@ impl Embedder {
         let embedder = Embedder {
             page: RwSignal::new(PageContext::default()),
             open: RwSignal::new(false),
-            identity: StoredValue::new(None),
+            identity: RwSignal::new(None),
             visitor: RwSignal::new(Visitor::default()),
             locale: RwSignal::new(None),
-            origin: StoredValue::new(None),
+            origin: RwSignal::new(None),
         };
         // Lives as long as the page: the handle is never removed.
         let _ = window_event_listener(ev::message, move |event: MessageEvent| {
@@ -65,7 +67,7 @@ impl Embedder {
             }
             let data = event.data();
             if field(&data, "parley").and_then(|v| v.as_f64()) == Some(1.0) && text(&data, "type") == "state" {
-                embedder.origin.set_value(Some(origin));
+                embedder.origin.set(Some(origin));
                 embedder.take_state(&data);
             }
         });
@@ -93,7 +95,7 @@ impl Embedder {
 
     /// The shop-signed identity token to create the conversation with, if any.
     pub fn identity(&self) -> Option<String> {
-        self.identity.get_value()
+        self.identity.get_untracked()
     }
 
     /// Who the shop says the shopper is (tracked).
@@ -124,7 +126,7 @@ impl Embedder {
     /// Posts to the loader. Nothing happens before the parent has introduced itself, because
     /// there is no origin to address safely.
     fn tell(&self, kind: &str, detail: Option<(&str, JsValue)>) {
-        let (Some(origin), Some(parent)) = (self.origin.get_value(), parent()) else {
+        let (Some(origin), Some(parent)) = (self.origin.get_untracked(), parent()) else {
             return;
         };
         if parent.post_message(&parley_message(kind, detail), &origin).is_err() {
@@ -145,7 +147,7 @@ impl Embedder {
         let user = field(data, "user");
         let user_text = |name: &str| user.as_ref().map(|user| text(user, name)).unwrap_or_default();
         set_if_changed(self.visitor, Visitor { name: user_text("name"), email: user_text("email") });
-        self.identity.set_value(Some(user_text("token")).filter(|token| !token.is_empty()));
+        self.identity.set(Some(user_text("token")).filter(|token| !token.is_empty()));
         set_if_changed(self.locale, Some(text(data, "locale")).filter(|locale| !locale.is_empty()));
     }
 }

@@ -9,6 +9,7 @@ mod chime;
 mod composer;
 mod contact_form;
 mod embedder;
+mod live;
 mod message_log;
 mod page_product;
 mod page_sync;

@@ -12,8 +12,8 @@
 //! lines hold nothing else that could.
 
 use crate::chat::Chat;
+use crate::live::effect;
 use crate::text::{error_text, lang, t, t_with};
-use leptos::html::Div;
 use leptos::prelude::*;
 use parley_core::message::{Author, Message};
 use parley_core::time::UnixMillis;
@@ -35,20 +35,20 @@ struct Line {
 
 #[component]
 pub fn MessageLog(chat: Chat) -> impl IntoView {
-    let log = NodeRef::<Div>::new();
     let lines = move || lines(chat);
     // Keep the newest line in view whenever something is added.
-    Effect::new(move || {
+    effect(move || {
         lines();
-        // After this change has reached the DOM.
-        request_animation_frame(move || {
-            if let Some(log) = log.get_untracked() {
+        // After this change has reached the DOM. Found by its class rather than a `NodeRef`:
+        // a node ref of another element type would cost the widget its own signal code.
+        request_animation_frame(|| {
+            if let Ok(Some(log)) = document().query_selector(".parley-log") {
                 log.set_scroll_top(log.scroll_height());
             }
         });
     });
     view! {
-        <div class="parley-log" role="log" aria-live="polite" tabindex="0" node_ref=log>
+        <div class="parley-log" role="log" aria-live="polite" tabindex="0">
             <p class="parley-line" data-testid="greeting">{t(Text::Greeting)}</p>
             {move || lines().into_iter().map(line_view).collect_view()}
         </div>

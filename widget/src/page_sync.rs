@@ -6,20 +6,32 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
+use crate::live::effect;
 use leptos::prelude::*;
 use parley_client::Link;
+use parley_core::protocol::PageContext;
 
-/// Follows the page for as long as the app runs.
+/// What the edge knows of the page, the shopper's page, and whether the conversation is online.
+type Seen = (Option<PageContext>, PageContext, bool);
+
+/// Follows the page for as long as the app runs. The effect runs on every change of the
+/// transcript, but acts only when what it looks at changed (what a memo would do; each memo
+/// type costs the widget its own copy of the memo code), so a page in flight is not resent.
 pub fn follow_the_page(chat: Chat, embedder: Embedder) {
-    let online = Memo::new(move |_| chat.live.get().is_some_and(|live| live.link().get() == Link::Online));
-    let known = Memo::new(move |_| {
-        chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().map(|view| view.page.clone())))
-    });
-    Effect::new(move || {
-        let page = embedder.page();
-        let (Some(known), true, Some(live)) = (known.get(), online.get(), chat.live.get_untracked()) else { return };
-        if known != page {
-            live.set_page(page);
+    let seen = StoredValue::new(None::<Seen>);
+    effect(move || {
+        let live = chat.live.get();
+        let known = live.and_then(|live| live.transcript().with(|t| t.conversation().map(|view| view.page.clone())));
+        let online = live.is_some_and(|live| live.link().get() == Link::Online);
+        let now = (known, embedder.page(), online);
+        if seen.with_value(|seen| seen.as_ref() == Some(&now)) {
+            return;
+        }
+        seen.set_value(Some(now.clone()));
+        if let (Some(live), (Some(known), page, true)) = (live, now) {
+            if known != page {
+                live.set_page(page);
+            }
         }
     });
 }

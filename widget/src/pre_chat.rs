@@ -5,6 +5,7 @@
 //! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
 
 use crate::chat::Chat;
+use crate::live::{keep_in, live};
 use crate::text::t;
 use leptos::prelude::*;
 use parley_core::error::PreChatError;
@@ -15,8 +16,8 @@ use parley_core::widget_text::Text;
 /// The shop's rules, what is already known of the shopper, and what they typed; copies share it.
 #[derive(Clone, Copy)]
 pub struct PreChat {
-    rules: StoredValue<PreChatFields>,
-    /// What the shop already told us (e.g. from its own sign-in): sent, and not asked again.
+    rules: PreChatFields,
+    /// What the shop's page told us (e.g. from its own sign-in): sent, and not asked again.
     known: RwSignal<ShopperDetails>,
     name: RwSignal<String>,
     email: RwSignal<String>,
@@ -26,7 +27,7 @@ impl PreChat {
     /// The shop's `rules`; nothing is known of the shopper yet.
     pub fn new(rules: PreChatFields) -> PreChat {
         PreChat {
-            rules: StoredValue::new(rules),
+            rules,
             known: RwSignal::new(ShopperDetails::default()),
             name: RwSignal::new(String::new()),
             email: RwSignal::new(String::new()),
@@ -40,7 +41,7 @@ impl PreChat {
 
     /// The fields the form asks for (tracked).
     fn asked(&self) -> PreChatFields {
-        self.known.with(|known| self.rules.get_value().still_to_ask(known))
+        self.known.with(|known| self.rules.still_to_ask(known))
     }
 
     /// What goes with the new conversation: what was known, and what the shopper typed in the
@@ -53,19 +54,19 @@ impl PreChat {
             name: typed(asked.name, self.name).or(known.name),
             email: typed(asked.email, self.email).or(known.email),
         };
-        self.rules.get_value().accept(given)
+        self.rules.accept(given)
     }
 }
 
 #[component]
 pub fn PreChatForm(chat: Chat) -> impl IntoView {
     let pre_chat = chat.pre_chat;
-    let rules = pre_chat.rules.get_value();
     // Only before the first message: a shopper with a conversation is never asked again.
     let hidden =
         move || !pre_chat.asked().any() || chat.live.with(Option::is_some) || chat.starting.with(Option::is_some);
+    let rules = pre_chat.rules;
     view! {
-        <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=hidden>
+        <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=live(hidden)>
             <legend class="parley-pre-chat-legend">{t(Text::PreChatLegend)}</legend>
             {field(rules.name, move || pre_chat.asked().name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
             {field(rules.email, move || pre_chat.asked().email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}
@@ -76,7 +77,7 @@ pub fn PreChatForm(chat: Chat) -> impl IntoView {
 /// One labelled field, hidden while the form does not ask for it (`asked`).
 fn field(
     rule: FieldRule,
-    asked: impl Fn() -> FieldRule + Copy + Send + Sync + 'static,
+    asked: impl Fn() -> FieldRule + Copy + Send + 'static,
     id: &'static str,
     label: Text,
     kind: &'static str,
@@ -84,9 +85,9 @@ fn field(
     value: RwSignal<String>,
 ) -> impl IntoView {
     let required = rule == FieldRule::Required;
-    let testid = id.trim_start_matches("parley-");
+    let testid = id.strip_prefix("parley-").unwrap_or(id);
     view! {
-        <label class="parley-contact-label" for=id hidden=move || !asked().asked()>
+        <label class="parley-contact-label" for=id hidden=live(move || !asked().asked())>
             {t(label)}
             {(!required).then(|| t(Text::Optional))}
         </label>
@@ -98,8 +99,8 @@ fn field(
             required=required
             aria-required=required.then_some("true")
             data-testid=testid
-            hidden=move || !asked().asked()
-            on:input=move |event| value.set(event_target_value(&event))
+            hidden=live(move || !asked().asked())
+            on:input=keep_in(value)
         />
     }
 }

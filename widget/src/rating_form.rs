@@ -4,8 +4,8 @@
 //! `rating-comment`, `rating-submit`, `rating-thanks`.
 
 use crate::chat::Chat;
+use crate::live::{keep_in, live, on_submit};
 use crate::text::{t, t_with};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use parley_core::protocol::Status;
 use parley_core::rating::{Rating, MAX_COMMENT_CHARS, MAX_SCORE, MIN_SCORE};
@@ -28,12 +28,11 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
     let conversation = move || chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().cloned()));
     let resolved = move || conversation().filter(|conversation| conversation.status == Status::Resolved);
     let given = move || resolved().and_then(|conversation| conversation.rating);
-    let submit = move |event: SubmitEvent| {
-        event.prevent_default();
+    let submit = on_submit(move || {
         if let (Some(live), Some(score)) = (chat.live.get_untracked(), score.get_untracked()) {
             live.rate(score, Some(comment.get_untracked()).filter(|comment| !comment.trim().is_empty()));
         }
-    };
+    });
     let scores = (MIN_SCORE..=MAX_SCORE)
         .map(|value| {
             view! {
@@ -52,14 +51,14 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <p class="parley-notice" data-testid="rating-thanks" role="status" hidden=move || given().is_none()>
-            {move || given().map(|rating| thanks(&rating))}
+        <p class="parley-notice" data-testid="rating-thanks" role="status" hidden=live(move || given().is_none())>
+            {live(move || given().map(|rating| thanks(&rating)))}
         </p>
         <form
             class="parley-contact"
             data-testid="rating-form"
             on:submit=submit
-            hidden=move || resolved().is_none_or(|conversation| conversation.rating.is_some())
+            hidden=live(move || resolved().is_none_or(|conversation| conversation.rating.is_some()))
         >
             <fieldset class="parley-rating-scores">
                 <legend class="parley-contact-label">{t(Text::RatingQuestion)}</legend>
@@ -73,13 +72,13 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
                     rows="2"
                     maxlength=MAX_COMMENT_CHARS.to_string()
                     data-testid="rating-comment"
-                    on:input=move |event| comment.set(event_target_value(&event))
+                    on:input=keep_in(comment)
                 ></textarea>
                 <button
                     type="submit"
                     class="parley-send"
                     data-testid="rating-submit"
-                    disabled=move || score.with(Option::is_none)
+                    disabled=live(move || score.with(Option::is_none))
                 >
                     {t(Text::RatingSubmit)}
                 </button>

@@ -4,6 +4,7 @@
 //! page asks for another language (`Parley.setLocale`), the chat reloads in it.
 
 use crate::embedder::Embedder;
+use crate::live::effect;
 use leptos::prelude::*;
 use parley_core::locale::Locale;
 use parley_core::protocol::{ApiError, ErrorCode};
@@ -56,7 +57,7 @@ pub fn refusal(text: String) -> ApiError {
 
 /// Reloads the chat in the language the shop's page asks for, when it differs.
 pub fn follow_the_page(embedder: Embedder) {
-    Effect::new(move || {
+    effect(move || {
         let Some(asked) = embedder.locale() else { return };
         let wanted = Locale::negotiate(&asked).tag();
         if wanted != lang() && window().location().set_search(&format!("lang={wanted}")).is_err() {

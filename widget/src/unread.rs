@@ -9,22 +9,36 @@
 use crate::chat::Chat;
 use crate::chime::Chime;
 use crate::embedder::Embedder;
+use crate::live::effect;
 use leptos::prelude::*;
 use parley_core::ids::ConversationId;
 use parley_core::message::{Author, Message};
 use parley_core::transcript::Transcript;
 
-/// Keeps the page told for as long as the app runs.
+/// What the page has been told: the unread count, and the conversation and last `seq`
+/// announced (or loaded as history).
+#[derive(Default)]
+struct Told {
+    unread: Option<usize>,
+    announced: Option<(ConversationId, u64)>,
+}
+
+/// Keeps the page told for as long as the app runs. One effect, with what it told kept beside
+/// it rather than in a memo: each memo type costs the widget its own copy of the memo code.
 pub fn tell_the_page(chat: Chat, embedder: Embedder, chime: Chime) {
-    let unread = Memo::new(move |_| chat.live.get().map(|live| live.transcript().with(unread_count)).unwrap_or(0));
-    Effect::new(move || embedder.tell_unread(unread.get()));
-    // The conversation and the last `seq` already announced (or loaded as history).
-    let announced = StoredValue::new(None::<(ConversationId, u64)>);
-    Effect::new(move || {
-        let Some(live) = chat.live.get() else { return };
+    let told = StoredValue::new(Told::default());
+    effect(move || {
+        let live = chat.live.get();
+        // The count only when it changes.
+        let unread = live.map_or(0, |live| live.transcript().with(unread_count));
+        if told.with_value(|told| told.unread != Some(unread)) {
+            told.update_value(|told| told.unread = Some(unread));
+            embedder.tell_unread(unread);
+        }
+        let Some(live) = live else { return };
         live.transcript().with(|transcript| {
             let Some(conversation) = transcript.conversation() else { return };
-            let since = announced.with_value(|announced| match announced {
+            let since = told.with_value(|told| match &told.announced {
                 Some((id, seq)) if id == &conversation.id => Some(*seq),
                 _ => None,
             });
@@ -39,7 +53,7 @@ pub fn tell_the_page(chat: Chat, embedder: Embedder, chime: Chime) {
                     chime.ring();
                 }
             }
-            announced.set_value(Some((conversation.id.clone(), transcript.last_seq())));
+            told.update_value(|told| told.announced = Some((conversation.id.clone(), transcript.last_seq())));
         });
     });
 }
