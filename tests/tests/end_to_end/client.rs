@@ -19,7 +19,7 @@ use parley_core::protocol::{AgentProfile, ApiError, ConversationTicket, LoginReq
 
 /// How long any single expected frame may take: longer than the shortest re-route time a case
 /// sets (10 s), during which a desk may send nothing.
-pub const FRAME_WAIT: Duration = Duration::from_secs(20);
+const FRAME_WAIT: Duration = Duration::from_secs(20);
 
 pub struct Api {
     pub origin: String,
@@ -166,7 +166,7 @@ impl Socket {
     pub async fn next<T: DeserializeOwned>(&mut self) -> Result<T> {
         let text = match self.backlog.pop_front() {
             Some(text) => text,
-            None => self.receive(FRAME_WAIT).await?,
+            None => self.receive().await?,
         };
         serde_json::from_str(&text).with_context(|| format!("unexpected frame {text}"))
     }
@@ -177,16 +177,6 @@ impl Socket {
         &mut self,
         wanted: impl Fn(&T) -> bool,
     ) -> Result<T> {
-        self.next_matching_within(FRAME_WAIT, wanted).await
-    }
-
-    /// As [`Socket::next_matching`], waiting up to `quiet` for each frame: for a frame that may
-    /// come after a longer silence than usual (one an edge alarm sends, say).
-    pub async fn next_matching_within<T: DeserializeOwned + std::fmt::Debug>(
-        &mut self,
-        quiet: Duration,
-        wanted: impl Fn(&T) -> bool,
-    ) -> Result<T> {
         let matches = |text: &str| serde_json::from_str::<T>(text).ok().filter(|frame| wanted(frame));
         if let Some(at) = self.backlog.iter().position(|text| matches(text).is_some()) {
             if let Some(frame) = self.backlog.remove(at).and_then(|text| matches(&text)) {
@@ -194,7 +184,7 @@ impl Socket {
             }
         }
         loop {
-            let text = self.receive(quiet).await?;
+            let text = self.receive().await?;
             match matches(&text) {
                 Some(frame) => return Ok(frame),
                 None => self.backlog.push_back(text),
@@ -213,12 +203,12 @@ impl Socket {
         }
     }
 
-    /// The next text frame off the wire, if one comes within `quiet`.
-    async fn receive(&mut self, quiet: Duration) -> Result<String> {
+    /// The next text frame off the wire, if one comes within `FRAME_WAIT`.
+    async fn receive(&mut self) -> Result<String> {
         loop {
-            let message = tokio::time::timeout(quiet, self.stream.next())
+            let message = tokio::time::timeout(FRAME_WAIT, self.stream.next())
                 .await
-                .map_err(|_| anyhow!("no frame within {quiet:?}"))?
+                .map_err(|_| anyhow!("no frame within {FRAME_WAIT:?}"))?
                 .ok_or_else(|| anyhow!("the socket closed"))??;
             match message {
                 WsMessage::Text(text) => return Ok(text.as_str().to_owned()),

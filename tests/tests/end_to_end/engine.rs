@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::api::{agent_socket, cid, expect_error, hello, send, send_acked, shopper, wait_in_queue};
 use crate::case;
-use crate::client::{api_error, Agent, Api, Socket, FRAME_WAIT};
+use crate::client::{api_error, Agent, Api, Socket};
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
 use crate::webhook_receiver::{Received, WebhookReceiver};
@@ -97,21 +97,8 @@ async fn conversation_where(
 
 /// Waits until the desk lists a queue for which `wanted` holds; returns its items.
 async fn queue_where(desk: &mut Socket, wanted: impl Fn(&[QueueItem]) -> bool) -> Result<Vec<QueueItem>> {
-    queue_where_within(desk, FRAME_WAIT, wanted).await
-}
-
-/// As [`queue_where`], for a queue the desk may list only after `quiet`, saying nothing
-/// meanwhile (what its alarm changes).
-async fn queue_where_within(
-    desk: &mut Socket,
-    quiet: Duration,
-    wanted: impl Fn(&[QueueItem]) -> bool,
-) -> Result<Vec<QueueItem>> {
     match desk
-        .next_matching_within(
-            quiet,
-            |f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { items, .. } if wanted(items)),
-        )
+        .next_matching(|f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { items, .. } if wanted(items)))
         .await?
     {
         DeskServerFrame::Queue { items, .. } => Ok(items),
@@ -271,12 +258,11 @@ async fn an_unanswered_assignment_goes_back_to_the_queue(env: Arc<Env>) -> Resul
     let (id, mut shopper_socket, _) = waiting_conversation(&api, "reroute", "Hello?").await?;
     let claimed_at = Instant::now();
     claim(&mut desk, &id).await?;
-    // The desk may say nothing between the claim and the re-route 10 s later, longer than a
-    // frame may usually take.
-    let limit = Duration::from_secs(30);
+    // The desk may say nothing between the claim and the re-route 10 s later (a socket waits
+    // up to 20 s for each frame).
     let items = tokio::time::timeout(
-        limit,
-        queue_where_within(&mut desk, limit, |items| {
+        Duration::from_secs(30),
+        queue_where(&mut desk, |items| {
             item(items, &id).is_some_and(|i| i.status == Status::Waiting && !i.passed_by.is_empty())
         }),
     )
