@@ -7,7 +7,7 @@ use crate::color::Rgb;
 use crate::error::SettingsError;
 use crate::locale::Locale;
 use crate::protocol::LauncherView;
-use crate::widget_text::{catalog, Text};
+use crate::widget_text::{word, Text};
 use serde::{Deserialize, Serialize};
 
 /// The longest launcher text, in characters: it must fit on a phone beside the icon.
@@ -56,16 +56,15 @@ impl LauncherSettings {
 
     /// What the loader of `shop_name`'s pages is told, with the text colour for the theme.
     pub fn view(&self, shop_name: &str, locale: Locale) -> LauncherView {
-        let words = catalog(locale);
         LauncherView {
             shop_name: shop_name.to_owned(),
             color: self.color,
             text_color: self.color.readable_text(),
             position: self.position,
             text: self.text.clone(),
-            open_label: words[Text::OpenChat as usize].to_owned(),
-            unread_label: words[Text::Unread as usize].to_owned(),
-            frame_title: words[Text::ChatFrame as usize].to_owned(),
+            open_label: word(locale, Text::OpenChat).to_owned(),
+            unread_label: word(locale, Text::Unread).to_owned(),
+            frame_title: word(locale, Text::ChatFrame).to_owned(),
         }
     }
 }

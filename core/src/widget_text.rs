@@ -85,6 +85,11 @@ pub fn catalog(locale: Locale) -> &'static [&'static str; TEXT_COUNT] {
     }
 }
 
+/// The string for `text` in `locale`.
+pub fn word(locale: Locale, text: Text) -> &'static str {
+    catalog(locale)[text as usize]
+}
+
 /// `template` with each `{}` replaced by the next of `values` (a missing value leaves it out).
 pub fn fill(template: &str, values: &[&str]) -> String {
     // Split at `{` and look for the `}` after it, not at `"{}"`: a string pattern links a
@@ -270,7 +275,7 @@ mod tests {
             }
         }
         // The languages really differ (a copy-paste would pass the checks above).
-        assert_ne!(catalog(Locale::Hungarian)[Text::Send as usize], catalog(Locale::Polish)[Text::Send as usize]);
+        assert_ne!(word(Locale::Hungarian, Text::Send), word(Locale::Polish, Text::Send));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::crypto;
 use crate::error::EdgeResult;
 use crate::shop_desk::ShopProfile;
 use parley_core::locale::Locale;
-use parley_core::widget_text::{catalog, fill, Text};
+use parley_core::widget_text::{catalog, fill, word, Text};
 
 /// One of the apps xtask builds into `/assets/{name}-{hash}/{name}.js|_bg.wasm|.css`.
 #[derive(Clone, Copy)]
@@ -73,7 +73,7 @@ pub fn widget_page(shop: &ShopProfile, locale: Locale) -> EdgeResult<Response> {
         theme.readable_text(),
         escape(&serde_json::to_string(words.as_slice())?),
     );
-    let title = fill(words[Text::ChatTitle as usize], &[&shop.name]);
+    let title = fill(word(locale, Text::ChatTitle), &[&shop.name]);
     shell(App::Widget, locale.tag(), &title, &body_attributes, &frame_ancestors)
 }
 

@@ -17,7 +17,7 @@ use crate::runner::{Case, Env};
 use parley_core::locale::Locale;
 use parley_core::protocol::ClientFrame;
 use parley_core::validation::MAX_MESSAGE_CHARS;
-use parley_core::widget_text::{catalog, fill, Text};
+use parley_core::widget_text::{fill, word, Text};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -279,14 +279,13 @@ impl ShopPage {
     /// Waits until the chat, in the current frame, is in `locale`: its language, greeting,
     /// composer and send button.
     async fn wait_for_words(&self, locale: Locale) -> Result<()> {
-        let words = catalog(locale);
-        wait_for_text(&self.driver, "[data-testid=greeting]", words[Text::Greeting as usize]).await?;
-        wait_for_text(&self.driver, "[data-testid=send]", words[Text::Send as usize]).await?;
+        wait_for_text(&self.driver, "[data-testid=greeting]", word(locale, Text::Greeting)).await?;
+        wait_for_text(&self.driver, "[data-testid=send]", word(locale, Text::Send)).await?;
         let composer = self.driver.find(By::Css("[data-testid=composer]")).await?;
         let placeholder = composer.attr("placeholder").await?.unwrap_or_default();
         let lang = self.driver.find(By::Css("html")).await?.attr("lang").await?.unwrap_or_default();
         anyhow::ensure!(
-            placeholder == words[Text::MessagePlaceholder as usize] && lang == locale.tag(),
+            placeholder == word(locale, Text::MessagePlaceholder) && lang == locale.tag(),
             "{locale:?}: placeholder {placeholder:?}, lang {lang:?}"
         );
         Ok(())
@@ -909,7 +908,7 @@ async fn the_chat_speaks_the_shoppers_language_and_set_locale_switches_it(env: A
         shop.wait_for_words(Locale::Polish).await.context("the chat opens in Polish")?;
         // The widget's own refusals are in the shopper's words too.
         send_message(&shop.driver, &"x".repeat(MAX_MESSAGE_CHARS + 1)).await?;
-        let too_long = fill(catalog(Locale::Polish)[Text::TooLong as usize], &[&MAX_MESSAGE_CHARS.to_string()]);
+        let too_long = fill(word(Locale::Polish, Text::TooLong), &[&MAX_MESSAGE_CHARS.to_string()]);
         wait_for_text(&shop.driver, "[role=alert]", &too_long).await.context("a Polish refusal")?;
         // While it is open: the chat switches.
         shop.driver.enter_default_frame().await?;
