@@ -6,6 +6,7 @@ use crate::client_id::new_client_id;
 use crate::live_socket::{Link, LiveSocket};
 use leptos::logging::warn;
 use leptos::prelude::*;
+use parley_core::error::EmailError;
 use parley_core::ids::ConversationId;
 use parley_core::protocol::{ApiError, ClientFrame, PageContext, ServerFrame};
 use parley_core::transcript::Transcript;
@@ -106,15 +107,11 @@ impl LiveConversation {
     }
 
     /// Leaves an e-mail address to be answered at (shoppers only). A malformed address is
-    /// refused here, through `error`, as the edge would.
-    pub fn leave_email(&self, email: &str) {
-        match parley_core::validation::email_address(email) {
-            Ok(email) => {
-                self.error.set(None);
-                self.socket.send(&ClientFrame::LeaveEmail { email }.encode());
-            }
-            Err(refused) => self.error.set(Some(refused.into())),
-        }
+    /// refused here, as the edge would, for the caller to say why in its own words.
+    pub fn leave_email(&self, email: &str) -> Result<(), EmailError> {
+        let email = parley_core::validation::email_address(email)?;
+        self.socket.send(&ClientFrame::LeaveEmail { email }.encode());
+        Ok(())
     }
 
     /// Rates the resolved conversation from 1 to 5, with an optional comment (shoppers only; the

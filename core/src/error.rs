@@ -168,13 +168,6 @@ impl From<TextError> for ApiError {
     }
 }
 
-/// The same error as through `ConversationError`, for clients that check an address themselves.
-impl From<EmailError> for ApiError {
-    fn from(error: EmailError) -> Self {
-        ApiError::new(ErrorCode::BadRequest, error.to_string())
-    }
-}
-
 impl From<ConversationError> for ApiError {
     fn from(error: ConversationError) -> Self {
         let code = match &error {

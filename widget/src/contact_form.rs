@@ -10,7 +10,6 @@ use crate::live::{keep_in, live, on_submit};
 use crate::text::{refusal, t, t_with};
 use leptos::prelude::*;
 use parley_core::protocol::{ConversationView, Status};
-use parley_core::validation;
 use parley_core::wait_estimate::Estimate;
 use parley_core::widget_text::Text;
 
@@ -21,16 +20,10 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
     let left = move || conversation().and_then(|conversation| conversation.contact_email);
     let offered = move || conversation().is_some_and(|conversation| nobody_can_answer_now(&conversation));
     let submit = on_submit(move || {
-        // Checked here first, so a mistyped address is refused in the shopper's words.
-        match validation::email_address(&email.get_untracked()) {
-            Ok(address) => {
-                if let Some(live) = chat.live.get_untracked() {
-                    chat.error.set(None);
-                    live.leave_email(&address);
-                }
-            }
-            Err(_) => chat.error.set(Some(refusal(t(Text::NotAnEmail).to_owned()))),
-        }
+        let Some(live) = chat.live.get_untracked() else { return };
+        // A mistyped address is refused in the shopper's words.
+        let refused = live.leave_email(&email.get_untracked()).err();
+        chat.error.set(refused.map(|_| refusal(t(Text::NotAnEmail).to_owned())));
     });
     view! {
         <p class="parley-notice" data-testid="contact-email" role="status" hidden=live(move || left().is_none())>
