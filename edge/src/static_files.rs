@@ -7,7 +7,7 @@
 //! hash of its content, so its files never change and browsers may keep them a year; the
 //! loader's URL is the one shops embed, so it is cached for minutes only.
 
-use worker::{EncodeBody, Env, Headers, Request, Response};
+use worker::{EncodeBody, Env, Headers, Request, Response, ResponseBuilder};
 
 use crate::error::{EdgeError, EdgeResult};
 
@@ -25,7 +25,7 @@ pub async fn serve(req: &Request, env: &Env, path: &str) -> EdgeResult<Response>
         .get("accept-encoding")?
         .is_some_and(|accepted| accepted.split(',').any(|coding| coding.trim().starts_with("gzip")));
     let file = if accepts_gzip { format!("{path}.gz") } else { path.to_owned() };
-    let mut found = env.assets("ASSETS")?.fetch(format!("https://assets.invalid{file}"), None).await?;
+    let found = env.assets("ASSETS")?.fetch(format!("https://assets.invalid{file}"), None).await?;
     if found.status_code() != 200 {
         return Err(EdgeError::not_found());
     }
@@ -34,13 +34,13 @@ pub async fn serve(req: &Request, env: &Env, path: &str) -> EdgeResult<Response>
     headers.set("cache-control", cache)?;
     headers.set("vary", "accept-encoding")?;
     headers.set("x-content-type-options", "nosniff")?;
-    let response = Response::from_bytes(found.bytes().await?)?.with_headers(headers);
-    if !accepts_gzip {
-        return Ok(response);
+    let mut response = ResponseBuilder::new().with_headers(headers);
+    if accepts_gzip {
+        // The bytes are gzip already: the runtime must send them as they are.
+        response = response.with_header("content-encoding", "gzip")?.with_encode_body(EncodeBody::Manual);
     }
-    response.headers().set("content-encoding", "gzip")?;
-    // The bytes are gzip already: the runtime must send them as they are.
-    Ok(response.with_encode_body(EncodeBody::Manual))
+    // The file's body streams through; the Worker never holds it.
+    Ok(response.body(found.body().clone()))
 }
 
 fn content_type(path: &str) -> Option<&'static str> {
