@@ -50,6 +50,7 @@ pub async fn post<T: Wire>(path: &str, body: &impl Wire) -> Result<T, ApiError> 
 }
 
 fn network_error(error: JsValue) -> ApiError {
-    warn!("request failed: {error:?}");
+    // The error itself, not its `Debug` text: the apps are built without `Debug` formatting.
+    web_sys::console::warn_2(&JsValue::from_str("request failed:"), &error);
     ApiError::new(ErrorCode::Internal, "network error")
 }

@@ -11,6 +11,8 @@ use std::process::Command;
 
 use crate::paths::{cargo_bin, dist, edge, node_bin, root};
 use crate::run::run;
+use crate::tools::APPS_TOOLCHAIN;
+use crate::wasm_interface;
 
 /// The Leptos apps: crate, and the name of their bundle under `/assets/{name}/`.
 pub const APPS: [(&str, &str); 2] = [("parley-widget", "widget"), ("parley-console", "console")];
@@ -31,10 +33,26 @@ pub fn all() -> Result<()> {
     worker(&bundles)
 }
 
+/// Rust flags of the browser apps (with `-Zbuild-std`, on `tools::APPS_TOOLCHAIN`): a panic
+/// traps at once instead of formatting a message nobody reads, `{:?}` prints nothing, and no
+/// source locations are embedded. Together they drop most of `core::fmt` from the wasm.
+const APP_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none";
+
+/// Where the apps' nightly builds go, apart from the stable builds in `target/`.
+fn apps_target() -> PathBuf {
+    root().join("target/apps")
+}
+
 /// Builds both apps; returns each app's bundle folder under `/assets/`, e.g. `widget-3f9c0a1b2c`.
 fn apps() -> Result<Vec<(&'static str, String)>> {
-    let mut cargo = Command::new("cargo");
-    cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]).current_dir(root());
+    let mut cargo = Command::new("rustup");
+    cargo
+        .args(["run", APPS_TOOLCHAIN, "cargo", "build", "--release", "--target", "wasm32-unknown-unknown"])
+        .args(["-Zbuild-std=std,panic_abort", "--target-dir"])
+        .arg(apps_target())
+        .env("RUSTFLAGS", APP_RUSTFLAGS)
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .current_dir(root());
     for (package, _) in APPS {
         cargo.args(["-p", package]);
     }
@@ -50,14 +68,24 @@ fn app(package: &str, name: &str) -> Result<String> {
     if staging.exists() {
         fs::remove_dir_all(&staging).with_context(|| format!("clearing {}", staging.display()))?;
     }
-    let wasm = root().join("target/wasm32-unknown-unknown/release").join(format!("{}.wasm", package.replace('-', "_")));
+    let wasm = apps_target().join("wasm32-unknown-unknown/release").join(format!("{}.wasm", package.replace('-', "_")));
     run(Command::new(cargo_bin("wasm-bindgen"))
         .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
         .arg(&staging)
         .arg(&wasm))?;
     let bundle = staging.join(format!("{name}_bg.wasm"));
-    run(Command::new(node_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(&bundle).arg("-o").arg(&bundle))?;
+    let renames = wasm_interface::renames_of(
+        Command::new(node_bin("wasm-opt"))
+            .args(wasm_interface::drop_stream_exports())
+            .arg("-Oz")
+            .arg(wasm_interface::MINIFY_NAMES)
+            .args(WASM_FEATURES)
+            .arg(&bundle)
+            .arg("-o")
+            .arg(&bundle),
+    )?;
     let glue = staging.join(format!("{name}.js"));
+    wasm_interface::rewrite_glue(&glue, name, &renames)?;
     run(Command::new(node_bin("esbuild"))
         .arg(&glue)
         .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning", "--allow-overwrite"])

@@ -15,6 +15,7 @@ mod paths;
 mod run;
 mod test;
 mod tools;
+mod wasm_interface;
 
 use anyhow::{bail, Result};
 

@@ -1,5 +1,5 @@
 //! Installs what the build and the tests need, skipping whatever is already there: the wasm32
-//! target, wasm-bindgen-cli pinned to the version in Cargo.lock, worker-build, the npm tools
+//! target, the pinned nightly (with its std's source) that builds the browser apps, wasm-bindgen-cli pinned to the version in Cargo.lock, worker-build, the npm tools
 //! from package-lock.json (wrangler, binaryen's wasm-opt, esbuild, and axe-core, which the
 //! browser tests inject to check accessibility), and for tests Chromium and ChromeDriver from
 //! Debian's packages.
@@ -14,6 +14,12 @@ use crate::run::{run, stdout};
 /// axe-core's script, as the browser tests read it (tests/tests/end_to_end/accessibility.rs).
 const AXE_CORE_SCRIPT: &str = "node_modules/axe-core/axe.min.js";
 
+/// The toolchain the browser apps are built with. A nightly, because only a nightly rebuilds
+/// std without panic messages, `Debug` formatting and caller locations (`build::APP_RUSTFLAGS`),
+/// which is about 16 KB of the widget's gzipped wasm; pinned by date, so every machine builds the
+/// same bytes. Everything else (edge, core, tests, xtask) builds with stable.
+pub const APPS_TOOLCHAIN: &str = "nightly-2026-05-20";
+
 /// The worker-build release matching the `worker` crate.
 const WORKER_BUILD_VERSION: &str = "0.8.7";
 
@@ -26,6 +32,7 @@ pub enum Needs {
 
 pub fn install(needs: Needs) -> Result<()> {
     wasm_target()?;
+    apps_toolchain()?;
     wasm_bindgen_cli()?;
     worker_build()?;
     npm_tools()?;
@@ -41,6 +48,23 @@ fn wasm_target() -> Result<()> {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The apps' nightly with `rust-src`, which `-Zbuild-std` compiles std from.
+fn apps_toolchain() -> Result<()> {
+    let sysroot = stdout(Command::new("rustup").args(["run", APPS_TOOLCHAIN, "rustc", "--print", "sysroot"]));
+    if sysroot.is_some_and(|s| Path::new(s.trim()).join("lib/rustlib/src/rust/library/std").exists()) {
+        return Ok(());
+    }
+    run(Command::new("rustup").args([
+        "toolchain",
+        "install",
+        APPS_TOOLCHAIN,
+        "--profile",
+        "minimal",
+        "--component",
+        "rust-src",
+    ]))
 }
 
 /// The wasm-bindgen version Cargo.lock resolved; the CLI must match it exactly.
