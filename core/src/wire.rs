@@ -219,9 +219,7 @@ impl<'a> Fields<'a> {
     /// Field `name`, which must be there unless its type reads absence (an `Option`).
     pub fn required<T: Wire>(&self, name: &'static str) -> Result<T, WireError> {
         match self.0.get(name) {
-            Some(json) => {
-                T::from_json(json).map_err(|error| WireError::InField { field: name, error: Box::new(error) })
-            }
+            Some(json) => T::from_json(json).map_err(|error| in_field(name, error)),
             None => T::absent().ok_or(WireError::Missing(name)),
         }
     }
@@ -252,6 +250,13 @@ impl<'a> Fields<'a> {
             None => Err(WireError::Missing(name)),
         }
     }
+}
+
+/// The error of field `name` whose value was refused. Kept out of line: `required` is
+/// instantiated for every field type, and each copy of the boxing would weigh on the widget.
+#[inline(never)]
+fn in_field(field: &'static str, error: WireError) -> WireError {
+    WireError::InField { field, error: Box::new(error) }
 }
 
 /// `Wire` for a fieldless enum written as a string: `wire_names!(Status, "status", { New =>

@@ -27,6 +27,13 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
+/// wasm-opt's passes for the apps, smallest first. Flattening and re-looping the control flow
+/// before `-Oz`, then repeating it until nothing shrinks, beats a single `-Oz` by about 2 KB
+/// of the widget's gzipped wasm; the producers and target-features sections only describe
+/// the build.
+const SHRINK_PASSES: [&str; 7] =
+    ["--flatten", "--rereloop", "-Oz", "-Oz", "--converge", "--strip-producers", "--strip-target-features"];
+
 pub fn all() -> Result<()> {
     let bundles = apps()?;
     loader()?;
@@ -77,7 +84,7 @@ fn app(package: &str, name: &str) -> Result<String> {
     let renames = wasm_interface::renames_of(
         Command::new(node_bin("wasm-opt"))
             .args(wasm_interface::drop_stream_exports())
-            .arg("-Oz")
+            .args(SHRINK_PASSES)
             .arg(wasm_interface::MINIFY_NAMES)
             .args(WASM_FEATURES)
             .arg(&bundle)

@@ -1,6 +1,6 @@
 //! Shrinks the interface between an app's wasm and its wasm-bindgen glue, after wasm-bindgen
 //! and with wasm-opt: the stream classes leptos' server_fn exports (nothing in the apps creates
-//! them) are dropped from both sides, and every import and export gets a one- or two-letter
+//! them) are dropped from both sides, so are imports wasm-opt found dead, and every import and export gets a one- or two-letter
 //! name, renamed to match in the glue. Long mangled names (`__wbg_createElement_8c9931a7…`)
 //! appear in both files and hardly compress; this is about 5 KB of the widget's first open.
 //!
@@ -16,6 +16,10 @@ use std::process::Command;
 /// exports all contain this, in lower case.
 const STREAM_EXPORTS: &str = "intounderlying";
 const STREAM_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
+
+/// The object of the wasm's imports in the glue, from its start to its end.
+const IMPORTS_START: &str = "const import0 = {";
+const IMPORTS_END: &str = "\n    };";
 
 /// The module wasm-bindgen's glue gives the wasm its imports under, and the name binaryen's
 /// `--minify-imports-and-exports-and-modules` gives that module (it names modules from "a").
@@ -57,13 +61,21 @@ fn cut(text: &mut String, start: &str, end: &str) -> Result<()> {
     Ok(())
 }
 
-/// The glue with the wasm's new names: export `x` is read as `wasm.x`, import `x` is the key
-/// `x:` of the object wasm-bindgen passes as the wasm's one import module.
+/// The glue with the wasm's new names, and without the imports the wasm dropped: export `x`
+/// is read as `wasm.x`, import `x` is the key `x:` of the object wasm-bindgen passes as the
+/// wasm's one import module (one entry per import, from `        x: function(…) {` to the next line starting `        }`).
 fn renamed(mut text: String, name: &str, renames: &Renames) -> Result<String> {
     for (old, new) in &renames.imports {
         let key = format!("\n        {old}: function");
         ensure!(text.contains(&key), "the glue defines no import `{old}`");
         text = text.replace(&key, &format!("\n        {new}: function"));
+    }
+    // What the wasm no longer imports (wasm-opt removed its last caller) has no new name: it goes.
+    while let Some(from) = dropped_import(&text)? {
+        // The entry ends on the next line indented as far as its key, `}` first.
+        let close = text[from..].find("\n        }").context("an import of the glue never ends")? + from + 1;
+        let to = text[close..].find('\n').map_or(text.len(), |end| close + end);
+        text.replace_range(from..to, "");
     }
     for (old, new) in &renames.exports {
         text = replace_member(&text, old, new);
@@ -77,6 +89,19 @@ fn renamed(mut text: String, name: &str, renames: &Renames) -> Result<String> {
         ensure!(exports.contains(&member), "the glue reads `wasm.{member}`, which the wasm does not export");
     }
     Ok(text)
+}
+
+/// Where the first import the wasm dropped starts: a key of the imports object that still has
+/// its long name.
+fn dropped_import(text: &str) -> Result<Option<usize>> {
+    let start = text.find(IMPORTS_START).context("the glue has no imports object")?;
+    let end = text[start..].find(IMPORTS_END).context("the glue's imports object never ends")? + start;
+    let imports = &text[start..end];
+    Ok(["\n        __wbg_", "\n        __wbindgen_"]
+        .iter()
+        .filter_map(|key| imports.find(key))
+        .min()
+        .map(|at| start + at))
 }
 
 /// `text` with each `wasm.{old}` (a whole member name) read as `wasm.{new}`.
