@@ -11,6 +11,6 @@ mod spawned;
 
 pub use artifact_size::{gzip_size, gzipped_size};
 pub use bundle::{bundle_files, find_bundle};
-pub use chrome_driver::ChromeDriver;
+pub use chrome_driver::{ChromeDriver, WebDriverEndpoint};
 pub use edge_process::{free_port, EdgeProcess};
 pub use spawned::Stop;

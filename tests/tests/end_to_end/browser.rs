@@ -62,11 +62,11 @@ async fn browser(env: &Env) -> Result<WebDriver> {
     browser_on(env, Screen::Desktop).await
 }
 
-/// A fresh headless Chromium with its own profile (so each browser has its own cookies).
+/// A fresh headless Chromium with a profile of its own.
 async fn browser_on(env: &Env, screen: Screen) -> Result<WebDriver> {
     let mut caps = DesiredCapabilities::chrome();
     caps.set_binary("/usr/bin/chromium")?;
-    let profile = std::env::temp_dir().join(format!("parley-chrome-{}-{}", std::process::id(), rand_suffix()));
+    let webdriver = env.webdriver.as_ref().ok_or_else(|| anyhow!("no WebDriver"))?;
     for arg in [
         "--headless",
         "--no-sandbox",
@@ -86,13 +86,8 @@ async fn browser_on(env: &Env, screen: Screen) -> Result<WebDriver> {
             serde_json::json!({"width": 375, "height": 667, "pixelRatio": 2.0, "touch": true, "mobile": true});
         caps.add_experimental_option("mobileEmulation", serde_json::json!({"deviceMetrics": metrics}))?;
     }
-    caps.add_arg(&format!("--user-data-dir={}", profile.display()))?;
-    let url = env.webdriver.as_deref().ok_or_else(|| anyhow!("no WebDriver"))?;
-    Ok(WebDriver::new(url, caps).await?)
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
+    caps.add_arg(&format!("--user-data-dir={}", webdriver.new_profile().display()))?;
+    Ok(WebDriver::new(&webdriver.url, caps).await?)
 }
 
 /// Polls `check` until it yields a value or [`UI_WAIT`] passes.

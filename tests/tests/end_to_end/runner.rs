@@ -6,12 +6,12 @@ use std::pin::Pin;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use parley_tests::{free_port, ChromeDriver, EdgeProcess, Stop};
+use parley_tests::{free_port, ChromeDriver, EdgeProcess, Stop, WebDriverEndpoint};
 
 /// What every case gets: where the edge is and, for browser cases, the WebDriver endpoint.
 pub struct Env {
     pub origin: String,
-    pub webdriver: Option<String>,
+    pub webdriver: Option<WebDriverEndpoint>,
 }
 
 pub type CaseFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -80,7 +80,8 @@ fn run_selected(cases: &[Case]) -> anyhow::Result<usize> {
         true => Some(ChromeDriver::start()?),
         false => None,
     };
-    let env = std::sync::Arc::new(Env { origin: edge.origin(), webdriver: driver.as_ref().map(ChromeDriver::url) });
+    let env =
+        std::sync::Arc::new(Env { origin: edge.origin(), webdriver: driver.as_ref().map(ChromeDriver::endpoint) });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     println!("\nrunning {} tests", cases.len());
     let mut failures = Vec::new();
