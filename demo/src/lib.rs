@@ -5,10 +5,14 @@
 //! Besides the product page there are the pages shops make hard for a widget: one under a
 //! strict Content-Security-Policy (only Parley's origin for scripts, frames and connections,
 //! nothing inline, no eval of any kind) and one whose global CSS tries to flatten everything.
-//! And two that use more of Parley: a single-page shop that changes product through the
-//! history API (`spa`), and one that calls `window.Parley` through the stub before the loader
-//! arrives and styles the launcher with the tag's data attributes (`api`). Their scripts are
-//! files of their own under `/demo/` (see [`script`]), never inline, like a strict shop's.
+//! And three that use more of Parley: a single-page shop that changes product through the
+//! history API (`spa`), one that calls `window.Parley` through the stub before the loader
+//! arrives and styles the launcher with the tag's data attributes (`api`), and a signed-in
+//! customer's account page that tells the chat who the customer is (`account`). Their scripts
+//! are files of their own under `/demo/` (see [`script`]), never inline, like a strict shop's.
+//!
+//! Every page embeds the demo shop unless asked for another (`?shop=`), so a shop can see its
+//! own widget on them before embedding it.
 
 /// The demo shop's id, as in its embed tag.
 pub const SHOP: &str = "demo";
@@ -19,9 +23,10 @@ pub struct DemoPage {
     pub content_security_policy: Option<String>,
 }
 
-/// The page at `/demo/{path}` (the product page at `""`), embedding the widget served by
-/// `edge_origin` (e.g. `http://127.0.0.1:8787`); `None` for an unknown path.
-pub fn page(path: &str, edge_origin: &str) -> Option<DemoPage> {
+/// The page at `/demo/{path}` (the product page at `""`), embedding the widget of `shop` (an
+/// id the caller has checked, so it needs no escaping) served by `edge_origin` (e.g.
+/// `http://127.0.0.1:8787`); `None` for an unknown path.
+pub fn page(path: &str, edge_origin: &str, shop: &str) -> Option<DemoPage> {
     // The page's own script (before the embed tag, so it runs first) and the tag's extra attributes.
     let (title, head, body, own_script, tag_attributes) = match path {
         "" => ("Trail Runner 2 — Demo Shop", PRODUCT_STYLE, PRODUCT_BODY, "", ""),
@@ -29,6 +34,7 @@ pub fn page(path: &str, edge_origin: &str) -> Option<DemoPage> {
         "hostile-css" => ("Hostile CSS — Demo Shop", HOSTILE_STYLE, HOSTILE_BODY, "", ""),
         "spa" => ("Trail Runner 2 — Demo Shop", PRODUCT_STYLE, SPA_BODY, "spa.js", ""),
         "api" => ("Parley API — Demo Shop", PRODUCT_STYLE, API_BODY, "api.js", API_TAG_ATTRIBUTES),
+        "account" => ("Your account — Demo Shop", PRODUCT_STYLE, ACCOUNT_BODY, "account.js", ""),
         _ => return None,
     };
     let own_script = match own_script {
@@ -53,7 +59,7 @@ pub fn page(path: &str, edge_origin: &str) -> Option<DemoPage> {
 <meta property="product:price:currency" content="EUR">
 {head}</head>
 <body>
-{body}{own_script}<script async src="{edge_origin}/widget.js" data-shop="{SHOP}"{tag_attributes}></script>
+{body}{own_script}<script async src="{edge_origin}/widget.js" data-shop="{shop}"{tag_attributes}></script>
 </body>
 </html>
 "#
@@ -66,6 +72,7 @@ pub fn script(name: &str) -> Option<&'static str> {
     match name {
         "spa.js" => Some(include_str!("spa.js")),
         "api.js" => Some(include_str!("api.js")),
+        "account.js" => Some(include_str!("account.js")),
         _ => None,
     }
 }
@@ -82,7 +89,7 @@ const PRODUCT_STYLE: &str = r#"<style>
 </style>
 "#;
 
-const PRODUCT_BODY: &str = r#"<header>Demo Shop <a href="/demo/strict-csp">strict CSP</a> <a href="/demo/hostile-css">hostile CSS</a></header>
+const PRODUCT_BODY: &str = r#"<header>Demo Shop <a href="/demo/strict-csp">strict CSP</a> <a href="/demo/hostile-css">hostile CSS</a> <a href="/demo/account">your account</a></header>
 <main>
   <div class="photo" role="img" aria-label="Trail Runner 2 shoe"></div>
   <div>
@@ -123,6 +130,17 @@ const API_BODY: &str = r#"<header>Demo Shop</header>
 </main>
 "#;
 
+const ACCOUNT_BODY: &str = r#"<header>Demo Shop</header>
+<main>
+  <div>
+    <h1>Your account</h1>
+    <p>Signed in as <strong>Kim Tester</strong> (kim@example.com). This page tells the chat who
+    you are with <code>Parley.identify</code>, so a shop that asks for a name and an e-mail
+    address before the first message does not ask you again, and its agents see them.</p>
+  </div>
+</main>
+"#;
+
 const API_TAG_ATTRIBUTES: &str = r##" data-color="#f2b705" data-position="left" data-launcher-text="Ask us""##;
 
 const HOSTILE_STYLE: &str = r#"<style>
@@ -145,18 +163,20 @@ mod tests {
     #[test]
     fn every_page_embeds_the_widget_with_one_async_script_tag_and_nothing_else() {
         for path in ["", "strict-csp", "hostile-css"] {
-            let page = page(path, "http://127.0.0.1:8787").expect("a demo page");
+            let page = page(path, "http://127.0.0.1:8787", SHOP).expect("a demo page");
             let tag = r#"<script async src="http://127.0.0.1:8787/widget.js" data-shop="demo"></script>"#;
             assert!(page.html.contains(tag), "{path:?}");
             assert_eq!(page.html.matches("<script").count(), 1, "{path:?}: nothing but the embed tag");
         }
-        assert!(page("nope", "http://x").is_none());
+        assert!(page("nope", "http://x", SHOP).is_none());
+        let other = page("", "http://x", "boutique").expect("a demo page");
+        assert!(other.html.contains(r#"data-shop="boutique""#), "another shop's widget");
     }
 
     #[test]
     fn pages_with_scripts_of_their_own_load_them_as_files_before_the_embed_tag() {
-        for (path, name) in [("spa", "spa.js"), ("api", "api.js")] {
-            let page = page(path, "http://127.0.0.1:8787").expect("a demo page");
+        for (path, name) in [("spa", "spa.js"), ("api", "api.js"), ("account", "account.js")] {
+            let page = page(path, "http://127.0.0.1:8787", SHOP).expect("a demo page");
             let own = format!(r#"<script src="/demo/{name}"></script>"#);
             let own_at = page.html.find(&own).expect("the page's script");
             let tag_at = page.html.find(r#"<script async src="http://127.0.0.1:8787/widget.js""#).expect("the tag");
@@ -169,7 +189,7 @@ mod tests {
 
     #[test]
     fn the_strict_page_allows_only_the_edge_and_nothing_inline() {
-        let page = page("strict-csp", "http://127.0.0.1:8787").expect("a demo page");
+        let page = page("strict-csp", "http://127.0.0.1:8787", SHOP).expect("a demo page");
         let csp = page.content_security_policy.expect("a CSP");
         assert!(!csp.contains("unsafe") && csp.contains("script-src http://127.0.0.1:8787;"), "{csp}");
         assert!(!page.html.contains("<style"), "nothing inline");

@@ -49,7 +49,11 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             Ok(response)
         }
         (Method::Get, ["demo", path]) if dev => {
-            let page = parley_demo::page(path, &url.origin().ascii_serialization()).ok_or_else(EdgeError::not_found)?;
+            // Another shop's widget on the demo pages, when asked for (`?shop=`).
+            let shop = url.query_pairs().find(|(key, _)| key == "shop").map(|(_, shop)| shop.into_owned());
+            let shop = ShopId::parse(shop.as_deref().unwrap_or(parley_demo::SHOP))?;
+            let page = parley_demo::page(path, &url.origin().ascii_serialization(), shop.as_str())
+                .ok_or_else(EdgeError::not_found)?;
             let response = Response::from_html(page.html)?;
             if let Some(csp) = page.content_security_policy {
                 response.headers().set("content-security-policy", &csp)?;

@@ -28,6 +28,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser the_widget_works_under_a_strict_csp_and_hostile_css),
         case!(browser a_keyboard_alone_opens_the_chat_writes_and_closes_it),
         case!(browser a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat),
+        case!(browser a_customer_the_shops_page_identifies_is_not_asked_again_and_the_agent_sees_them),
         case!(browser calls_queued_through_the_stub_take_effect_and_the_page_hears_the_chats_events),
         case!(browser a_single_page_shops_navigation_and_product_data_reach_the_agent),
         case!(browser the_unread_badge_counts_answers_while_closed_and_clears_on_open),
@@ -704,6 +705,39 @@ async fn a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat(env: 
             (count.as_str(), percent.as_str(), average.as_str()) == ("1", "100 %", "4.0 / 5"),
             "the dashboard shows {count:?} {percent:?} {average:?}"
         );
+        Ok(())
+    }
+    .await;
+    let _ = shop.driver.quit().await;
+    let _ = console.driver.quit().await;
+    outcome
+}
+
+async fn a_customer_the_shops_page_identifies_is_not_asked_again_and_the_agent_sees_them(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let settings = serde_json::json!({
+        "allowed_origins": ["http://127.0.0.1:*"],
+        "pre_chat": {"name": "required", "email": "required"},
+    });
+    seed(&api, "atelier", settings, &[("ana", "owner")]).await?;
+    // The account page calls Parley.identify({id, name, email}) through the stub before the
+    // loader arrives; here it embeds a shop that asks both before the first message.
+    let shop = ShopPage::open_at(&env, "account?shop=atelier").await?;
+    let console = Console::sign_in(&env, "ana@atelier.test", "ana-password").await?;
+    let outcome = async {
+        let question = "Where is my order 1042?";
+        shop.open_chat().await.context("opening the chat")?;
+        eventually("the composer", || async { find_visible(&shop.driver, "[data-testid=composer]").await }).await?;
+        eventually("the pre-chat fields to go", || async { Ok((!shop.pre_chat_shown().await?).then_some(())) })
+            .await
+            .context("what the page told is not asked")?;
+        send_message(&shop.driver, question).await.context("the customer writes")?;
+        wait_for_message(&shop.driver, "shopper", question).await.context("the message is stored")?;
+
+        console.claim("Kim Tester").await.context("the queue names the customer")?;
+        let name = console.fact("shopper-name").await?;
+        let email = console.fact("shopper-email").await?;
+        anyhow::ensure!(name == "Kim Tester" && email == "kim@example.com", "the agent sees {name:?} {email:?}");
         Ok(())
     }
     .await;
