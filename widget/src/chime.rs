@@ -5,6 +5,7 @@
 //! headless browsers play to no speaker).
 
 use leptos::prelude::*;
+use std::cell::OnceCell;
 use web_sys::{AudioContext, Storage};
 
 const STORAGE_KEY: &str = "parley.sound";
@@ -13,20 +14,25 @@ const OFF: &str = "off";
 const PITCH_HZ: f32 = 880.0;
 const LENGTH_SECONDS: f64 = 0.3;
 
-/// The sound setting and the audio it plays on; copies share them.
+thread_local! {
+    /// The audio chimes play on, made on the first chime (browsers let a frame the shopper has
+    /// used play sound). One for the page, like the chime, and kept outside the reactive arena:
+    /// a `StoredValue` type of its own would cost the widget a copy of the arena's code.
+    static AUDIO: OnceCell<AudioContext> = const { OnceCell::new() };
+}
+
+/// The sound setting; copies share it.
 #[derive(Clone, Copy)]
 pub struct Chime {
     on: RwSignal<bool>,
     played: RwSignal<u32>,
-    /// Made on the first chime (browsers let a frame the shopper has used play sound).
-    audio: StoredValue<Option<AudioContext>, LocalStorage>,
 }
 
 impl Chime {
     /// On, unless the shopper turned it off before.
     pub fn new() -> Chime {
         let off = storage().and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten()).is_some_and(|v| v == OFF);
-        Chime { on: RwSignal::new(!off), played: RwSignal::new(0), audio: StoredValue::new_local(None) }
+        Chime { on: RwSignal::new(!off), played: RwSignal::new(0) }
     }
 
     /// Whether chimes play (tracked).
@@ -61,10 +67,10 @@ impl Chime {
     }
 
     fn play(&self) -> Result<(), wasm_bindgen::JsValue> {
-        if self.audio.with_value(Option::is_none) {
-            self.audio.set_value(Some(AudioContext::new()?));
-        }
-        let Some(audio) = self.audio.get_value() else { return Ok(()) };
+        let audio = match AUDIO.with(|audio| audio.get().cloned()) {
+            Some(audio) => audio,
+            None => AUDIO.with(|audio| AudioContext::new().map(|made| audio.get_or_init(|| made).clone()))?,
+        };
         let now = audio.current_time();
         let tone = audio.create_oscillator()?;
         tone.frequency().set_value(PITCH_HZ);
