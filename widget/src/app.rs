@@ -11,7 +11,7 @@ use crate::chime::Chime;
 use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
-use crate::live::{effect, live};
+use crate::live::live;
 use crate::message_log::MessageLog;
 use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
@@ -21,20 +21,14 @@ use crate::{page_sync, unread};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::Link;
-use parley_core::protocol::{QueuePlace, ShopperDetails, Status};
+use parley_core::protocol::{QueuePlace, Status};
 use parley_core::wait_estimate::{display_minutes, Estimate};
 use parley_core::widget_text::Text;
 
 #[component]
 pub fn App(shop: Shop) -> impl IntoView {
     let embedder = Embedder::listen(shop.allowed_origins);
-    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat));
-    // What the shop's page says of the shopper (`Parley.identify`) is not asked again.
-    effect(move || {
-        let visitor = embedder.visitor();
-        let given = |value: String| Some(value).filter(|value| !value.trim().is_empty());
-        chat.pre_chat.know(ShopperDetails { name: given(visitor.name), email: given(visitor.email) });
-    });
+    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat, embedder));
     let composer = NodeRef::<Textarea>::new();
     attention::follow(chat, embedder, composer);
     page_sync::follow_the_page(chat, embedder);

@@ -17,19 +17,11 @@ use js_sys::{Array, Object, Reflect};
 use leptos::ev;
 use leptos::prelude::*;
 use parley_core::origin::OriginPattern;
-use parley_core::protocol::PageContext;
+use parley_core::protocol::{PageContext, ShopperDetails};
 use parley_core::validation;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Window};
-
-/// Who the shop says the shopper is (`Parley.identify`), unverified: for prefilling what the
-/// chat asks. Only the signed identity token proves anything, and it travels separately.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Visitor {
-    pub name: String,
-    pub email: String,
-}
 
 /// What we know of the embedding page; copies share it. The identity token and the parent's
 /// origin are only ever read untracked, but live in signals of a type the app has anyway:
@@ -40,7 +32,9 @@ pub struct Embedder {
     open: RwSignal<bool>,
     /// The shop-signed identity token (`NewConversation::identity`), if the shop gave one.
     identity: RwSignal<Option<String>>,
-    visitor: RwSignal<Visitor>,
+    /// Who the shop says the shopper is (`Parley.identify`), unverified: for not asking it
+    /// again. Only the signed identity token proves anything, and it travels separately.
+    visitor: RwSignal<ShopperDetails>,
     /// The language the shop asked for (`data-locale`, `Parley.setLocale`).
     locale: RwSignal<Option<String>>,
     /// The parent's origin as seen on its state message: where our messages may go.
@@ -54,7 +48,7 @@ impl Embedder {
             page: RwSignal::new(PageContext::default()),
             open: RwSignal::new(false),
             identity: RwSignal::new(None),
-            visitor: RwSignal::new(Visitor::default()),
+            visitor: RwSignal::new(ShopperDetails::default()),
             locale: RwSignal::new(None),
             origin: RwSignal::new(None),
         };
@@ -98,8 +92,8 @@ impl Embedder {
         self.identity.get_untracked()
     }
 
-    /// Who the shop says the shopper is (tracked).
-    pub fn visitor(&self) -> Visitor {
+    /// Who the shop says the shopper is, blank values left out (tracked).
+    pub fn visitor(&self) -> ShopperDetails {
         self.visitor.get()
     }
 
@@ -146,7 +140,8 @@ impl Embedder {
         set_if_changed(self.open, field(data, "open").and_then(|open| open.as_bool()).unwrap_or(false));
         let user = field(data, "user");
         let user_text = |name: &str| user.as_ref().map(|user| text(user, name)).unwrap_or_default();
-        set_if_changed(self.visitor, Visitor { name: user_text("name"), email: user_text("email") });
+        let given = |name: &str| Some(user_text(name)).filter(|value| !value.trim().is_empty());
+        set_if_changed(self.visitor, ShopperDetails { name: given("name"), email: given("email") });
         self.identity.set(Some(user_text("token")).filter(|token| !token.is_empty()));
         set_if_changed(self.locale, Some(text(data, "locale")).filter(|locale| !locale.is_empty()));
     }

@@ -5,6 +5,7 @@
 //! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
 
 use crate::chat::Chat;
+use crate::embedder::Embedder;
 use crate::live::{keep_in, live};
 use crate::text::t;
 use leptos::prelude::*;
@@ -13,42 +14,34 @@ use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::protocol::ShopperDetails;
 use parley_core::widget_text::Text;
 
-/// The shop's rules, what is already known of the shopper, and what they typed; copies share it.
+/// The shop's rules, the page that may tell who the shopper is, and what they typed; copies
+/// share it.
 #[derive(Clone, Copy)]
 pub struct PreChat {
     rules: PreChatFields,
-    /// What the shop's page told us (e.g. from its own sign-in): sent, and not asked again.
-    known: RwSignal<ShopperDetails>,
+    /// What the shop's page tells of the shopper (e.g. from its own sign-in) is sent, and not
+    /// asked again.
+    page: Embedder,
     name: RwSignal<String>,
     email: RwSignal<String>,
 }
 
 impl PreChat {
-    /// The shop's `rules`; nothing is known of the shopper yet.
-    pub fn new(rules: PreChatFields) -> PreChat {
-        PreChat {
-            rules,
-            known: RwSignal::new(ShopperDetails::default()),
-            name: RwSignal::new(String::new()),
-            email: RwSignal::new(String::new()),
-        }
-    }
-
-    /// What the shop says of the shopper: those fields are sent, and no longer asked.
-    pub fn know(&self, known: ShopperDetails) {
-        self.known.set(known);
+    /// The shop's `rules`, and the `page` that may tell who the shopper is.
+    pub fn new(rules: PreChatFields, page: Embedder) -> PreChat {
+        PreChat { rules, page, name: RwSignal::new(String::new()), email: RwSignal::new(String::new()) }
     }
 
     /// The fields the form asks for (tracked).
     fn asked(&self) -> PreChatFields {
-        self.known.with(|known| self.rules.still_to_ask(known))
+        self.rules.still_to_ask(&self.page.visitor())
     }
 
     /// What goes with the new conversation: what was known, and what the shopper typed in the
     /// fields asked, checked by the shop's rules.
     pub fn details(&self) -> Result<Option<ShopperDetails>, PreChatError> {
-        let asked = untrack(|| self.asked());
-        let known = self.known.get_untracked();
+        let known = untrack(|| self.page.visitor());
+        let asked = self.rules.still_to_ask(&known);
         let typed = |rule: FieldRule, field: RwSignal<String>| rule.asked().then(|| field.get_untracked());
         let given = ShopperDetails {
             name: typed(asked.name, self.name).or(known.name),
