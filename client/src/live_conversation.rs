@@ -59,17 +59,22 @@ impl LiveConversation {
         LiveConversation { transcript, error, socket, said: StoredValue::new(Said::default()) }
     }
 
-    pub fn transcript(&self) -> ReadSignal<Transcript> {
-        self.transcript.read_only()
+    /// Reads the transcript (tracked). Reads go through the handle rather than a `ReadSignal`:
+    /// each `read_only` call puts a new signal in the arena, and every `ReadSignal` type costs
+    /// the widget its own copy of the signal code.
+    pub fn with_transcript<R>(&self, read: impl FnOnce(&Transcript) -> R) -> R {
+        self.transcript.with(read)
     }
 
-    pub fn link(&self) -> ReadSignal<Link> {
+    /// Whether the conversation's socket is connected (tracked).
+    pub fn link(&self) -> Link {
         self.socket.link()
     }
 
-    /// The latest error not about one particular message (those sit in `Transcript::pending`).
-    pub fn error(&self) -> ReadSignal<Option<ApiError>> {
-        self.error.read_only()
+    /// The latest error not about one particular message (those sit in `Transcript::pending`;
+    /// tracked).
+    pub fn error(&self) -> Option<ApiError> {
+        self.error.get()
     }
 
     /// Sends a message (agents may send an `internal` note): shown as pending at once, sent
@@ -100,7 +105,7 @@ impl LiveConversation {
     /// Tells the other side we have read everything received so far.
     pub fn mark_read(&self) {
         let last = self.transcript.with_untracked(Transcript::last_seq);
-        if last > self.said.with_value(|said| said.read) && self.socket.link().get_untracked() == Link::Online {
+        if last > self.said.with_value(|said| said.read) && untrack(|| self.socket.link()) == Link::Online {
             self.said.update_value(|said| said.read = last);
             self.socket.send(&ClientFrame::Read { seq: last }.encode());
         }

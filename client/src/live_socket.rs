@@ -90,8 +90,9 @@ impl LiveSocket {
         self.session.try_with_value(|session| session.send(text));
     }
 
-    pub fn link(&self) -> ReadSignal<Link> {
-        self.link.read_only()
+    /// Whether the socket is connected (tracked).
+    pub fn link(&self) -> Link {
+        self.link.get()
     }
 
     /// Disconnects and stops reconnecting.

@@ -88,7 +88,8 @@ impl Desk {
     }
 
     pub fn link(&self) -> Signal<Link> {
-        self.socket.link().into()
+        let socket = self.socket;
+        Signal::derive(move || socket.link())
     }
 
     /// The latest problem at the desk, shown above the workspace until the next claim or

@@ -42,8 +42,8 @@ pub fn App(shop: Shop) -> impl IntoView {
             embedder.close_panel();
         }
     });
-    let offline = move || chat.live.get().is_some_and(|live| live.link().get() != Link::Online);
-    let error = move || chat.error.get().or_else(|| chat.live.get().and_then(|live| live.error().get()));
+    let offline = move || chat.live.get().is_some_and(|live| live.link() != Link::Online);
+    let error = move || chat.error.get().or_else(|| chat.live.get().and_then(|live| live.error()));
     view! {
         <main class="parley">
             <header class="parley-header">
@@ -81,7 +81,7 @@ pub fn App(shop: Shop) -> impl IntoView {
 
 /// Where the conversation stands, once the shopper has written.
 fn queue_status(chat: Chat) -> Option<String> {
-    chat.live.get()?.transcript().with(|transcript| {
+    chat.live.get()?.with_transcript(|transcript| {
         let conversation = transcript.conversation()?;
         match conversation.status {
             Status::New => None,

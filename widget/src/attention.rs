@@ -31,7 +31,7 @@ pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
         composer.track();
         embedder.is_open();
         if let Some(live) = chat.live.get() {
-            live.transcript().track();
+            live.with_transcript(|_| ());
         }
         attend();
     });

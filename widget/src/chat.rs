@@ -108,9 +108,8 @@ impl Chat {
     /// Drops a conversation the edge refuses to serve us (unknown, or the token no longer valid).
     fn forget_if_refused(&self) {
         let Some(live) = self.live.get() else { return };
-        let refused = live.error().with(|error| {
-            error.as_ref().is_some_and(|error| matches!(error.code, ErrorCode::Unauthorized | ErrorCode::NotFound))
-        });
+        let refused =
+            live.error().is_some_and(|error| matches!(error.code, ErrorCode::Unauthorized | ErrorCode::NotFound));
         if refused {
             live.close();
             ticket_store::forget(self.shop);

@@ -16,7 +16,7 @@ use parley_core::widget_text::Text;
 #[component]
 pub fn ContactForm(chat: Chat) -> impl IntoView {
     let email = RwSignal::new(String::new());
-    let conversation = move || chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().cloned()));
+    let conversation = move || chat.live.get().and_then(|live| live.with_transcript(|t| t.conversation().cloned()));
     let left = move || conversation().and_then(|conversation| conversation.contact_email);
     let offered = move || conversation().is_some_and(|conversation| nobody_can_answer_now(&conversation));
     let submit = on_submit(move || {

@@ -82,7 +82,7 @@ fn lines(chat: Chat) -> Vec<Line> {
         state: Some(t(Text::Sending).to_owned()),
     });
     let Some(live) = chat.live.get() else { return starting.into_iter().collect() };
-    live.transcript().with(|transcript| {
+    live.with_transcript(|transcript| {
         let read_up_to = transcript.conversation().map_or(0, |conversation| conversation.agent_read);
         let stored = transcript.messages().iter().map(|message| stored_line(message, read_up_to));
         let on_its_way = transcript.pending().iter().map(|pending| {

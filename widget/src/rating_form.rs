@@ -25,7 +25,7 @@ fn thanks(rating: &Rating) -> String {
 pub fn RatingForm(chat: Chat) -> impl IntoView {
     let score = RwSignal::new(None::<u8>);
     let comment = RwSignal::new(String::new());
-    let conversation = move || chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().cloned()));
+    let conversation = move || chat.live.get().and_then(|live| live.with_transcript(|t| t.conversation().cloned()));
     let resolved = move || conversation().filter(|conversation| conversation.status == Status::Resolved);
     let given = move || resolved().and_then(|conversation| conversation.rating);
     let submit = on_submit(move || {

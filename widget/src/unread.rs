@@ -33,13 +33,13 @@ pub fn tell_the_page(chat: Chat, embedder: Embedder, chime: Chime) {
         let mut told = told.borrow_mut();
         let live = chat.live.get();
         // The count only when it changes.
-        let unread = live.map_or(0, |live| live.transcript().with(unread_count));
+        let unread = live.map_or(0, |live| live.with_transcript(unread_count));
         if told.unread != Some(unread) {
             told.unread = Some(unread);
             embedder.tell_unread(unread);
         }
         let Some(live) = live else { return };
-        live.transcript().with(|transcript| {
+        live.with_transcript(|transcript| {
             let Some(conversation) = transcript.conversation() else { return };
             let since = match &told.announced {
                 Some((id, seq)) if id == &conversation.id => Some(*seq),
