@@ -11,7 +11,7 @@ use crate::chime::Chime;
 use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
-use crate::live::live;
+use crate::live::{live, on};
 use crate::message_log::MessageLog;
 use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
@@ -56,13 +56,13 @@ pub fn App(shop: Shop) -> impl IntoView {
                     class="parley-sound"
                     data-testid="sound"
                     aria-label=t(Text::Sound)
-                    aria-pressed=move || chime.is_on().to_string()
-                    data-chimes=move || chime.played().to_string()
-                    on:click=move |_| chime.toggle()
+                    aria-pressed=live(move || chime.is_on().to_string())
+                    data-chimes=live(move || chime.played().to_string())
+                    on:click=on(move |_| chime.toggle())
                 >
-                    {move || if chime.is_on() { "🔔" } else { "🔕" }}
+                    {live(move || Some(if chime.is_on() { "🔔" } else { "🔕" }.to_owned()))}
                 </button>
-                <button type="button" class="parley-close" aria-label=t(Text::CloseChat) on:click=move |_| embedder.close_panel()>
+                <button type="button" class="parley-close" aria-label=t(Text::CloseChat) on:click=on(move |_| embedder.close_panel())>
                     "×"
                 </button>
             </header>

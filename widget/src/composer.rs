@@ -4,7 +4,7 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
-use crate::live::{live, on_submit};
+use crate::live::{live, on, on_submit};
 use crate::text::t;
 use leptos::html::Textarea;
 use leptos::prelude::*;
@@ -28,14 +28,14 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
                 rows="2"
                 placeholder=t(Text::MessagePlaceholder)
                 prop:value=move || chat.draft.get()
-                on:input=move |event| {
+                on:input=on(move |event| {
                     let draft = event_target_value(&event);
                     // The agent sees the shopper typing while there is something in the box.
                     if let Some(live) = chat.live.get_untracked() {
                         live.set_typing(!draft.trim().is_empty());
                     }
                     chat.draft.set(draft);
-                }
+                })
                 on:keydown=on_keydown
             ></textarea>
             <button
