@@ -17,13 +17,15 @@ use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
 use crate::shop::Shop;
 use crate::text::{self, error_text, t, t_with};
-use crate::{page_sync, unread};
+use crate::{page_sync, unread, window_events};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::Link;
 use parley_core::protocol::{QueuePlace, Status};
 use parley_core::wait_estimate::{display_minutes, Estimate};
 use parley_core::widget_text::Text;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
 
 #[component]
 pub fn App(shop: Shop) -> impl IntoView {
@@ -35,13 +37,15 @@ pub fn App(shop: Shop) -> impl IntoView {
     let chime = Chime::new();
     unread::tell_the_page(chat, embedder, chime);
     text::follow_the_page(embedder);
-    // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
-    // long as the page: the handle is never removed.
-    let _ = window_event_listener(leptos::ev::keydown, move |event| {
-        if event.key() == "Escape" {
-            embedder.close_panel();
-        }
-    });
+    // Escape closes the panel (the loader gives the keyboard back to the launcher).
+    window_events::listen(
+        "keydown",
+        Box::new(move |event| {
+            if event.unchecked_into::<KeyboardEvent>().key() == "Escape" {
+                embedder.close_panel();
+            }
+        }),
+    );
     let offline = move || chat.live.get().is_some_and(|live| live.link() != Link::Online);
     let error = move || chat.error.get().or_else(|| chat.live.get().and_then(|live| live.error()));
     view! {

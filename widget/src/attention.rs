@@ -6,6 +6,7 @@
 use crate::chat::Chat;
 use crate::embedder::Embedder;
 use crate::live::effect;
+use crate::window_events;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
@@ -35,6 +36,5 @@ pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
         }
         attend();
     });
-    // Lives as long as the page: the handle is never removed.
-    let _ = window_event_listener(leptos::ev::focus, move |_| attend());
+    window_events::listen("focus", Box::new(move |_| attend()));
 }

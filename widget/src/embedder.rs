@@ -13,8 +13,8 @@
 
 use crate::page_product::product_on_page;
 use crate::posted::{as_text, field, text};
+use crate::window_events;
 use js_sys::{Array, Object, Reflect};
-use leptos::ev;
 use leptos::prelude::*;
 use parley_core::origin::OriginPattern;
 use parley_core::protocol::{PageContext, ShopperDetails};
@@ -52,19 +52,23 @@ impl Embedder {
             locale: RwSignal::new(None),
             origin: RwSignal::new(None),
         };
-        // Lives as long as the page: the handle is never removed.
-        let _ = window_event_listener(ev::message, move |event: MessageEvent| {
-            let origin = event.origin();
-            let from_parent = event.source().zip(parent()).is_some_and(|(source, parent)| Object::is(&source, &parent));
-            if !from_parent || !allowed_origins.iter().any(|allowed| allowed.matches(&origin)) {
-                return;
-            }
-            let data = event.data();
-            if field(&data, "parley").and_then(|v| v.as_f64()) == Some(1.0) && text(&data, "type") == "state" {
-                embedder.origin.set(Some(origin));
-                embedder.take_state(&data);
-            }
-        });
+        window_events::listen(
+            "message",
+            Box::new(move |event| {
+                let event = event.unchecked_into::<MessageEvent>();
+                let origin = event.origin();
+                let from_parent =
+                    event.source().zip(parent()).is_some_and(|(source, parent)| Object::is(&source, &parent));
+                if !from_parent || !allowed_origins.iter().any(|allowed| allowed.matches(&origin)) {
+                    return;
+                }
+                let data = event.data();
+                if field(&data, "parley").and_then(|v| v.as_f64()) == Some(1.0) && text(&data, "type") == "state" {
+                    embedder.origin.set(Some(origin));
+                    embedder.take_state(&data);
+                }
+            }),
+        );
         if let Some(parent) = parent() {
             // Carries nothing, so any origin may see it; the answer is what gets checked.
             let _ = parent.post_message(&parley_message("ready", None), "*");
