@@ -11,7 +11,6 @@ use crate::pre_chat::PreChat;
 use crate::text::{refusal, t, t_with};
 use crate::ticket_store;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
 use parley_client::{post, LiveConversation};
 use parley_core::error::{PreChatError, TextError};
 use parley_core::ids::ShopId;
@@ -82,9 +81,10 @@ impl Chat {
     fn start(self, text: String, new_conversation: NewConversation) {
         self.starting.set(Some(text.clone()));
         let path = format!("/api/shops/{}/conversations", self.shop);
-        // Scoped: the conversation's signals then belong to the app, like the chat's.
-        spawn_local_scoped(async move {
-            match post::<ConversationTicket>(&path, &new_conversation).await {
+        // The conversation's signals belong to the app, like the chat's.
+        let owner = Owner::current();
+        post(&path, &new_conversation, move |created: Result<ConversationTicket, ApiError>| {
+            let created = || match created {
                 Ok(ticket) => {
                     ticket_store::save(self.shop, &ticket);
                     let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));
@@ -100,6 +100,10 @@ impl Chat {
                     });
                     self.error.set(Some(error));
                 }
+            };
+            match owner {
+                Some(owner) => owner.with(created),
+                None => created(),
             }
             self.starting.set(None);
         });
