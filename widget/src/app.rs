@@ -18,7 +18,6 @@ use crate::rating_form::RatingForm;
 use crate::shop::Shop;
 use crate::text::{self, error_text, t, t_with};
 use crate::{page_sync, unread, window_events};
-use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::Link;
 use parley_core::protocol::{QueuePlace, Status};
@@ -31,8 +30,7 @@ use web_sys::KeyboardEvent;
 pub fn App(shop: Shop) -> impl IntoView {
     let embedder = Embedder::listen(shop.allowed_origins);
     let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat, embedder));
-    let composer = NodeRef::<Textarea>::new();
-    attention::follow(chat, embedder, composer);
+    attention::follow(chat, embedder);
     page_sync::follow_the_page(chat, embedder);
     let chime = Chime::new();
     unread::tell_the_page(chat, embedder, chime);
@@ -78,7 +76,7 @@ pub fn App(shop: Shop) -> impl IntoView {
             <p class="parley-error" role="alert" hidden=live(move || error().is_none())>
                 {live(move || error().map(|error| error_text(&error)))}
             </p>
-            <Composer chat embedder input=composer />
+            <Composer chat embedder />
         </main>
     }
 }

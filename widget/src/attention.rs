@@ -7,12 +7,14 @@ use crate::chat::Chat;
 use crate::embedder::Embedder;
 use crate::live::effect;
 use crate::window_events;
-use leptos::html::Textarea;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 
-/// Marks messages read and hands the keyboard to `composer` whenever the chat has the
-/// shopper's attention: on focus, on mount, and as messages arrive while it has it.
-pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
+/// Marks messages read and hands the keyboard to the composer whenever the chat has the
+/// shopper's attention: on focus, once the chat is drawn, and as messages arrive while it has
+/// it.
+pub fn follow(chat: Chat, embedder: Embedder) {
     let attend = move || {
         if !embedder.is_open_untracked() || !document().has_focus().unwrap_or(false) {
             return;
@@ -22,14 +24,18 @@ pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
         }
         let nothing_focused =
             document().active_element().is_none_or(|active| document().body().is_some_and(|body| *body == active));
-        if let Some(input) = composer.get_untracked().filter(|_| nothing_focused) {
+        // Found by its class rather than a `NodeRef`: a node ref costs the widget its own
+        // signal code.
+        let composer = document().query_selector(".parley-input").ok().flatten();
+        if let Some(input) = composer.and_then(|input| input.dyn_into::<HtmlElement>().ok()).filter(|_| nothing_focused)
+        {
             // A convenience: if the browser refuses, a click still works.
             let _ = input.focus();
         }
     };
     effect(move || {
-        // Runs again when the composer mounts, the panel opens, and the transcript changes.
-        composer.track();
+        // Runs first once the chat is drawn (effects run after the synchronous mount), and again
+        // when the panel opens and the transcript changes.
         embedder.is_open();
         if let Some(live) = chat.live.get() {
             live.with_transcript(|_| ());

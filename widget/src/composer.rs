@@ -6,13 +6,12 @@ use crate::chat::Chat;
 use crate::embedder::Embedder;
 use crate::live::{live, on, on_submit};
 use crate::text::t;
-use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::enter_sends;
 use parley_core::widget_text::Text;
 
 #[component]
-pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> impl IntoView {
+pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
     let send = move || chat.send_draft(embedder.page(), embedder.identity());
     let on_keydown = enter_sends(send);
     view! {
@@ -23,7 +22,6 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
             <textarea
                 class="parley-input"
                 data-testid="composer"
-                node_ref=input
                 aria-label=t(Text::MessageLabel)
                 rows="2"
                 placeholder=t(Text::MessagePlaceholder)
