@@ -23,13 +23,16 @@ fn thanks(rating: &Rating) -> String {
 
 #[component]
 pub fn RatingForm(chat: Chat) -> impl IntoView {
-    let score = RwSignal::new(None::<u8>);
+    // The score picked, 0 until one is: a `u32` like the chime's count rather than an
+    // `Option<u8>`, as each signal type costs the widget its own copy of the signal code.
+    let score = RwSignal::new(0_u32);
     let comment = RwSignal::new(String::new());
     let conversation = move || chat.live.get().and_then(|live| live.with_transcript(|t| t.conversation().cloned()));
     let resolved = move || conversation().filter(|conversation| conversation.status == Status::Resolved);
     let given = move || resolved().and_then(|conversation| conversation.rating);
     let submit = on_submit(move || {
-        if let (Some(live), Some(score)) = (chat.live.get_untracked(), score.get_untracked()) {
+        let picked = u8::try_from(score.get_untracked()).ok().filter(|&score| score >= MIN_SCORE);
+        if let (Some(live), Some(score)) = (chat.live.get_untracked(), picked) {
             live.rate(score, Some(comment.get_untracked()).filter(|comment| !comment.trim().is_empty()));
         }
     });
@@ -43,7 +46,7 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
                         value=value.to_string()
                         aria-label=out_of(value)
                         data-testid="rating-score"
-                        on:change=move |_| score.set(Some(value))
+                        on:change=move |_| score.set(u32::from(value))
                     />
                     {value}
                 </label>
@@ -78,7 +81,7 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
                     type="submit"
                     class="parley-send"
                     data-testid="rating-submit"
-                    disabled=live(move || score.with(Option::is_none))
+                    disabled=live(move || score.get() == 0)
                 >
                     {t(Text::RatingSubmit)}
                 </button>
