@@ -27,8 +27,10 @@ pub struct Chat {
     pub draft: RwSignal<String>,
     /// The conversation, once there is one.
     pub live: RwSignal<Option<LiveConversation>>,
-    /// The first message, while its conversation is being created.
-    pub starting: RwSignal<Option<String>>,
+    /// The first message while its conversation is being created, else empty (a message is
+    /// never empty). A `String` like the draft's rather than an `Option<String>`: each signal
+    /// type costs the widget its own copy of the signal code.
+    pub starting: RwSignal<String>,
     /// What went wrong outside any conversation (creating one, or losing it).
     pub error: RwSignal<Option<ApiError>>,
     /// What the shop asks before the first message.
@@ -44,7 +46,7 @@ impl Chat {
             shop: Box::leak(Box::new(shop)),
             draft: RwSignal::new(String::new()),
             live: RwSignal::new(live),
-            starting: RwSignal::new(None),
+            starting: RwSignal::new(String::new()),
             error: RwSignal::new(None),
             pre_chat,
         };
@@ -55,7 +57,7 @@ impl Chat {
     /// Sends the draft, creating the conversation first if there is none yet (on `page`, and
     /// bound to the shop's user if it gave a signed `identity` token).
     pub fn send_draft(&self, page: PageContext, identity: Option<String>) {
-        if self.starting.with_untracked(Option::is_some) {
+        if untrack(|| self.is_starting()) {
             return;
         }
         let text = match message_text(&self.draft.get_untracked()) {
@@ -79,7 +81,7 @@ impl Chat {
     }
 
     fn start(self, text: String, new_conversation: NewConversation) {
-        self.starting.set(Some(text.clone()));
+        self.starting.set(text.clone());
         let path = format!("/api/shops/{}/conversations", self.shop);
         // The conversation's signals belong to the app, like the chat's.
         let owner = Owner::current();
@@ -105,8 +107,13 @@ impl Chat {
                 Some(owner) => owner.with(created),
                 None => created(),
             }
-            self.starting.set(None);
+            self.starting.set(String::new());
         });
+    }
+
+    /// Whether the first message's conversation is being created (tracked).
+    pub fn is_starting(&self) -> bool {
+        self.starting.with(|text| !text.is_empty())
     }
 
     /// Drops a conversation the edge refuses to serve us (unknown, or the token no longer valid).

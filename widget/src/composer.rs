@@ -41,7 +41,7 @@ pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
                 class="parley-send"
                 data-testid="send"
                 aria-label=t(Text::SendLabel)
-                disabled=live(move || chat.starting.with(Option::is_some))
+                disabled=live(move || chat.is_starting())
             >
                 {t(Text::Send)}
             </button>

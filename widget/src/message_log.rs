@@ -73,7 +73,7 @@ fn line_view(line: Line) -> impl IntoView {
 
 /// What the log shows now (tracked).
 fn lines(chat: Chat) -> Vec<Line> {
-    let starting = chat.starting.get().map(|text| Line {
+    let starting = Some(chat.starting.get()).filter(|text| !text.is_empty()).map(|text| Line {
         author: Author::Shopper.as_str(),
         hook: "pending",
         sender: None,

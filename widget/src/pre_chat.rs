@@ -55,8 +55,7 @@ impl PreChat {
 pub fn PreChatForm(chat: Chat) -> impl IntoView {
     let pre_chat = chat.pre_chat;
     // Only before the first message: a shopper with a conversation is never asked again.
-    let hidden =
-        move || !pre_chat.asked().any() || chat.live.with(Option::is_some) || chat.starting.with(Option::is_some);
+    let hidden = move || !pre_chat.asked().any() || chat.live.with(Option::is_some) || chat.is_starting();
     let rules = pre_chat.rules;
     view! {
         <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=live(hidden)>
