@@ -56,30 +56,32 @@ pub fn PreChatForm(chat: Chat) -> impl IntoView {
     let pre_chat = chat.pre_chat;
     // Only before the first message: a shopper with a conversation is never asked again.
     let hidden = move || !pre_chat.asked().any() || chat.live.with(Option::is_some) || chat.is_starting();
-    let rules = pre_chat.rules;
     view! {
         <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=live(hidden)>
             <legend class="parley-pre-chat-legend">{t(Text::PreChatLegend)}</legend>
-            {field(rules.name, move || pre_chat.asked().name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
-            {field(rules.email, move || pre_chat.asked().email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}
+            {field(pre_chat, |fields| fields.name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
+            {field(pre_chat, |fields| fields.email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}
         </fieldset>
     }
 }
 
-/// One labelled field, hidden while the form does not ask for it (`asked`).
+/// One labelled field, the one `pick` takes of the shop's fields, hidden while the form does not
+/// ask for it. `pick` is a plain function rather than a closure, so both fields share one copy
+/// of this view's code.
 fn field(
-    rule: FieldRule,
-    asked: impl Fn() -> FieldRule + Copy + Send + 'static,
+    pre_chat: PreChat,
+    pick: fn(&PreChatFields) -> FieldRule,
     id: &'static str,
     label: Text,
     kind: &'static str,
     autocomplete: &'static str,
     value: RwSignal<String>,
 ) -> impl IntoView {
-    let required = rule == FieldRule::Required;
+    let required = pick(&pre_chat.rules) == FieldRule::Required;
+    let asked = move || pick(&pre_chat.asked()).asked();
     let testid = id.strip_prefix("parley-").unwrap_or(id);
     view! {
-        <label class="parley-contact-label" for=id hidden=live(move || !asked().asked())>
+        <label class="parley-contact-label" for=id hidden=live(move || !asked())>
             {t(label)}
             {(!required).then(|| t(Text::Optional))}
         </label>
@@ -91,7 +93,7 @@ fn field(
             required=required
             aria-required=required.then_some("true")
             data-testid=testid
-            hidden=live(move || !asked().asked())
+            hidden=live(move || !asked())
             on:input=keep_in(value)
         />
     }
