@@ -83,17 +83,15 @@ pub fn App(shop: Shop) -> impl IntoView {
 
 /// Where the conversation stands, once the shopper has written.
 fn queue_status(chat: Chat) -> Option<String> {
-    chat.live.get()?.with_transcript(|transcript| {
-        let conversation = transcript.conversation()?;
-        match conversation.status {
-            Status::New => None,
-            Status::Waiting => Some(waiting_status(conversation.place)),
-            Status::Assigned => {
-                Some(t_with(Text::AgentHere, &[conversation.assignee_name.as_deref().unwrap_or(t(Text::AnAgent))]))
-            }
-            Status::Resolved => Some(t(Text::Resolved).to_owned()),
+    let conversation = chat.conversation()?;
+    match conversation.status {
+        Status::New => None,
+        Status::Waiting => Some(waiting_status(conversation.place)),
+        Status::Assigned => {
+            Some(t_with(Text::AgentHere, &[conversation.assignee_name.as_deref().unwrap_or(t(Text::AnAgent))]))
         }
-    })
+        Status::Resolved => Some(t(Text::Resolved).to_owned()),
+    }
 }
 
 /// The shopper's place in line and the honest expected wait.

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use parley_client::{post, LiveConversation};
 use parley_core::error::{PreChatError, TextError};
 use parley_core::ids::ShopId;
-use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext};
+use parley_core::protocol::{ApiError, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext};
 use parley_core::validation::message_text;
 use parley_core::widget_text::Text;
 
@@ -109,6 +109,12 @@ impl Chat {
             }
             self.starting.set(String::new());
         });
+    }
+
+    /// The conversation's view, once there is one (tracked). One copy of this read for the
+    /// views that follow the conversation's state.
+    pub fn conversation(&self) -> Option<ConversationView> {
+        self.live.get()?.with_transcript(|transcript| transcript.conversation().cloned())
     }
 
     /// Whether the first message's conversation is being created (tracked).

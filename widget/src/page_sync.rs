@@ -23,7 +23,7 @@ pub fn follow_the_page(chat: Chat, embedder: Embedder) {
     let seen = RefCell::new(None::<Seen>);
     effect(move || {
         let live = chat.live.get();
-        let known = live.and_then(|live| live.with_transcript(|t| t.conversation().map(|view| view.page.clone())));
+        let known = chat.conversation().map(|view| view.page);
         let online = live.is_some_and(|live| live.link() == Link::Online);
         let now = (known, embedder.page(), online);
         if seen.borrow().as_ref() == Some(&now) {

@@ -30,8 +30,7 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
     // `Option<u8>`, as each signal type costs the widget its own copy of the signal code.
     let score = RwSignal::new(0_u32);
     let comment = RwSignal::new(String::new());
-    let conversation = move || chat.live.get().and_then(|live| live.with_transcript(|t| t.conversation().cloned()));
-    let resolved = move || conversation().filter(|conversation| conversation.status == Status::Resolved);
+    let resolved = move || chat.conversation().filter(|conversation| conversation.status == Status::Resolved);
     let given = move || resolved().and_then(|conversation| conversation.rating);
     let submit = on_submit(move || {
         let picked = u8::try_from(score.get_untracked()).ok().filter(|&score| score >= MIN_SCORE);
