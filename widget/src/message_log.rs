@@ -141,34 +141,30 @@ impl Drawn {
 
 /// What the log shows now (tracked).
 fn lines(chat: Chat) -> Vec<Line> {
-    let starting = Some(chat.starting.get()).filter(|text| !text.is_empty()).map(|text| Line {
-        author: Author::Shopper.as_str(),
-        hook: "pending",
-        sender: None,
-        text,
-        at: None,
-        state: Some(t(Text::Sending).to_owned()),
-    });
-    let Some(live) = chat.live.get() else { return starting.into_iter().collect() };
-    live.with_transcript(|transcript| {
-        let read_up_to = transcript.conversation().map_or(0, |conversation| conversation.agent_read);
-        let stored = transcript.messages().iter().map(|message| stored_line(message, read_up_to));
-        let on_its_way = transcript.pending().iter().map(|pending| {
-            let state = match &pending.refused {
-                None => t(Text::Sending).to_owned(),
-                Some(error) => t_with(Text::NotSent, &[&error_text(error)]),
-            };
-            Line {
-                author: Author::Shopper.as_str(),
-                hook: "pending",
-                sender: None,
-                text: pending.text.clone(),
-                at: None,
-                state: Some(state),
+    let mut lines = Vec::new();
+    if let Some(live) = chat.live.get() {
+        live.with_transcript(|transcript| {
+            let read_up_to = transcript.conversation().map_or(0, |conversation| conversation.agent_read);
+            lines.extend(transcript.messages().iter().map(|message| stored_line(message, read_up_to)));
+            for pending in transcript.pending() {
+                let state = match &pending.refused {
+                    None => t(Text::Sending).to_owned(),
+                    Some(error) => t_with(Text::NotSent, &[&error_text(error)]),
+                };
+                lines.push(on_its_way(pending.text.clone(), state));
             }
         });
-        stored.chain(on_its_way).chain(starting).collect()
-    })
+    }
+    let starting = chat.starting.get();
+    if !starting.is_empty() {
+        lines.push(on_its_way(starting, t(Text::Sending).to_owned()));
+    }
+    lines
+}
+
+/// One of our own messages not stored yet, and where it is.
+fn on_its_way(text: String, state: String) -> Line {
+    Line { author: Author::Shopper.as_str(), hook: "pending", sender: None, text, at: None, state: Some(state) }
 }
 
 fn stored_line(message: &Message, read_up_to: u64) -> Line {
