@@ -12,7 +12,6 @@ use parley_core::protocol::{ApiError, ClientFrame, PageContext, ServerFrame};
 use parley_core::transcript::Transcript;
 use parley_core::validation::message_text;
 use parley_core::wire::Wire;
-use std::iter;
 
 /// A handle to one live conversation; copies share it.
 #[derive(Clone, Copy)]
@@ -41,10 +40,9 @@ impl LiveConversation {
             &format!("/api/conversations/{conversation_id}/ws"),
             move || {
                 transcript.with_untracked(|transcript| {
-                    iter::once(transcript.hello(token.clone()))
-                        .chain(transcript.unacknowledged())
-                        .map(|frame| frame.encode())
-                        .collect()
+                    let mut frames = vec![transcript.hello(token.clone()).encode()];
+                    frames.extend(transcript.unacknowledged().iter().map(Wire::encode));
+                    frames
                 })
             },
             move |text| match ServerFrame::decode(&text) {
