@@ -175,7 +175,8 @@ fn custom_values(custom: &JsValue) -> BTreeMap<String, String> {
     let Some(custom) = custom.dyn_ref::<Object>() else { return BTreeMap::new() };
     // Inserted one by one: collecting would link a sort into the widget.
     let mut values = BTreeMap::new();
-    for entry in Object::entries(custom).iter().filter_map(|entry| entry.dyn_into::<Array>().ok()) {
+    for entry in Object::entries(custom) {
+        let entry = Array::from(&entry);
         if let Some(key) = entry.get(0).as_string() {
             values.insert(key, as_text(&entry.get(1)));
         }
