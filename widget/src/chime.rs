@@ -24,20 +24,24 @@ thread_local! {
 /// The sound setting; copies share it.
 #[derive(Clone, Copy)]
 pub struct Chime {
-    on: RwSignal<bool>,
+    /// The setting as this browser remembers it: `off`, or empty while chimes play. A string
+    /// like the draft's rather than a `bool`: each signal type costs the widget its own copy of
+    /// the signal code.
+    setting: RwSignal<String>,
     played: RwSignal<u32>,
 }
 
 impl Chime {
     /// On, unless the shopper turned it off before.
     pub fn new() -> Chime {
-        let off = storage().and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten()).is_some_and(|v| v == OFF);
-        Chime { on: RwSignal::new(!off), played: RwSignal::new(0) }
+        let remembered = storage().and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten());
+        let setting = remembered.filter(|setting| setting == OFF).unwrap_or_default();
+        Chime { setting: RwSignal::new(setting), played: RwSignal::new(0) }
     }
 
     /// Whether chimes play (tracked).
     pub fn is_on(&self) -> bool {
-        self.on.get()
+        self.setting.with(String::is_empty)
     }
 
     /// How many chimes played (tracked).
@@ -47,8 +51,8 @@ impl Chime {
 
     /// Turns the chime off or on again, and remembers it.
     pub fn toggle(&self) {
-        let on = !self.on.get_untracked();
-        self.on.set(on);
+        let on = !untrack(|| self.is_on());
+        self.setting.set(if on { String::new() } else { OFF.to_owned() });
         if let Some(storage) = storage() {
             // Remembering is a convenience: without storage, the choice lasts for this page.
             let _ = if on { storage.remove_item(STORAGE_KEY) } else { storage.set_item(STORAGE_KEY, OFF) };
@@ -57,7 +61,7 @@ impl Chime {
 
     /// Chimes, if the shopper wants chimes.
     pub fn ring(&self) {
-        if !self.on.get_untracked() {
+        if !untrack(|| self.is_on()) {
             return;
         }
         if self.play().is_err() {
