@@ -12,22 +12,23 @@ use parley_core::protocol::{ApiError, ClientFrame, PageContext, ServerFrame};
 use parley_core::transcript::Transcript;
 use parley_core::validation::message_text;
 use parley_core::wire::Wire;
+use std::cell::Cell;
 
 /// A handle to one live conversation; copies share it.
 #[derive(Clone, Copy)]
 pub struct LiveConversation {
     transcript: RwSignal<Transcript>,
     error: RwSignal<Option<ApiError>>,
-    socket: LiveSocket,
-    /// What we last told the other side about our typing and reading, so each is said once.
-    said: StoredValue<Said>,
+    /// With what we last told the other side about our typing and reading, so each is said
+    /// once.
+    socket: LiveSocket<Said>,
 }
 
 /// Our typing state and read mark as last sent.
 #[derive(Default)]
 struct Said {
-    typing: bool,
-    read: u64,
+    typing: Cell<bool>,
+    read: Cell<u64>,
 }
 
 impl LiveConversation {
@@ -38,6 +39,7 @@ impl LiveConversation {
         let error = RwSignal::new(None);
         let socket = LiveSocket::open(
             &format!("/api/conversations/{conversation_id}/ws"),
+            Said::default(),
             move || {
                 transcript.with_untracked(|transcript| {
                     let mut frames = vec![transcript.hello(token.clone()).encode()];
@@ -54,7 +56,7 @@ impl LiveConversation {
                 Err(problem) => warn!("ignoring a frame that does not parse ({problem}): {text}"),
             },
         );
-        LiveConversation { transcript, error, socket, said: StoredValue::new(Said::default()) }
+        LiveConversation { transcript, error, socket }
     }
 
     /// Reads the transcript (tracked). Reads go through the handle rather than a `ReadSignal`:
@@ -94,8 +96,7 @@ impl LiveConversation {
 
     /// Tells the other side whether we are typing; only changes are sent.
     pub fn set_typing(&self, typing: bool) {
-        if self.said.with_value(|said| said.typing) != typing {
-            self.said.update_value(|said| said.typing = typing);
+        if self.socket.with_state(|said| said.typing.replace(typing) != typing) == Some(true) {
             self.socket.send(&ClientFrame::Typing { typing }.encode());
         }
     }
@@ -103,8 +104,9 @@ impl LiveConversation {
     /// Tells the other side we have read everything received so far.
     pub fn mark_read(&self) {
         let last = self.transcript.with_untracked(Transcript::last_seq);
-        if last > self.said.with_value(|said| said.read) && untrack(|| self.socket.link()) == Link::Online {
-            self.said.update_value(|said| said.read = last);
+        let unsaid = self.socket.with_state(|said| said.read.get() < last) == Some(true);
+        if unsaid && untrack(|| self.socket.link()) == Link::Online {
+            self.socket.with_state(|said| said.read.set(last));
             self.socket.send(&ClientFrame::Read { seq: last }.encode());
         }
     }

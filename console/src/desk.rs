@@ -23,7 +23,7 @@ impl Desk {
         let queue = RwSignal::new(Vec::new());
         let agents = RwSignal::new(Vec::new());
         let error = RwSignal::new(None);
-        let socket = LiveSocket::open("/api/desk/ws", Vec::new, move |text| match serde_json::from_str(&text) {
+        let socket = LiveSocket::open("/api/desk/ws", (), Vec::new, move |text| match serde_json::from_str(&text) {
             Ok(DeskServerFrame::Queue { items, agents: seats }) => {
                 queue.set(items);
                 agents.set(seats);
