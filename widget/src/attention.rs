@@ -26,11 +26,11 @@ pub fn follow(chat: Chat, embedder: Embedder) {
             document().active_element().is_none_or(|active| document().body().is_some_and(|body| *body == active));
         // Found by its class rather than a `NodeRef`: a node ref costs the widget its own
         // signal code.
-        let composer = document().query_selector(".parley-input").ok().flatten();
-        if let Some(input) = composer.and_then(|input| input.dyn_into::<HtmlElement>().ok()).filter(|_| nothing_focused)
-        {
-            // A convenience: if the browser refuses, a click still works.
-            let _ = input.focus();
+        let composer = document().query_selector(".parley-input").ok().flatten().filter(|_| nothing_focused);
+        if let Some(input) = composer {
+            // Our own `<textarea>`, an HTML element. Focusing is a convenience: if the browser
+            // refuses, a click still works.
+            let _ = input.unchecked_into::<HtmlElement>().focus();
         }
     };
     effect(move || {
