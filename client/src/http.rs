@@ -5,17 +5,73 @@
 //! whether the edge refused the call or the network failed. Bodies are JSON text: `post` reads
 //! and writes `Wire` types (the widget's), and the console puts its serde types on top of
 //! `request`.
+//!
+//! `request` is async, for the console. `post` answers through a callback, driven by the
+//! promises' own handlers: the widget makes one call, and has no room for the future and task
+//! code around it.
 
+use js_sys::Promise;
 use leptos::logging::warn;
 use leptos::prelude::window;
 use parley_core::protocol::{ApiError, ErrorCode};
 use parley_core::wire::Wire;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, Response};
 
 /// `method path` with an optional JSON body; the answer's text, or the `ApiError` it carries.
 pub async fn request(method: &str, path: &str, body: Option<&str>) -> Result<String, ApiError> {
+    let response: Response = JsFuture::from(fetch(method, path, body)).await.map_err(network_error)?.unchecked_into();
+    let text = JsFuture::from(response.text().map_err(network_error)?).await.map_err(network_error)?;
+    answer(&response, text)
+}
+
+/// `POST path` with a `Wire` body; `done` is called once, with the `Wire` answer or the
+/// `ApiError`.
+pub fn post<T: Wire>(path: &str, body: &impl Wire, done: impl FnOnce(Result<T, ApiError>) + 'static) {
+    let fetched = fetch("POST", path, Some(&body.encode()));
+    let path = path.to_owned();
+    // Called by whichever of the handlers below runs.
+    let done = Rc::new(Cell::new(Some(done)));
+    let finish = move |answer: Result<String, ApiError>| {
+        let Some(done) = done.take() else { return };
+        done(answer.and_then(|text| {
+            T::decode(&text).map_err(|problem| {
+                warn!("unexpected answer from {path}: {problem}");
+                ApiError::new(ErrorCode::Internal, "unexpected answer from the server")
+            })
+        }));
+    };
+    let fail = finish.clone();
+    let read = Box::new(move |response: JsValue| {
+        let response: Response = response.unchecked_into();
+        match response.text() {
+            Ok(text) => {
+                let fail = finish.clone();
+                let done = Box::new(move |text| finish(answer(&response, text)));
+                then(&text, done, Box::new(move |error| fail(Err(network_error(error)))));
+            }
+            Err(error) => finish(Err(network_error(error))),
+        }
+    });
+    then(&fetched, read, Box::new(move |error| fail(Err(network_error(error)))));
+}
+
+/// Runs `done` with what `promise` resolves to, or `failed` with why it was rejected.
+fn then(promise: &Promise, done: Box<dyn FnOnce(JsValue)>, failed: Box<dyn FnOnce(JsValue)>) {
+    let (done, failed) = (Closure::once(done), Closure::once(failed));
+    let _ = promise.then2(&done, &failed);
+    // The page keeps both handlers: only one of them ever runs, so freeing them would need
+    // more code than the few bytes per call they take.
+    done.forget();
+    failed.forget();
+}
+
+/// Starts `method path` with an optional JSON body.
+fn fetch(method: &str, path: &str, body: Option<&str>) -> Promise {
     let init = RequestInit::new();
     init.set_method(method);
     // Same-origin only, but say so explicitly: the console's session lives in a cookie.
@@ -26,27 +82,18 @@ pub async fn request(method: &str, path: &str, body: Option<&str>) -> Result<Str
         let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into());
         init.set_headers(&headers);
     }
-    let response: Response =
-        JsFuture::from(window().fetch_with_str_and_init(path, &init)).await.map_err(network_error)?.unchecked_into();
-    let text = match response.text() {
-        Ok(text) => JsFuture::from(text).await.map_err(network_error)?.as_string().unwrap_or_default(),
-        Err(error) => return Err(network_error(error)),
-    };
+    window().fetch_with_str_and_init(path, &init)
+}
+
+/// The answer's text, or the `ApiError` it carries.
+fn answer(response: &Response, text: JsValue) -> Result<String, ApiError> {
+    let text = text.as_string().unwrap_or_default();
     if response.ok() {
         return Ok(text);
     }
     // Errors from the edge carry an `ApiError` body; a proxy or a crash may not.
     Err(ApiError::decode(&text)
         .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal, format!("network error (HTTP {})", response.status()))))
-}
-
-/// `POST path` with a `Wire` body and read a `Wire` answer.
-pub async fn post<T: Wire>(path: &str, body: &impl Wire) -> Result<T, ApiError> {
-    let text = request("POST", path, Some(&body.encode())).await?;
-    T::decode(&text).map_err(|problem| {
-        warn!("unexpected answer from {path}: {problem}");
-        ApiError::new(ErrorCode::Internal, "unexpected answer from the server")
-    })
 }
 
 fn network_error(error: JsValue) -> ApiError {

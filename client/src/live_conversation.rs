@@ -12,23 +12,23 @@ use parley_core::protocol::{ApiError, ClientFrame, PageContext, ServerFrame};
 use parley_core::transcript::Transcript;
 use parley_core::validation::message_text;
 use parley_core::wire::Wire;
-use std::iter;
+use std::cell::Cell;
 
 /// A handle to one live conversation; copies share it.
 #[derive(Clone, Copy)]
 pub struct LiveConversation {
     transcript: RwSignal<Transcript>,
     error: RwSignal<Option<ApiError>>,
-    socket: LiveSocket,
-    /// What we last told the other side about our typing and reading, so each is said once.
-    said: StoredValue<Said>,
+    /// With what we last told the other side about our typing and reading, so each is said
+    /// once.
+    socket: LiveSocket<Said>,
 }
 
 /// Our typing state and read mark as last sent.
 #[derive(Default)]
 struct Said {
-    typing: bool,
-    read: u64,
+    typing: Cell<bool>,
+    read: Cell<u64>,
 }
 
 impl LiveConversation {
@@ -39,12 +39,12 @@ impl LiveConversation {
         let error = RwSignal::new(None);
         let socket = LiveSocket::open(
             &format!("/api/conversations/{conversation_id}/ws"),
+            Said::default(),
             move || {
                 transcript.with_untracked(|transcript| {
-                    iter::once(transcript.hello(token.clone()))
-                        .chain(transcript.unacknowledged())
-                        .map(|frame| frame.encode())
-                        .collect()
+                    let mut frames = vec![transcript.hello(token.clone()).encode()];
+                    frames.extend(transcript.unacknowledged().iter().map(Wire::encode));
+                    frames
                 })
             },
             move |text| match ServerFrame::decode(&text) {
@@ -56,20 +56,25 @@ impl LiveConversation {
                 Err(problem) => warn!("ignoring a frame that does not parse ({problem}): {text}"),
             },
         );
-        LiveConversation { transcript, error, socket, said: StoredValue::new(Said::default()) }
+        LiveConversation { transcript, error, socket }
     }
 
-    pub fn transcript(&self) -> ReadSignal<Transcript> {
-        self.transcript.read_only()
+    /// Reads the transcript (tracked). Reads go through the handle rather than a `ReadSignal`:
+    /// each `read_only` call puts a new signal in the arena, and every `ReadSignal` type costs
+    /// the widget its own copy of the signal code.
+    pub fn with_transcript<R>(&self, read: impl FnOnce(&Transcript) -> R) -> R {
+        self.transcript.with(read)
     }
 
-    pub fn link(&self) -> ReadSignal<Link> {
+    /// Whether the conversation's socket is connected (tracked).
+    pub fn link(&self) -> Link {
         self.socket.link()
     }
 
-    /// The latest error not about one particular message (those sit in `Transcript::pending`).
-    pub fn error(&self) -> ReadSignal<Option<ApiError>> {
-        self.error.read_only()
+    /// The latest error not about one particular message (those sit in `Transcript::pending`;
+    /// tracked).
+    pub fn error(&self) -> Option<ApiError> {
+        self.error.get()
     }
 
     /// Sends a message (agents may send an `internal` note): shown as pending at once, sent
@@ -91,8 +96,7 @@ impl LiveConversation {
 
     /// Tells the other side whether we are typing; only changes are sent.
     pub fn set_typing(&self, typing: bool) {
-        if self.said.with_value(|said| said.typing) != typing {
-            self.said.update_value(|said| said.typing = typing);
+        if self.socket.with_state(|said| said.typing.replace(typing) != typing) == Some(true) {
             self.socket.send(&ClientFrame::Typing { typing }.encode());
         }
     }
@@ -100,8 +104,9 @@ impl LiveConversation {
     /// Tells the other side we have read everything received so far.
     pub fn mark_read(&self) {
         let last = self.transcript.with_untracked(Transcript::last_seq);
-        if last > self.said.with_value(|said| said.read) && self.socket.link().get_untracked() == Link::Online {
-            self.said.update_value(|said| said.read = last);
+        let unsaid = self.socket.with_state(|said| said.read.get() < last) == Some(true);
+        if unsaid && untrack(|| self.socket.link()) == Link::Online {
+            self.socket.with_state(|said| said.read.set(last));
             self.socket.send(&ClientFrame::Read { seq: last }.encode());
         }
     }

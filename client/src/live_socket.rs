@@ -37,14 +37,26 @@ pub enum Link {
     Offline,
 }
 
-/// A handle to one reconnecting socket; copies share it.
-#[derive(Clone, Copy)]
-pub struct LiveSocket {
+/// A handle to one reconnecting socket, with `S`, whatever its owner keeps beside it for as long
+/// as the socket lives (kept here rather than in a `StoredValue` of the owner's own: each
+/// stored-value type costs the widget its own copy of the arena's code); copies share it.
+pub struct LiveSocket<S: 'static = ()> {
     link: RwSignal<Link>,
-    session: StoredValue<Rc<Session>, LocalStorage>,
+    session: StoredValue<Rc<Session<S>>, LocalStorage>,
 }
 
-struct Session {
+// By hand: deriving would ask `S: Copy`, though copies share the one state.
+impl<S> Clone for LiveSocket<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for LiveSocket<S> {}
+
+struct Session<S> {
+    /// The owner's state.
+    state: S,
     url: String,
     link: RwSignal<Link>,
     on_connect: Box<dyn Fn() -> Vec<String>>,
@@ -57,18 +69,21 @@ struct Session {
     stopped: Cell<bool>,
 }
 
-impl LiveSocket {
-    /// Connects to `path` (e.g. `/api/desk/ws`) on the page's origin. On every (re)connect the
-    /// frames `on_connect` returns are sent first, in order; every text frame received goes to
-    /// `on_text`. Closed when the current reactive owner is cleaned up, or by `close`.
+impl<S: 'static> LiveSocket<S> {
+    /// Connects to `path` (e.g. `/api/desk/ws`) on the page's origin, with the owner's `state`.
+    /// On every (re)connect the frames `on_connect` returns are sent first, in order; every
+    /// text frame received goes to `on_text`. Closed when the current reactive owner is cleaned
+    /// up, or by `close`.
     pub fn open(
         path: &str,
+        state: S,
         on_connect: impl Fn() -> Vec<String> + 'static,
         on_text: impl Fn(String) + 'static,
-    ) -> LiveSocket {
+    ) -> LiveSocket<S> {
         let link = RwSignal::new(Link::Connecting);
         let url = same_origin_url(path).unwrap_or_default();
         let session = Rc::new(Session {
+            state,
             url,
             link,
             on_connect: Box::new(on_connect),
@@ -90,8 +105,14 @@ impl LiveSocket {
         self.session.try_with_value(|session| session.send(text));
     }
 
-    pub fn link(&self) -> ReadSignal<Link> {
-        self.link.read_only()
+    /// Reads the owner's state; `None` once the socket is gone.
+    pub fn with_state<R>(&self, read: impl FnOnce(&S) -> R) -> Option<R> {
+        self.session.try_with_value(|session| read(&session.state))
+    }
+
+    /// Whether the socket is connected (tracked).
+    pub fn link(&self) -> Link {
+        self.link.get()
     }
 
     /// Disconnects and stops reconnecting.
@@ -100,8 +121,8 @@ impl LiveSocket {
     }
 }
 
-impl Session {
-    fn connect(session: &Rc<Session>) {
+impl<S: 'static> Session<S> {
+    fn connect(session: &Rc<Session<S>>) {
         if session.stopped.get() {
             return;
         }
@@ -139,7 +160,7 @@ impl Session {
         self.link.try_set(Link::Online);
     }
 
-    fn closed(session: &Rc<Session>) {
+    fn closed(session: &Rc<Session<S>>) {
         session.socket.borrow_mut().take();
         session.link.try_set(Link::Offline);
         if session.stopped.get() {
@@ -185,7 +206,10 @@ impl Session {
 
 /// An event handler calling `act` while the session lives. The handler belongs to the JS
 /// garbage collector (with its socket), not to us.
-fn handler(session: &Weak<Session>, act: impl Fn(Rc<Session>, JsValue) + 'static) -> js_sys::Function {
+fn handler<S: 'static>(
+    session: &Weak<Session<S>>,
+    act: impl Fn(Rc<Session<S>>, JsValue) + 'static,
+) -> js_sys::Function {
     let session = session.clone();
     let closure = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
         if let Some(session) = session.upgrade() {

@@ -41,12 +41,12 @@ fn Chat(
     let live = chat.live;
     // Whatever arrives while this chat is shown is seen, and the shopper is told so.
     Effect::new(move || chat.mark_seen());
-    let conversation = Memo::new(move |_| live.transcript().with(|transcript| transcript.conversation().cloned()));
+    let conversation = Memo::new(move |_| live.with_transcript(|transcript| transcript.conversation().cloned()));
     let resolvable = move || {
         conversation.with(|conversation| conversation.as_ref().is_some_and(|view| view.status != Status::Resolved))
-            && live.link().get() == Link::Online
+            && live.link() == Link::Online
     };
-    let shopper_typing = Memo::new(move |_| live.transcript().with(|transcript| transcript.other_side_typing()));
+    let shopper_typing = Memo::new(move |_| live.with_transcript(|transcript| transcript.other_side_typing()));
     view! {
         <article class="chat" aria-label="Conversation">
             <header class="chat-header">
@@ -97,9 +97,9 @@ fn Chat(
                     </button>
                 </div>
             </header>
-            <LinkNotice link=live.link().into() meanwhile="Messages you send go out once the connection is back." />
-            {move || live.error().get().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
-            <MessageLog transcript=live.transcript().into() />
+            <LinkNotice link=Signal::derive(move || live.link()) meanwhile="Messages you send go out once the connection is back." />
+            {move || live.error().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
+            <MessageLog live />
             // Always present, so screen readers announce the change.
             <p class="typing" role="status">
                 {move || {

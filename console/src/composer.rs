@@ -33,7 +33,7 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
         }
         chat.live.send(text, writing_note.get_untracked());
         // A refused text (too long) stays in the box, with the refusal shown above it.
-        if chat.live.error().with_untracked(Option::is_none) {
+        if untrack(|| chat.live.error()).is_none() {
             chat.draft.set(String::new());
         }
     };

@@ -23,7 +23,7 @@ impl Desk {
         let queue = RwSignal::new(Vec::new());
         let agents = RwSignal::new(Vec::new());
         let error = RwSignal::new(None);
-        let socket = LiveSocket::open("/api/desk/ws", Vec::new, move |text| match serde_json::from_str(&text) {
+        let socket = LiveSocket::open("/api/desk/ws", (), Vec::new, move |text| match serde_json::from_str(&text) {
             Ok(DeskServerFrame::Queue { items, agents: seats }) => {
                 queue.set(items);
                 agents.set(seats);
@@ -88,7 +88,8 @@ impl Desk {
     }
 
     pub fn link(&self) -> Signal<Link> {
-        self.socket.link().into()
+        let socket = self.socket;
+        Signal::derive(move || socket.link())
     }
 
     /// The latest problem at the desk, shown above the workspace until the next claim or

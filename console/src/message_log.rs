@@ -6,15 +6,16 @@
 use crate::format;
 use leptos::html::Div;
 use leptos::prelude::*;
+use parley_client::LiveConversation;
 use parley_core::message::{Author, Message};
 use parley_core::transcript::{Pending, Transcript};
 
 #[component]
-pub fn MessageLog(transcript: Signal<Transcript>) -> impl IntoView {
+pub fn MessageLog(live: LiveConversation) -> impl IntoView {
     let log = NodeRef::<Div>::new();
     // Keep the newest line in view whenever something is added.
     Effect::new(move || {
-        transcript.track();
+        live.with_transcript(|_| ());
         // After this change has reached the DOM.
         request_animation_frame(move || {
             if let Some(log) = log.get_untracked() {
@@ -22,16 +23,16 @@ pub fn MessageLog(transcript: Signal<Transcript>) -> impl IntoView {
             }
         });
     });
-    let last_seen = Memo::new(move |_| transcript.with(last_reply_seen_by_shopper));
+    let last_seen = Memo::new(move |_| live.with_transcript(last_reply_seen_by_shopper));
     view! {
         <div class="log" role="log" aria-live="polite" aria-label="Messages" node_ref=log>
             <For
-                each=move || transcript.with(|transcript| transcript.messages().to_vec())
+                each=move || live.with_transcript(|transcript| transcript.messages().to_vec())
                 key=|message| message.seq
                 children=move |message| view! { <Stored message last_seen /> }
             />
             <For
-                each=move || transcript.with(|transcript| transcript.pending().to_vec())
+                each=move || live.with_transcript(|transcript| transcript.pending().to_vec())
                 // A refusal arrives after the message is shown: it must redraw the item.
                 key=|pending| (pending.client_id.clone(), pending.refused.is_some())
                 children=|pending| view! { <OnItsWay pending /> }

@@ -25,15 +25,15 @@ impl OpenChat {
     /// (tracks the transcript, and the link so that a read mark that could not go out while
     /// offline goes out on reconnect).
     pub fn mark_seen(&self) {
-        self.seen.set(self.live.transcript().with(Transcript::last_seq));
-        self.live.link().track();
+        self.seen.set(self.live.with_transcript(Transcript::last_seq));
+        self.live.link();
         self.live.mark_read();
     }
 
     /// Shopper messages that arrived since the agent last had this chat on screen (tracked).
     fn unread(&self) -> usize {
         let seen = self.seen.get();
-        self.live.transcript().with(|transcript| {
+        self.live.with_transcript(|transcript| {
             transcript
                 .messages()
                 .iter()

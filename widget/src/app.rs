@@ -11,45 +11,41 @@ use crate::chime::Chime;
 use crate::composer::Composer;
 use crate::contact_form::ContactForm;
 use crate::embedder::Embedder;
-use crate::live::{effect, live};
+use crate::live::{live, on};
 use crate::message_log::MessageLog;
 use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
 use crate::shop::Shop;
 use crate::text::{self, error_text, t, t_with};
-use crate::{page_sync, unread};
-use leptos::html::Textarea;
+use crate::{page_sync, unread, window_events};
 use leptos::prelude::*;
 use parley_client::Link;
-use parley_core::protocol::{QueuePlace, ShopperDetails, Status};
+use parley_core::protocol::{QueuePlace, Status};
 use parley_core::wait_estimate::{display_minutes, Estimate};
 use parley_core::widget_text::Text;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
 
 #[component]
 pub fn App(shop: Shop) -> impl IntoView {
     let embedder = Embedder::listen(shop.allowed_origins);
-    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat));
-    // What the shop's page says of the shopper (`Parley.identify`) is not asked again.
-    effect(move || {
-        let visitor = embedder.visitor();
-        let given = |value: String| Some(value).filter(|value| !value.trim().is_empty());
-        chat.pre_chat.know(ShopperDetails { name: given(visitor.name), email: given(visitor.email) });
-    });
-    let composer = NodeRef::<Textarea>::new();
-    attention::follow(chat, embedder, composer);
+    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat, embedder));
+    attention::follow(chat, embedder);
     page_sync::follow_the_page(chat, embedder);
     let chime = Chime::new();
     unread::tell_the_page(chat, embedder, chime);
     text::follow_the_page(embedder);
-    // Escape closes the panel (the loader gives the keyboard back to the launcher). Lives as
-    // long as the page: the handle is never removed.
-    let _ = window_event_listener(leptos::ev::keydown, move |event| {
-        if event.key() == "Escape" {
-            embedder.close_panel();
-        }
-    });
-    let offline = move || chat.live.get().is_some_and(|live| live.link().get() != Link::Online);
-    let error = move || chat.error.get().or_else(|| chat.live.get().and_then(|live| live.error().get()));
+    // Escape closes the panel (the loader gives the keyboard back to the launcher).
+    window_events::listen(
+        "keydown",
+        Box::new(move |event| {
+            if event.unchecked_into::<KeyboardEvent>().key() == "Escape" {
+                embedder.close_panel();
+            }
+        }),
+    );
+    let offline = move || chat.live.get().is_some_and(|live| live.link() != Link::Online);
+    let error = move || chat.error.get().or_else(|| chat.live.get().and_then(|live| live.error()));
     view! {
         <main class="parley">
             <header class="parley-header">
@@ -62,13 +58,13 @@ pub fn App(shop: Shop) -> impl IntoView {
                     class="parley-sound"
                     data-testid="sound"
                     aria-label=t(Text::Sound)
-                    aria-pressed=move || chime.is_on().to_string()
-                    data-chimes=move || chime.played().to_string()
-                    on:click=move |_| chime.toggle()
+                    aria-pressed=live(move || chime.is_on().to_string())
+                    data-chimes=live(move || chime.played().to_string())
+                    on:click=on(move |_| chime.toggle())
                 >
-                    {move || if chime.is_on() { "🔔" } else { "🔕" }}
+                    {live(move || Some(if chime.is_on() { "🔔" } else { "🔕" }.to_owned()))}
                 </button>
-                <button type="button" class="parley-close" aria-label=t(Text::CloseChat) on:click=move |_| embedder.close_panel()>
+                <button type="button" class="parley-close" aria-label=t(Text::CloseChat) on:click=on(move |_| embedder.close_panel())>
                     "×"
                 </button>
             </header>
@@ -80,24 +76,22 @@ pub fn App(shop: Shop) -> impl IntoView {
             <p class="parley-error" role="alert" hidden=live(move || error().is_none())>
                 {live(move || error().map(|error| error_text(&error)))}
             </p>
-            <Composer chat embedder input=composer />
+            <Composer chat embedder />
         </main>
     }
 }
 
 /// Where the conversation stands, once the shopper has written.
 fn queue_status(chat: Chat) -> Option<String> {
-    chat.live.get()?.transcript().with(|transcript| {
-        let conversation = transcript.conversation()?;
-        match conversation.status {
-            Status::New => None,
-            Status::Waiting => Some(waiting_status(conversation.place)),
-            Status::Assigned => {
-                Some(t_with(Text::AgentHere, &[conversation.assignee_name.as_deref().unwrap_or(t(Text::AnAgent))]))
-            }
-            Status::Resolved => Some(t(Text::Resolved).to_owned()),
+    let conversation = chat.conversation()?;
+    match conversation.status {
+        Status::New => None,
+        Status::Waiting => Some(waiting_status(conversation.place)),
+        Status::Assigned => {
+            Some(t_with(Text::AgentHere, &[conversation.assignee_name.as_deref().unwrap_or(t(Text::AnAgent))]))
         }
-    })
+        Status::Resolved => Some(t(Text::Resolved).to_owned()),
+    }
 }
 
 /// The shopper's place in line and the honest expected wait.

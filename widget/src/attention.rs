@@ -6,12 +6,15 @@
 use crate::chat::Chat;
 use crate::embedder::Embedder;
 use crate::live::effect;
-use leptos::html::Textarea;
+use crate::window_events;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 
-/// Marks messages read and hands the keyboard to `composer` whenever the chat has the
-/// shopper's attention: on focus, on mount, and as messages arrive while it has it.
-pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
+/// Marks messages read and hands the keyboard to the composer whenever the chat has the
+/// shopper's attention: on focus, once the chat is drawn, and as messages arrive while it has
+/// it.
+pub fn follow(chat: Chat, embedder: Embedder) {
     let attend = move || {
         if !embedder.is_open_untracked() || !document().has_focus().unwrap_or(false) {
             return;
@@ -21,20 +24,23 @@ pub fn follow(chat: Chat, embedder: Embedder, composer: NodeRef<Textarea>) {
         }
         let nothing_focused =
             document().active_element().is_none_or(|active| document().body().is_some_and(|body| *body == active));
-        if let Some(input) = composer.get_untracked().filter(|_| nothing_focused) {
-            // A convenience: if the browser refuses, a click still works.
-            let _ = input.focus();
+        // Found by its class rather than a `NodeRef`: a node ref costs the widget its own
+        // signal code.
+        let composer = document().query_selector(".parley-input").ok().flatten().filter(|_| nothing_focused);
+        if let Some(input) = composer {
+            // Our own `<textarea>`, an HTML element. Focusing is a convenience: if the browser
+            // refuses, a click still works.
+            let _ = input.unchecked_into::<HtmlElement>().focus();
         }
     };
     effect(move || {
-        // Runs again when the composer mounts, the panel opens, and the transcript changes.
-        composer.track();
+        // Runs first once the chat is drawn (effects run after the synchronous mount), and again
+        // when the panel opens and the transcript changes.
         embedder.is_open();
         if let Some(live) = chat.live.get() {
-            live.transcript().track();
+            live.with_transcript(|_| ());
         }
         attend();
     });
-    // Lives as long as the page: the handle is never removed.
-    let _ = window_event_listener(leptos::ev::focus, move |_| attend());
+    window_events::listen("focus", Box::new(move |_| attend()));
 }

@@ -11,11 +11,10 @@ use crate::pre_chat::PreChat;
 use crate::text::{refusal, t, t_with};
 use crate::ticket_store;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
 use parley_client::{post, LiveConversation};
 use parley_core::error::{PreChatError, TextError};
 use parley_core::ids::ShopId;
-use parley_core::protocol::{ApiError, ConversationTicket, ErrorCode, NewConversation, PageContext};
+use parley_core::protocol::{ApiError, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext};
 use parley_core::validation::message_text;
 use parley_core::widget_text::Text;
 
@@ -28,8 +27,10 @@ pub struct Chat {
     pub draft: RwSignal<String>,
     /// The conversation, once there is one.
     pub live: RwSignal<Option<LiveConversation>>,
-    /// The first message, while its conversation is being created.
-    pub starting: RwSignal<Option<String>>,
+    /// The first message while its conversation is being created, else empty (a message is
+    /// never empty). A `String` like the draft's rather than an `Option<String>`: each signal
+    /// type costs the widget its own copy of the signal code.
+    pub starting: RwSignal<String>,
     /// What went wrong outside any conversation (creating one, or losing it).
     pub error: RwSignal<Option<ApiError>>,
     /// What the shop asks before the first message.
@@ -45,7 +46,7 @@ impl Chat {
             shop: Box::leak(Box::new(shop)),
             draft: RwSignal::new(String::new()),
             live: RwSignal::new(live),
-            starting: RwSignal::new(None),
+            starting: RwSignal::new(String::new()),
             error: RwSignal::new(None),
             pre_chat,
         };
@@ -56,7 +57,7 @@ impl Chat {
     /// Sends the draft, creating the conversation first if there is none yet (on `page`, and
     /// bound to the shop's user if it gave a signed `identity` token).
     pub fn send_draft(&self, page: PageContext, identity: Option<String>) {
-        if self.starting.with_untracked(Option::is_some) {
+        if untrack(|| self.is_starting()) {
             return;
         }
         let text = match message_text(&self.draft.get_untracked()) {
@@ -80,11 +81,12 @@ impl Chat {
     }
 
     fn start(self, text: String, new_conversation: NewConversation) {
-        self.starting.set(Some(text.clone()));
+        self.starting.set(text.clone());
         let path = format!("/api/shops/{}/conversations", self.shop);
-        // Scoped: the conversation's signals then belong to the app, like the chat's.
-        spawn_local_scoped(async move {
-            match post::<ConversationTicket>(&path, &new_conversation).await {
+        // The conversation's signals belong to the app, like the chat's.
+        let owner = Owner::current();
+        post(&path, &new_conversation, move |created: Result<ConversationTicket, ApiError>| {
+            let created = || match created {
                 Ok(ticket) => {
                     ticket_store::save(self.shop, &ticket);
                     let live = LiveConversation::open(&ticket.conversation_id, Some(ticket.token));
@@ -100,17 +102,31 @@ impl Chat {
                     });
                     self.error.set(Some(error));
                 }
+            };
+            match owner {
+                Some(owner) => owner.with(created),
+                None => created(),
             }
-            self.starting.set(None);
+            self.starting.set(String::new());
         });
+    }
+
+    /// The conversation's view, once there is one (tracked). One copy of this read for the
+    /// views that follow the conversation's state.
+    pub fn conversation(&self) -> Option<ConversationView> {
+        self.live.get()?.with_transcript(|transcript| transcript.conversation().cloned())
+    }
+
+    /// Whether the first message's conversation is being created (tracked).
+    pub fn is_starting(&self) -> bool {
+        self.starting.with(|text| !text.is_empty())
     }
 
     /// Drops a conversation the edge refuses to serve us (unknown, or the token no longer valid).
     fn forget_if_refused(&self) {
         let Some(live) = self.live.get() else { return };
-        let refused = live.error().with(|error| {
-            error.as_ref().is_some_and(|error| matches!(error.code, ErrorCode::Unauthorized | ErrorCode::NotFound))
-        });
+        let refused =
+            live.error().is_some_and(|error| matches!(error.code, ErrorCode::Unauthorized | ErrorCode::NotFound));
         if refused {
             live.close();
             ticket_store::forget(self.shop);

@@ -5,6 +5,7 @@
 //! headless browsers play to no speaker).
 
 use leptos::prelude::*;
+use std::cell::OnceCell;
 use web_sys::{AudioContext, Storage};
 
 const STORAGE_KEY: &str = "parley.sound";
@@ -13,25 +14,34 @@ const OFF: &str = "off";
 const PITCH_HZ: f32 = 880.0;
 const LENGTH_SECONDS: f64 = 0.3;
 
-/// The sound setting and the audio it plays on; copies share them.
+thread_local! {
+    /// The audio chimes play on, made on the first chime (browsers let a frame the shopper has
+    /// used play sound). One for the page, like the chime, and kept outside the reactive arena:
+    /// a `StoredValue` type of its own would cost the widget a copy of the arena's code.
+    static AUDIO: OnceCell<AudioContext> = const { OnceCell::new() };
+}
+
+/// The sound setting; copies share it.
 #[derive(Clone, Copy)]
 pub struct Chime {
-    on: RwSignal<bool>,
+    /// The setting as this browser remembers it: `off`, or empty while chimes play. A string
+    /// like the draft's rather than a `bool`: each signal type costs the widget its own copy of
+    /// the signal code.
+    setting: RwSignal<String>,
     played: RwSignal<u32>,
-    /// Made on the first chime (browsers let a frame the shopper has used play sound).
-    audio: StoredValue<Option<AudioContext>, LocalStorage>,
 }
 
 impl Chime {
     /// On, unless the shopper turned it off before.
     pub fn new() -> Chime {
-        let off = storage().and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten()).is_some_and(|v| v == OFF);
-        Chime { on: RwSignal::new(!off), played: RwSignal::new(0), audio: StoredValue::new_local(None) }
+        let remembered = storage().and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten());
+        let setting = remembered.filter(|setting| setting == OFF).unwrap_or_default();
+        Chime { setting: RwSignal::new(setting), played: RwSignal::new(0) }
     }
 
     /// Whether chimes play (tracked).
     pub fn is_on(&self) -> bool {
-        self.on.get()
+        self.setting.with(String::is_empty)
     }
 
     /// How many chimes played (tracked).
@@ -41,8 +51,8 @@ impl Chime {
 
     /// Turns the chime off or on again, and remembers it.
     pub fn toggle(&self) {
-        let on = !self.on.get_untracked();
-        self.on.set(on);
+        let on = !untrack(|| self.is_on());
+        self.setting.set(if on { String::new() } else { OFF.to_owned() });
         if let Some(storage) = storage() {
             // Remembering is a convenience: without storage, the choice lasts for this page.
             let _ = if on { storage.remove_item(STORAGE_KEY) } else { storage.set_item(STORAGE_KEY, OFF) };
@@ -51,7 +61,7 @@ impl Chime {
 
     /// Chimes, if the shopper wants chimes.
     pub fn ring(&self) {
-        if !self.on.get_untracked() {
+        if !untrack(|| self.is_on()) {
             return;
         }
         if self.play().is_err() {
@@ -61,10 +71,10 @@ impl Chime {
     }
 
     fn play(&self) -> Result<(), wasm_bindgen::JsValue> {
-        if self.audio.with_value(Option::is_none) {
-            self.audio.set_value(Some(AudioContext::new()?));
-        }
-        let Some(audio) = self.audio.get_value() else { return Ok(()) };
+        let audio = match AUDIO.with(|audio| audio.get().cloned()) {
+            Some(audio) => audio,
+            None => AUDIO.with(|audio| AudioContext::new().map(|made| audio.get_or_init(|| made).clone()))?,
+        };
         let now = audio.current_time();
         let tone = audio.create_oscillator()?;
         tone.frequency().set_value(PITCH_HZ);

@@ -4,15 +4,14 @@
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
-use crate::live::{live, on_submit};
+use crate::live::{live, on, on_submit};
 use crate::text::t;
-use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::enter_sends;
 use parley_core::widget_text::Text;
 
 #[component]
-pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> impl IntoView {
+pub fn Composer(chat: Chat, embedder: Embedder) -> impl IntoView {
     let send = move || chat.send_draft(embedder.page(), embedder.identity());
     let on_keydown = enter_sends(send);
     view! {
@@ -23,19 +22,18 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
             <textarea
                 class="parley-input"
                 data-testid="composer"
-                node_ref=input
                 aria-label=t(Text::MessageLabel)
                 rows="2"
                 placeholder=t(Text::MessagePlaceholder)
                 prop:value=move || chat.draft.get()
-                on:input=move |event| {
+                on:input=on(move |event| {
                     let draft = event_target_value(&event);
                     // The agent sees the shopper typing while there is something in the box.
                     if let Some(live) = chat.live.get_untracked() {
                         live.set_typing(!draft.trim().is_empty());
                     }
                     chat.draft.set(draft);
-                }
+                })
                 on:keydown=on_keydown
             ></textarea>
             <button
@@ -43,7 +41,7 @@ pub fn Composer(chat: Chat, embedder: Embedder, input: NodeRef<Textarea>) -> imp
                 class="parley-send"
                 data-testid="send"
                 aria-label=t(Text::SendLabel)
-                disabled=live(move || chat.starting.with(Option::is_some))
+                disabled=live(move || chat.is_starting())
             >
                 {t(Text::Send)}
             </button>

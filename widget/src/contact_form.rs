@@ -16,9 +16,8 @@ use parley_core::widget_text::Text;
 #[component]
 pub fn ContactForm(chat: Chat) -> impl IntoView {
     let email = RwSignal::new(String::new());
-    let conversation = move || chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().cloned()));
-    let left = move || conversation().and_then(|conversation| conversation.contact_email);
-    let offered = move || conversation().is_some_and(|conversation| nobody_can_answer_now(&conversation));
+    let left = move || chat.conversation().and_then(|conversation| conversation.contact_email);
+    let offered = move || chat.conversation().is_some_and(|conversation| nobody_can_answer_now(&conversation));
     let submit = on_submit(move || {
         let Some(live) = chat.live.get_untracked() else { return };
         // A mistyped address is refused in the shopper's words.

@@ -13,64 +13,67 @@
 
 use crate::page_product::product_on_page;
 use crate::posted::{as_text, field, text};
+use crate::window_events;
 use js_sys::{Array, Object, Reflect};
-use leptos::ev;
 use leptos::prelude::*;
 use parley_core::origin::OriginPattern;
-use parley_core::protocol::PageContext;
+use parley_core::protocol::{PageContext, ShopperDetails};
 use parley_core::validation;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Window};
 
-/// Who the shop says the shopper is (`Parley.identify`), unverified: for prefilling what the
-/// chat asks. Only the signed identity token proves anything, and it travels separately.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Visitor {
-    pub name: String,
-    pub email: String,
-}
-
-/// What we know of the embedding page; copies share it. The identity token and the parent's
-/// origin are only ever read untracked, but live in signals of a type the app has anyway:
-/// a `StoredValue` type of their own would cost the widget a copy of the arena's code.
+/// What we know of the embedding page; copies share it.
 #[derive(Clone, Copy)]
 pub struct Embedder {
-    page: RwSignal<PageContext>,
-    open: RwSignal<bool>,
+    /// What the loader's last `state` message said. One signal for all of it: each signal type
+    /// costs the widget its own copy of the signal code, and readers that follow one part act
+    /// only when what they look at changed.
+    state: RwSignal<PageState>,
+}
+
+/// What the loader says of the page.
+#[derive(Clone, Default, PartialEq)]
+struct PageState {
+    /// The shopper's page, or an empty one if the embedder never said.
+    page: PageContext,
+    /// Whether the panel is open on the page.
+    open: bool,
     /// The shop-signed identity token (`NewConversation::identity`), if the shop gave one.
-    identity: RwSignal<Option<String>>,
-    visitor: RwSignal<Visitor>,
+    identity: Option<String>,
+    /// Who the shop says the shopper is (`Parley.identify`), unverified: for not asking it
+    /// again. Only the signed identity token proves anything, and it travels separately.
+    visitor: ShopperDetails,
     /// The language the shop asked for (`data-locale`, `Parley.setLocale`).
-    locale: RwSignal<Option<String>>,
+    locale: Option<String>,
     /// The parent's origin as seen on its state message: where our messages may go.
-    origin: RwSignal<Option<String>>,
+    origin: Option<String>,
 }
 
 impl Embedder {
     /// Starts listening for the loader's messages.
     pub fn listen(allowed_origins: Vec<OriginPattern>) -> Embedder {
-        let embedder = Embedder {
-            page: RwSignal::new(PageContext::default()),
-            open: RwSignal::new(false),
-            identity: RwSignal::new(None),
-            visitor: RwSignal::new(Visitor::default()),
-            locale: RwSignal::new(None),
-            origin: RwSignal::new(None),
-        };
-        // Lives as long as the page: the handle is never removed.
-        let _ = window_event_listener(ev::message, move |event: MessageEvent| {
-            let origin = event.origin();
-            let from_parent = event.source().zip(parent()).is_some_and(|(source, parent)| Object::is(&source, &parent));
-            if !from_parent || !allowed_origins.iter().any(|allowed| allowed.matches(&origin)) {
-                return;
-            }
-            let data = event.data();
-            if field(&data, "parley").and_then(|v| v.as_f64()) == Some(1.0) && text(&data, "type") == "state" {
-                embedder.origin.set(Some(origin));
-                embedder.take_state(&data);
-            }
-        });
+        let embedder = Embedder { state: RwSignal::new(PageState::default()) };
+        window_events::listen(
+            "message",
+            Box::new(move |event| {
+                let event = event.unchecked_into::<MessageEvent>();
+                let origin = event.origin();
+                let from_parent =
+                    event.source().zip(parent()).is_some_and(|(source, parent)| Object::is(&source, &parent));
+                if !from_parent || !allowed_origins.iter().any(|allowed| allowed.matches(&origin)) {
+                    return;
+                }
+                let data = event.data();
+                if field(&data, "parley").and_then(|v| v.as_f64()) == Some(1.0) && text(&data, "type") == "state" {
+                    let state = page_state(&data, origin);
+                    // Readers run again only when something changed.
+                    if embedder.state.with_untracked(|current| current != &state) {
+                        embedder.state.set(state);
+                    }
+                }
+            }),
+        );
         if let Some(parent) = parent() {
             // Carries nothing, so any origin may see it; the answer is what gets checked.
             let _ = parent.post_message(&parley_message("ready", None), "*");
@@ -80,32 +83,32 @@ impl Embedder {
 
     /// The shopper's page, or an empty one if the embedder never said (tracked).
     pub fn page(&self) -> PageContext {
-        self.page.get()
+        self.state.with(|state| state.page.clone())
     }
 
     /// Whether the panel is open on the page (tracked).
     pub fn is_open(&self) -> bool {
-        self.open.get()
+        self.state.with(|state| state.open)
     }
 
     /// Whether the panel is open on the page, untracked.
     pub fn is_open_untracked(&self) -> bool {
-        self.open.get_untracked()
+        untrack(|| self.is_open())
     }
 
     /// The shop-signed identity token to create the conversation with, if any.
     pub fn identity(&self) -> Option<String> {
-        self.identity.get_untracked()
+        self.state.with_untracked(|state| state.identity.clone())
     }
 
-    /// Who the shop says the shopper is (tracked).
-    pub fn visitor(&self) -> Visitor {
-        self.visitor.get()
+    /// Who the shop says the shopper is, blank values left out (tracked).
+    pub fn visitor(&self) -> ShopperDetails {
+        self.state.with(|state| state.visitor.clone())
     }
 
     /// The language the shop asked for (tracked).
     pub fn locale(&self) -> Option<String> {
-        self.locale.get()
+        self.state.with(|state| state.locale.clone())
     }
 
     /// Asks the loader to hide the panel.
@@ -126,29 +129,33 @@ impl Embedder {
     /// Posts to the loader. Nothing happens before the parent has introduced itself, because
     /// there is no origin to address safely.
     fn tell(&self, kind: &str, detail: Option<(&str, JsValue)>) {
-        let (Some(origin), Some(parent)) = (self.origin.get_untracked(), parent()) else {
+        let (Some(origin), Some(parent)) = (self.state.with_untracked(|state| state.origin.clone()), parent()) else {
             return;
         };
         if parent.post_message(&parley_message(kind, detail), &origin).is_err() {
             leptos::logging::warn!("cannot tell the page {kind}");
         }
     }
+}
 
-    /// Takes what a `state` message says; each signal changes only when its value does.
-    fn take_state(&self, data: &JsValue) {
-        let page = bounded_page(PageContext {
-            url: text(data, "url"),
-            title: text(data, "title"),
-            product: field(data, "page").and_then(|described| product_on_page(&described)).map(Box::new),
-            custom: field(data, "custom").map(|custom| custom_values(&custom)).unwrap_or_default(),
-        });
-        set_if_changed(self.page, page);
-        set_if_changed(self.open, field(data, "open").and_then(|open| open.as_bool()).unwrap_or(false));
-        let user = field(data, "user");
-        let user_text = |name: &str| user.as_ref().map(|user| text(user, name)).unwrap_or_default();
-        set_if_changed(self.visitor, Visitor { name: user_text("name"), email: user_text("email") });
-        self.identity.set(Some(user_text("token")).filter(|token| !token.is_empty()));
-        set_if_changed(self.locale, Some(text(data, "locale")).filter(|locale| !locale.is_empty()));
+/// What a `state` message from `origin` says.
+fn page_state(data: &JsValue, origin: String) -> PageState {
+    let page = bounded_page(PageContext {
+        url: text(data, "url"),
+        title: text(data, "title"),
+        product: field(data, "page").and_then(|described| product_on_page(&described)).map(Box::new),
+        custom: field(data, "custom").map(|custom| custom_values(&custom)).unwrap_or_default(),
+    });
+    let user = field(data, "user");
+    let user_text = |name: &str| user.as_ref().map(|user| text(user, name)).unwrap_or_default();
+    let given = |name: &str| Some(user_text(name)).filter(|value| !value.trim().is_empty());
+    PageState {
+        page,
+        open: field(data, "open").and_then(|open| open.as_bool()).unwrap_or(false),
+        identity: Some(user_text("token")).filter(|token| !token.is_empty()),
+        visitor: ShopperDetails { name: given("name"), email: given("email") },
+        locale: Some(text(data, "locale")).filter(|locale| !locale.is_empty()),
+        origin: Some(origin),
     }
 }
 
@@ -163,18 +170,13 @@ fn bounded_page(page: PageContext) -> PageContext {
         .unwrap_or_default()
 }
 
-fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
-    if signal.with_untracked(|current| current != &value) {
-        signal.set(value);
-    }
-}
-
 /// The `setContext` values: strings, and numbers written as text.
 fn custom_values(custom: &JsValue) -> BTreeMap<String, String> {
     let Some(custom) = custom.dyn_ref::<Object>() else { return BTreeMap::new() };
     // Inserted one by one: collecting would link a sort into the widget.
     let mut values = BTreeMap::new();
-    for entry in Object::entries(custom).iter().filter_map(|entry| entry.dyn_into::<Array>().ok()) {
+    for entry in Object::entries(custom) {
+        let entry = Array::from(&entry);
         if let Some(key) = entry.get(0).as_string() {
             values.insert(key, as_text(&entry.get(1)));
         }

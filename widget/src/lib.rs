@@ -21,6 +21,7 @@ mod text;
 mod theme;
 mod ticket_store;
 mod unread;
+mod window_events;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -4,9 +4,10 @@
 //! way are `data-testid="pending"`.
 //!
 //! Every line, stored or on its way, is a plain `Line` in one list, redrawn in place when the
-//! transcript changes: a keyed list, or a list and a view switch per kind of line, would cost
-//! the widget kilobytes of generated code (and chats are short). Redrawn in place, the log's
-//! nodes stay: its live region announces what is added, not the whole conversation again.
+//! transcript changes. The lines are drawn by hand with the DOM (`Drawn`), touching only what
+//! changed: a list view, keyed or not, would cost the widget kilobytes of generated code (and
+//! chats are short). Redrawn in place, the log's nodes stay: its live region announces what is
+//! added, not the whole conversation again.
 //!
 //! The log takes the keyboard (`tabindex`) so that it can be scrolled without a mouse: its
 //! lines hold nothing else that could.
@@ -18,6 +19,8 @@ use leptos::prelude::*;
 use parley_core::message::{Author, Message};
 use parley_core::time::UnixMillis;
 use parley_core::widget_text::Text;
+use std::cell::RefCell;
+use web_sys::{Element, Text as TextNode};
 
 /// One line of the log, as drawn.
 #[derive(Clone, PartialEq)]
@@ -35,72 +38,133 @@ struct Line {
 
 #[component]
 pub fn MessageLog(chat: Chat) -> impl IntoView {
-    let lines = move || lines(chat);
-    // Keep the newest line in view whenever something is added.
+    let drawn = RefCell::new(Vec::<Drawn>::new());
     effect(move || {
-        lines();
-        // After this change has reached the DOM. Found by its class rather than a `NodeRef`:
-        // a node ref of another element type would cost the widget its own signal code.
-        request_animation_frame(|| {
-            if let Ok(Some(log)) = document().query_selector(".parley-log") {
-                log.set_scroll_top(log.scroll_height());
+        let lines = lines(chat);
+        // Effects first run once the chat is drawn, so the log is there. Found by its class
+        // rather than a `NodeRef`: a node ref costs the widget its own signal code.
+        let Ok(Some(log)) = document().query_selector(".parley-log") else { return };
+        let mut drawn = drawn.borrow_mut();
+        let count = lines.len();
+        for (at, line) in lines.into_iter().enumerate() {
+            match drawn.get_mut(at) {
+                Some(shown) => shown.redraw(line),
+                None => {
+                    let Some(shown) = Drawn::new(line) else { break };
+                    let _ = log.append_child(&shown.node);
+                    drawn.push(shown);
+                }
             }
-        });
+        }
+        let shown = count.min(drawn.len());
+        for gone in drawn.drain(shown..) {
+            gone.node.remove();
+        }
+        // Keep the newest line in view.
+        log.set_scroll_top(log.scroll_height());
     });
     view! {
         <div class="parley-log" role="log" aria-live="polite" tabindex="0">
             <p class="parley-line" data-testid="greeting">{t(Text::Greeting)}</p>
-            {move || lines().into_iter().map(line_view).collect_view()}
         </div>
     }
 }
 
-fn line_view(line: Line) -> impl IntoView {
-    let time = line.at.map(local_time);
-    let (no_sender, no_time) = (line.sender.is_none(), time.is_none());
-    view! {
-        <div class=format!("parley-message parley-{}", line.author) data-testid=line.hook data-author=line.author>
-            <p class="parley-sender" hidden=no_sender>{line.sender}</p>
-            <p class="parley-text">{line.text}</p>
-            <p class="parley-state">
-                <time hidden=no_time>{time}</time>
-                " "
-                {line.state}
-            </p>
-        </div>
+/// One line on screen: what it shows, and the nodes that show it.
+struct Drawn {
+    line: Line,
+    /// `<div class="parley-message parley-{author}" data-testid data-author>`.
+    node: Element,
+    /// `<p class="parley-sender">`, hidden without a sender.
+    sender: Element,
+    /// `<p class="parley-text">`.
+    text: Element,
+    /// `<time>` in `<p class="parley-state">`, hidden until stored.
+    time: Element,
+    /// The state's text, after the time and a space.
+    state: TextNode,
+}
+
+impl Drawn {
+    /// `line`'s nodes; `None` only if the browser cannot make elements.
+    fn new(line: Line) -> Option<Drawn> {
+        let document = document();
+        let element = |name: &str, class: &str| {
+            let element = document.create_element(name).ok()?;
+            element.set_class_name(class);
+            Some(element)
+        };
+        let (node, sender, text) = (element("div", "")?, element("p", "parley-sender")?, element("p", "parley-text")?);
+        let (status, time, state) =
+            (element("p", "parley-state")?, element("time", "")?, document.create_text_node(""));
+        let _ = status.append_with_node_3(&time, &document.create_text_node(" "), &state);
+        let _ = node.append_with_node_3(&sender, &text, &status);
+        let mut drawn = Drawn { line: line.clone(), node, sender, text, time, state };
+        drawn.draw(line, true);
+        Some(drawn)
+    }
+
+    /// Shows `line` instead, touching only what changed.
+    fn redraw(&mut self, line: Line) {
+        if line != self.line {
+            self.draw(line, false);
+        }
+    }
+
+    /// Draws what differs from the line shown, or everything when `fresh`.
+    fn draw(&mut self, line: Line, fresh: bool) {
+        let old = &self.line;
+        if fresh || line.author != old.author {
+            self.node.set_class_name(&("parley-message parley-".to_owned() + line.author));
+            let _ = self.node.set_attribute("data-author", line.author);
+        }
+        if fresh || line.hook != old.hook {
+            let _ = self.node.set_attribute("data-testid", line.hook);
+        }
+        if fresh || line.sender != old.sender {
+            self.sender.set_text_content(line.sender.as_deref());
+            let _ = self.sender.toggle_attribute_with_force("hidden", line.sender.is_none());
+        }
+        if fresh || line.text != old.text {
+            self.text.set_text_content(Some(&line.text));
+        }
+        if fresh || line.at != old.at {
+            self.time.set_text_content(line.at.map(local_time).as_deref());
+            let _ = self.time.toggle_attribute_with_force("hidden", line.at.is_none());
+        }
+        if fresh || line.state != old.state {
+            self.state.set_data(line.state.as_deref().unwrap_or_default());
+        }
+        self.line = line;
     }
 }
 
 /// What the log shows now (tracked).
 fn lines(chat: Chat) -> Vec<Line> {
-    let starting = chat.starting.get().map(|text| Line {
-        author: Author::Shopper.as_str(),
-        hook: "pending",
-        sender: None,
-        text,
-        at: None,
-        state: Some(t(Text::Sending).to_owned()),
-    });
-    let Some(live) = chat.live.get() else { return starting.into_iter().collect() };
-    live.transcript().with(|transcript| {
-        let read_up_to = transcript.conversation().map_or(0, |conversation| conversation.agent_read);
-        let stored = transcript.messages().iter().map(|message| stored_line(message, read_up_to));
-        let on_its_way = transcript.pending().iter().map(|pending| {
-            let state = match &pending.refused {
-                None => t(Text::Sending).to_owned(),
-                Some(error) => t_with(Text::NotSent, &[&error_text(error)]),
-            };
-            Line {
-                author: Author::Shopper.as_str(),
-                hook: "pending",
-                sender: None,
-                text: pending.text.clone(),
-                at: None,
-                state: Some(state),
+    let mut lines = Vec::new();
+    if let Some(live) = chat.live.get() {
+        live.with_transcript(|transcript| {
+            let read_up_to = transcript.conversation().map_or(0, |conversation| conversation.agent_read);
+            lines.extend(transcript.messages().iter().map(|message| stored_line(message, read_up_to)));
+            for pending in transcript.pending() {
+                let state = match &pending.refused {
+                    None => t(Text::Sending).to_owned(),
+                    Some(error) => t_with(Text::NotSent, &[&error_text(error)]),
+                };
+                lines.push(on_its_way(pending.text.clone(), state));
             }
         });
-        stored.chain(on_its_way).chain(starting).collect()
-    })
+    }
+    let starting = chat.starting.get();
+    if !starting.is_empty() {
+        lines.push(on_its_way(starting, t(Text::Sending).to_owned()));
+    }
+    lines
+}
+
+/// One of our own messages not stored yet, and where it is.
+fn on_its_way(text: String, state: String) -> Line {
+    Line { author: Author::Shopper.as_str(), hook: "pending", sender: None, text, at: None, state: Some(state) }
 }
 
 fn stored_line(message: &Message, read_up_to: u64) -> Line {

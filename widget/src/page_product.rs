@@ -11,11 +11,18 @@ use wasm_bindgen::JsValue;
 /// From the loader's `{og: [[property, content], …], ld: [JSON-LD text, …]}`.
 pub fn product_on_page(described: &JsValue) -> Option<Product> {
     let scripts = field(described, "ld").map(|ld| each(&ld)).unwrap_or_default();
-    let from_json_ld = scripts.iter().filter_map(|script| JSON::parse(&script.as_string()?).ok()).find_map(|json| {
-        let graph = field(&json, "@graph").map(|graph| each(&graph)).unwrap_or_default();
-        each(&json).into_iter().chain(graph).find(is_a_product).map(|item| schema_product(&item))
-    });
-    from_json_ld.or_else(|| open_graph_product(&field(described, "og")?))
+    // Plain loops: iterator chains cost the widget more code.
+    for script in scripts {
+        let Some(json) = script.as_string().and_then(|script| JSON::parse(&script).ok()) else { continue };
+        let mut items = each(&json);
+        if let Some(graph) = field(&json, "@graph") {
+            items.extend(each(&graph));
+        }
+        if let Some(item) = items.iter().find(|item| is_a_product(item)) {
+            return Some(schema_product(item));
+        }
+    }
+    open_graph_product(&field(described, "og")?)
 }
 
 /// The items of an array, or the one value that is not.
@@ -48,20 +55,27 @@ fn schema_product(item: &JsValue) -> Product {
 }
 
 fn open_graph_product(tags: &JsValue) -> Option<Product> {
-    let tags: Vec<(String, String)> = each(tags)
-        .iter()
-        .filter(|pair| Array::is_array(pair))
-        .map(|pair| {
-            let pair = Array::from(pair);
-            (as_text(&pair.get(0)), as_text(&pair.get(1)))
-        })
-        .collect();
-    let tag = |property: &str| tags.iter().find(|(name, _)| name == property).map(|(_, content)| content.clone());
-    tag("og:type")?.starts_with("product").then(|| Product {
-        name: tag("og:title").unwrap_or_default(),
-        price: tag("product:price:amount").unwrap_or_default(),
-        currency: tag("product:price:currency").unwrap_or_default(),
-        image: tag("og:image").unwrap_or_default(),
+    // The first of each tag counts.
+    let [mut kind, mut name, mut price, mut currency, mut image] = [None, None, None, None, None];
+    for pair in each(tags).iter().filter(|pair| Array::is_array(pair)) {
+        let pair = Array::from(pair);
+        let slot = match as_text(&pair.get(0)).as_str() {
+            "og:type" => &mut kind,
+            "og:title" => &mut name,
+            "product:price:amount" => &mut price,
+            "product:price:currency" => &mut currency,
+            "og:image" => &mut image,
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(as_text(&pair.get(1)));
+        }
+    }
+    kind?.starts_with("product").then(|| Product {
+        name: name.unwrap_or_default(),
+        price: price.unwrap_or_default(),
+        currency: currency.unwrap_or_default(),
+        image: image.unwrap_or_default(),
         ..Product::default()
     })
 }

@@ -10,24 +10,26 @@ use crate::live::effect;
 use leptos::prelude::*;
 use parley_client::Link;
 use parley_core::protocol::PageContext;
+use std::cell::RefCell;
 
 /// What the edge knows of the page, the shopper's page, and whether the conversation is online.
 type Seen = (Option<PageContext>, PageContext, bool);
 
 /// Follows the page for as long as the app runs. The effect runs on every change of the
-/// transcript, but acts only when what it looks at changed (what a memo would do; each memo
-/// type costs the widget its own copy of the memo code), so a page in flight is not resent.
+/// transcript, but acts only when what it looks at changed (what a memo would do; each memo or
+/// stored-value type costs the widget its own copy of the arena's code), so a page in flight is
+/// not resent.
 pub fn follow_the_page(chat: Chat, embedder: Embedder) {
-    let seen = StoredValue::new(None::<Seen>);
+    let seen = RefCell::new(None::<Seen>);
     effect(move || {
         let live = chat.live.get();
-        let known = live.and_then(|live| live.transcript().with(|t| t.conversation().map(|view| view.page.clone())));
-        let online = live.is_some_and(|live| live.link().get() == Link::Online);
+        let known = chat.conversation().map(|view| view.page);
+        let online = live.is_some_and(|live| live.link() == Link::Online);
         let now = (known, embedder.page(), online);
-        if seen.with_value(|seen| seen.as_ref() == Some(&now)) {
+        if seen.borrow().as_ref() == Some(&now) {
             return;
         }
-        seen.set_value(Some(now.clone()));
+        *seen.borrow_mut() = Some(now.clone());
         if let (Some(live), (Some(known), page, true)) = (live, now) {
             if known != page {
                 live.set_page(page);

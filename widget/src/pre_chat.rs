@@ -5,6 +5,7 @@
 //! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
 
 use crate::chat::Chat;
+use crate::embedder::Embedder;
 use crate::live::{keep_in, live};
 use crate::text::t;
 use leptos::prelude::*;
@@ -13,42 +14,34 @@ use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::protocol::ShopperDetails;
 use parley_core::widget_text::Text;
 
-/// The shop's rules, what is already known of the shopper, and what they typed; copies share it.
+/// The shop's rules, the page that may tell who the shopper is, and what they typed; copies
+/// share it.
 #[derive(Clone, Copy)]
 pub struct PreChat {
     rules: PreChatFields,
-    /// What the shop's page told us (e.g. from its own sign-in): sent, and not asked again.
-    known: RwSignal<ShopperDetails>,
+    /// What the shop's page tells of the shopper (e.g. from its own sign-in) is sent, and not
+    /// asked again.
+    page: Embedder,
     name: RwSignal<String>,
     email: RwSignal<String>,
 }
 
 impl PreChat {
-    /// The shop's `rules`; nothing is known of the shopper yet.
-    pub fn new(rules: PreChatFields) -> PreChat {
-        PreChat {
-            rules,
-            known: RwSignal::new(ShopperDetails::default()),
-            name: RwSignal::new(String::new()),
-            email: RwSignal::new(String::new()),
-        }
-    }
-
-    /// What the shop says of the shopper: those fields are sent, and no longer asked.
-    pub fn know(&self, known: ShopperDetails) {
-        self.known.set(known);
+    /// The shop's `rules`, and the `page` that may tell who the shopper is.
+    pub fn new(rules: PreChatFields, page: Embedder) -> PreChat {
+        PreChat { rules, page, name: RwSignal::new(String::new()), email: RwSignal::new(String::new()) }
     }
 
     /// The fields the form asks for (tracked).
     fn asked(&self) -> PreChatFields {
-        self.known.with(|known| self.rules.still_to_ask(known))
+        self.rules.still_to_ask(&self.page.visitor())
     }
 
     /// What goes with the new conversation: what was known, and what the shopper typed in the
     /// fields asked, checked by the shop's rules.
     pub fn details(&self) -> Result<Option<ShopperDetails>, PreChatError> {
-        let asked = untrack(|| self.asked());
-        let known = self.known.get_untracked();
+        let known = untrack(|| self.page.visitor());
+        let asked = self.rules.still_to_ask(&known);
         let typed = |rule: FieldRule, field: RwSignal<String>| rule.asked().then(|| field.get_untracked());
         let given = ShopperDetails {
             name: typed(asked.name, self.name).or(known.name),
@@ -62,32 +55,33 @@ impl PreChat {
 pub fn PreChatForm(chat: Chat) -> impl IntoView {
     let pre_chat = chat.pre_chat;
     // Only before the first message: a shopper with a conversation is never asked again.
-    let hidden =
-        move || !pre_chat.asked().any() || chat.live.with(Option::is_some) || chat.starting.with(Option::is_some);
-    let rules = pre_chat.rules;
+    let hidden = move || !pre_chat.asked().any() || chat.live.with(Option::is_some) || chat.is_starting();
     view! {
         <fieldset class="parley-pre-chat" data-testid="pre-chat" hidden=live(hidden)>
             <legend class="parley-pre-chat-legend">{t(Text::PreChatLegend)}</legend>
-            {field(rules.name, move || pre_chat.asked().name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
-            {field(rules.email, move || pre_chat.asked().email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}
+            {field(pre_chat, |fields| fields.name, "parley-pre-chat-name", Text::YourName, "text", "name", pre_chat.name)}
+            {field(pre_chat, |fields| fields.email, "parley-pre-chat-email", Text::YourEmail, "email", "email", pre_chat.email)}
         </fieldset>
     }
 }
 
-/// One labelled field, hidden while the form does not ask for it (`asked`).
+/// One labelled field, the one `pick` takes of the shop's fields, hidden while the form does not
+/// ask for it. `pick` is a plain function rather than a closure, so both fields share one copy
+/// of this view's code.
 fn field(
-    rule: FieldRule,
-    asked: impl Fn() -> FieldRule + Copy + Send + 'static,
+    pre_chat: PreChat,
+    pick: fn(&PreChatFields) -> FieldRule,
     id: &'static str,
     label: Text,
     kind: &'static str,
     autocomplete: &'static str,
     value: RwSignal<String>,
 ) -> impl IntoView {
-    let required = rule == FieldRule::Required;
+    let required = pick(&pre_chat.rules) == FieldRule::Required;
+    let asked = move || pick(&pre_chat.asked()).asked();
     let testid = id.strip_prefix("parley-").unwrap_or(id);
     view! {
-        <label class="parley-contact-label" for=id hidden=live(move || !asked().asked())>
+        <label class="parley-contact-label" for=id hidden=live(move || !asked())>
             {t(label)}
             {(!required).then(|| t(Text::Optional))}
         </label>
@@ -99,7 +93,7 @@ fn field(
             required=required
             aria-required=required.then_some("true")
             data-testid=testid
-            hidden=live(move || !asked().asked())
+            hidden=live(move || !asked())
             on:input=keep_in(value)
         />
     }

@@ -11,6 +11,9 @@ use parley_core::protocol::Status;
 use parley_core::rating::{Rating, MAX_COMMENT_CHARS, MAX_SCORE, MIN_SCORE};
 use parley_core::widget_text::Text;
 
+/// How many scores there are to pick from.
+const SCORES: usize = (MAX_SCORE - MIN_SCORE + 1) as usize;
+
 /// "5 out of 5", for each score's label.
 fn out_of(score: u8) -> String {
     t_with(Text::OutOf, &[&score.to_string(), &MAX_SCORE.to_string()])
@@ -23,33 +26,35 @@ fn thanks(rating: &Rating) -> String {
 
 #[component]
 pub fn RatingForm(chat: Chat) -> impl IntoView {
-    let score = RwSignal::new(None::<u8>);
+    // The score picked, 0 until one is: a `u32` like the chime's count rather than an
+    // `Option<u8>`, as each signal type costs the widget its own copy of the signal code.
+    let score = RwSignal::new(0_u32);
     let comment = RwSignal::new(String::new());
-    let conversation = move || chat.live.get().and_then(|live| live.transcript().with(|t| t.conversation().cloned()));
-    let resolved = move || conversation().filter(|conversation| conversation.status == Status::Resolved);
+    let resolved = move || chat.conversation().filter(|conversation| conversation.status == Status::Resolved);
     let given = move || resolved().and_then(|conversation| conversation.rating);
     let submit = on_submit(move || {
-        if let (Some(live), Some(score)) = (chat.live.get_untracked(), score.get_untracked()) {
+        let picked = u8::try_from(score.get_untracked()).ok().filter(|&score| score >= MIN_SCORE);
+        if let (Some(live), Some(score)) = (chat.live.get_untracked(), picked) {
             live.rate(score, Some(comment.get_untracked()).filter(|comment| !comment.trim().is_empty()));
         }
     });
-    let scores = (MIN_SCORE..=MAX_SCORE)
-        .map(|value| {
-            view! {
-                <label class="parley-rating-score">
-                    <input
-                        type="radio"
-                        name="parley-rating"
-                        value=value.to_string()
-                        aria-label=out_of(value)
-                        data-testid="rating-score"
-                        on:change=move |_| score.set(Some(value))
-                    />
-                    {value}
-                </label>
-            }
-        })
-        .collect_view();
+    // An array rather than a collected list: tachys draws a fixed array with far less code.
+    let scores: [_; SCORES] = std::array::from_fn(|index| {
+        let value = MIN_SCORE + index as u8;
+        view! {
+            <label class="parley-rating-score">
+                <input
+                    type="radio"
+                    name="parley-rating"
+                    value=value.to_string()
+                    aria-label=out_of(value)
+                    data-testid="rating-score"
+                    on:change=move |_| score.set(u32::from(value))
+                />
+                {value}
+            </label>
+        }
+    });
     view! {
         <p class="parley-notice" data-testid="rating-thanks" role="status" hidden=live(move || given().is_none())>
             {live(move || given().map(|rating| thanks(&rating)))}
@@ -78,7 +83,7 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
                     type="submit"
                     class="parley-send"
                     data-testid="rating-submit"
-                    disabled=live(move || score.with(Option::is_none))
+                    disabled=live(move || score.get() == 0)
                 >
                     {t(Text::RatingSubmit)}
                 </button>

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use parley_core::ids::ConversationId;
 use parley_core::message::{Author, Message};
 use parley_core::transcript::Transcript;
+use std::cell::RefCell;
 
 /// What the page has been told: the unread count, and the conversation and last `seq`
 /// announced (or loaded as history).
@@ -23,25 +24,27 @@ struct Told {
     announced: Option<(ConversationId, u64)>,
 }
 
-/// Keeps the page told for as long as the app runs. One effect, with what it told kept beside
-/// it rather than in a memo: each memo type costs the widget its own copy of the memo code.
+/// Keeps the page told for as long as the app runs. One effect, with what it told kept inside
+/// it rather than in a memo or a `StoredValue`: each memo or stored-value type costs the widget
+/// its own copy of the arena's code.
 pub fn tell_the_page(chat: Chat, embedder: Embedder, chime: Chime) {
-    let told = StoredValue::new(Told::default());
+    let told = RefCell::new(Told::default());
     effect(move || {
+        let mut told = told.borrow_mut();
         let live = chat.live.get();
         // The count only when it changes.
-        let unread = live.map_or(0, |live| live.transcript().with(unread_count));
-        if told.with_value(|told| told.unread != Some(unread)) {
-            told.update_value(|told| told.unread = Some(unread));
+        let unread = live.map_or(0, |live| live.with_transcript(unread_count));
+        if told.unread != Some(unread) {
+            told.unread = Some(unread);
             embedder.tell_unread(unread);
         }
         let Some(live) = live else { return };
-        live.transcript().with(|transcript| {
+        live.with_transcript(|transcript| {
             let Some(conversation) = transcript.conversation() else { return };
-            let since = told.with_value(|told| match &told.announced {
+            let since = match &told.announced {
                 Some((id, seq)) if id == &conversation.id => Some(*seq),
                 _ => None,
-            });
+            };
             if let Some(since) = since {
                 let mut news = false;
                 for message in transcript.messages().iter().filter(|m| m.seq > since && from_an_agent(m)) {
@@ -53,7 +56,7 @@ pub fn tell_the_page(chat: Chat, embedder: Embedder, chime: Chime) {
                     chime.ring();
                 }
             }
-            told.update_value(|told| told.announced = Some((conversation.id.clone(), transcript.last_seq())));
+            told.announced = Some((conversation.id.clone(), transcript.last_seq()));
         });
     });
 }
