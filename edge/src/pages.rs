@@ -1,13 +1,12 @@
 //! The HTML shells of the two Leptos apps (shopper widget, agent console), each under
 //! Parley's own strict Content-Security-Policy.
 //!
-//! The shells are tiny: a stylesheet, and one module script (allowed by a per-response nonce)
-//! that loads the app's wasm from `/assets/`. The widget page may only be framed by the
+//! The shells are tiny: a stylesheet, and one module script from `/assets/` that loads the
+//! app's wasm (nothing inline, so the CSP allows scripts from Parley's origin only). The widget page may only be framed by the
 //! shop's allowed origins; the console may not be framed at all.
 
 use worker::{Headers, Response};
 
-use crate::crypto;
 use crate::error::EdgeResult;
 use crate::shop_desk::ShopProfile;
 use parley_core::locale::Locale;
@@ -84,14 +83,14 @@ pub fn console_page() -> EdgeResult<Response> {
 
 fn shell(app: App, lang: &str, title: &str, body_attributes: &str, frame_ancestors: &str) -> EdgeResult<Response> {
     let (name, bundle) = (app.name(), app.bundle());
-    let nonce = crypto::random_hex(16)?;
-    // The wasm is preloaded beside the glue that fetches it, so both download at once.
+    // The wasm is preloaded beside the script that fetches it, so both download at once; the
+    // module script runs once the body is parsed.
     let html = format!(
-        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title><link rel="stylesheet" href="/assets/{bundle}/{name}.css"><link rel="modulepreload" href="/assets/{bundle}/{name}.js"><link rel="preload" href="/assets/{bundle}/{name}_bg.wasm" as="fetch" type="application/wasm" crossorigin></head><body {body_attributes}><script type="module" nonce="{nonce}">import init from '/assets/{bundle}/{name}.js'; init();</script></body></html>"#,
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title><link rel="stylesheet" href="/assets/{bundle}/{name}.css"><script type="module" src="/assets/{bundle}/{name}.js"></script><link rel="preload" href="/assets/{bundle}/{name}_bg.wasm" as="fetch" type="application/wasm" crossorigin></head><body {body_attributes}></body></html>"#,
         title = escape(title),
     );
     let csp = format!(
-        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors {frame_ancestors}"
     );
     let headers = Headers::new();

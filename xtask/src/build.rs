@@ -82,7 +82,7 @@ fn apps() -> Result<Vec<(&'static str, String)>> {
     APPS.iter().map(|&(package, name)| Ok((name, app(package, name)?))).collect()
 }
 
-/// One app's bundle: the wasm-bindgen glue (minified), the optimized wasm and the stylesheet (minified),
+/// One app's bundle: the wasm-bindgen glue with its start (bundled, minified), the optimized wasm and the stylesheet (minified),
 /// in a folder named by their content's hash so browsers may cache them forever, each beside
 /// its gzip so the edge serves them pre-compressed.
 fn app(package: &str, name: &str) -> Result<String> {
@@ -108,10 +108,16 @@ fn app(package: &str, name: &str) -> Result<String> {
     )?;
     let glue = staging.join(format!("{name}.js"));
     wasm_interface::rewrite_glue(&glue, name, &renames)?;
+    // The app's one script: the glue and the call that starts it, bundled so that what the
+    // start does not use (synchronous init, the old ways of calling it) is shaken out. The
+    // page loads it as a plain module script, so its CSP needs no nonce.
+    let start = staging.join("start.js");
+    fs::write(&start, format!("import init from './{name}.js';\ninit();\n"))?;
     run(Command::new(node_bin("esbuild"))
-        .arg(&glue)
-        .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning", "--allow-overwrite"])
+        .arg(&start)
+        .args(["--bundle", "--minify", "--format=esm", "--target=es2020", "--log-level=warning", "--allow-overwrite"])
         .arg(format!("--outfile={}", glue.display())))?;
+    fs::remove_file(&start)?;
     // Minified like the glue: the stylesheet's comments say why, and browsers need none of it.
     run(Command::new(node_bin("esbuild"))
         .arg(root().join(name).join("style.css"))

@@ -4,8 +4,8 @@
 //! rating), the live regions that announce what changes, and the chat full-screen on a phone.
 //!
 //! axe-core comes from `node_modules` (package-lock.json; `cargo xtask` installs it) and is
-//! injected through WebDriver, as DevTools runs it: the chat page's CSP, which allows only its
-//! own nonce'd script, does not apply to it.
+//! injected through WebDriver, as DevTools runs it: the chat page's CSP, which allows only
+//! scripts from Parley's origin, does not apply to it.
 
 use std::path::Path;
 use std::sync::Arc;
