@@ -10,6 +10,7 @@
 pub mod business_hours;
 pub mod color;
 pub mod conversation;
+pub mod custom_values;
 pub mod cycle;
 pub mod desk;
 pub mod error;

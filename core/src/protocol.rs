@@ -7,6 +7,7 @@
 //! is durably stored) or by `error` naming the same `client_id`.
 
 use crate::color::Rgb;
+use crate::custom_values::CustomValues;
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
 use crate::launcher::LauncherPosition;
 use crate::message::{Author, Message};
@@ -14,7 +15,6 @@ use crate::rating::Rating;
 use crate::time::UnixMillis;
 use crate::wait_estimate::Estimate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The protocol version this build speaks; `hello` frames carry the client's.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -128,7 +128,7 @@ pub struct PageContext {
     /// most pages have none, and page context sits in every queue item).
     pub product: Option<Box<Product>>,
     /// What the shop's own code said about the visit (`Parley.setContext`), e.g. a cart value.
-    pub custom: BTreeMap<String, String>,
+    pub custom: CustomValues,
 }
 
 /// A product found on the shopper's page; every field may be empty.
@@ -400,7 +400,7 @@ mod tests {
                             price: "9.50".into(),
                             ..Product::default()
                         })),
-                        custom: BTreeMap::from([("cart".to_owned(), "2".to_owned())]),
+                        custom: [("cart".to_owned(), "2".to_owned())].into_iter().collect(),
                     },
                 },
                 r#"{"type":"context","page":{"url":"https://s.test/p/1","title":"Shoes","product":{"name":"Shoe","price":"9.50"},"custom":{"cart":"2"}}}"#,

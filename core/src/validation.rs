@@ -1,5 +1,6 @@
 //! Limits on what shoppers and agents may send, checked once here for every party.
 
+use crate::custom_values::CustomValues;
 use crate::error::{ContextError, EmailError, TextError};
 use crate::protocol::{PageContext, Product};
 
@@ -60,7 +61,7 @@ pub fn page_context(page: PageContext) -> Result<PageContext, ContextError> {
     if page.custom.len() > MAX_CUSTOM_VALUES {
         return Err(ContextError::TooManyValues { count: page.custom.len(), max: MAX_CUSTOM_VALUES });
     }
-    let mut custom = std::collections::BTreeMap::new();
+    let mut custom = CustomValues::default();
     for (key, value) in page.custom {
         let key_chars = key.trim().chars().count();
         if key_chars == 0 || key_chars > MAX_CUSTOM_KEY_CHARS || key.chars().any(char::is_control) {

@@ -12,7 +12,6 @@
 
 use crate::error::WireError;
 use crate::json::Json;
-use std::collections::BTreeMap;
 
 /// A type with a JSON form on the wire.
 pub trait Wire: Sized {
@@ -131,32 +130,6 @@ impl<T: Wire> Wire for Vec<T> {
             Json::Array(items) => items.iter().map(T::from_json).collect(),
             _ => Err(WireError::Expected("an array")),
         }
-    }
-}
-
-/// An object of strings; left out of its holder when empty, and read as empty when absent.
-impl Wire for BTreeMap<String, String> {
-    fn to_json(&self) -> Json {
-        Json::Object(self.iter().map(|(key, value)| (key.clone(), value.to_json())).collect())
-    }
-
-    fn from_json(json: &Json) -> Result<Self, WireError> {
-        match json {
-            // Inserted one by one: collecting would link a sort into the widget.
-            Json::Object(fields) => fields.iter().try_fold(BTreeMap::new(), |mut map, (key, value)| {
-                map.insert(key.clone(), String::from_json(value)?);
-                Ok(map)
-            }),
-            _ => Err(WireError::Expected("an object of strings")),
-        }
-    }
-
-    fn absent() -> Option<Self> {
-        Some(BTreeMap::new())
-    }
-
-    fn is_absent(&self) -> bool {
-        self.is_empty()
     }
 }
 

@@ -16,10 +16,10 @@ use crate::posted::{as_text, field, text};
 use crate::window_events;
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
+use parley_core::custom_values::CustomValues;
 use parley_core::origin::OriginPattern;
 use parley_core::protocol::{PageContext, ShopperDetails};
 use parley_core::validation;
-use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Window};
 
@@ -165,16 +165,15 @@ fn bounded_page(page: PageContext) -> PageContext {
     validation::page_context(page.clone())
         .or_else(|refused| {
             leptos::logging::warn!("Parley.setContext: {refused}; the custom values are left out");
-            validation::page_context(PageContext { custom: BTreeMap::new(), ..page })
+            validation::page_context(PageContext { custom: CustomValues::default(), ..page })
         })
         .unwrap_or_default()
 }
 
 /// The `setContext` values: strings, and numbers written as text.
-fn custom_values(custom: &JsValue) -> BTreeMap<String, String> {
-    let Some(custom) = custom.dyn_ref::<Object>() else { return BTreeMap::new() };
-    // Inserted one by one: collecting would link a sort into the widget.
-    let mut values = BTreeMap::new();
+fn custom_values(custom: &JsValue) -> CustomValues {
+    let Some(custom) = custom.dyn_ref::<Object>() else { return CustomValues::default() };
+    let mut values = CustomValues::default();
     for entry in Object::entries(custom) {
         let entry = Array::from(&entry);
         if let Some(key) = entry.get(0).as_string() {

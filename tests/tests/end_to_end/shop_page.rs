@@ -4,7 +4,6 @@
 //! the `context` frame that keeps the agent's view of the shopper's page current (refusals
 //! change nothing and leave the socket usable).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::{ensure, Context, Result};
@@ -124,7 +123,7 @@ async fn a_page_change_reaches_the_agent_and_refused_context_changes_nothing(env
             currency: "EUR".into(),
             image: String::new(),
         })),
-        custom: BTreeMap::from([("cart_value".to_owned(), "129.5".to_owned())]),
+        custom: [("cart_value".to_owned(), "129.5".to_owned())].into_iter().collect(),
         ..page("https://shop.example/p/2", "  Two  ")
     };
     shopper_socket.send(&ClientFrame::Context { page: moved.clone() }).await?;
