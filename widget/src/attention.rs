@@ -24,13 +24,8 @@ pub fn follow(chat: Chat, embedder: Embedder) {
         }
         let nothing_focused =
             document().active_element().is_none_or(|active| document().body().is_some_and(|body| *body == active));
-        // Found by its class rather than a `NodeRef`: a node ref costs the widget its own
-        // signal code.
-        let composer = document().query_selector(".parley-input").ok().flatten().filter(|_| nothing_focused);
-        if let Some(input) = composer {
-            // Our own `<textarea>`, an HTML element. Focusing is a convenience: if the browser
-            // refuses, a click still works.
-            let _ = input.unchecked_into::<HtmlElement>().focus();
+        if nothing_focused {
+            focus_composer();
         }
     };
     effect(move || {
@@ -43,4 +38,17 @@ pub fn follow(chat: Chat, embedder: Embedder) {
         attend();
     });
     window_events::listen("focus", Box::new(move |_| attend()));
+}
+
+/// Hands the keyboard to the composer: when the shopper looks at the chat with nothing
+/// focused, and when a form they were in (the e-mail, the rating) is done, before it goes and
+/// takes the keyboard with it to the page's body.
+pub fn focus_composer() {
+    // Found by its class rather than a `NodeRef`: a node ref costs the widget its own signal
+    // code.
+    if let Ok(Some(input)) = document().query_selector(".parley-input") {
+        // Our own `<textarea>`, an HTML element. Focusing is a convenience: if the browser
+        // refuses, a click still works.
+        let _ = input.unchecked_into::<HtmlElement>().focus();
+    }
 }

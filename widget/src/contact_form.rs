@@ -5,6 +5,7 @@
 //! Both the form and the confirmation are always in the page and shown or hidden: switching
 //! views costs the widget far more code than an attribute.
 
+use crate::attention::focus_composer;
 use crate::chat::Chat;
 use crate::live::{keep_in, live, on_submit};
 use crate::text::{refusal, t, t_with};
@@ -22,6 +23,9 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
         let Some(live) = chat.live.get_untracked() else { return };
         // A mistyped address is refused in the shopper's words.
         let refused = live.leave_email(&email.get_untracked()).err();
+        if refused.is_none() {
+            focus_composer();
+        }
         chat.error.set(refused.map(|_| refusal(t(Text::NotAnEmail).to_owned())));
     });
     view! {

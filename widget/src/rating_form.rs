@@ -3,6 +3,7 @@
 //! and shows their score. Test hooks: `rating-form`, `rating-score` (with `value` 1-5),
 //! `rating-comment`, `rating-submit`, `rating-thanks`.
 
+use crate::attention::focus_composer;
 use crate::chat::Chat;
 use crate::live::{keep_in, live, on_submit};
 use crate::text::{t, t_with};
@@ -36,6 +37,7 @@ pub fn RatingForm(chat: Chat) -> impl IntoView {
         let picked = u8::try_from(score.get_untracked()).ok().filter(|&score| score >= MIN_SCORE);
         if let (Some(live), Some(score)) = (chat.live.get_untracked(), picked) {
             live.rate(score, Some(comment.get_untracked()).filter(|comment| !comment.trim().is_empty()));
+            focus_composer();
         }
     });
     // An array rather than a collected list: tachys draws a fixed array with far less code.

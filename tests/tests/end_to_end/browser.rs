@@ -227,6 +227,16 @@ impl ShopPage {
         Ok(find_visible(&self.driver, "[data-testid=pre-chat]").await?.is_some())
     }
 
+    /// Waits until the composer has the keyboard, in the current frame: once a form the
+    /// keyboard was in goes, it must not fall to the page's body.
+    async fn wait_for_keyboard_in_composer(&self) -> Result<()> {
+        eventually("the keyboard back in the composer", || async {
+            let active = self.driver.active_element().await?;
+            Ok((active.attr("data-testid").await?.as_deref() == Some("composer")).then_some(()))
+        })
+        .await
+    }
+
     /// Rates the resolved chat once the widget asks, and waits for its thanks; returns them.
     pub(crate) async fn rate(&self, score: u8, comment: &str) -> Result<String> {
         let choice = eventually("the rating form", || async {
@@ -236,13 +246,15 @@ impl ShopPage {
         choice.click().await?;
         self.driver.find(By::Css("[data-testid=rating-comment]")).await?.send_keys(comment).await?;
         self.driver.find(By::Css("[data-testid=rating-submit]")).await?.click().await?;
-        eventually("the thanks for rating", || async {
+        let thanks = eventually("the thanks for rating", || async {
             Ok(match find_visible(&self.driver, "[data-testid=rating-thanks]").await? {
                 Some(thanks) => Some(thanks.text().await?),
                 None => None,
             })
         })
-        .await
+        .await?;
+        self.wait_for_keyboard_in_composer().await?;
+        Ok(thanks)
     }
 
     /// Clicks the launcher in the loader's shadow root and switches into the chat's iframe.
@@ -571,6 +583,7 @@ async fn with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees(env:
         wait_for_text(&shop.driver, "[data-testid=contact-email]", "kim@example.com")
             .await
             .context("the widget confirms the address")?;
+        shop.wait_for_keyboard_in_composer().await?;
 
         let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
         let seen = eventually("the queue item with the address", || async {
