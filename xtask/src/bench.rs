@@ -35,7 +35,7 @@ pub fn run() -> Result<()> {
     let timing = first_open_timing()?;
     print!("{timing}");
     let report = format!(
-        "# Benchmarks\n\nReproduce with `cargo xtask bench` (builds release artifacts, then measures them).\n\n## Artifact sizes\n\n{table}\nThe widget's page adds about 1 KB gzipped (it carries the widget's strings in the shopper's language); the end-to-end case `the_first_open_fits_its_budget_pre_compressed_and_cached_for_good` measures the whole first open as a browser downloads it and holds it to issue 4's 90 KiB.\n\n## First open: from the click to typing\n\n{timing}"
+        "# Benchmarks\n\nReproduce with `cargo xtask bench` (builds release artifacts, then measures them).\n\n## Artifact sizes\n\n{table}\nThe widget's page adds about 1 KB gzipped (it carries the widget's strings in the shopper's language); the end-to-end case `the_first_open_fits_its_budget_pre_compressed_and_cached_for_good` measures the whole first open as a browser downloads it and holds it to issue 4's 90 KB (90,000 bytes).\n\n## First open: from the click to typing\n\n{timing}"
     );
     std::fs::write(root().join("BENCHMARKS.md"), report)?;
     Ok(())
