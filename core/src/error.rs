@@ -143,6 +143,9 @@ pub enum SettingsError {
     IdentitySecret { min: usize },
     #[error("the launcher text must be 1 to {max} characters on one line")]
     LauncherText { max: usize },
+    /// A patch whose result does not read as settings (an unknown field, a wrong type).
+    #[error("invalid settings: {0}")]
+    Patch(String),
 }
 
 impl From<SettingsError> for ApiError {

@@ -10,6 +10,7 @@ use crate::origin::OriginPattern;
 use crate::pre_chat::PreChatFields;
 use crate::webhook::{validate_webhook_url, WebhookSettings, MIN_SECRET_CHARS};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// The longest re-route time a shop may set (a day): beyond it a chat is simply forgotten.
 pub const MAX_REROUTE_MILLIS: u64 = 24 * 60 * 60_000;
@@ -89,6 +90,43 @@ impl ShopSettings {
         self.launcher = self.launcher.validated()?;
         Ok(self)
     }
+
+    /// These settings changed by a JSON merge patch (RFC 7396, `PATCH
+    /// /api/shops/{shop}/settings`): an object merges field by field, `null` removes a field
+    /// (which then takes its default), anything else replaces what was there. The result must
+    /// read as settings, so an unknown field or a wrong type is refused as in a `PUT`; it is not
+    /// yet `validated`.
+    pub fn patched(&self, patch: &Value) -> Result<ShopSettings, SettingsError> {
+        // Merge patch would replace everything with a non-object, and serde reads an array as
+        // a struct's fields in order: a patch of `[]` would reset every setting.
+        if !patch.is_object() {
+            return Err(SettingsError::Patch("a settings patch is a JSON object".into()));
+        }
+        let unreadable = |error: serde_json::Error| SettingsError::Patch(error.to_string());
+        let mut merged = serde_json::to_value(self).map_err(unreadable)?;
+        merge(&mut merged, patch);
+        serde_json::from_value(merged).map_err(unreadable)
+    }
+}
+
+/// Applies `patch` to `target` as RFC 7396 says.
+fn merge(target: &mut Value, patch: &Value) {
+    let Value::Object(changes) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    if let Value::Object(fields) = target {
+        for (name, change) in changes {
+            if change.is_null() {
+                fields.remove(name);
+            } else {
+                merge(fields.entry(name.clone()).or_insert(Value::Null), change);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -151,6 +189,57 @@ mod tests {
         };
         let stored = settings.validated().expect("valid");
         assert_eq!(stored.webhook.map(|w| w.url).as_deref(), Some("https://hooks.example/p"));
+    }
+
+    #[test]
+    fn a_patch_changes_what_it_names_and_nothing_else() {
+        use crate::pre_chat::FieldRule;
+        let current = ShopSettings {
+            frt_target_seconds: 90,
+            webhook: Some(WebhookSettings { url: "https://hooks.example/p".into(), secret: "0123456789abcdef".into() }),
+            pre_chat: PreChatFields { name: FieldRule::Required, email: FieldRule::Optional },
+            ..ShopSettings::default()
+        };
+        let patched = |patch: &str| current.patched(&serde_json::from_str(patch).expect("JSON"));
+        let expect = |change: fn(&mut ShopSettings)| {
+            let mut settings = current.clone();
+            change(&mut settings);
+            Ok(settings)
+        };
+        let cases: Vec<(&str, Result<ShopSettings, SettingsError>)> = vec![
+            (r#"{}"#, expect(|_| {})),
+            (r#"{"frt_target_seconds": 45}"#, expect(|s| s.frt_target_seconds = 45)),
+            // A nested object merges: the other pre-chat field and the launcher's colour stay.
+            (r#"{"pre_chat": {"email": "off"}}"#, expect(|s| s.pre_chat.email = FieldRule::Off)),
+            (r#"{"launcher": {"text": "Ask us"}}"#, expect(|s| s.launcher.text = Some("Ask us".into()))),
+            (r#"{"assignment": {"capacity": 5}}"#, expect(|s| s.assignment.capacity = 5)),
+            // null removes a field: it takes its default.
+            (
+                r#"{"webhook": null, "frt_target_seconds": null}"#,
+                expect(|s| {
+                    s.webhook = None;
+                    s.frt_target_seconds = ShopSettings::default().frt_target_seconds;
+                }),
+            ),
+            // Arrays are replaced whole.
+            (
+                r#"{"allowed_origins": ["https://shop.example"]}"#,
+                expect(|s| {
+                    s.allowed_origins = vec![OriginPattern::parse("https://shop.example").expect("origin")];
+                }),
+            ),
+        ];
+        for (patch, expected) in cases {
+            assert_eq!(patched(patch), expected, "{patch}");
+        }
+        for refused in [
+            r#"{"frt_target_secs": 60}"#,
+            r#"{"pre_chat": {"phone": "optional"}}"#,
+            r#"{"frt_target_seconds": "soon"}"#,
+            "[]",
+        ] {
+            assert!(matches!(patched(refused), Err(SettingsError::Patch(_))), "{refused}");
+        }
     }
 
     #[test]

@@ -24,7 +24,6 @@ use parley_core::metrics::MetricsReport;
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
 use parley_core::protocol::{ApiError, VerifiedUser};
 use parley_core::rate_limit::Action;
-use parley_core::settings::ShopSettings;
 use parley_core::signature::{verify_identity, IdentityError};
 use parley_core::time::UnixMillis;
 use parley_core::validation;
@@ -95,11 +94,13 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
             Ok(json(&shop_profile(env, &agent.shop).await?.settings, 200)?)
         }
-        (Method::Put, ["api", "shops", shop, "settings"]) => {
+        (Method::Put | Method::Patch, ["api", "shops", shop, "settings"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
-            let settings: ShopSettings = read_json(&mut req).await?;
-            let desk = desk_stub(env, &agent.shop)?;
-            let profile: ShopProfile = rpc::call(&desk, &DeskRequest::UpdateSettings { settings }).await?;
+            let request = match req.method() {
+                Method::Put => DeskRequest::UpdateSettings { settings: read_json(&mut req).await? },
+                _ => DeskRequest::PatchSettings { patch: read_json(&mut req).await? },
+            };
+            let profile: ShopProfile = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
             Ok(json(&profile.settings, 200)?)
         }
         (Method::Post, ["api", "logout"]) => logout(&req, env).await,

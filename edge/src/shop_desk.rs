@@ -71,6 +71,11 @@ pub enum DeskRequest {
     UpdateSettings {
         settings: ShopSettings,
     },
+    /// Changes the shop's settings by a JSON merge patch (owners only), here, so that two
+    /// patches at once both take effect.
+    PatchSettings {
+        patch: serde_json::Value,
+    },
     /// Opens a console session for an agent whose password was verified; answers the token.
     OpenSession {
         agent: AgentProfile,
@@ -260,16 +265,10 @@ impl ShopDesk {
                 Ok(DeskAnswer::Agent(profile))
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
-            DeskRequest::UpdateSettings { settings } => {
-                let settings = settings.validated().map_err(ApiError::from)?;
-                if IanaZone::new(&settings.time_zone).is_none() {
-                    return Err(EdgeError::api(ErrorCode::BadRequest, "unknown time zone"));
-                }
-                let profile = ShopProfile { settings, ..self.profile()? };
-                self.save_profile(&profile)?;
-                // New rules may assign waiting conversations or change estimates.
-                self.apply(desk::Input::Tick).await?;
-                Ok(DeskAnswer::Profile(profile))
+            DeskRequest::UpdateSettings { settings } => self.update_settings(settings).await,
+            DeskRequest::PatchSettings { patch } => {
+                let settings = self.profile()?.settings.patched(&patch).map_err(ApiError::from)?;
+                self.update_settings(settings).await
             }
             DeskRequest::OpenSession { agent } => {
                 self.agent(agent.email.as_str())?;
@@ -454,6 +453,20 @@ impl ShopDesk {
         self.store
             .json_value("SELECT profile AS value FROM shop WHERE id = 1", vec![])?
             .ok_or_else(|| EdgeError::api(ErrorCode::NotFound, "no such shop"))
+    }
+
+    /// Stores new settings once they are valid (the time zone one the runtime knows) and
+    /// lets the queue follow its new rules, which may assign waiting conversations or change
+    /// estimates; answers the profile.
+    async fn update_settings(&self, settings: ShopSettings) -> EdgeResult<DeskAnswer> {
+        let settings = settings.validated().map_err(ApiError::from)?;
+        if IanaZone::new(&settings.time_zone).is_none() {
+            return Err(EdgeError::api(ErrorCode::BadRequest, "unknown time zone"));
+        }
+        let profile = ShopProfile { settings, ..self.profile()? };
+        self.save_profile(&profile)?;
+        self.apply(desk::Input::Tick).await?;
+        Ok(DeskAnswer::Profile(profile))
     }
 
     fn save_profile(&self, profile: &ShopProfile) -> EdgeResult<()> {

@@ -47,6 +47,11 @@ impl Api {
         self.send_json(self.http.put(format!("{}{path}", self.origin)), body, cookie).await
     }
 
+    /// PATCHes JSON; returns the status and the body text.
+    pub async fn patch<B: Serialize>(&self, path: &str, body: &B, cookie: Option<&str>) -> Result<(u16, String)> {
+        self.send_json(self.http.patch(format!("{}{path}", self.origin)), body, cookie).await
+    }
+
     async fn send_json<B: Serialize>(
         &self,
         request: reqwest::RequestBuilder,

@@ -42,6 +42,7 @@ pub fn cases() -> Vec<Case> {
         case!(waiting_shoppers_are_told_their_place_and_expected_wait),
         case!(typing_and_read_receipts_reach_the_other_side),
         case!(settings_are_validated_and_only_owners_change_them),
+        case!(a_settings_patch_changes_only_what_it_names),
         case!(a_restarted_edge_has_every_acknowledged_message),
         case!(rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted),
         case!(with_nobody_available_or_the_shop_closed_shoppers_leave_an_email),
@@ -469,6 +470,51 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
     let (status, _, body) = api.get("/api/shops/config/settings", Some(&ana.cookie)).await?;
     let saved: Value = serde_json::from_str(&body)?;
     ensure!(status == 200 && saved["frt_target_seconds"] == 45 && saved["time_zone"] == "Europe/Warsaw", "{body}");
+    Ok(())
+}
+
+async fn a_settings_patch_changes_only_what_it_names(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let settings = json!({
+        "frt_target_seconds": 90,
+        "pre_chat": {"name": "required", "email": "optional"},
+        "launcher": {"color": "#aa3300", "position": "left"},
+        "webhook": {"url": "https://hooks.example/p", "secret": "0123456789abcdef"},
+    });
+    seed(&api, "patchy", settings, &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, "patchy", "ana").await?, login(&api, "patchy", "bo").await?);
+    let path = "/api/shops/patchy/settings";
+    let stored = || async {
+        let (status, _, body) = api.get(path, Some(&ana.cookie)).await?;
+        ensure!(status == 200, "reading the settings answered {status}");
+        Ok::<Value, anyhow::Error>(serde_json::from_str(&body)?)
+    };
+    let before = stored().await?;
+
+    let (status, body) = api.patch(path, &json!({"frt_target_seconds": 30}), Some(&bo.cookie)).await?;
+    ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "an agent patched settings: {status}");
+    for bad in [
+        json!({"frt_target_secs": 60}),
+        json!({"pre_chat": {"phone": "optional"}}),
+        json!({"assignment": {"capacity": 0}}),
+        json!({"time_zone": "Mars/Olympus_Mons"}),
+        json!([]),
+    ] {
+        let (status, body) = api.patch(path, &bad, Some(&ana.cookie)).await?;
+        ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{bad} answered {status} {body}");
+    }
+    ensure!(stored().await? == before, "a refused patch changed nothing");
+
+    let patch = json!({"pre_chat": {"email": "off"}, "launcher": {"text": "Ask us"}, "webhook": null});
+    let (status, body) = api.patch(path, &patch, Some(&ana.cookie)).await?;
+    ensure!(status == 200, "an owner's patch: {status} {body}");
+    let mut expected = before;
+    expected["pre_chat"]["email"] = json!("off");
+    expected["launcher"]["text"] = json!("Ask us");
+    expected["webhook"] = Value::Null;
+    let answered: Value = serde_json::from_str(&body)?;
+    ensure!(answered == expected, "the patch answered {answered}, not {expected}");
+    ensure!(stored().await? == expected, "the stored settings are not the patched ones");
     Ok(())
 }
 
