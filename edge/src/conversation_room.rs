@@ -56,6 +56,10 @@ struct Peer {
     /// shopper (even in a browser where an agent is signed in, as in a demo), one without a
     /// token speaks as the signed-in agent.
     speaking_as: Option<Author>,
+    /// Whether this socket last said its side is typing: one that goes while typing tells the
+    /// other side it stopped.
+    #[serde(default)]
+    typing: bool,
 }
 
 impl Peer {
@@ -156,6 +160,10 @@ impl DurableObject for ConversationRoom {
                 ws.send(&reply)
             }
             (ClientFrame::Typing { typing }, Some(author)) => {
+                if peer.typing != typing {
+                    peer.typing = typing;
+                    ws.serialize_attachment(&peer)?;
+                }
                 self.relay_typing(&ws, author, typing);
                 Ok(())
             }
@@ -193,7 +201,13 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
+        self.stop_typing(&ws);
         ws.close(Some(1000), Some("bye")).or(Ok(()))
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        self.stop_typing(&ws);
+        Ok(())
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
@@ -264,7 +278,7 @@ impl ConversationRoom {
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
         let client_ip = req.headers().get(CLIENT_IP_HEADER)?.unwrap_or_else(|| "unknown".to_owned());
-        pair.server.serialize_attachment(&Peer { agent, client_ip, speaking_as: None })?;
+        pair.server.serialize_attachment(&Peer { agent, client_ip, speaking_as: None, typing: false })?;
         Ok(Response::from_websocket(pair.client)?)
     }
 
@@ -421,6 +435,14 @@ impl ConversationRoom {
                 // A socket that is closing misses the frame and gets it on resume.
                 let _ = socket.send(frame);
             }
+        }
+    }
+
+    /// A socket that goes (a closed tab, a lost connection) while its side was typing: the
+    /// other side is told it stopped, or it would see "typing…" until it reloads.
+    fn stop_typing(&self, ws: &WebSocket) {
+        if let Ok(Some(Peer { speaking_as: Some(author), typing: true, .. })) = ws.deserialize_attachment::<Peer>() {
+            self.relay_typing(ws, author, false);
         }
     }
 

@@ -436,6 +436,17 @@ async fn typing_and_read_receipts_reach_the_other_side(env: Arc<Env>) -> Result<
     )
     .await
     .context("the agent sees the shopper read the answer")?;
+
+    // A shopper who goes while typing (a closed tab, a lost connection) stops typing for the
+    // agent; nobody else says so.
+    shopper_socket.send(&ClientFrame::Typing { typing: true }).await?;
+    chat.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Typing { author: Author::Shopper, typing: true }))
+        .await
+        .context("the agent sees the shopper typing again")?;
+    drop(shopper_socket);
+    chat.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Typing { author: Author::Shopper, typing: false }))
+        .await
+        .context("the shopper's socket went while typing: the agent sees the typing stop")?;
     Ok(())
 }
 
