@@ -88,10 +88,7 @@ fn Figures(report: MetricsReport, desk: Desk) -> impl IntoView {
     let target = format!("Within {}", format::round_duration(report.frt_target_seconds));
     view! {
         <div class="cards">
-            <section class="card wide" aria-labelledby="frt-heading">
-                <h3 class="card-heading" id="frt-heading">
-                    "First response"
-                </h3>
+            <Card id="frt" title="First response" wide=true>
                 <dl class="stats">
                     <Stat label="Median" value=format::seconds(frt.median) testid="frt-median" />
                     <Stat label="90th percentile" value=format::seconds(frt.p90) testid="frt-p90" />
@@ -106,11 +103,8 @@ fn Figures(report: MetricsReport, desk: Desk) -> impl IntoView {
                     <Stat label=target value=format::percent(report.within_target_percent) testid="frt-within-target" />
                 </dl>
                 <FrtHistogram buckets=report.frt_histogram />
-            </section>
-            <section class="card" aria-labelledby="now-heading">
-                <h3 class="card-heading" id="now-heading">
-                    "Right now"
-                </h3>
+            </Card>
+            <Card id="now" title="Right now">
                 <dl class="stats">
                     <Stat label="Waiting" value=report.waiting_now.to_string() testid="waiting-now" />
                     <Stat
@@ -119,11 +113,8 @@ fn Figures(report: MetricsReport, desk: Desk) -> impl IntoView {
                         testid="oldest-wait"
                     />
                 </dl>
-            </section>
-            <section class="card" aria-labelledby="resolution-heading">
-                <h3 class="card-heading" id="resolution-heading">
-                    "Resolution"
-                </h3>
+            </Card>
+            <Card id="resolution" title="Resolution">
                 <dl class="stats">
                     <Stat
                         label="Median to resolve"
@@ -137,11 +128,8 @@ fn Figures(report: MetricsReport, desk: Desk) -> impl IntoView {
                     />
                     <Stat label="Resolved" value=report.resolution_seconds.count.to_string() testid="resolved-count" />
                 </dl>
-            </section>
-            <section class="card" aria-labelledby="csat-heading">
-                <h3 class="card-heading" id="csat-heading">
-                    "Satisfaction"
-                </h3>
+            </Card>
+            <Card id="csat" title="Satisfaction">
                 <dl class="stats">
                     <Stat
                         label="Rated 4 or 5 (CSAT)"
@@ -155,14 +143,27 @@ fn Figures(report: MetricsReport, desk: Desk) -> impl IntoView {
                     />
                     <Stat label="Ratings" value=report.csat.count.to_string() testid="csat-count" />
                 </dl>
-            </section>
-            <section class="card wide" aria-labelledby="agents-heading">
-                <h3 class="card-heading" id="agents-heading">
-                    "Agents"
-                </h3>
+            </Card>
+            <Card id="agents" title="Agents" wide=true>
                 <AgentTable agents=report.per_agent desk />
-            </section>
+            </Card>
         </div>
+    }
+}
+
+/// A card of figures: a section labelled by its heading (`{id}-heading`), across the whole
+/// row when `wide`.
+#[component]
+fn Card(id: &'static str, title: &'static str, #[prop(optional)] wide: bool, children: Children) -> impl IntoView {
+    let heading = format!("{id}-heading");
+    let labelled_by = heading.clone();
+    view! {
+        <section class=if wide { "card wide" } else { "card" } aria-labelledby=labelled_by>
+            <h3 class="card-heading" id=heading>
+                {title}
+            </h3>
+            {children()}
+        </section>
     }
 }
 
