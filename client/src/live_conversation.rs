@@ -104,9 +104,12 @@ impl LiveConversation {
     /// Tells the other side we have read everything received so far.
     pub fn mark_read(&self) {
         let last = self.transcript.with_untracked(Transcript::last_seq);
-        let unsaid = self.socket.with_state(|said| said.read.get() < last) == Some(true);
-        if unsaid && untrack(|| self.socket.link()) == Link::Online {
-            self.socket.with_state(|said| said.read.set(last));
+        if untrack(|| self.socket.link()) != Link::Online {
+            return;
+        }
+        // The mark only moves forward; it is unsaid if it was behind.
+        let unsaid = self.socket.with_state(|said| said.read.replace(last.max(said.read.get())) < last);
+        if unsaid == Some(true) {
             self.socket.send(&ClientFrame::Read { seq: last }.encode());
         }
     }
