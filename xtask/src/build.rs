@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::paths::{cargo_bin, dist, edge, node_bin, root};
-use crate::run::run;
+use crate::run::{run, run_for_output};
 use crate::tools::APPS_TOOLCHAIN;
 use crate::wasm_interface;
 
@@ -27,7 +27,7 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-/// wasm-opt's passes for the apps, smallest first. Flattening and re-looping the control flow
+/// wasm-opt's passes for the apps, for size. Flattening and re-looping the control flow
 /// before `-Oz`, then repeating it until nothing shrinks, beats a single `-Oz` by about 2 KB
 /// of the widget's gzipped wasm; the producers and target-features sections only describe
 /// the build. `--low-memory-unused` (1 KB more) lets wasm-opt fold constant offsets into
@@ -82,9 +82,9 @@ fn apps() -> Result<Vec<(&'static str, String)>> {
     APPS.iter().map(|&(package, name)| Ok((name, app(package, name)?))).collect()
 }
 
-/// One app's bundle: the wasm-bindgen glue with its start (bundled, minified), the optimized wasm and the stylesheet (minified),
-/// in a folder named by their content's hash so browsers may cache them forever, each beside
-/// its gzip so the edge serves them pre-compressed.
+/// One app's bundle: the wasm-bindgen glue with its start (bundled, minified), the optimized
+/// wasm and the stylesheet (minified), in a folder named by their content's hash so browsers
+/// may cache them forever, each beside its gzip so the edge serves them pre-compressed.
 fn app(package: &str, name: &str) -> Result<String> {
     let staging = root().join("target/app-build").join(name);
     if staging.exists() {
@@ -96,7 +96,7 @@ fn app(package: &str, name: &str) -> Result<String> {
         .arg(&staging)
         .arg(&wasm))?;
     let bundle = staging.join(format!("{name}_bg.wasm"));
-    let renames = wasm_interface::renames_of(
+    let renames = run_for_output(
         Command::new(node_bin("wasm-opt"))
             .args(wasm_interface::drop_stream_exports())
             .args(SHRINK_PASSES)

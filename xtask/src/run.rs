@@ -13,6 +13,17 @@ pub fn run(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Runs `command` like [`run`], but keeps what it prints on standard output and returns it.
+pub fn run_for_output(command: &mut Command) -> Result<String> {
+    eprintln!("$ {}", describe(command));
+    let output = command.stderr(std::process::Stdio::inherit()).output();
+    let output = output.with_context(|| format!("could not start {}", describe(command)))?;
+    if !output.status.success() {
+        bail!("`{}` failed with {}", describe(command), output.status);
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// Runs `command` quietly and returns its output, whatever its status (None if it cannot start).
 pub fn capture(command: &mut Command) -> Option<Output> {
     command.output().ok()

@@ -1,7 +1,7 @@
 //! Shrinks the interface between an app's wasm and its wasm-bindgen glue, after wasm-bindgen
 //! and with wasm-opt: the stream classes leptos' server_fn exports (nothing in the apps creates
-//! them) are dropped from both sides, so are imports wasm-opt found dead, and every import and export gets a one- or two-letter
-//! name, renamed to match in the glue. Long mangled names (`__wbg_createElement_8c9931a7…`)
+//! them) are dropped from both sides, so are imports wasm-opt found dead, and every import and
+//! export gets a one- or two-letter name, renamed to match in the glue. Long mangled names (`__wbg_createElement_8c9931a7…`)
 //! appear in both files and hardly compress; this is about 5 KB of the widget's first open.
 //!
 //! The glue is edited as text, so every step checks that it found what it expected: a
@@ -10,7 +10,6 @@
 
 use anyhow::{bail, ensure, Context, Result};
 use std::path::Path;
-use std::process::Command;
 
 /// The exported classes of the `wasm-streams` crate (through leptos' server_fn): their wasm
 /// exports all contain this, in lower case.
@@ -27,13 +26,17 @@ const GLUE_MODULE: &str = "\"./{name}_bg.js\": import0";
 const MINIFIED_MODULE: &str = "a: import0";
 
 /// The wasm-opt arguments that drop the stream exports (to be given before `-Oz`, so their code
-/// goes too) and, given after it, minify the names, printing the renames on standard output.
+/// goes too).
 pub fn drop_stream_exports() -> [String; 2] {
     ["--remove-exports".to_owned(), format!("--pass-arg=remove-exports@*{STREAM_EXPORTS}*")]
 }
+
+/// The wasm-opt pass (given after `-Oz`) that shortens the names, printing the renames on
+/// standard output.
 pub const MINIFY_NAMES: &str = "--minify-imports-and-exports-and-modules";
 
-/// Rewrites the glue at `glue` for a wasm that wasm-opt gave `renames` (its standard output).
+/// Rewrites the glue at `glue` for a wasm that wasm-opt gave `renames` (what it printed with
+/// [`MINIFY_NAMES`]).
 pub fn rewrite_glue(glue: &Path, name: &str, renames: &str) -> Result<()> {
     let text = std::fs::read_to_string(glue).with_context(|| format!("reading {}", glue.display()))?;
     let text = without_stream_classes(text)?;
@@ -167,13 +170,6 @@ impl Renames {
         ensure!(!renames.imports.is_empty() && !renames.exports.is_empty(), "wasm-opt printed no renames");
         Ok(renames)
     }
-}
-
-/// Runs wasm-opt (`command`, with its arguments) and returns what it printed: the renames.
-pub fn renames_of(command: &mut Command) -> Result<String> {
-    let output = command.output().context("running wasm-opt")?;
-    ensure!(output.status.success(), "wasm-opt failed: {}", String::from_utf8_lossy(&output.stderr));
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 #[cfg(test)]
