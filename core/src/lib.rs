@@ -26,6 +26,7 @@ pub mod protocol;
 pub mod protocol_json;
 pub mod rate_limit;
 pub mod rating;
+pub mod retry;
 pub mod settings;
 pub mod signature;
 pub mod time;

@@ -3,29 +3,18 @@
 //!
 //! ## Retry schedule
 //!
-//! A delivery is first attempted at once. After its n-th failed attempt it waits
-//! `10 s × 2^(n-1)`, capped at 1 hour, before the next: 10 s, 20 s, 40 s, … 2560 s, then hourly.
-//! After the 16th failed attempt (about 7.4 hours of retrying, so a receiver down for an
-//! afternoon still gets the event), or when the next attempt would fall more than 24 hours
-//! after the delivery was created, Parley gives up. Every attempt carries the same
-//! [`Delivery::id`], so a receiver that saw an attempt succeed but whose answer was lost can
-//! recognise the repeat and ignore it.
+//! [`Backoff::WEBHOOK`]: 10 s, 20 s, 40 s, … 2560 s, then hourly, 16 attempts within a day.
+//! Every attempt carries the same [`Delivery::id`], so a receiver that saw an attempt succeed
+//! but whose answer was lost can recognise the repeat and ignore it.
 
 use crate::ids::ShopId;
 use crate::message::Message;
 use crate::protocol::ConversationView;
+use crate::retry::{Backoff, Outcome};
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// The wait after the first failed attempt; each later wait doubles it.
-pub const FIRST_RETRY_WAIT_MILLIS: u64 = 10_000;
-/// No single wait between attempts is longer than this.
-pub const MAX_RETRY_WAIT_MILLIS: u64 = 60 * 60_000;
-/// Attempts in all, the first one included.
-pub const MAX_ATTEMPTS: u32 = 16;
-/// No attempt is made later than this after the delivery was created.
-pub const MAX_DELIVERY_AGE_MILLIS: u64 = 24 * 60 * 60_000;
 /// The longest webhook URL a shop may configure.
 pub const MAX_WEBHOOK_URL_CHARS: usize = 2048;
 
@@ -111,33 +100,15 @@ impl Delivery {
     }
 }
 
-/// What to do after a failed attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    RetryAt(UnixMillis),
-    GaveUp,
-}
-
-/// The wait after the `failed_attempts`-th failure (1-based).
-fn wait_after(failed_attempts: u32) -> u64 {
-    // Beyond 2^32 the cap has long been reached; the bound only keeps the shift defined.
-    let doublings = failed_attempts.saturating_sub(1).min(32);
-    FIRST_RETRY_WAIT_MILLIS.saturating_mul(1 << doublings).min(MAX_RETRY_WAIT_MILLIS)
-}
-
-/// Records that the attempt made at `now` failed and schedules the next, or gives up by the
-/// rules in the module docs. On `RetryAt` the delivery's `next_attempt_at` is updated.
+/// Records that the attempt made at `now` failed and schedules the next by
+/// [`Backoff::WEBHOOK`], or gives up. On `RetryAt` the delivery's `next_attempt_at` is updated.
 pub fn after_failure(delivery: &mut Delivery, now: UnixMillis) -> Outcome {
     delivery.attempts = delivery.attempts.saturating_add(1);
-    if delivery.attempts >= MAX_ATTEMPTS {
-        return Outcome::GaveUp;
+    let outcome = Backoff::WEBHOOK.after_failure(delivery.attempts, delivery.created_at, now);
+    if let Outcome::RetryAt(next) = outcome {
+        delivery.next_attempt_at = next;
     }
-    let next = UnixMillis(now.0.saturating_add(wait_after(delivery.attempts)));
-    if next.millis_since(delivery.created_at) > MAX_DELIVERY_AGE_MILLIS {
-        return Outcome::GaveUp;
-    }
-    delivery.next_attempt_at = next;
-    Outcome::RetryAt(next)
+    outcome
 }
 
 /// Why a webhook URL was refused.
@@ -237,100 +208,17 @@ mod tests {
     }
 
     #[test]
-    fn waits_double_from_ten_seconds_up_to_an_hour() {
-        let cases = [(1, 10), (2, 20), (3, 40), (7, 640), (9, 2560), (10, 3600), (40, 3600), (u32::MAX, 3600)];
-        for (failed, seconds) in cases {
-            assert_eq!(wait_after(failed), seconds * SECOND, "after failure {failed}");
-        }
-    }
-
-    #[test]
-    fn schedule_when_attempts_fail_at_once() {
+    fn a_failed_attempt_is_counted_and_scheduled_until_given_up() {
         let mut delivery = delivery();
-        let mut now = CREATED;
-        let mut outcomes = Vec::new();
-        loop {
-            let outcome = after_failure(&mut delivery, now);
-            outcomes.push(outcome);
-            match outcome {
-                Outcome::RetryAt(next) => now = next,
-                Outcome::GaveUp => break,
-            }
+        assert_eq!(after_failure(&mut delivery, CREATED), Outcome::RetryAt(UnixMillis(CREATED.0 + 10 * SECOND)));
+        assert_eq!((delivery.attempts, delivery.next_attempt_at), (1, UnixMillis(CREATED.0 + 10 * SECOND)));
+        let mut last = delivery.next_attempt_at;
+        while let Outcome::RetryAt(next) = after_failure(&mut delivery, last) {
+            assert_eq!(delivery.next_attempt_at, next);
+            last = next;
         }
-        let retry_after = |seconds: u64| Outcome::RetryAt(UnixMillis(CREATED.0 + seconds * SECOND));
-        let expected = vec![
-            retry_after(10),
-            retry_after(30),
-            retry_after(70),
-            retry_after(150),
-            retry_after(310),
-            retry_after(630),
-            retry_after(1270),
-            retry_after(2550),
-            retry_after(5110),
-            retry_after(8710),
-            retry_after(12310),
-            retry_after(15910),
-            retry_after(19510),
-            retry_after(23110),
-            retry_after(26710),
-            Outcome::GaveUp,
-        ];
-        assert_eq!(outcomes, expected);
-        assert_eq!(delivery.attempts, MAX_ATTEMPTS);
-        assert_eq!(delivery.next_attempt_at, UnixMillis(CREATED.0 + 26710 * SECOND), "unchanged on giving up");
-    }
-
-    #[test]
-    fn gives_up() {
-        struct Case {
-            name: &'static str,
-            attempts_before: u32,
-            failed_at_secs: u64,
-            expected: Outcome,
-        }
-        const DAY: u64 = 24 * 60 * 60;
-        let at = |seconds: u64| UnixMillis(CREATED.0 + seconds * SECOND);
-        let cases = [
-            Case { name: "first failure", attempts_before: 0, failed_at_secs: 0, expected: Outcome::RetryAt(at(10)) },
-            Case {
-                name: "fifteenth failure still retries",
-                attempts_before: 14,
-                failed_at_secs: 100,
-                expected: Outcome::RetryAt(at(3700)),
-            },
-            Case {
-                name: "sixteenth failure gives up",
-                attempts_before: 15,
-                failed_at_secs: 100,
-                expected: Outcome::GaveUp,
-            },
-            Case {
-                name: "a retry landing exactly at 24 h is still made",
-                attempts_before: 0,
-                failed_at_secs: DAY - 10,
-                expected: Outcome::RetryAt(at(DAY)),
-            },
-            Case {
-                name: "a retry landing after 24 h is not",
-                attempts_before: 0,
-                failed_at_secs: DAY - 9,
-                expected: Outcome::GaveUp,
-            },
-            Case {
-                name: "counting never overflows",
-                attempts_before: u32::MAX,
-                failed_at_secs: 0,
-                expected: Outcome::GaveUp,
-            },
-        ];
-        for case in cases {
-            let mut delivery = Delivery { attempts: case.attempts_before, ..delivery() };
-            assert_eq!(after_failure(&mut delivery, at(case.failed_at_secs)), case.expected, "{}", case.name);
-            if let Outcome::RetryAt(next) = case.expected {
-                assert_eq!(delivery.next_attempt_at, next, "{}", case.name);
-            }
-        }
+        assert_eq!(delivery.attempts, Backoff::WEBHOOK.max_attempts);
+        assert_eq!(delivery.next_attempt_at, last, "unchanged on giving up");
     }
 
     #[test]

@@ -9,9 +9,10 @@ use worker::{Fetch, Headers, Method, Request, RequestInit};
 
 use crate::error::EdgeResult;
 use crate::store::Store;
+use parley_core::retry::Outcome;
 use parley_core::signature::{webhook_signature_header, WEBHOOK_SIGNATURE_HEADER};
 use parley_core::time::UnixMillis;
-use parley_core::webhook::{after_failure, Delivery, Outcome, WebhookSettings};
+use parley_core::webhook::{after_failure, Delivery, WebhookSettings};
 
 pub struct Webhooks<'a> {
     store: &'a Store,
