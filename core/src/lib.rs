@@ -24,6 +24,7 @@ pub mod origin;
 pub mod pre_chat;
 pub mod protocol;
 pub mod protocol_json;
+pub mod public_host;
 pub mod rate_limit;
 pub mod rating;
 pub mod retry;

@@ -8,7 +8,7 @@ use crate::error::SettingsError;
 use crate::launcher::LauncherSettings;
 use crate::origin::OriginPattern;
 use crate::pre_chat::PreChatFields;
-use crate::webhook::{validate_webhook_url, WebhookSettings, MIN_SECRET_CHARS};
+use crate::webhook::{validate_webhook_url, WebhookSettings, WebhookTargets, MIN_SECRET_CHARS};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -58,9 +58,9 @@ impl Default for ShopSettings {
 
 impl ShopSettings {
     /// Checks the values the types alone cannot and returns the settings as stored (the webhook
-    /// URL normalized). The time zone's name is checked by the edge, which owns the time zone
-    /// database.
-    pub fn validated(mut self) -> Result<Self, SettingsError> {
+    /// URL normalized, and within `webhook_targets`). The time zone's name is checked by the
+    /// edge, which owns the time zone database.
+    pub fn validated(mut self, webhook_targets: WebhookTargets) -> Result<Self, SettingsError> {
         let rules = self.assignment;
         if rules.capacity == 0 || rules.capacity > MAX_CAPACITY {
             return Err(SettingsError::Capacity { max: MAX_CAPACITY });
@@ -78,8 +78,8 @@ impl ShopSettings {
             return Err(SettingsError::TimeZone);
         }
         if let Some(webhook) = self.webhook.as_mut() {
-            webhook.url =
-                validate_webhook_url(&webhook.url).map_err(|error| SettingsError::Webhook(error.to_string()))?;
+            webhook.url = validate_webhook_url(&webhook.url, webhook_targets)
+                .map_err(|error| SettingsError::Webhook(error.to_string()))?;
             if webhook.secret.chars().count() < MIN_SECRET_CHARS {
                 return Err(SettingsError::Webhook(format!("the secret needs at least {MIN_SECRET_CHARS} characters")));
             }
@@ -138,7 +138,7 @@ mod tests {
         let with = |change: fn(&mut ShopSettings)| {
             let mut settings = ShopSettings::default();
             change(&mut settings);
-            settings.validated().map(drop)
+            settings.validated(WebhookTargets::Public).map(drop)
         };
         let cases: Vec<(&str, Result<(), SettingsError>)> = vec![
             ("defaults", with(|_| {})),
@@ -179,16 +179,23 @@ mod tests {
     }
 
     #[test]
-    fn the_webhook_url_is_stored_as_validated() {
-        let settings = ShopSettings {
-            webhook: Some(WebhookSettings {
-                url: "  HTTPS://hooks.example/p ".into(),
-                secret: "0123456789abcdef".into(),
-            }),
+    fn the_webhook_url_is_stored_as_validated_within_the_targets() {
+        use crate::public_host::{AddressRange, NonPublicHost};
+        let with_url = |url: &str| ShopSettings {
+            webhook: Some(WebhookSettings { url: url.into(), secret: "0123456789abcdef".into() }),
             ..ShopSettings::default()
         };
-        let stored = settings.validated().expect("valid");
-        assert_eq!(stored.webhook.map(|w| w.url).as_deref(), Some("https://hooks.example/p"));
+        let refused = |range| Err(SettingsError::Webhook(NonPublicHost::Address(range).to_string()));
+        let cases = [
+            ("  HTTPS://hooks.example/p ", WebhookTargets::Public, Ok("https://hooks.example/p")),
+            ("http://127.0.0.1:9000/p", WebhookTargets::DevelopmentLoopback, Ok("http://127.0.0.1:9000/p")),
+            ("http://127.0.0.1:9000/p", WebhookTargets::Public, refused(AddressRange::Loopback)),
+            ("https://10.1.2.3/p", WebhookTargets::DevelopmentLoopback, refused(AddressRange::Private)),
+        ];
+        for (url, targets, expected) in cases {
+            let stored = with_url(url).validated(targets).map(|settings| settings.webhook.map(|webhook| webhook.url));
+            assert_eq!(stored, expected.map(|url| Some(url.to_owned())), "{url} under {targets:?}");
+        }
     }
 
     #[test]

@@ -1,6 +1,16 @@
 //! Per-shop webhooks: which events are sent, where they may be sent, and when a failed
 //! delivery is tried again.
 //!
+//! ## Where a webhook may go
+//!
+//! [`validate_webhook_url`] checks a URL when a shop sets it and again right before each
+//! attempt. Under [`WebhookTargets::Public`] (production) only `https` to a host on the public
+//! internet passes: the edge sends these requests from inside the platform, so a URL naming the
+//! edge's own machine, the platform's metadata service or a private network would let a shop
+//! reach what it must not ([`crate::public_host`] has the rules). Local development and tests,
+//! whose receivers listen on this machine, use [`WebhookTargets::DevelopmentLoopback`], which
+//! also lets `http` or `https` reach `localhost`, `127.0.0.1` and `[::1]`, and nothing more.
+//!
 //! ## Retry schedule
 //!
 //! [`Backoff::WEBHOOK`]: 10 s, 20 s, 40 s, … 2560 s, then hourly, 16 attempts within a day.
@@ -10,9 +20,11 @@
 use crate::ids::ShopId;
 use crate::message::Message;
 use crate::protocol::ConversationView;
+use crate::public_host::{Host, NonPublicHost};
 use crate::retry::{Backoff, Outcome};
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
+use std::net::Ipv6Addr;
 use thiserror::Error;
 
 /// The longest webhook URL a shop may configure.
@@ -118,24 +130,38 @@ pub enum WebhookUrlError {
     TooLong { max: usize },
     #[error("the webhook URL is not a valid absolute URL: {reason}")]
     Malformed { reason: &'static str },
-    #[error("webhook URLs must use https (plain http only to localhost or 127.0.0.1, for development)")]
+    #[error("webhook URLs must use https")]
     NotHttps,
     #[error("webhook URLs must not contain a user name or password")]
     Credentials,
+    #[error(transparent)]
+    NotPublic(#[from] NonPublicHost),
 }
 
 fn malformed(reason: &'static str) -> WebhookUrlError {
     WebhookUrlError::Malformed { reason }
 }
 
-/// Checks a webhook URL a shop configures and returns it trimmed, with its scheme lowercased.
+/// Which hosts webhooks may be sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookTargets {
+    /// Production: `https` to hosts on the public internet only.
+    Public,
+    /// Local development and tests, whose receivers listen on this machine: also `http` or
+    /// `https` to `localhost`, `127.0.0.1` or `[::1]`.
+    DevelopmentLoopback,
+}
+
+/// Checks a webhook URL and returns it trimmed, with its scheme lowercased. The edge checks a
+/// shop's URL with this when the shop sets it, and the stored URL again right before each
+/// attempt, so a URL stored under older rules is refused rather than sent.
 ///
 /// Rules: at most [`MAX_WEBHOOK_URL_CHARS`]; printable ASCII only (international host names in
-/// punycode, other characters percent-encoded); `https`, or `http` to `localhost` or
-/// `127.0.0.1` for local development; no `user:password@`, since secrets belong in the
+/// punycode, other characters percent-encoded); no `user:password@`, since secrets belong in the
 /// signing secret, not in a URL that is shown and logged; a host of letters, digits, `-` and
-/// dots (or a bracketed IPv6 address) and an optional port from 1 to 65535.
-pub fn validate_webhook_url(raw: &str) -> Result<String, WebhookUrlError> {
+/// dots (or a bracketed IPv6 address) and an optional port from 1 to 65535; a host on the public
+/// internet reached by `https`, or what `targets` allows besides (see the module docs).
+pub fn validate_webhook_url(raw: &str, targets: WebhookTargets) -> Result<String, WebhookUrlError> {
     let url = raw.trim();
     if url.len() > MAX_WEBHOOK_URL_CHARS {
         return Err(WebhookUrlError::TooLong { max: MAX_WEBHOOK_URL_CHARS });
@@ -150,28 +176,38 @@ pub fn validate_webhook_url(raw: &str) -> Result<String, WebhookUrlError> {
         return Err(WebhookUrlError::Credentials);
     }
     let host = checked_host(authority)?;
-    let local = host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1";
+    let development_loopback = targets == WebhookTargets::DevelopmentLoopback && is_loopback(&host);
+    if !development_loopback {
+        host.check_public()?;
+    }
     match scheme.as_str() {
         "https" => {}
-        "http" if local => {}
+        "http" if development_loopback => {}
         _ => return Err(WebhookUrlError::NotHttps),
     }
     Ok(format!("{scheme}://{rest}"))
 }
 
+/// Whether `host` is `localhost`, `127.0.0.1` or `[::1]`, where local receivers listen. Any other
+/// host, loopback or not, is left to the public-host rules.
+fn is_loopback(host: &Host) -> bool {
+    match *host {
+        Host::Ipv6(address) => address == Ipv6Addr::LOCALHOST,
+        Host::Name(name) => name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1",
+    }
+}
+
 /// The host of `authority` (`host[:port]`), once host and port are both well formed.
-fn checked_host(authority: &str) -> Result<&str, WebhookUrlError> {
+fn checked_host(authority: &str) -> Result<Host<'_>, WebhookUrlError> {
     let (host, port) = match authority.strip_prefix('[') {
         Some(bracketed) => {
             let (address, after) = bracketed.split_once(']').ok_or(malformed("an IPv6 address is missing its ']'"))?;
-            if address.is_empty() || !address.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
-                return Err(malformed("the IPv6 address is not valid"));
-            }
+            let address = address.parse::<Ipv6Addr>().map_err(|_| malformed("the IPv6 address is not valid"))?;
             let port = match after {
                 "" => None,
                 _ => Some(after.strip_prefix(':').ok_or(malformed("unexpected characters after the host"))?),
             };
-            (&authority[..address.len() + 2], port)
+            (Host::Ipv6(address), port)
         }
         None => {
             let (host, port) = match authority.split_once(':') {
@@ -180,10 +216,11 @@ fn checked_host(authority: &str) -> Result<&str, WebhookUrlError> {
             };
             let label_ok =
                 |label: &str| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-            if !host.split('.').all(label_ok) {
+            // A trailing dot is well formed; the public-host rules refuse it with their reason.
+            if !host.strip_suffix('.').unwrap_or(host).split('.').all(label_ok) {
                 return Err(malformed("the host name is not valid"));
             }
-            (host, port)
+            (Host::Name(host), port)
         }
     };
     if let Some(port) = port {
@@ -244,56 +281,137 @@ mod tests {
 
     #[test]
     fn webhook_urls() {
+        use crate::public_host::AddressRange::*;
+        use WebhookTargets::{DevelopmentLoopback as Dev, Public};
         let longest = format!("https://shop.example/{}", "x".repeat(MAX_WEBHOOK_URL_CHARS - 21));
         let too_long = format!("{longest}x");
         let malformed = WebhookUrlError::Malformed { reason: "" };
         let ok = |url: &str| Ok::<String, WebhookUrlError>(url.to_owned());
-        let cases: Vec<(&str, Result<String, WebhookUrlError>)> = vec![
-            ("https://shop.example/hooks/parley", ok("https://shop.example/hooks/parley")),
-            ("  https://shop.example/hook\n", ok("https://shop.example/hook")),
-            ("HTTPS://Shop.Example/Hook", ok("https://Shop.Example/Hook")),
-            ("https://shop.example", ok("https://shop.example")),
-            ("https://shop.example:8443/h?x=1#top", ok("https://shop.example:8443/h?x=1#top")),
-            ("https://shop.example/h?notify=ops@shop.example", ok("https://shop.example/h?notify=ops@shop.example")),
-            ("https://203.0.113.7/h", ok("https://203.0.113.7/h")),
-            ("https://[2001:db8::1]:8443/h", ok("https://[2001:db8::1]:8443/h")),
-            ("https://xn--shp-tna.example/h", ok("https://xn--shp-tna.example/h")),
-            ("http://localhost:8787/hook", ok("http://localhost:8787/hook")),
-            ("http://LocalHost/hook", ok("http://LocalHost/hook")),
-            ("http://127.0.0.1:3000/hook", ok("http://127.0.0.1:3000/hook")),
-            (&longest, Ok(longest.clone())),
-            (&too_long, Err(WebhookUrlError::TooLong { max: MAX_WEBHOOK_URL_CHARS })),
-            ("http://shop.example/hook", Err(WebhookUrlError::NotHttps)),
-            ("http://127.0.0.2/hook", Err(WebhookUrlError::NotHttps)),
-            ("http://localhost.evil.example/hook", Err(WebhookUrlError::NotHttps)),
-            ("http://[::1]/hook", Err(WebhookUrlError::NotHttps)),
-            ("ftp://shop.example/hook", Err(WebhookUrlError::NotHttps)),
-            ("https://user:secret@shop.example/hook", Err(WebhookUrlError::Credentials)),
-            ("https://token@shop.example/hook", Err(WebhookUrlError::Credentials)),
-            ("http://me@localhost/hook", Err(WebhookUrlError::Credentials)),
-            ("", Err(malformed.clone())),
-            ("shop.example/hook", Err(malformed.clone())),
-            ("javascript:alert(1)", Err(malformed.clone())),
-            ("https://", Err(malformed.clone())),
-            ("https:///hook", Err(malformed.clone())),
-            ("https://shop example/hook", Err(malformed.clone())),
-            ("https://shöp.example/hook", Err(malformed.clone())),
-            ("https://shop..example/hook", Err(malformed.clone())),
-            ("https://shop_example/hook", Err(malformed.clone())),
-            ("https://shop.example:/hook", Err(malformed.clone())),
-            ("https://shop.example:0/hook", Err(malformed.clone())),
-            ("https://shop.example:65536/hook", Err(malformed.clone())),
-            ("https://shop.example:+443/hook", Err(malformed.clone())),
-            ("https://[2001:db8::1/hook", Err(malformed.clone())),
-            ("https://[]/hook", Err(malformed.clone())),
-            ("https://[::1]x/hook", Err(malformed.clone())),
+        let address = |range| Err(WebhookUrlError::NotPublic(NonPublicHost::Address(range)));
+        let refused = |why| Err(WebhookUrlError::NotPublic(why));
+        let cases: Vec<(&str, WebhookTargets, Result<String, WebhookUrlError>)> = vec![
+            ("https://shop.example/hooks/parley", Public, ok("https://shop.example/hooks/parley")),
+            ("  https://shop.example/hook\n", Public, ok("https://shop.example/hook")),
+            ("HTTPS://Shop.Example/Hook", Public, ok("https://Shop.Example/Hook")),
+            ("https://shop.example", Public, ok("https://shop.example")),
+            ("https://shop.example:8443/h?x=1#top", Public, ok("https://shop.example:8443/h?x=1#top")),
+            (
+                "https://shop.example/h?notify=ops@shop.example",
+                Public,
+                ok("https://shop.example/h?notify=ops@shop.example"),
+            ),
+            ("https://8.8.8.8/h", Public, ok("https://8.8.8.8/h")),
+            ("https://[2606:4700:4700::1111]:8443/h", Public, ok("https://[2606:4700:4700::1111]:8443/h")),
+            ("https://xn--shp-tna.example/h", Public, ok("https://xn--shp-tna.example/h")),
+            ("https://shop.example/h", Dev, ok("https://shop.example/h")),
+            // Development reaches this machine's receivers, by plain http too.
+            ("http://localhost:8787/hook", Dev, ok("http://localhost:8787/hook")),
+            ("http://LocalHost/hook", Dev, ok("http://LocalHost/hook")),
+            ("http://127.0.0.1:3000/hook", Dev, ok("http://127.0.0.1:3000/hook")),
+            ("http://[::1]:3000/hook", Dev, ok("http://[::1]:3000/hook")),
+            ("https://localhost/hook", Dev, ok("https://localhost/hook")),
+            (&longest, Public, Ok(longest.clone())),
+            (&too_long, Public, Err(WebhookUrlError::TooLong { max: MAX_WEBHOOK_URL_CHARS })),
+            ("http://shop.example/hook", Public, Err(WebhookUrlError::NotHttps)),
+            ("http://shop.example/hook", Dev, Err(WebhookUrlError::NotHttps)),
+            ("http://8.8.8.8/hook", Dev, Err(WebhookUrlError::NotHttps)),
+            ("ftp://shop.example/hook", Public, Err(WebhookUrlError::NotHttps)),
+            ("ftp://localhost/hook", Dev, Err(WebhookUrlError::NotHttps)),
+            ("https://user:secret@shop.example/hook", Public, Err(WebhookUrlError::Credentials)),
+            ("https://token@shop.example/hook", Public, Err(WebhookUrlError::Credentials)),
+            ("http://me@localhost/hook", Dev, Err(WebhookUrlError::Credentials)),
+            // Production reaches no loopback, by any scheme or spelling.
+            ("http://localhost:8787/hook", Public, refused(NonPublicHost::Localhost)),
+            ("https://localhost/hook", Public, refused(NonPublicHost::Localhost)),
+            ("http://127.0.0.1:3000/hook", Public, address(Loopback)),
+            ("https://[::1]/hook", Public, address(Loopback)),
+            ("http://[::1]/hook", Public, address(Loopback)),
+            // Development reaches no more than the three loopback hosts.
+            ("http://127.0.0.2/hook", Dev, address(Loopback)),
+            ("http://localhost./hook", Dev, refused(NonPublicHost::TrailingDot)),
+            ("http://app.localhost/hook", Dev, refused(NonPublicHost::Localhost)),
+            ("http://localhost.evil.example/hook", Dev, Err(WebhookUrlError::NotHttps)),
+            ("http://127.1/hook", Dev, refused(NonPublicHost::NumericHost)),
+            ("https://10.0.0.1/hook", Dev, address(Private)),
+            ("http://0.0.0.0/hook", Dev, address(Unspecified)),
+            ("http://[::]/hook", Dev, address(Unspecified)),
+            ("https://[::ffff:127.0.0.1]/hook", Dev, address(Loopback)),
+            // Addresses off the public internet.
+            ("https://169.254.169.254/latest/meta-data/", Public, address(LinkLocal)),
+            ("https://10.0.0.1/hook", Public, address(Private)),
+            ("https://172.16.0.1/hook", Public, address(Private)),
+            ("https://192.168.1.1/hook", Public, address(Private)),
+            ("https://100.64.0.1/hook", Public, address(CarrierGradeNat)),
+            ("https://0.0.0.0/hook", Public, address(Unspecified)),
+            ("https://255.255.255.255/hook", Public, address(Broadcast)),
+            ("https://224.0.0.1/hook", Public, address(Multicast)),
+            ("https://198.18.0.1/hook", Public, address(Benchmarking)),
+            ("https://240.0.0.1/hook", Public, address(Reserved)),
+            ("https://203.0.113.7/h", Public, address(Documentation)),
+            ("https://[2001:db8::1]:8443/h", Public, address(Documentation)),
+            ("https://[fd00:ec2::254]/latest/meta-data/", Public, address(UniqueLocal)),
+            ("https://[fe80::1]/hook", Public, address(LinkLocal)),
+            ("https://[::]/hook", Public, address(Unspecified)),
+            ("https://[ff02::1]/hook", Public, address(Multicast)),
+            ("https://[::ffff:169.254.169.254]/hook", Public, address(LinkLocal)),
+            ("https://[::ffff:a9fe:a9fe]/hook", Public, address(LinkLocal)),
+            ("https://[::10.0.0.1]/hook", Public, address(Private)),
+            ("https://[64:ff9b::192.168.1.1]/hook", Public, address(Private)),
+            ("https://[2002:7f00:1::1]/hook", Public, address(Loopback)),
+            // Numbers a URL parser reads as 127.0.0.1.
+            ("https://2130706433/hook", Public, refused(NonPublicHost::NumericHost)),
+            ("https://0x7f000001/hook", Public, refused(NonPublicHost::NumericHost)),
+            ("https://0177.0.0.1/hook", Public, refused(NonPublicHost::NumericHost)),
+            ("https://127.1/hook", Public, refused(NonPublicHost::NumericHost)),
+            // Names of the local machine or a private network.
+            ("https://localhost./hook", Public, refused(NonPublicHost::TrailingDot)),
+            ("https://shop.example./hook", Public, refused(NonPublicHost::TrailingDot)),
+            ("https://app.localhost/hook", Public, refused(NonPublicHost::Localhost)),
+            ("https://metadata/computeMetadata/v1/", Public, refused(NonPublicHost::SingleLabel)),
+            ("https://intranet:8443/hook", Public, refused(NonPublicHost::SingleLabel)),
+            (
+                "https://metadata.google.internal/computeMetadata/v1/",
+                Public,
+                refused(NonPublicHost::PrivateName { suffix: "internal" }),
+            ),
+            ("https://printer.local/hook", Public, refused(NonPublicHost::PrivateName { suffix: "local" })),
+            ("https://nas.home.arpa/hook", Public, refused(NonPublicHost::PrivateName { suffix: "home.arpa" })),
+            ("", Public, Err(malformed.clone())),
+            ("shop.example/hook", Public, Err(malformed.clone())),
+            ("javascript:alert(1)", Public, Err(malformed.clone())),
+            ("https://", Public, Err(malformed.clone())),
+            ("https:///hook", Public, Err(malformed.clone())),
+            ("https://./hook", Public, Err(malformed.clone())),
+            ("https://shop example/hook", Public, Err(malformed.clone())),
+            ("https://shöp.example/hook", Public, Err(malformed.clone())),
+            ("https://shop..example/hook", Public, Err(malformed.clone())),
+            ("https://shop.example../hook", Public, Err(malformed.clone())),
+            ("https://shop_example/hook", Public, Err(malformed.clone())),
+            ("https://shop.example:/hook", Public, Err(malformed.clone())),
+            ("https://shop.example:0/hook", Public, Err(malformed.clone())),
+            ("https://shop.example:65536/hook", Public, Err(malformed.clone())),
+            ("https://shop.example:+443/hook", Public, Err(malformed.clone())),
+            ("https://[2001:db8::1/hook", Public, Err(malformed.clone())),
+            ("https://[]/hook", Public, Err(malformed.clone())),
+            ("https://[::1]x/hook", Public, Err(malformed.clone())),
+            ("https://[1:2]/hook", Public, Err(malformed.clone())),
+            ("https://[fe80::1%25eth0]/hook", Public, Err(malformed.clone())),
         ];
-        for (raw, expected) in cases {
-            let outcome = validate_webhook_url(raw);
+        for (raw, targets, expected) in cases {
+            let outcome = validate_webhook_url(raw, targets);
             match (&outcome, &expected) {
                 (Err(WebhookUrlError::Malformed { .. }), Err(WebhookUrlError::Malformed { .. })) => {}
-                _ => assert_eq!(outcome, expected, "{raw:?}"),
+                _ => assert_eq!(outcome, expected, "{raw:?} under {targets:?}"),
             }
         }
+    }
+
+    #[test]
+    fn refusals_explain_themselves() {
+        let refusal = validate_webhook_url("https://169.254.169.254/", WebhookTargets::Public).expect_err("refused");
+        assert_eq!(
+            refusal.to_string(),
+            "the host is a link-local address (169.254.0.0/16, fe80::/10), which is not on the public internet"
+        );
     }
 }
