@@ -19,6 +19,7 @@ pub mod ids;
 pub mod json;
 pub mod launcher;
 pub mod locale;
+pub mod login_throttle;
 pub mod message;
 pub mod metrics;
 pub mod origin;
