@@ -1,5 +1,5 @@
-//! Per-key rate limits (a client IP within a shop) as a precise sliding window whose state a
-//! Durable Object can store.
+//! Per-key rate limits (a client within a shop, or a whole shop) as a precise sliding window
+//! whose state a Durable Object can store.
 //!
 //! Semantics, exactly: under `Limit { max, per_millis }` an event at `now` is allowed when fewer
 //! than `max` allowed events of that key happened in the window `(now - per_millis, now]`; an
@@ -10,6 +10,16 @@
 //!
 //! Each key keeps the instants of at most `max` recent events (a ring, oldest first), so a key
 //! costs at most `max` numbers and [`RateLimiter::prune`] drops keys that are quiet again.
+//!
+//! ## What is limited
+//!
+//! Each [`Action`] has its own [`Limit`] and key, counted for one client in one shop unless its
+//! [`Scope`] is the whole shop. Per client, per minute: 30 new conversations, 60 messages, 120
+//! `typing` and 120 `read` frames (sent as the shopper types and reads, so often but each only on
+//! a change), 30 `context` frames (one per page opened or `Parley.setContext` call), 5
+//! `leave_email` and 5 `rate` frames (given once, perhaps corrected). Per shop, all its clients
+//! together: 300 new conversations a minute, a ceiling well above a busy shop's traffic that keeps
+//! someone sending from many addresses from flooding the shop's queue.
 
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -23,11 +33,34 @@ pub struct Limit {
     pub per_millis: u64,
 }
 
+const MINUTE: u64 = 60_000;
+
 impl Limit {
     /// Conversations one client may start in one shop.
-    pub const NEW_CONVERSATIONS: Limit = Limit { max: 30, per_millis: 60_000 };
+    pub const NEW_CONVERSATIONS: Limit = Limit { max: 30, per_millis: MINUTE };
     /// Messages one client may send in one shop.
-    pub const MESSAGES: Limit = Limit { max: 60, per_millis: 60_000 };
+    pub const MESSAGES: Limit = Limit { max: 60, per_millis: MINUTE };
+    /// `typing` frames: one as typing starts and one as it stops.
+    pub const TYPING: Limit = Limit { max: 120, per_millis: MINUTE };
+    /// `read` frames: one as each new message is seen.
+    pub const READ_MARKS: Limit = Limit { max: 120, per_millis: MINUTE };
+    /// `context` frames: one per page the shopper opens or `Parley.setContext` call.
+    pub const PAGE_CONTEXT: Limit = Limit { max: 30, per_millis: MINUTE };
+    /// `leave_email` frames: an address is left once, perhaps corrected.
+    pub const CONTACT_EMAILS: Limit = Limit { max: 5, per_millis: MINUTE };
+    /// `rate` frames: a cycle is rated once.
+    pub const RATINGS: Limit = Limit { max: 5, per_millis: MINUTE };
+    /// Conversations all clients together may start in one shop.
+    pub const SHOP_NEW_CONVERSATIONS: Limit = Limit { max: 300, per_millis: MINUTE };
+}
+
+/// Whose actions one [`RateLimiter`] counts together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One client (its address) in one shop.
+    Client,
+    /// Every client of one shop.
+    Shop,
 }
 
 /// What a shopper's client does that is limited, each under its own limit.
@@ -36,6 +69,13 @@ impl Limit {
 pub enum Action {
     NewConversation,
     Message,
+    Typing,
+    Read,
+    Context,
+    LeaveEmail,
+    Rate,
+    /// A new conversation, counted against the shop's ceiling.
+    ShopNewConversation,
 }
 
 impl Action {
@@ -43,14 +83,41 @@ impl Action {
         match self {
             Action::NewConversation => Limit::NEW_CONVERSATIONS,
             Action::Message => Limit::MESSAGES,
+            Action::Typing => Limit::TYPING,
+            Action::Read => Limit::READ_MARKS,
+            Action::Context => Limit::PAGE_CONTEXT,
+            Action::LeaveEmail => Limit::CONTACT_EMAILS,
+            Action::Rate => Limit::RATINGS,
+            Action::ShopNewConversation => Limit::SHOP_NEW_CONVERSATIONS,
         }
     }
 
-    /// The action's key in a [`RateLimiter`] that counts one client's actions.
+    /// The action's key in a [`RateLimiter`] of its [`Scope`].
     pub fn key(self) -> &'static str {
         match self {
             Action::NewConversation => "new_conversation",
             Action::Message => "message",
+            Action::Typing => "typing",
+            Action::Read => "read",
+            Action::Context => "context",
+            Action::LeaveEmail => "leave_email",
+            Action::Rate => "rate",
+            Action::ShopNewConversation => "shop_new_conversation",
+        }
+    }
+
+    /// Whose actions are counted together: a new conversation counts once for its client
+    /// ([`Action::NewConversation`]) and once for its shop ([`Action::ShopNewConversation`]).
+    pub fn scope(self) -> Scope {
+        match self {
+            Action::NewConversation
+            | Action::Message
+            | Action::Typing
+            | Action::Read
+            | Action::Context
+            | Action::LeaveEmail
+            | Action::Rate => Scope::Client,
+            Action::ShopNewConversation => Scope::Shop,
         }
     }
 }
@@ -219,15 +286,34 @@ mod tests {
     }
 
     #[test]
-    fn shipped_limits_allow_their_burst_and_no_more() {
-        for (limit, max) in [(Limit::NEW_CONVERSATIONS, 30), (Limit::MESSAGES, 60)] {
+    fn every_action_has_its_own_key_scope_and_limit_which_allows_its_burst_and_no_more() {
+        let cases = [
+            (Action::NewConversation, "new_conversation", Scope::Client, 30),
+            (Action::Message, "message", Scope::Client, 60),
+            (Action::Typing, "typing", Scope::Client, 120),
+            (Action::Read, "read", Scope::Client, 120),
+            (Action::Context, "context", Scope::Client, 30),
+            (Action::LeaveEmail, "leave_email", Scope::Client, 5),
+            (Action::Rate, "rate", Scope::Client, 5),
+            (Action::ShopNewConversation, "shop_new_conversation", Scope::Shop, 300),
+        ];
+        for (action, key, scope, per_minute) in cases {
+            let limit = Limit { max: per_minute, per_millis: 60_000 };
+            assert_eq!((action.key(), action.scope(), action.limit()), (key, scope, limit));
+            let json = serde_json::to_string(&action).expect("serializes");
+            assert_eq!(json, format!("\"{key}\""), "the edge's requests name an action by its key");
             let mut limiter = RateLimiter::new();
+            let max = u64::from(per_minute);
             for n in 0..max {
-                assert_eq!(limiter.check("ip|shop", limit, at(n)), Ok(()), "event {n} of {max}");
+                assert_eq!(limiter.check(key, limit, at(n)), Ok(()), "{key}: event {n} of {max}");
             }
-            assert_eq!(limiter.check("ip|shop", limit, at(max)), refused(60_000 - max));
-            assert_eq!(limiter.check("ip|shop", limit, at(60_000)), Ok(()));
+            assert_eq!(limiter.check(key, limit, at(max)), refused(60_000 - max), "{key}");
+            assert_eq!(limiter.check(key, limit, at(60_000)), Ok(()), "{key}");
         }
+        let mut keys: Vec<&str> = cases.iter().map(|(action, ..)| action.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), cases.len(), "keys are distinct, so one limiter may count several actions");
     }
 
     #[test]
