@@ -28,6 +28,11 @@ use serde::{Deserialize, Serialize};
 
 /// How many characters of the shopper's message the queue shows.
 pub const PREVIEW_CHARS: usize = 140;
+/// The most system lines (joins, re-routes, closes, contact confirmations) one conversation
+/// stores. Past it, inputs still change the conversation as before but add no line, so neither
+/// a shopper alternating two e-mail addresses nor a chat passed back and forth between agents
+/// can grow the log without bound.
+pub const MAX_SYSTEM_LINES: u32 = 50;
 
 /// The agent a conversation is assigned to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +134,9 @@ pub struct Conversation {
     user: Option<VerifiedUser>,
     #[serde(default)]
     shopper: Option<ShopperDetails>,
+    /// System lines stored so far. A conversation stored before the cap counts from zero.
+    #[serde(default)]
+    system_lines: u32,
 }
 
 impl Conversation {
@@ -148,6 +156,7 @@ impl Conversation {
             contact_email: None,
             user: None,
             shopper: None,
+            system_lines: 0,
         }
     }
 
@@ -298,7 +307,7 @@ impl Conversation {
         if let Some(cycle) = self.cycle.as_mut() {
             cycle.on_assigned(now);
         }
-        vec![self.system_line(now, line), Effect::Placed(None), Effect::Changed]
+        self.with_system_line(now, line, vec![Effect::Placed(None), Effect::Changed])
     }
 
     fn unassigned(&mut self, now: UnixMillis) -> Vec<Effect> {
@@ -309,7 +318,7 @@ impl Conversation {
         self.assignee = None;
         self.assignee_replied = false;
         let line = "We're finding you another agent; you keep your place in line.".to_owned();
-        vec![self.system_line(now, line), Effect::Changed]
+        self.with_system_line(now, line, vec![Effect::Changed])
     }
 
     fn resolved(&mut self, now: UnixMillis, by: Assignee) -> Result<Vec<Effect>, ConversationError> {
@@ -322,13 +331,12 @@ impl Conversation {
         self.status = Status::Resolved;
         self.place = None;
         let line = format!("{} closed the conversation", by.name);
-        Ok(vec![
-            self.system_line(now, line),
-            Effect::Record(measurement),
-            Effect::LeaveQueue,
-            Effect::Changed,
-            self.announce(WebhookEvent::ConversationResolved, key, None),
-        ])
+        let announcement = self.announce(WebhookEvent::ConversationResolved, key, None);
+        Ok(self.with_system_line(
+            now,
+            line,
+            vec![Effect::Record(measurement), Effect::LeaveQueue, Effect::Changed, announcement],
+        ))
     }
 
     fn read(&mut self, by: Author, seq: u64) -> Vec<Effect> {
@@ -363,7 +371,7 @@ impl Conversation {
         }
         self.contact_email = Some(email.clone());
         let line = format!("Thanks! If you leave, we'll answer at {email}.");
-        Ok(vec![self.system_line(now, line), Effect::ContactLeft { email }, Effect::Changed])
+        Ok(self.with_system_line(now, line, vec![Effect::ContactLeft { email }, Effect::Changed]))
     }
 
     fn rated(&mut self, now: UnixMillis, score: u8, comment: Option<&str>) -> Result<Vec<Effect>, ConversationError> {
@@ -403,9 +411,15 @@ impl Conversation {
         Effect::Announce(Announcement { event, key: format!("{}-{what}", self.id), message })
     }
 
-    fn system_line(&mut self, now: UnixMillis, text: String) -> Effect {
-        let client_id = ClientMessageId::system(self.next_seq);
-        Effect::Store(self.append(now, client_id, Author::System, None, text, false))
+    /// `effects`, preceded by storing the system line `text` at `now` unless the conversation
+    /// already holds [`MAX_SYSTEM_LINES`].
+    fn with_system_line(&mut self, now: UnixMillis, text: String, mut effects: Vec<Effect>) -> Vec<Effect> {
+        if self.system_lines < MAX_SYSTEM_LINES {
+            self.system_lines += 1;
+            let client_id = ClientMessageId::system(self.next_seq);
+            effects.insert(0, Effect::Store(self.append(now, client_id, Author::System, None, text, false)));
+        }
+        effects
     }
 
     fn append(
@@ -823,6 +837,25 @@ mod tests {
         );
     }
 
+    /// Each effect's kind, for cases that name what an input did without its details.
+    fn kinds(effects: &[Effect]) -> Vec<&'static str> {
+        effects
+            .iter()
+            .map(|effect| match effect {
+                Effect::Store(_) => "store",
+                Effect::EnterQueue { .. } => "enter_queue",
+                Effect::Replied { .. } => "replied",
+                Effect::Record(_) => "record",
+                Effect::LeaveQueue => "leave_queue",
+                Effect::Changed => "changed",
+                Effect::ReadUpTo { .. } => "read_up_to",
+                Effect::Placed(_) => "placed",
+                Effect::ContactLeft { .. } => "contact_left",
+                Effect::Announce(_) => "announce",
+            })
+            .collect()
+    }
+
     fn rate(score: u8, comment: Option<&str>) -> Input {
         Input::Rated { score, comment: comment.map(str::to_owned) }
     }
@@ -929,19 +962,7 @@ mod tests {
         ];
         for case in cases {
             let (conversation, outcomes) = run(case.script);
-            let last = outcomes.last().cloned().expect("a script").map(|effects| {
-                effects
-                    .iter()
-                    .map(|effect| match effect {
-                        Effect::Store(_) => "store",
-                        Effect::EnterQueue { .. } => "enter_queue",
-                        Effect::Record(_) => "record",
-                        Effect::Changed => "changed",
-                        Effect::Announce(_) => "announce",
-                        _ => "other",
-                    })
-                    .collect::<Vec<_>>()
-            });
+            let last = outcomes.last().cloned().expect("a script").map(|effects| kinds(&effects));
             assert_eq!(last, case.last, "{}", case.name);
             let shown = conversation.view().rating.map(|r| (r.score, r.comment, r.at));
             let expected = case.shown.map(|(score, comment, second)| (score, comment.map(str::to_owned), at(second)));
@@ -999,5 +1020,130 @@ mod tests {
             assert_eq!(conversation.handle(at(1), input.clone()), expected, "{input:?}");
             assert_eq!(conversation.view().page.url, url, "{input:?}");
         }
+    }
+
+    /// A shopper's message, then `count` contact addresses alternating between two, one a second.
+    fn alternating_contacts(count: u64) -> Vec<(u64, Input)> {
+        let address = |n: u64| if n % 2 == 1 { "a@shop.example" } else { "b@shop.example" };
+        let contacts = (1..=count).map(|n| (n, Input::ContactLeft { email: address(n).into() }));
+        std::iter::once((0, shopper(1, "hi"))).chain(contacts).collect()
+    }
+
+    #[test]
+    fn system_lines_stop_at_the_cap_while_inputs_still_change_the_conversation() {
+        struct Case {
+            name: &'static str,
+            script: Vec<(u64, Input)>,
+            /// System lines stored by the whole script.
+            lines: u32,
+            /// The kinds of the last input's effects.
+            last: Vec<&'static str>,
+            status: Status,
+            contact: &'static str,
+        }
+        let cap = u64::from(MAX_SYSTEM_LINES);
+        let then = |count: u64, rest: Vec<Input>| {
+            let mut script = alternating_contacts(count);
+            script.extend(rest.into_iter().map(|input| (1000, input)));
+            script
+        };
+        let cases = vec![
+            Case {
+                name: "alternating two addresses 200 times stores the cap's lines and keeps the last address",
+                script: alternating_contacts(200),
+                lines: MAX_SYSTEM_LINES,
+                last: vec!["contact_left", "changed"],
+                status: Status::Waiting,
+                contact: "b@shop.example",
+            },
+            Case {
+                name: "under the cap every line is stored",
+                script: then(3, vec![assign(&ana())]),
+                lines: 4,
+                last: vec!["store", "placed", "changed"],
+                status: Status::Assigned,
+                contact: "a@shop.example",
+            },
+            Case {
+                name: "the last line under the cap is stored",
+                script: then(cap - 1, vec![assign(&ana())]),
+                lines: MAX_SYSTEM_LINES,
+                last: vec!["store", "placed", "changed"],
+                status: Status::Assigned,
+                contact: "a@shop.example",
+            },
+            Case {
+                name: "past the cap a join assigns without a line",
+                script: then(cap, vec![assign(&ana())]),
+                lines: MAX_SYSTEM_LINES,
+                last: vec!["placed", "changed"],
+                status: Status::Assigned,
+                contact: "b@shop.example",
+            },
+            Case {
+                name: "past the cap a re-route puts the chat back without a line",
+                script: then(cap, vec![assign(&ana()), Input::Unassigned]),
+                lines: MAX_SYSTEM_LINES,
+                last: vec!["changed"],
+                status: Status::Waiting,
+                contact: "b@shop.example",
+            },
+            Case {
+                name: "past the cap a close resolves, measures and announces without a line",
+                script: then(cap, vec![resolve(&ana())]),
+                lines: MAX_SYSTEM_LINES,
+                last: vec!["record", "leave_queue", "changed", "announce"],
+                status: Status::Resolved,
+                contact: "b@shop.example",
+            },
+            Case {
+                name: "past the cap a new address is kept and passed on without a line",
+                script: then(cap, vec![Input::ContactLeft { email: "c@shop.example".into() }]),
+                lines: MAX_SYSTEM_LINES,
+                last: vec!["contact_left", "changed"],
+                status: Status::Waiting,
+                contact: "c@shop.example",
+            },
+            Case {
+                name: "messages are no system lines: stored past the cap",
+                script: then(cap, vec![assign(&ana()), shopper(2, "still there?"), reply(&ana(), 1)]),
+                lines: MAX_SYSTEM_LINES,
+                last: vec!["store", "announce", "replied", "record", "changed"],
+                status: Status::Assigned,
+                contact: "b@shop.example",
+            },
+        ];
+        for case in cases {
+            let (conversation, outcomes) = run(case.script);
+            let effects: Vec<&Effect> =
+                outcomes.iter().flat_map(|outcome| outcome.as_ref().expect("accepted")).collect();
+            let lines = effects
+                .iter()
+                .filter(|effect| matches!(effect, Effect::Store(m) if m.author == Author::System))
+                .count();
+            assert_eq!(lines, case.lines as usize, "{}", case.name);
+            let last = outcomes.last().expect("a script").as_ref().expect("accepted");
+            assert_eq!(kinds(last), case.last, "{}", case.name);
+            let view = conversation.view();
+            assert_eq!(
+                (view.status, view.contact_email.as_deref()),
+                (case.status, Some(case.contact)),
+                "{}",
+                case.name
+            );
+        }
+    }
+
+    #[test]
+    fn the_count_of_system_lines_is_stored_with_the_conversation() {
+        let (capped, _) = run(alternating_contacts(u64::from(MAX_SYSTEM_LINES)));
+        let json = serde_json::to_string(&capped).expect("serializes");
+        let mut restored: Conversation = serde_json::from_str(&json).expect("parses");
+        assert_eq!(restored.handle(at(1000), assign(&ana())), Ok(vec![Effect::Placed(None), Effect::Changed]));
+        let stored_before_the_cap = json.replace(&format!(",\"system_lines\":{MAX_SYSTEM_LINES}"), "");
+        assert_ne!(stored_before_the_cap, json);
+        let mut restored: Conversation = serde_json::from_str(&stored_before_the_cap).expect("parses");
+        let effects = restored.handle(at(1000), assign(&ana())).expect("accepted");
+        assert_eq!(kinds(&effects), vec!["store", "placed", "changed"], "counted from zero");
     }
 }
