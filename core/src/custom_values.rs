@@ -59,7 +59,8 @@ impl IntoIterator for CustomValues {
 /// An object of strings; left out of its holder when empty, and read as empty when absent.
 impl Wire for CustomValues {
     fn to_json(&self) -> Json {
-        Json::Object(self.0.iter().map(|(key, value)| (key.clone(), value.to_json())).collect())
+        let Self(values) = self;
+        Json::Object(values.iter().map(|(key, value)| (key.clone(), value.to_json())).collect())
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
