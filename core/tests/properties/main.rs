@@ -5,5 +5,9 @@
 //! Each module says what its properties mean. Property tests run proptest's generated cases:
 //! few by default, so `cargo test` stays fast; set `PROPTEST_CASES` for a longer hunt.
 
+mod arbitrary;
+mod config;
+mod decoders;
 mod round_trip;
 mod wire_fields;
+mod wire_round_trip;
