@@ -6,8 +6,12 @@
 //! few by default, so `cargo test` stays fast; set `PROPTEST_CASES` for a longer hunt.
 
 mod arbitrary;
+mod clock;
 mod config;
+mod conversation;
 mod decoders;
+mod desk;
 mod round_trip;
+mod transcript;
 mod wire_fields;
 mod wire_round_trip;
