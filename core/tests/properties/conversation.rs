@@ -1,8 +1,9 @@
 //! `Conversation::handle` fed any sequence of inputs, valid or not, at a clock that never goes
 //! back. After every step:
 //!
-//! - no message is lost: each `Store` effect carries the next `seq` (1, 2, 3, … without gaps),
-//!   stamped now, and `last_seq` counts exactly the stored messages;
+//! - no message is lost: an accepted message is stored once, each `Store` effect carries the
+//!   next `seq` (1, 2, 3, … without gaps), stamped now, and `last_seq` counts exactly the stored
+//!   messages;
 //! - a refused input changes nothing;
 //! - the clocks never run backwards: every response span ends now and at or after its start,
 //!   a resolution comes after its cycle's start and its first assignment, so first-response,
@@ -71,7 +72,7 @@ fn input() -> BoxedStrategy<Input> {
 #[derive(Default)]
 struct Record {
     stored: Vec<Message>,
-    /// (kind, cycle) of every measurement, which each cycle takes once.
+    /// (kind, cycle) of every first response, resolution and rating: each cycle takes one.
     measured: BTreeSet<(&'static str, u32)>,
 }
 
@@ -156,9 +157,19 @@ proptest! {
         );
         let mut record = Record::default();
         for (now, input) in steps {
+            let written = match &input {
+                Input::ShopperWrote { client_id, .. } | Input::AgentWrote { client_id, .. } => Some(client_id.clone()),
+                _ => None,
+            };
             let before = conversation.clone();
             match conversation.handle(now, input) {
-                Ok(effects) => record.effects(now, &effects, &conversation)?,
+                Ok(effects) => {
+                    record.effects(now, &effects, &conversation)?;
+                    if let Some(client_id) = written {
+                        let ours = |effect: &&Effect| matches!(effect, Effect::Store(m) if m.client_id == client_id);
+                        prop_assert_eq!(effects.iter().filter(ours).count(), 1, "an accepted message stored once");
+                    }
+                }
                 Err(_) => prop_assert_eq!(&conversation, &before, "a refused input changed something"),
             }
             consistent(now, &conversation, &record)?;
