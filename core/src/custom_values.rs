@@ -16,10 +16,15 @@ pub struct CustomValues(Vec<(String, String)>);
 impl CustomValues {
     /// Sets `key` to `value`, replacing what it had.
     pub fn insert(&mut self, key: String, value: String) {
-        match self.0.binary_search_by(|(known, _)| known.as_str().cmp(&key)) {
+        match self.position(&key) {
             Ok(at) => self.0[at].1 = value,
             Err(at) => self.0.insert(at, (key, value)),
         }
+    }
+
+    /// Where `key` is (`Ok`), or where it would go (`Err`).
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(known, _)| known.as_str().cmp(key))
     }
 
     pub fn len(&self) -> usize {
@@ -59,13 +64,18 @@ impl IntoIterator for CustomValues {
 /// An object of strings; left out of its holder when empty, and read as empty when absent.
 impl Wire for CustomValues {
     fn to_json(&self) -> Json {
-        Json::Object(self.0.iter().map(|(key, value)| (key.clone(), value.to_json())).collect())
+        let Self(values) = self;
+        Json::Object(values.iter().map(|(key, value)| (key.clone(), value.to_json())).collect())
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
         match json {
             Json::Object(fields) => fields.iter().try_fold(CustomValues::default(), |mut values, (key, value)| {
-                values.insert(key.clone(), String::from_json(value)?);
+                // A repeated key keeps its first value, unread, as `Json`'s lookups and serde read
+                // objects: the edge (serde) and the widget (`Wire`) must agree on what a page said.
+                if let Err(at) = values.position(key) {
+                    values.0.insert(at, (key.clone(), String::from_json(value)?));
+                }
                 Ok(values)
             }),
             _ => Err(WireError::Expected("an object of strings")),
@@ -102,6 +112,26 @@ mod tests {
         for (given, kept) in cases {
             let values: CustomValues = given.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
             assert_eq!(pairs(&values), kept, "{given:?}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_first_value_as_serde_reads_it() {
+        /// The JSON, and the values kept or `None` for a refusal.
+        type Case<'a> = (&'a str, Option<&'a [(&'a str, &'a str)]>);
+        let cases: [Case; 5] = [
+            (r#"{"cart":"1","cart":"2"}"#, Some(&[("cart", "1")])),
+            (r#"{"cart":"1","cart":null}"#, Some(&[("cart", "1")])),
+            (r#"{"":"","":null}"#, Some(&[("", "")])),
+            (r#"{"cart":null,"cart":"1"}"#, None),
+            (r#"{"b":"1","a":"2","b":"3"}"#, Some(&[("a", "2"), ("b", "1")])),
+        ];
+        for (text, kept) in cases {
+            let wire = CustomValues::decode(text).ok();
+            assert_eq!(wire.as_ref().map(pairs), kept.map(<[_]>::to_vec), "{text}");
+            let page = format!(r#"{{"custom":{text}}}"#);
+            let serde = serde_json::from_str::<crate::protocol::PageContext>(&page).ok().map(|page| page.custom);
+            assert_eq!(serde, wire, "serde reads {text} as Wire does");
         }
     }
 

@@ -113,9 +113,7 @@ pub struct Desk {
 impl Desk {
     /// Builds the desk from stored items (any order) and the shop's agents.
     pub fn new(rules: AssignmentRules, mut items: Vec<QueueItem>, agents: BTreeMap<AgentId, Agent>) -> Self {
-        items.sort_by(|a, b| {
-            a.waiting_since.cmp(&b.waiting_since).then_with(|| a.conversation_id.cmp(&b.conversation_id))
-        });
+        items.sort_by(|a, b| queue_order(a).cmp(&queue_order(b)));
         Self { rules, items, agents }
     }
 
@@ -152,7 +150,7 @@ impl Desk {
             Input::Enter(item) => {
                 let item = *item;
                 if self.position_of(&item.conversation_id).is_none() {
-                    let at = self.items.partition_point(|i| i.waiting_since <= item.waiting_since);
+                    let at = self.items.partition_point(|queued| queue_order(queued) < queue_order(&item));
                     effects.push(Effect::Save(Box::new(item.clone())));
                     self.items.insert(at, item);
                 }
@@ -345,6 +343,12 @@ impl Desk {
     }
 }
 
+/// Where an item stands in the queue: by when the shopper started waiting, then by id, so that
+/// a desk rebuilt from storage (the edge's, on every event) has the order it had in memory.
+fn queue_order(item: &QueueItem) -> (UnixMillis, &ConversationId) {
+    (item.waiting_since, &item.conversation_id)
+}
+
 /// The first instant a place counts as overdue (see [`wait_estimate::overdue`]); `None` when
 /// there is nothing to wait for.
 fn expected_at(place: QueuePlace) -> Option<UnixMillis> {
@@ -528,6 +532,28 @@ mod tests {
             }
             let expected: Vec<(u8, String)> = case.assigned.into_iter().map(|(n, who)| (n, who.to_owned())).collect();
             assert_eq!(assignments(&desk), expected, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn the_queue_has_the_order_a_desk_rebuilt_from_storage_has() {
+        /// The conversations entering, in turn (number, second their shopper started waiting),
+        /// and the queue's order.
+        type Case<'a> = (&'a str, &'a [(u8, u64)], &'a [u8]);
+        let cases: [Case; 4] = [
+            ("in order", &[(1, 0), (2, 5)], &[1, 2]),
+            ("an earlier shopper entering later goes first", &[(2, 5), (1, 0)], &[1, 2]),
+            ("shoppers waiting since the same moment go by id", &[(2, 0), (1, 0)], &[1, 2]),
+            ("by time, then by id", &[(3, 0), (1, 5), (2, 0)], &[2, 3, 1]),
+        ];
+        for (name, entering, queue) in cases {
+            let mut desk = desk(false, &[]);
+            for &(n, second) in entering {
+                desk.handle(at(10), Input::Enter(Box::new(waiting(n, second)))).expect("enters");
+            }
+            let order: Vec<ConversationId> = desk.items().iter().map(|item| item.conversation_id.clone()).collect();
+            assert_eq!(order, queue.iter().map(|&n| id(n)).collect::<Vec<_>>(), "{name}");
+            assert_eq!(Desk::new(desk.rules, desk.items().to_vec(), desk.agents.clone()), desk, "{name}: rebuilt");
         }
     }
 

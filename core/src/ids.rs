@@ -110,7 +110,8 @@ macro_rules! wire_id {
     ($($name:ident),+) => {$(
         impl Wire for $name {
             fn to_json(&self) -> Json {
-                Json::String(self.0.clone())
+                let Self(id) = self;
+                Json::String(id.clone())
             }
 
             fn from_json(json: &Json) -> Result<Self, WireError> {

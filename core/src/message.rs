@@ -35,14 +35,15 @@ pub struct Message {
 
 impl Wire for Message {
     fn to_json(&self) -> Json {
+        let Self { seq, client_id, author, sender, text, at, internal } = self;
         Object::new()
-            .field("seq", &self.seq)
-            .field("client_id", &self.client_id)
-            .field("author", &self.author)
-            .field("sender", &self.sender)
-            .field("text", &self.text)
-            .field("at", &self.at)
-            .flag("internal", self.internal)
+            .field("seq", seq)
+            .field("client_id", client_id)
+            .field("author", author)
+            .field("sender", sender)
+            .field("text", text)
+            .field("at", at)
+            .flag("internal", *internal)
             .build()
     }
 

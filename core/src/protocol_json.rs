@@ -129,7 +129,8 @@ struct PlaceOrNull(Option<QueuePlace>);
 
 impl Wire for PlaceOrNull {
     fn to_json(&self) -> Json {
-        self.0.to_json()
+        let Self(place) = self;
+        place.to_json()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
@@ -139,11 +140,12 @@ impl Wire for PlaceOrNull {
 
 impl Wire for PageContext {
     fn to_json(&self) -> Json {
+        let Self { url, title, product, custom } = self;
         Object::new()
-            .field("url", &self.url)
-            .field("title", &self.title)
-            .field("product", &self.product.as_deref().cloned())
-            .field("custom", &self.custom)
+            .field("url", url)
+            .field("title", title)
+            .field("product", &product.as_deref().cloned())
+            .field("custom", custom)
             .build()
     }
 
@@ -160,12 +162,13 @@ impl Wire for PageContext {
 
 impl Wire for Product {
     fn to_json(&self) -> Json {
+        let Self { name, sku, price, currency, image } = self;
         Object::new()
-            .text("name", &self.name)
-            .text("sku", &self.sku)
-            .text("price", &self.price)
-            .text("currency", &self.currency)
-            .text("image", &self.image)
+            .text("name", name)
+            .text("sku", sku)
+            .text("price", price)
+            .text("currency", currency)
+            .text("image", image)
             .build()
     }
 
@@ -183,20 +186,35 @@ impl Wire for Product {
 
 impl Wire for ConversationView {
     fn to_json(&self) -> Json {
+        let Self {
+            id,
+            status,
+            assignee_name,
+            waiting_since,
+            first_response_millis,
+            page,
+            shopper_read,
+            agent_read,
+            place,
+            contact_email,
+            user,
+            shopper,
+            rating,
+        } = self;
         Object::new()
-            .field("id", &self.id)
-            .field("status", &self.status)
-            .field("assignee_name", &self.assignee_name)
-            .field("waiting_since", &self.waiting_since)
-            .field("first_response_millis", &self.first_response_millis)
-            .field("page", &self.page)
-            .field("shopper_read", &self.shopper_read)
-            .field("agent_read", &self.agent_read)
-            .field("place", &self.place)
-            .field("contact_email", &self.contact_email)
-            .field("user", &self.user)
-            .field("shopper", &self.shopper)
-            .field("rating", &self.rating)
+            .field("id", id)
+            .field("status", status)
+            .field("assignee_name", assignee_name)
+            .field("waiting_since", waiting_since)
+            .field("first_response_millis", first_response_millis)
+            .field("page", page)
+            .field("shopper_read", shopper_read)
+            .field("agent_read", agent_read)
+            .field("place", place)
+            .field("contact_email", contact_email)
+            .field("user", user)
+            .field("shopper", shopper)
+            .field("rating", rating)
             .build()
     }
 
@@ -222,12 +240,13 @@ impl Wire for ConversationView {
 
 impl Wire for QueuePlace {
     fn to_json(&self) -> Json {
+        let Self { position, estimate, estimated_at, overdue, closed } = self;
         Object::new()
-            .field("position", &self.position)
-            .field("estimate", &self.estimate)
-            .field("estimated_at", &self.estimated_at)
-            .field("overdue", &self.overdue)
-            .field("closed", &self.closed)
+            .field("position", position)
+            .field("estimate", estimate)
+            .field("estimated_at", estimated_at)
+            .field("overdue", overdue)
+            .field("closed", closed)
             .build()
     }
 
@@ -245,11 +264,8 @@ impl Wire for QueuePlace {
 
 impl Wire for NewConversation {
     fn to_json(&self) -> Json {
-        Object::new()
-            .field("page", &self.page)
-            .field("identity", &self.identity)
-            .field("shopper", &self.shopper)
-            .build()
+        let Self { page, identity, shopper } = self;
+        Object::new().field("page", page).field("identity", identity).field("shopper", shopper).build()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
@@ -264,7 +280,8 @@ impl Wire for NewConversation {
 
 impl Wire for ShopperDetails {
     fn to_json(&self) -> Json {
-        Object::new().field("name", &self.name).field("email", &self.email).build()
+        let Self { name, email } = self;
+        Object::new().field("name", name).field("email", email).build()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
@@ -276,7 +293,8 @@ impl Wire for ShopperDetails {
 
 impl Wire for VerifiedUser {
     fn to_json(&self) -> Json {
-        Object::new().field("user_id", &self.user_id).field("name", &self.name).field("email", &self.email).build()
+        let Self { user_id, name, email } = self;
+        Object::new().field("user_id", user_id).field("name", name).field("email", email).build()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
@@ -291,7 +309,8 @@ impl Wire for VerifiedUser {
 
 impl Wire for ConversationTicket {
     fn to_json(&self) -> Json {
-        Object::new().field("conversation_id", &self.conversation_id).field("token", &self.token).build()
+        let Self { conversation_id, token } = self;
+        Object::new().field("conversation_id", conversation_id).field("token", token).build()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
@@ -305,10 +324,11 @@ impl Wire for ConversationTicket {
 
 impl Wire for ApiError {
     fn to_json(&self) -> Json {
+        let Self { code, message, retry_after_seconds } = self;
         Object::new()
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("retry_after_seconds", &self.retry_after_seconds)
+            .field("code", code)
+            .field("message", message)
+            .field("retry_after_seconds", retry_after_seconds)
             .build()
     }
 

@@ -51,7 +51,8 @@ impl Rating {
 
 impl Wire for Rating {
     fn to_json(&self) -> Json {
-        Object::new().field("score", &self.score).field("comment", &self.comment).field("at", &self.at).build()
+        let Self { score, comment, at } = self;
+        Object::new().field("score", score).field("comment", comment).field("at", at).build()
     }
 
     fn from_json(json: &Json) -> Result<Self, crate::error::WireError> {

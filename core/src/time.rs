@@ -20,7 +20,8 @@ impl UnixMillis {
 /// A plain number on the wire.
 impl Wire for UnixMillis {
     fn to_json(&self) -> Json {
-        self.0.to_json()
+        let Self(millis) = self;
+        millis.to_json()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {

@@ -9,6 +9,11 @@
 //! that is `None` is left out and a missing one reads as `None`; `Fields::or_default` is
 //! `#[serde(default)]`; `Object::flag` is a `bool` left out when false, `Object::text` a
 //! string left out when empty.
+//!
+//! A struct's `to_json` takes it apart whole (`let Self { a, b } = self;`, never `..`), and an
+//! enum's binds every field of each variant, so a field added later cannot be silently left off
+//! the wire or out of storage: the compiler asks where it goes. (`from_json` builds the value
+//! with a struct literal, which asks the same.)
 
 use crate::error::WireError;
 use crate::json::Json;

@@ -7,10 +7,13 @@
 //! - `build`: the release artifacts (apps, loader, Worker) without running anything.
 //! - `bench`: sizes of the shipped artifacts, written to BENCHMARKS.md.
 //! - `install`: only the tools.
+//! - `fuzz <target> [--seconds N]`: fuzz one of core's decoders (`fuzz/`) for N seconds on the
+//!   pinned nightly, installing cargo-fuzz if it is missing. On demand only: not part of `test`.
 
 mod bench;
 mod build;
 mod dev;
+mod fuzz;
 mod paths;
 mod run;
 mod test;
@@ -42,8 +45,10 @@ fn main() -> Result<()> {
             build::all()?;
             bench::run()
         }
+        "fuzz" => fuzz::run_target(&args[1..]),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <dev|test|build|bench|install>");
+            println!("usage: cargo xtask <dev|test|build|bench|install|fuzz>");
+            println!("       {}", fuzz::USAGE);
             Ok(())
         }
         other => bail!("unknown command {other:?}; try `cargo xtask help`"),

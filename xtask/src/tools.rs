@@ -2,7 +2,7 @@
 //! target, the pinned nightly (with its std's source) that builds the browser apps, wasm-bindgen-cli pinned to the version in Cargo.lock, worker-build, the npm tools
 //! from package-lock.json (wrangler, binaryen's wasm-opt, esbuild, and axe-core, which the
 //! browser tests inject to check accessibility), and for tests Chromium and ChromeDriver from
-//! Debian's packages.
+//! Debian's packages. Fuzzing needs only the pinned nightly and cargo-fuzz.
 
 use anyhow::{bail, Context, Result};
 use std::path::Path;
@@ -40,6 +40,16 @@ pub fn install(needs: Needs) -> Result<()> {
         chromium()?;
     }
     Ok(())
+}
+
+/// What `cargo xtask fuzz` needs: the pinned nightly (libFuzzer's sanitizer flags are
+/// nightly-only) and cargo-fuzz.
+pub fn fuzzing() -> Result<()> {
+    apps_toolchain()?;
+    if stdout(Command::new(cargo_bin("cargo-fuzz")).arg("--version")).is_some() {
+        return Ok(());
+    }
+    run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))
 }
 
 fn wasm_target() -> Result<()> {
