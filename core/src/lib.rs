@@ -14,6 +14,7 @@ pub mod conversation;
 pub mod custom_values;
 pub mod cycle;
 pub mod desk;
+pub mod duration_sketch;
 pub mod error;
 pub mod ids;
 pub mod json;
