@@ -126,6 +126,15 @@ pub enum DeskError {
     UnknownAgent,
 }
 
+/// Why the window asked of a metrics report was refused (see `metrics_window`).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MetricsWindowError {
+    #[error("from must be before to")]
+    FromNotBeforeTo,
+    #[error("a metrics window is at most {max_days} days")]
+    TooLong { max_days: u64 },
+}
+
 /// Why a shop's settings were refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SettingsError {
@@ -150,6 +159,12 @@ pub enum SettingsError {
 
 impl From<SettingsError> for ApiError {
     fn from(error: SettingsError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string())
+    }
+}
+
+impl From<MetricsWindowError> for ApiError {
+    fn from(error: MetricsWindowError) -> Self {
         ApiError::new(ErrorCode::BadRequest, error.to_string())
     }
 }
