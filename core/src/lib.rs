@@ -23,6 +23,7 @@ pub mod locale;
 pub mod login_throttle;
 pub mod message;
 pub mod metrics;
+pub mod metrics_aggregate;
 pub mod metrics_window;
 pub mod origin;
 pub mod pre_chat;

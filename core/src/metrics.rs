@@ -1,64 +1,27 @@
-//! A shop's service metrics computed from stored samples, and the report the metrics API sends:
-//! response, resolution and handle times, and shoppers' satisfaction (CSAT) from their ratings.
+//! A shop's service metrics report, as `GET /api/shops/{shop}/metrics` sends it: response,
+//! resolution and handle times, and shoppers' satisfaction (CSAT) from their ratings. It is
+//! computed from the hourly aggregates the edge stores (`metrics_aggregate`), merged over the
+//! UTC hours of the window (`metrics_window`: the hours starting in `[from, to)`, at most 93
+//! days), never from every sample: a report's work is bounded whatever the shop's traffic.
 //!
-//! Shop owners judge their service by these numbers, so every statistic is computed exactly
-//! over all samples in the window (never averaged from daily or per-agent figures), and the
-//! percentile definition is fixed and documented: nearest rank, see [`Summary`].
-//! Durations are stored in milliseconds and reported in seconds.
+//! Shop owners judge their service by these numbers, so what is exact is said:
+//!
+//! - exact over all samples of the window: every count, mean, minimum and maximum, the
+//!   histogram, CSAT, and each agent's counts, and the share within target (each first response
+//!   against the target in force when it was recorded);
+//! - within 0.5 % of the exact nearest-rank value over all samples of the window: the
+//!   percentiles (median, p90, p99), from the merged [`DurationSketch`]es; see [`Summary`].
+//!
+//! Nothing is averaged from hourly, daily or per-agent figures. Durations are stored in
+//! milliseconds and reported in seconds.
 
-use crate::ids::{AgentId, ConversationId};
+use crate::duration_sketch::DurationSketch;
+use crate::ids::AgentId;
+use crate::metrics_aggregate::{MetricsAggregate, SCORES};
+use crate::metrics_window::{MetricsWindow, UtcHour};
 use crate::rating;
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
-/// A measured response: how long a shopper waited for the first human reply of a cycle, or
-/// for the next one after writing again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResponseSample {
-    pub conversation_id: ConversationId,
-    /// The agent who wrote the reply, and who is credited with it.
-    pub agent: AgentId,
-    /// When the reply was written: the sample belongs to the window containing this instant.
-    pub at: UnixMillis,
-    pub calendar_millis: u64,
-    /// The part of `calendar_millis` during which the shop was open.
-    pub business_millis: u64,
-}
-
-/// A resolved conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResolutionSample {
-    pub conversation_id: ConversationId,
-    /// The agent credited with the resolution; `None` when nobody was assigned (e.g. the
-    /// shopper left, or the conversation was closed from the queue).
-    pub agent: Option<AgentId>,
-    /// When the conversation was resolved.
-    pub at: UnixMillis,
-    /// From the shopper's first message to resolution.
-    pub resolution_millis: u64,
-    /// The time an agent spent on the conversation.
-    pub handle_millis: u64,
-}
-
-/// A shopper's rating of a resolved cycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RatingSample {
-    pub conversation_id: ConversationId,
-    /// When the shopper rated: the sample belongs to the window containing this instant.
-    pub at: UnixMillis,
-    /// 1 to 5.
-    pub score: u8,
-}
-
-/// Every sample a report is computed from; each kind is filtered to the report's window.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Samples {
-    pub first_responses: Vec<ResponseSample>,
-    pub next_responses: Vec<ResponseSample>,
-    pub resolutions: Vec<ResolutionSample>,
-    pub ratings: Vec<RatingSample>,
-}
 
 /// Percentiles reported in every [`Summary`], in percent.
 const MEDIAN: u64 = 50;
@@ -67,12 +30,14 @@ const P99: u64 = 99;
 
 /// The distribution of one duration over a window, in seconds (millis / 1000).
 ///
-/// Percentiles use the nearest-rank method over all samples: the p-th percentile is the
-/// smallest sample such that at least p% of samples are less than or equal to it, i.e. the
-/// sample at 1-based rank `ceil(p / 100 * count)` in ascending order. It is always a value that
-/// was actually measured, never an interpolation. The median is the 50th percentile by the same
-/// rule, so for an even count it is the lower of the two middle values. Every statistic is `None`
-/// when `count` is 0.
+/// Percentiles follow the nearest-rank method: the p-th percentile is the smallest sample such
+/// that at least p% of samples are less than or equal to it, i.e. the sample at 1-based rank
+/// `ceil(p / 100 * count)` in ascending order; the median is the 50th percentile by the same
+/// rule, so for an even count it is the lower of the two middle values. Each is reported within
+/// 0.5 % of that sample ([`DurationSketch`]), so it may not be a value that was measured; it is
+/// exact when its rank is the first or the last (it is then `min` or `max`: every percentile of
+/// one sample, p99 of fewer than 100) and when the sample is 0. `count`, `mean`, `min` and `max`
+/// are exact. Every statistic is `None` when `count` is 0.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub count: u64,
@@ -85,44 +50,31 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Summarizes durations given in milliseconds.
-    pub fn of(millis: impl IntoIterator<Item = u64>) -> Self {
-        let mut sorted: Vec<u64> = millis.into_iter().collect();
-        sorted.sort_unstable();
-        let Some((&min, &max)) = sorted.first().zip(sorted.last()) else {
-            return Self::default();
-        };
-        let count = sorted.len();
-        // A u128 sum cannot overflow for any number of u64 samples that fits in memory.
-        let total: u128 = sorted.iter().map(|&m| u128::from(m)).sum();
-        let mean_millis = total as f64 / count as f64;
-        let seconds_at = |percent| nearest_rank(&sorted, percent).map(seconds);
+    /// Summarizes durations in milliseconds, as sketched.
+    pub fn of(millis: &DurationSketch) -> Self {
+        let seconds_at = |percent| millis.percentile_millis(percent).map(seconds);
         Self {
-            count: count as u64,
-            mean: Some(mean_millis / 1000.0),
+            count: millis.count(),
+            mean: millis.mean_millis().map(seconds),
             median: seconds_at(MEDIAN),
             p90: seconds_at(P90),
             p99: seconds_at(P99),
-            min: Some(seconds(min)),
-            max: Some(seconds(max)),
+            min: millis.min().map(|min| seconds(min as f64)),
+            max: millis.max().map(|max| seconds(max as f64)),
         }
     }
 }
 
-fn seconds(millis: u64) -> f64 {
-    millis as f64 / 1000.0
-}
-
-/// The nearest-rank `percent`-th percentile of ascending `sorted` (see [`Summary`]).
-fn nearest_rank(sorted: &[u64], percent: u64) -> Option<u64> {
-    let count = sorted.len() as u64;
-    let rank = (percent * count).div_ceil(100).max(1);
-    sorted.get(usize::try_from(rank - 1).ok()?).copied()
+fn seconds(millis: f64) -> f64 {
+    millis / 1000.0
 }
 
 /// Upper bounds of the first-response histogram's buckets, in seconds: 30 s, 1 min, 2 min,
 /// 5 min, 10 min, 30 min, 1 h, 4 h, 24 h. A last bucket without a bound (+inf) follows.
 pub const HISTOGRAM_BOUNDS_SECONDS: [u64; 9] = [30, 60, 120, 300, 600, 1_800, 3_600, 14_400, 86_400];
+
+/// The histogram's buckets: one per bound and the last, unbounded one.
+pub(crate) const HISTOGRAM_BUCKETS: usize = HISTOGRAM_BOUNDS_SECONDS.len() + 1;
 
 /// One bar of a histogram. Counts are not cumulative: a bucket counts the samples greater than
 /// the previous bucket's bound and less than or equal to its own (a value exactly on a bound
@@ -133,26 +85,26 @@ pub struct HistogramBucket {
     pub count: u64,
 }
 
-/// Sorts durations in milliseconds into the [`HISTOGRAM_BOUNDS_SECONDS`] buckets plus +inf;
-/// always returns every bucket, empty ones included, so charts keep a fixed axis.
-pub fn histogram(millis: impl IntoIterator<Item = u64>) -> Vec<HistogramBucket> {
-    let mut buckets: Vec<HistogramBucket> = HISTOGRAM_BOUNDS_SECONDS
+/// The index of the [`HISTOGRAM_BOUNDS_SECONDS`] bucket (or +inf, the last) a duration in
+/// milliseconds belongs to.
+pub(crate) fn histogram_bucket(millis: u64) -> usize {
+    // Compared in milliseconds so that 30_001 ms does not round into the 30 s bucket.
+    HISTOGRAM_BOUNDS_SECONDS
+        .iter()
+        .position(|&bound| millis <= bound.saturating_mul(1000))
+        .unwrap_or(HISTOGRAM_BOUNDS_SECONDS.len())
+}
+
+/// The histogram of bucket counts; always every bucket, empty ones included, so charts keep a
+/// fixed axis.
+fn histogram(counts: &[u64; HISTOGRAM_BUCKETS]) -> Vec<HistogramBucket> {
+    HISTOGRAM_BOUNDS_SECONDS
         .iter()
         .map(|&bound| Some(bound))
         .chain([None])
-        .map(|le_seconds| HistogramBucket { le_seconds, count: 0 })
-        .collect();
-    for value in millis {
-        // Compared in milliseconds so that 30_001 ms does not round into the 30 s bucket.
-        let index = HISTOGRAM_BOUNDS_SECONDS
-            .iter()
-            .position(|&bound| value <= bound.saturating_mul(1000))
-            .unwrap_or(HISTOGRAM_BOUNDS_SECONDS.len());
-        if let Some(bucket) = buckets.get_mut(index) {
-            bucket.count += 1;
-        }
-    }
-    buckets
+        .zip(counts)
+        .map(|(le_seconds, &count)| HistogramBucket { le_seconds, count })
+        .collect()
 }
 
 /// Customer satisfaction over a window's ratings. CSAT is the share of ratings that are
@@ -169,11 +121,15 @@ pub struct Csat {
 }
 
 impl Csat {
-    pub fn of(scores: impl IntoIterator<Item = u8>) -> Self {
-        let (count, satisfied, total) =
-            scores.into_iter().fold((0u64, 0u64, 0u64), |(count, satisfied, total), score| {
-                (count + 1, satisfied + u64::from(rating::satisfied(score)), total + u64::from(score))
-            });
+    /// CSAT from the number of ratings of each score, 1 first.
+    pub fn of(ratings_by_score: &[u64; SCORES]) -> Self {
+        let (count, satisfied, total) = (rating::MIN_SCORE..=rating::MAX_SCORE).zip(ratings_by_score).fold(
+            (0u64, 0u64, 0u64),
+            |(count, satisfied, total), (score, &ratings)| {
+                let satisfied_ratings = if rating::satisfied(score) { ratings } else { 0 };
+                (count + ratings, satisfied + satisfied_ratings, total + u64::from(score) * ratings)
+            },
+        );
         let per_rating = |sum: f64| (count > 0).then(|| sum / count as f64);
         Self { count, satisfied_percent: per_rating(satisfied as f64 * 100.0), average_score: per_rating(total as f64) }
     }
@@ -189,19 +145,21 @@ pub struct AgentMetrics {
     pub resolved: u64,
 }
 
-/// The body of `GET /api/shops/{shop}/metrics?from=&to=`: the shop's service over `[from, to)`.
+/// The body of `GET /api/shops/{shop}/metrics?from=&to=`: the shop's service in the UTC hours
+/// that start in `[from, to)` (see `metrics_window`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
+    /// The window as asked for.
     pub from: UnixMillis,
     pub to: UnixMillis,
     /// First-response time in calendar time.
     pub frt_seconds: Summary,
     /// First-response time counting only the shop's opening hours.
     pub frt_business_seconds: Summary,
-    /// The shop's target for calendar first-response time.
+    /// The shop's target for calendar first-response time, now.
     pub frt_target_seconds: u64,
-    /// The share of first responses with calendar FRT at or under the target, 0 to 100;
-    /// `None` when there were none.
+    /// The share of first responses with calendar FRT at or under the target in force when each
+    /// was recorded, 0 to 100; `None` when there were none.
     pub within_target_percent: Option<f64>,
     /// Calendar first-response times, bucketed (see [`HistogramBucket`]).
     pub frt_histogram: Vec<HistogramBucket>,
@@ -219,100 +177,101 @@ pub struct MetricsReport {
     pub oldest_wait_seconds: Option<u64>,
 }
 
-/// Computes the report for `window = (from, to)`: a sample counts if `from <= at < to`.
+/// Computes the report for `window` from the hours stored: those the window covers are merged,
+/// any others are ignored. `frt_target_seconds` is the shop's target now, reported as is; the
+/// share within target counts each first response against the target it was recorded with.
 ///
 /// `waiting_since` holds the instants at which each conversation waiting now started waiting;
 /// `waiting_now` and `oldest_wait_seconds` describe them as of `now`, whatever the window.
 pub fn report(
-    window: (UnixMillis, UnixMillis),
+    window: MetricsWindow,
     frt_target_seconds: u64,
-    samples: &Samples,
+    hours: &[(UtcHour, MetricsAggregate)],
     waiting_since: &[UnixMillis],
     now: UnixMillis,
 ) -> MetricsReport {
-    let (from, to) = window;
-    let in_window = |at: UnixMillis| from <= at && at < to;
-    let first: Vec<&ResponseSample> = samples.first_responses.iter().filter(|s| in_window(s.at)).collect();
-    let next: Vec<&ResponseSample> = samples.next_responses.iter().filter(|s| in_window(s.at)).collect();
-    let resolutions: Vec<&ResolutionSample> = samples.resolutions.iter().filter(|s| in_window(s.at)).collect();
-    let scores = samples.ratings.iter().filter(|s| in_window(s.at)).map(|s| s.score);
-
-    let target_millis = frt_target_seconds.saturating_mul(1000);
-    let within_target = first.iter().filter(|s| s.calendar_millis <= target_millis).count();
-    let within_target_percent = (!first.is_empty()).then(|| within_target as f64 * 100.0 / first.len() as f64);
-
+    let mut total = MetricsAggregate::default();
+    hours.iter().filter(|(hour, _)| window.covers(*hour)).for_each(|(_, aggregate)| total.merge(aggregate));
+    let first_responses = total.first_response.count();
+    let within_target_percent =
+        (first_responses > 0).then(|| total.first_responses_within_target as f64 * 100.0 / first_responses as f64);
     MetricsReport {
-        from,
-        to,
-        frt_seconds: Summary::of(first.iter().map(|s| s.calendar_millis)),
-        frt_business_seconds: Summary::of(first.iter().map(|s| s.business_millis)),
+        from: window.from(),
+        to: window.to(),
+        frt_seconds: Summary::of(&total.first_response),
+        frt_business_seconds: Summary::of(&total.first_response_business),
         frt_target_seconds,
         within_target_percent,
-        frt_histogram: histogram(first.iter().map(|s| s.calendar_millis)),
-        next_response_seconds: Summary::of(next.iter().map(|s| s.calendar_millis)),
-        next_response_business_seconds: Summary::of(next.iter().map(|s| s.business_millis)),
-        resolution_seconds: Summary::of(resolutions.iter().map(|s| s.resolution_millis)),
-        handle_seconds: Summary::of(resolutions.iter().map(|s| s.handle_millis)),
-        csat: Csat::of(scores),
-        per_agent: per_agent(&first, &resolutions),
+        frt_histogram: histogram(&total.first_response_histogram),
+        next_response_seconds: Summary::of(&total.next_response),
+        next_response_business_seconds: Summary::of(&total.next_response_business),
+        resolution_seconds: Summary::of(&total.resolution),
+        handle_seconds: Summary::of(&total.handle),
+        csat: Csat::of(&total.ratings_by_score),
+        per_agent: total
+            .per_agent
+            .iter()
+            .map(|(agent, credit)| AgentMetrics {
+                agent: agent.clone(),
+                frt_seconds: Summary::of(&credit.first_response),
+                frt_business_seconds: Summary::of(&credit.first_response_business),
+                resolved: credit.resolved,
+            })
+            .collect(),
         waiting_now: waiting_since.len() as u64,
         oldest_wait_seconds: waiting_since.iter().map(|&since| now.millis_since(since) / 1000).max(),
     }
 }
 
-/// Each agent's figures, computed from that agent's own samples (not derived from the totals).
-fn per_agent(first: &[&ResponseSample], resolutions: &[&ResolutionSample]) -> Vec<AgentMetrics> {
-    #[derive(Default)]
-    struct Credit {
-        calendar_millis: Vec<u64>,
-        business_millis: Vec<u64>,
-        resolved: u64,
-    }
-    let mut credits: BTreeMap<&AgentId, Credit> = BTreeMap::new();
-    for sample in first {
-        let credit = credits.entry(&sample.agent).or_default();
-        credit.calendar_millis.push(sample.calendar_millis);
-        credit.business_millis.push(sample.business_millis);
-    }
-    for agent in resolutions.iter().filter_map(|s| s.agent.as_ref()) {
-        credits.entry(agent).or_default().resolved += 1;
-    }
-    credits
-        .into_iter()
-        .map(|(agent, credit)| AgentMetrics {
-            agent: agent.clone(),
-            frt_seconds: Summary::of(credit.calendar_millis),
-            frt_business_seconds: Summary::of(credit.business_millis),
-            resolved: credit.resolved,
-        })
-        .collect()
+/// What a shopper's wait estimate (`wait_estimate`) takes from the shop's recent first responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecentFirstResponses {
+    /// Their nearest-rank median calendar time, within 0.5 % and rounded to the millisecond;
+    /// `None` without any.
+    pub median_millis: Option<u64>,
+    /// How many there were (exact; `u32::MAX` if more).
+    pub count: u32,
 }
 
-/// The calendar first-response times of replies written in `[now - lookback_millis, now)`.
-fn recent_first_response_millis(first: &[ResponseSample], now: UnixMillis, lookback_millis: u64) -> Vec<u64> {
-    let since = UnixMillis(now.0.saturating_sub(lookback_millis));
-    first.iter().filter(|s| since <= s.at && s.at < now).map(|s| s.calendar_millis).collect()
-}
-
-/// The nearest-rank median calendar first-response time of replies written in
-/// `[now - lookback_millis, now)`, for the shopper's wait estimate; `None` without any.
-pub fn recent_median_first_response_millis(
-    first: &[ResponseSample],
+/// The calendar first responses of the hours that start in `[now - lookback_millis, now)`: the
+/// current hour included, so everything recorded until `now`, and the hour containing
+/// `now - lookback_millis` left out unless it starts exactly then. Only the hours' sketches are
+/// merged, so the work is bounded by the lookback's hours.
+pub fn recent_first_responses(
+    hours: &[(UtcHour, MetricsAggregate)],
     now: UnixMillis,
     lookback_millis: u64,
-) -> Option<u64> {
-    let mut recent = recent_first_response_millis(first, now, lookback_millis);
-    recent.sort_unstable();
-    nearest_rank(&recent, MEDIAN)
+) -> RecentFirstResponses {
+    let since = UnixMillis(now.0.saturating_sub(lookback_millis));
+    let mut recent = DurationSketch::default();
+    hours
+        .iter()
+        .filter(|(hour, _)| hour.starts_in(since, now))
+        .for_each(|(_, aggregate)| recent.merge(&aggregate.first_response));
+    RecentFirstResponses {
+        // A float-to-int cast saturates; a median is never negative.
+        median_millis: recent.percentile_millis(MEDIAN).map(|median| median.round() as u64),
+        count: u32::try_from(recent.count()).unwrap_or(u32::MAX),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::duration_sketch::RELATIVE_ACCURACY;
+    use crate::ids::ConversationId;
+    use crate::metrics_aggregate::{RatingSample, ResolutionSample, ResponseSample};
+    use std::collections::BTreeMap;
 
-    /// A fake clock: seconds after 2024-01-01T00:00:00Z.
+    const HOUR: u64 = 3600;
+
+    /// A fake clock: seconds after 2024-01-01T00:00:00Z, an hour boundary.
     fn at(seconds: u64) -> UnixMillis {
         UnixMillis(1_704_067_200_000 + seconds * 1000)
+    }
+
+    fn window(from: UnixMillis, to: UnixMillis) -> MetricsWindow {
+        MetricsWindow::new(from, to).expect("a valid window")
     }
 
     fn agent(email: &str) -> AgentId {
@@ -350,6 +309,51 @@ mod tests {
         }
     }
 
+    fn rated(n: u64, at_second: u64, score: u8) -> RatingSample {
+        RatingSample { conversation_id: conversation(n), at: at(at_second), score }
+    }
+
+    /// Samples stored the way the edge stores them: each added to the aggregate of its hour.
+    #[derive(Default)]
+    struct Stored(BTreeMap<UtcHour, MetricsAggregate>);
+
+    impl Stored {
+        fn hour(&mut self, at: UnixMillis) -> &mut MetricsAggregate {
+            self.0.entry(UtcHour::containing(at)).or_default()
+        }
+
+        fn first(mut self, sample: ResponseSample, frt_target_seconds: u64) -> Self {
+            self.hour(sample.at).add_first_response(&sample, frt_target_seconds);
+            self
+        }
+
+        fn next(mut self, sample: ResponseSample) -> Self {
+            self.hour(sample.at).add_next_response(&sample);
+            self
+        }
+
+        fn resolution(mut self, sample: ResolutionSample) -> Self {
+            self.hour(sample.at).add_resolution(&sample);
+            self
+        }
+
+        fn rating(mut self, sample: RatingSample) -> Self {
+            self.hour(sample.at).add_rating(&sample);
+            self
+        }
+
+        fn hours(&self) -> Vec<(UtcHour, MetricsAggregate)> {
+            self.0.iter().map(|(hour, aggregate)| (*hour, aggregate.clone())).collect()
+        }
+    }
+
+    fn sketch_of(millis: &[u64]) -> DurationSketch {
+        let mut sketch = DurationSketch::default();
+        millis.iter().for_each(|&m| sketch.add(m));
+        sketch
+    }
+
+    /// The exact nearest-rank summary, as the report would give it with exact percentiles.
     fn summary(count: u64, mean: f64, median: f64, p90: f64, p99: f64, min: f64, max: f64) -> Summary {
         Summary {
             count,
@@ -362,30 +366,59 @@ mod tests {
         }
     }
 
+    /// Whether `got` keeps the report's promise against the `exact` summary of the same samples:
+    /// count, mean, min and max equal, each percentile within the sketch's relative accuracy.
+    fn keeps_its_promise(got: &Summary, exact: &Summary) -> bool {
+        let within = |got: Option<f64>, exact: Option<f64>| match (got, exact) {
+            (Some(got), Some(exact)) => (got - exact).abs() <= RELATIVE_ACCURACY * exact * (1.0 + 1e-9),
+            (got, exact) => got == exact,
+        };
+        (got.count, got.mean, got.min, got.max) == (exact.count, exact.mean, exact.min, exact.max)
+            && within(got.median, exact.median)
+            && within(got.p90, exact.p90)
+            && within(got.p99, exact.p99)
+    }
+
     #[test]
-    fn exact_nearest_rank_summaries() {
-        let cases: Vec<(&str, Vec<u64>, Summary)> = vec![
+    fn summaries_are_exact_but_for_percentiles_within_accuracy() {
+        let cases: Vec<(&str, Vec<u64>, Summary, bool)> = vec![
             (
                 "1..=100 seconds",
                 (1..=100).map(|s| s * 1000).collect(),
                 summary(100, 50.5, 50.0, 90.0, 99.0, 1.0, 100.0),
+                false,
             ),
-            ("1..=10 seconds", (1..=10).map(|s| s * 1000).collect(), summary(10, 5.5, 5.0, 9.0, 10.0, 1.0, 10.0)),
-            ("one value", vec![42_500], summary(1, 42.5, 42.5, 42.5, 42.5, 42.5, 42.5)),
-            ("two values: the median is the lower one", vec![2000, 1000], summary(2, 1.5, 1.0, 2.0, 2.0, 1.0, 2.0)),
+            (
+                "1..=10 seconds",
+                (1..=10).map(|s| s * 1000).collect(),
+                summary(10, 5.5, 5.0, 9.0, 10.0, 1.0, 10.0),
+                false,
+            ),
+            ("one value: all exact", vec![42_500], summary(1, 42.5, 42.5, 42.5, 42.5, 42.5, 42.5), true),
+            (
+                "two values: the median is the lower one, exact",
+                vec![2000, 1000],
+                summary(2, 1.5, 1.0, 2.0, 2.0, 1.0, 2.0),
+                true,
+            ),
             (
                 "unsorted with duplicates",
                 vec![5000, 1000, 3000, 3000, 10_000],
                 summary(5, 4.4, 3.0, 10.0, 10.0, 1.0, 10.0),
+                false,
             ),
-            ("milliseconds are kept", vec![1, 1499, 1500], summary(3, 1.0, 1.499, 1.5, 1.5, 0.001, 1.5)),
-            ("zero durations", vec![0, 0], summary(2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)),
-            ("empty", vec![], Summary::default()),
+            ("milliseconds are kept", vec![1, 1499, 1500], summary(3, 1.0, 1.499, 1.5, 1.5, 0.001, 1.5), false),
+            ("zero durations: exact", vec![0, 0], summary(2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), true),
+            ("empty", vec![], Summary::default(), true),
         ];
-        for (name, millis, expected) in cases {
-            assert_eq!(Summary::of(millis), expected, "{name}");
+        for (name, millis, exact, all_exact) in cases {
+            let got = Summary::of(&sketch_of(&millis));
+            assert!(keeps_its_promise(&got, &exact), "{name}: {got:?}");
+            if all_exact {
+                assert_eq!(got, exact, "{name}");
+            }
         }
-        let empty = Summary::of([]);
+        let empty = Summary::of(&DurationSketch::default());
         assert_eq!(empty.count, 0);
         assert_eq!(
             (empty.mean, empty.median, empty.p90, empty.p99, empty.min, empty.max),
@@ -395,7 +428,7 @@ mod tests {
 
     #[test]
     fn histogram_bucket_edges() {
-        let bounds = histogram([]).into_iter().map(|b| b.le_seconds).collect::<Vec<_>>();
+        let bounds = histogram(&[0; HISTOGRAM_BUCKETS]).into_iter().map(|b| b.le_seconds).collect::<Vec<_>>();
         assert_eq!(
             bounds,
             [
@@ -428,98 +461,79 @@ mod tests {
             (u64::MAX, 9),
         ];
         for (millis, bucket) in cases {
-            let counts: Vec<u64> = histogram([millis]).into_iter().map(|b| b.count).collect();
-            let mut expected = vec![0; 10];
-            expected[bucket] = 1;
-            assert_eq!(counts, expected, "{millis} ms");
+            assert_eq!(histogram_bucket(millis), bucket, "{millis} ms");
         }
-        let counts: Vec<u64> = histogram([10_000, 20_000, 45_000, 7_200_000]).into_iter().map(|b| b.count).collect();
-        assert_eq!(counts, [2, 1, 0, 0, 0, 0, 0, 1, 0, 0], "counts are not cumulative");
+        let counts: Vec<u64> = histogram(&[2, 1, 0, 0, 0, 0, 0, 1, 0, 7]).into_iter().map(|b| b.count).collect();
+        assert_eq!(counts, [2, 1, 0, 0, 0, 0, 0, 1, 0, 7], "each bucket its own count");
     }
 
     #[test]
-    fn within_target_percent() {
-        let cases: Vec<(&str, u64, Vec<u64>, Option<f64>)> = vec![
-            ("half within, the target itself counts", 60, vec![30, 60, 61, 120], Some(50.0)),
-            ("all within", 60, vec![1, 2, 3], Some(100.0)),
-            ("none within", 10, vec![11, 20], Some(0.0)),
-            ("one in four", 30, vec![30, 31, 32, 33], Some(25.0)),
-            ("no first responses", 60, vec![], None),
+    fn within_target_percent_with_the_target_of_each_first_response() {
+        let cases = vec![
+            ("half within, the target itself counts", vec![(60, 30), (60, 60), (60, 61), (60, 120)], Some(50.0)),
+            ("all within", vec![(60, 1), (60, 2), (60, 3)], Some(100.0)),
+            ("none within", vec![(10, 11), (10, 20)], Some(0.0)),
+            ("one in four", vec![(30, 30), (30, 31), (30, 32), (30, 33)], Some(25.0)),
+            ("a target lowered after the first of two", vec![(60, 45), (30, 45)], Some(50.0)),
+            ("no first responses", vec![], None),
         ];
-        for (name, target, frt_seconds, expected) in cases {
-            let samples: Vec<ResponseSample> =
-                frt_seconds.iter().enumerate().map(|(i, &s)| response(i as u64, "a@demo.test", 10, s, s)).collect();
-            let got = report(
-                (at(0), at(100)),
-                target,
-                &Samples { first_responses: samples, ..Samples::default() },
-                &[],
-                at(100),
-            );
+        for (name, target_and_seconds, expected) in cases {
+            let stored = target_and_seconds.iter().enumerate().fold(Stored::default(), |stored, (n, &(target, s))| {
+                stored.first(response(n as u64, "a@demo.test", 10, s, s), target)
+            });
+            let got = report(window(at(0), at(HOUR)), 30, &stored.hours(), &[], at(HOUR));
             assert_eq!(got.within_target_percent, expected, "{name}");
+            assert_eq!(got.frt_target_seconds, 30, "{name}: the target now, whatever was recorded");
         }
     }
 
+    /// A window of two hours, [1 h, 3 h), and samples in it, just outside it and on its edges.
     fn scenario() -> MetricsReport {
-        let firsts = [
-            response(1, "ana@demo.test", 99, 999, 999), // before the window
-            response(2, "ana@demo.test", 100, 30, 30),  // on `from`: counts
-            response(3, "bo@demo.test", 150, 90, 0),
-            response(4, "ana@demo.test", 199, 60, 45),
-            response(5, "bo@demo.test", 200, 999, 999), // on `to`: excluded
-        ];
-        let nexts = [response(2, "ana@demo.test", 120, 10, 10), response(3, "bo@demo.test", 500, 77, 77)];
-        let resolutions = [
-            resolved(2, Some("ana@demo.test"), 180, 80, 50),
-            resolved(6, None, 181, 40, 0),
-            resolved(7, Some("cy@demo.test"), 182, 120, 100),
-            resolved(3, Some("bo@demo.test"), 250, 1000, 1000), // after the window
-        ];
-        let ratings = [
-            rated(1, 99, 1), // before the window
-            rated(2, 100, 5),
-            rated(6, 181, 4),
-            rated(7, 199, 2),
-            rated(3, 200, 1), // on `to`: excluded
-        ];
-        let samples = Samples {
-            first_responses: firsts.to_vec(),
-            next_responses: nexts.to_vec(),
-            resolutions: resolutions.to_vec(),
-            ratings: ratings.to_vec(),
-        };
-        let waiting_since = [at(900), at(400), at(1001)];
-        let now = UnixMillis(at(1000).0 + 999);
-        report((at(100), at(200)), 60, &samples, &waiting_since, now)
-    }
-
-    fn rated(n: u64, at_second: u64, score: u8) -> RatingSample {
-        RatingSample { conversation_id: conversation(n), at: at(at_second), score }
+        let stored = Stored::default()
+            .first(response(1, "ana@demo.test", HOUR - 1, 999, 999), 60) // the hour before the window
+            .first(response(2, "ana@demo.test", HOUR, 30, 30), 60) // on `from`: counts
+            .first(response(3, "bo@demo.test", HOUR + 1800, 90, 0), 60)
+            .first(response(4, "ana@demo.test", 3 * HOUR - 1, 60, 45), 60)
+            .first(response(5, "bo@demo.test", 3 * HOUR, 999, 999), 60) // on `to`: the hour after
+            .next(response(2, "ana@demo.test", HOUR + 20, 10, 10))
+            .next(response(3, "bo@demo.test", 3 * HOUR + 500, 77, 77)) // after the window
+            .resolution(resolved(2, Some("ana@demo.test"), 2 * HOUR, 80, 50))
+            .resolution(resolved(6, None, 2 * HOUR + 1, 40, 0))
+            .resolution(resolved(7, Some("cy@demo.test"), 2 * HOUR + 2, 120, 100))
+            .resolution(resolved(3, Some("bo@demo.test"), 3 * HOUR + 50, 1000, 1000)) // after the window
+            .rating(rated(1, HOUR - 1, 1)) // before the window
+            .rating(rated(2, HOUR, 5))
+            .rating(rated(6, 2 * HOUR + 1, 4))
+            .rating(rated(7, 3 * HOUR - 1, 2))
+            .rating(rated(3, 3 * HOUR, 1)); // on `to`: excluded
+        let waiting_since = [at(3 * HOUR + 900), at(3 * HOUR + 400), at(3 * HOUR + 1001)];
+        let now = UnixMillis(at(3 * HOUR + 1000).0 + 999);
+        report(window(at(HOUR), at(3 * HOUR)), 60, &stored.hours(), &waiting_since, now)
     }
 
     #[test]
     fn csat_is_the_share_of_fours_and_fives() {
-        let cases: Vec<(&str, Vec<u8>, Csat)> = vec![
-            ("no ratings", vec![], Csat { count: 0, satisfied_percent: None, average_score: None }),
-            ("one five", vec![5], Csat { count: 1, satisfied_percent: Some(100.0), average_score: Some(5.0) }),
+        let cases: Vec<(&str, [u64; SCORES], Csat)> = vec![
+            ("no ratings", [0; 5], Csat { count: 0, satisfied_percent: None, average_score: None }),
+            ("one five", [0, 0, 0, 0, 1], Csat { count: 1, satisfied_percent: Some(100.0), average_score: Some(5.0) }),
             (
                 "a three is not satisfied",
-                vec![3],
+                [0, 0, 1, 0, 0],
                 Csat { count: 1, satisfied_percent: Some(0.0), average_score: Some(3.0) },
             ),
             (
                 "every score once",
-                vec![1, 2, 3, 4, 5],
+                [1, 1, 1, 1, 1],
                 Csat { count: 5, satisfied_percent: Some(40.0), average_score: Some(3.0) },
             ),
             (
                 "a four and a one",
-                vec![4, 1],
+                [1, 0, 0, 1, 0],
                 Csat { count: 2, satisfied_percent: Some(50.0), average_score: Some(2.5) },
             ),
         ];
-        for (name, scores, expected) in cases {
-            assert_eq!(Csat::of(scores), expected, "{name}");
+        for (name, ratings_by_score, expected) in cases {
+            assert_eq!(Csat::of(&ratings_by_score), expected, "{name}");
         }
     }
 
@@ -535,25 +549,50 @@ mod tests {
     #[test]
     fn report_over_a_window() {
         let report = scenario();
-        assert_eq!((report.from, report.to), (at(100), at(200)));
-        assert_eq!(report.frt_seconds, summary(3, 60.0, 60.0, 90.0, 90.0, 30.0, 90.0), "samples outside excluded");
-        assert_eq!(report.frt_business_seconds, summary(3, 25.0, 30.0, 45.0, 45.0, 0.0, 45.0));
+        assert_eq!((report.from, report.to), (at(HOUR), at(3 * HOUR)));
+        let summaries = [
+            (
+                "first responses, outside the window excluded",
+                &report.frt_seconds,
+                summary(3, 60.0, 60.0, 90.0, 90.0, 30.0, 90.0),
+            ),
+            (
+                "first responses in opening hours",
+                &report.frt_business_seconds,
+                summary(3, 25.0, 30.0, 45.0, 45.0, 0.0, 45.0),
+            ),
+            ("next responses", &report.next_response_seconds, summary(1, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0)),
+            ("resolutions", &report.resolution_seconds, summary(3, 80.0, 80.0, 120.0, 120.0, 40.0, 120.0)),
+            ("handle times", &report.handle_seconds, summary(3, 50.0, 50.0, 100.0, 100.0, 0.0, 100.0)),
+        ];
+        for (name, got, exact) in summaries {
+            assert!(keeps_its_promise(got, &exact), "{name}: {got:?}");
+        }
+        assert_eq!(report.frt_seconds.p90, Some(90.0), "the last rank is exact");
+        assert_eq!(report.next_response_business_seconds.count, 1);
         assert_eq!(report.frt_target_seconds, 60);
         assert_eq!(report.within_target_percent, Some(200.0 / 3.0));
         let counts: Vec<u64> = report.frt_histogram.iter().map(|b| b.count).collect();
         assert_eq!(counts, [1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
-        assert_eq!(report.next_response_seconds, summary(1, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0));
-        assert_eq!(report.next_response_business_seconds.count, 1);
-        assert_eq!(report.resolution_seconds, summary(3, 80.0, 80.0, 120.0, 120.0, 40.0, 120.0));
-        assert_eq!(report.handle_seconds, summary(3, 50.0, 50.0, 100.0, 100.0, 0.0, 100.0));
         assert_eq!(report.waiting_now, 3);
-        // Waiting since 400 s, now is 1000.999 s: 600.999 s, reported as 600. A start after
-        // `now` (clock skew) counts as no wait at all.
+        // Waiting since 400 s past the window, now is 1000.999 s past it: 600.999 s, reported
+        // as 600. A start after `now` (clock skew) counts as no wait at all.
         assert_eq!(report.oldest_wait_seconds, Some(600));
     }
 
     #[test]
+    fn a_window_counts_the_hours_that_start_in_it_whole() {
+        let stored = Stored::default()
+            .first(response(1, "a@demo.test", 10 * HOUR + 2700, 1, 1), 60) // 10:45, after from, in an hour before it
+            .first(response(2, "a@demo.test", 11 * HOUR + 60, 2, 2), 60) // 11:01
+            .first(response(3, "a@demo.test", 12 * HOUR + 2700, 3, 3), 60); // 12:45, after to, in an hour before it
+        let got = report(window(at(10 * HOUR + 1800), at(12 * HOUR + 1800)), 60, &stored.hours(), &[], at(13 * HOUR));
+        assert_eq!((got.frt_seconds.count, got.frt_seconds.min, got.frt_seconds.max), (2, Some(2.0), Some(3.0)));
+    }
+
+    #[test]
     fn per_agent_split_and_credit() {
+        // Ana's two and Bo's one first response have only first and last ranks: exact.
         let report = scenario();
         let expected = vec![
             AgentMetrics {
@@ -587,46 +626,53 @@ mod tests {
             ("a start after now is no wait", vec![at(130)], 1, Some(0)),
         ];
         for (name, waiting_since, count, oldest) in cases {
-            let got = report((at(0), at(1)), 60, &Samples::default(), &waiting_since, at(100));
+            let got = report(window(at(0), at(1)), 60, &[], &waiting_since, at(100));
             assert_eq!((got.waiting_now, got.oldest_wait_seconds), (count, oldest), "{name}");
         }
     }
 
     #[test]
     fn an_empty_window() {
-        let got = report((at(0), at(100)), 60, &Samples::default(), &[], at(100));
+        let got = report_of_nothing();
         assert_eq!(got.frt_seconds, Summary::default());
         assert_eq!(got.csat, Csat::default());
         assert_eq!(got.within_target_percent, None);
         assert_eq!(got.frt_histogram.len(), 10);
         assert!(got.frt_histogram.iter().all(|b| b.count == 0));
         assert!(got.per_agent.is_empty());
-        let one = Samples { first_responses: vec![response(1, "a@demo.test", 50, 1, 1)], ..Samples::default() };
-        let reversed = report((at(100), at(0)), 60, &one, &[], at(100));
-        assert_eq!(reversed.frt_seconds.count, 0, "a reversed window holds nothing");
+        let elsewhere = Stored::default().first(response(1, "a@demo.test", 5 * HOUR, 1, 1), 60);
+        let got = report(window(at(0), at(HOUR)), 60, &elsewhere.hours(), &[], at(HOUR));
+        assert_eq!(got.frt_seconds.count, 0, "hours outside the window are ignored");
     }
 
     #[test]
-    fn recent_median_for_the_wait_estimate() {
-        let samples = [
-            response(1, "a@demo.test", 10, 500, 500), // older than the lookback
-            response(2, "a@demo.test", 50, 40, 40),   // exactly at now - lookback: counts
-            response(3, "a@demo.test", 60, 20, 20),
-            response(4, "a@demo.test", 70, 90, 90),
-            response(5, "a@demo.test", 80, 30, 30),
-            response(6, "a@demo.test", 100, 700, 700), // at now: not yet in the past
+    fn recent_first_responses_for_the_wait_estimate() {
+        let stored = Stored::default()
+            .first(response(1, "a@demo.test", 10, 500, 500), 60) // hour 0
+            .first(response(2, "a@demo.test", 3 * HOUR + 10, 40, 40), 60)
+            .first(response(3, "a@demo.test", 7 * HOUR + 10, 20, 20), 60)
+            .first(response(4, "a@demo.test", 8 * HOUR + 10, 90, 90), 60)
+            .first(response(5, "a@demo.test", 8 * HOUR + 20, 30, 30), 60)
+            .first(response(6, "a@demo.test", 10 * HOUR + 600, 700, 700), 60) // the current hour: counts
+            .first(response(7, "a@demo.test", 11 * HOUR, 900, 900), 60); // an hour not begun (clock skew)
+        let now = at(10 * HOUR + 1800);
+        let cases: Vec<(&str, u64, Option<u64>, u32)> = vec![
+            ("back to 03:00: five, the middle one", 7 * HOUR + 1800, Some(40_000), 5),
+            ("back to 03:30 leaves out the hour of 03:00", 7 * HOUR, Some(30_000), 4),
+            ("back to 10:00, the start of the current hour", 1800, Some(700_000), 1),
+            ("back to 10:01: no hour starts since", 1740, None, 0),
+            ("a lookback longer than history", u64::MAX, Some(40_000), 6),
+            ("zero lookback", 0, None, 0),
         ];
-        let cases = [
-            ("four recent samples: the lower middle one", at(100), 50_000, Some(30_000)),
-            ("a shorter lookback", at(100), 35_000, Some(30_000)),
-            ("only the newest", at(100), 20_000, Some(30_000)),
-            ("a lookback of one sample", at(71), 1_000, Some(90_000)),
-            ("a lookback longer than history", at(100), u64::MAX, Some(40_000)),
-            ("nothing recent", at(100), 10_000, None),
-            ("zero lookback", at(100), 0, None),
-        ];
-        for (name, now, lookback, expected) in cases {
-            assert_eq!(recent_median_first_response_millis(&samples, now, lookback), expected, "{name}");
+        for (name, lookback_seconds, exact_median, count) in cases {
+            let recent = recent_first_responses(&stored.hours(), now, lookback_seconds.saturating_mul(1000));
+            assert_eq!(recent.count, count, "{name}");
+            let close = match (recent.median_millis, exact_median) {
+                // Within the accuracy, then rounded to the millisecond.
+                (Some(got), Some(exact)) => got.abs_diff(exact) as f64 <= RELATIVE_ACCURACY * exact as f64 + 0.5,
+                (got, exact) => got == exact,
+            };
+            assert!(close, "{name}: {:?}, exactly {exact_median:?}", recent.median_millis);
         }
     }
 
@@ -634,7 +680,8 @@ mod tests {
     fn report_survives_serialization() {
         let report = scenario();
         let json = serde_json::to_string(&report).expect("serializes");
-        assert!(json.contains(r#""frt_seconds":{"count":3,"mean":60.0,"median":60.0,"p90":90.0"#), "{json}");
+        assert!(json.contains(r#""frt_seconds":{"count":3,"mean":60.0,"median":"#), "{json}");
+        assert!(json.contains(r#""p90":90.0,"p99":90.0,"min":30.0,"max":90.0}"#), "{json}");
         assert!(json.contains(r#"{"le_seconds":null,"count":0}"#), "{json}");
         assert!(json.contains(r#""agent":"ana@demo.test""#), "{json}");
         assert!(json.contains(r#""oldest_wait_seconds":600"#), "{json}");
@@ -652,16 +699,6 @@ mod tests {
     }
 
     fn report_of_nothing() -> MetricsReport {
-        report((at(0), at(100)), 60, &Samples::default(), &[], at(100))
-    }
-
-    #[test]
-    fn samples_survive_serialization() {
-        let sample = resolved(6, None, 181, 40, 0);
-        let json = serde_json::to_string(&sample).expect("serializes");
-        assert_eq!(serde_json::from_str::<ResolutionSample>(&json).expect("parses"), sample);
-        let sample = response(2, "ana@demo.test", 100, 30, 30);
-        let json = serde_json::to_string(&sample).expect("serializes");
-        assert_eq!(serde_json::from_str::<ResponseSample>(&json).expect("parses"), sample);
+        report(window(at(0), at(100)), 60, &[], &[], at(100))
     }
 }
