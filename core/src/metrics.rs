@@ -9,8 +9,9 @@
 //! - exact over all samples of the window: every count, mean, minimum and maximum, the
 //!   histogram, CSAT, and each agent's counts, and the share within target (each first response
 //!   against the target in force when it was recorded);
-//! - within 0.5 % of the exact nearest-rank value over all samples of the window: the
-//!   percentiles (median, p90, p99), from the merged [`DurationSketch`]es; see [`Summary`].
+//! - within 0.5 % of the exact nearest-rank value over all samples of the window, given to the
+//!   millisecond: the percentiles (median, p90, p99), from the merged [`DurationSketch`]es; see
+//!   [`Summary`].
 //!
 //! Nothing is averaged from hourly, daily or per-agent figures. Durations are stored in
 //! milliseconds and reported in seconds.
@@ -34,10 +35,11 @@ const P99: u64 = 99;
 /// that at least p% of samples are less than or equal to it, i.e. the sample at 1-based rank
 /// `ceil(p / 100 * count)` in ascending order; the median is the 50th percentile by the same
 /// rule, so for an even count it is the lower of the two middle values. Each is reported within
-/// 0.5 % of that sample ([`DurationSketch`]), so it may not be a value that was measured; it is
-/// exact when its rank is the first or the last (it is then `min` or `max`: every percentile of
-/// one sample, p99 of fewer than 100) and when the sample is 0. `count`, `mean`, `min` and `max`
-/// are exact. Every statistic is `None` when `count` is 0.
+/// 0.5 % of that sample ([`DurationSketch`]), then rounded to the millisecond like every stored
+/// duration, so it may not be a value that was measured; it is exact when its rank is the first
+/// or the last (it is then `min` or `max`: every percentile of one sample, p99 of fewer than
+/// 100) and when the sample is 0. `count`, `mean`, `min` and `max` are exact. Every statistic is
+/// `None` when `count` is 0.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub count: u64,
@@ -52,7 +54,8 @@ pub struct Summary {
 impl Summary {
     /// Summarizes durations in milliseconds, as sketched.
     pub fn of(millis: &DurationSketch) -> Self {
-        let seconds_at = |percent| millis.percentile_millis(percent).map(seconds);
+        // Whole milliseconds: finer digits would only be the sketch's, not the samples'.
+        let seconds_at = |percent| millis.percentile_millis(percent).map(|millis| seconds(millis.round()));
         Self {
             count: millis.count(),
             mean: millis.mean_millis().map(seconds),
@@ -367,10 +370,11 @@ mod tests {
     }
 
     /// Whether `got` keeps the report's promise against the `exact` summary of the same samples:
-    /// count, mean, min and max equal, each percentile within the sketch's relative accuracy.
+    /// count, mean, min and max equal, each percentile within the sketch's relative accuracy and
+    /// then rounded to the millisecond.
     fn keeps_its_promise(got: &Summary, exact: &Summary) -> bool {
         let within = |got: Option<f64>, exact: Option<f64>| match (got, exact) {
-            (Some(got), Some(exact)) => (got - exact).abs() <= RELATIVE_ACCURACY * exact * (1.0 + 1e-9),
+            (Some(got), Some(exact)) => (got - exact).abs() <= RELATIVE_ACCURACY * exact * (1.0 + 1e-9) + 0.0005,
             (got, exact) => got == exact,
         };
         (got.count, got.mean, got.min, got.max) == (exact.count, exact.mean, exact.min, exact.max)
@@ -569,6 +573,10 @@ mod tests {
             assert!(keeps_its_promise(got, &exact), "{name}: {got:?}");
         }
         assert_eq!(report.frt_seconds.p90, Some(90.0), "the last rank is exact");
+        let medians = [report.frt_seconds.median, report.resolution_seconds.median, report.handle_seconds.median];
+        for median in medians.into_iter().flatten() {
+            assert_eq!((median * 1000.0).round() / 1000.0, median, "whole milliseconds");
+        }
         assert_eq!(report.next_response_business_seconds.count, 1);
         assert_eq!(report.frt_target_seconds, 60);
         assert_eq!(report.within_target_percent, Some(200.0 / 3.0));
