@@ -7,7 +7,9 @@
 //! - `C`: the total chat capacity of the online agents (sum of each one's concurrent-chat limit);
 //! - `X`: their free slots (sum over online agents of capacity minus current load, at least 0);
 //! - `T`: the shop's recent median first-response time, or 2 minutes while there are fewer
-//!   than 5 recent samples (too few to trust a median).
+//!   than 5 recent samples (too few to trust a median). `metrics::recent_first_responses` gives
+//!   both from the hourly aggregates of the last 7 days: the median within 0.5 %, the count
+//!   exact.
 //!
 //! With no agent online, or online agents whose capacity adds up to 0, nobody can answer:
 //! the estimate is `NoAgents` (the widget offers to leave an e-mail instead of a number).
