@@ -19,6 +19,9 @@ use serde::{Deserialize, Serialize};
 /// The protocol version this build speaks; `hello` frames carry the client's.
 pub const PROTOCOL_VERSION: u32 = 1;
 
+/// The most messages one `welcome` carries.
+pub const HISTORY_PAGE: usize = 50;
+
 /// Frames a shopper or agent sends on a conversation socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientFrame {
@@ -48,14 +51,19 @@ pub enum ClientFrame {
     /// The shopper moved on (another page of a single-page shop) or the shop's code told us
     /// more (`Parley.setContext`): the page the agent sees beside the chat (shoppers only).
     Context { page: PageContext },
+    /// Asks for the latest page of messages after `after` and before `before`: what a
+    /// `welcome` marked `earlier` left out. Answered by a `welcome` holding that page.
+    History { after: u64, before: u64 },
 }
 
 /// Frames the edge sends on a conversation socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerFrame {
-    /// Answer to `hello`: the conversation now, and every message after the client's
-    /// `last_seq`, in order.
-    Welcome { conversation: ConversationView, missed: Vec<Message> },
+    /// Answer to `hello` (and to `history`): the conversation now, and the latest page of the
+    /// messages the client asked for, in order: at most [`HISTORY_PAGE`] of those after its
+    /// `last_seq`. `earlier` says there are more before this page, which the client fetches
+    /// with `history`; every frame stays small however long the conversation grows.
+    Welcome { conversation: ConversationView, missed: Vec<Message>, earlier: bool },
     /// A message stored by anyone (including the receiver's own, echoed with its `seq`).
     Message { message: Message },
     /// The sender's message with this `client_id` is durably stored as `seq`.
@@ -234,6 +242,50 @@ pub struct QueueItem {
     /// The shopper's name, if the shop knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shopper_name: Option<String>,
+}
+
+/// A delivery the edge gave up on after its retries (`retry::Backoff`): a request one of the
+/// shop's objects owed another, or a webhook event. Kept for the shop's owners, who see how many
+/// there are and what failed (`GET /api/shops/{shop}/dead-letters`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    pub kind: DeadLetterKind,
+    /// What was being delivered: a request's name, or a webhook event's name and id.
+    pub what: String,
+    /// Where it was going: a conversation, the shop's desk, or the webhook's URL.
+    pub target: String,
+    /// The conversation it concerns, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
+    pub attempts: u32,
+    /// When the delivery was queued, and when it was given up.
+    pub queued_at: UnixMillis,
+    pub given_up_at: UnixMillis,
+    /// How the last attempt failed, in words safe to show (a status, a timeout).
+    pub last_failure: String,
+}
+
+/// What a dead letter was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadLetterKind {
+    /// A request between the shop's Durable Objects (its desk and a conversation).
+    Request,
+    /// A webhook request to the shop's receiver.
+    Webhook,
+}
+
+/// `GET /api/shops/{shop}/dead-letters`: how many deliveries were given up, and the latest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetters {
+    pub count: u64,
+    /// Newest first, at most [`DeadLetters::LISTED`].
+    pub latest: Vec<DeadLetter>,
+}
+
+impl DeadLetters {
+    /// How many dead letters a listing shows.
+    pub const LISTED: usize = 100;
 }
 
 /// `POST /api/shops/{shop}/conversations` body.

@@ -48,6 +48,9 @@ impl Wire for ClientFrame {
                 Object::tagged("type", "rate").field("score", score).field("comment", comment)
             }
             ClientFrame::Context { page } => Object::tagged("type", "context").field("page", page),
+            ClientFrame::History { after, before } => {
+                Object::tagged("type", "history").field("after", after).field("before", before)
+            }
         }
         .build()
     }
@@ -71,6 +74,7 @@ impl Wire for ClientFrame {
             "leave_email" => ClientFrame::LeaveEmail { email: fields.required("email")? },
             "rate" => ClientFrame::Rate { score: fields.required("score")?, comment: fields.required("comment")? },
             "context" => ClientFrame::Context { page: fields.required("page")? },
+            "history" => ClientFrame::History { after: fields.required("after")?, before: fields.required("before")? },
             other => return Err(unknown_tag("frame type", other)),
         })
     }
@@ -79,9 +83,10 @@ impl Wire for ClientFrame {
 impl Wire for ServerFrame {
     fn to_json(&self) -> Json {
         match self {
-            ServerFrame::Welcome { conversation, missed } => {
-                Object::tagged("type", "welcome").field("conversation", conversation).field("missed", missed)
-            }
+            ServerFrame::Welcome { conversation, missed, earlier } => Object::tagged("type", "welcome")
+                .field("conversation", conversation)
+                .field("missed", missed)
+                .flag("earlier", *earlier),
             ServerFrame::Message { message } => Object::tagged("type", "message").field("message", message),
             ServerFrame::Ack { client_id, seq } => {
                 Object::tagged("type", "ack").field("client_id", client_id).field("seq", seq)
@@ -109,6 +114,7 @@ impl Wire for ServerFrame {
             "welcome" => ServerFrame::Welcome {
                 conversation: fields.required("conversation")?,
                 missed: fields.required("missed")?,
+                earlier: fields.or_default("earlier")?,
             },
             "message" => ServerFrame::Message { message: fields.required("message")? },
             "ack" => ServerFrame::Ack { client_id: fields.required("client_id")?, seq: fields.required("seq")? },
@@ -405,11 +411,19 @@ mod tests {
         };
         let cases = vec![
             (
-                ServerFrame::Welcome { conversation: view(), missed: vec![message.clone()] },
+                ServerFrame::Welcome { conversation: view(), missed: vec![message.clone()], earlier: false },
                 concat!(
                     r#"{"type":"welcome","conversation":{"id":"0123456789abcdef0123456789abcdef","status":"waiting","#,
                     r#""waiting_since":5,"page":{"url":"https://shop.test/p","title":"Shoe"},"shopper_read":0,"agent_read":2},"#,
                     r#""missed":[{"seq":3,"client_id":"c3","author":"agent","sender":"Ana","text":"Hi \"there\"","at":7}]}"#
+                ),
+            ),
+            (
+                ServerFrame::Welcome { conversation: view(), missed: Vec::new(), earlier: true },
+                concat!(
+                    r#"{"type":"welcome","conversation":{"id":"0123456789abcdef0123456789abcdef","status":"waiting","#,
+                    r#""waiting_since":5,"page":{"url":"https://shop.test/p","title":"Shoe"},"shopper_read":0,"agent_read":2},"#,
+                    r#""missed":[],"earlier":true}"#
                 ),
             ),
             (ServerFrame::Ack { client_id: id("c1"), seq: 4 }, r#"{"type":"ack","client_id":"c1","seq":4}"#),

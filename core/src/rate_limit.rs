@@ -17,7 +17,8 @@
 //! [`Scope`] is the whole shop. Per client, per minute: 30 new conversations, 60 messages, 120
 //! `typing` and 120 `read` frames (sent as the shopper types and reads, so often but each only on
 //! a change), 30 `context` frames (one per page opened or `Parley.setContext` call), 5
-//! `leave_email` and 5 `rate` frames (given once, perhaps corrected). Per shop, all its clients
+//! `leave_email` and 5 `rate` frames (given once, perhaps corrected), 60 `history` pages (a
+//! client fetching a long conversation's earlier messages). Per shop, all its clients
 //! together: 300 new conversations a minute, a ceiling well above a busy shop's traffic that keeps
 //! someone sending from many addresses from flooding the shop's queue.
 
@@ -50,6 +51,8 @@ impl Limit {
     pub const CONTACT_EMAILS: Limit = Limit { max: 5, per_millis: MINUTE };
     /// `rate` frames: a cycle is rated once.
     pub const RATINGS: Limit = Limit { max: 5, per_millis: MINUTE };
+    /// `history` frames: pages of earlier messages.
+    pub const HISTORY_PAGES: Limit = Limit { max: 60, per_millis: MINUTE };
     /// Conversations all clients together may start in one shop.
     pub const SHOP_NEW_CONVERSATIONS: Limit = Limit { max: 300, per_millis: MINUTE };
 }
@@ -74,6 +77,7 @@ pub enum Action {
     Context,
     LeaveEmail,
     Rate,
+    History,
     /// A new conversation, counted against the shop's ceiling.
     ShopNewConversation,
 }
@@ -88,6 +92,7 @@ impl Action {
             Action::Context => Limit::PAGE_CONTEXT,
             Action::LeaveEmail => Limit::CONTACT_EMAILS,
             Action::Rate => Limit::RATINGS,
+            Action::History => Limit::HISTORY_PAGES,
             Action::ShopNewConversation => Limit::SHOP_NEW_CONVERSATIONS,
         }
     }
@@ -102,6 +107,7 @@ impl Action {
             Action::Context => "context",
             Action::LeaveEmail => "leave_email",
             Action::Rate => "rate",
+            Action::History => "history",
             Action::ShopNewConversation => "shop_new_conversation",
         }
     }
@@ -116,7 +122,8 @@ impl Action {
             | Action::Read
             | Action::Context
             | Action::LeaveEmail
-            | Action::Rate => Scope::Client,
+            | Action::Rate
+            | Action::History => Scope::Client,
             Action::ShopNewConversation => Scope::Shop,
         }
     }
@@ -295,6 +302,7 @@ mod tests {
             (Action::Context, "context", Scope::Client, 30),
             (Action::LeaveEmail, "leave_email", Scope::Client, 5),
             (Action::Rate, "rate", Scope::Client, 5),
+            (Action::History, "history", Scope::Client, 60),
             (Action::ShopNewConversation, "shop_new_conversation", Scope::Shop, 300),
         ];
         for (action, key, scope, per_minute) in cases {

@@ -1,9 +1,15 @@
 //! A client's copy of one conversation: stored messages in `seq` order, its own messages not
 //! yet acknowledged, and the conversation's view. Widget and console both keep one.
 //!
-//! It is what makes reconnects lossless and free of doubles: `last_seq` goes into `hello`,
-//! frames are applied idempotently (a `seq` already held is skipped), and every pending message
-//! is sent again after a reconnect with its original `client_id`, which the edge stores once.
+//! It is what makes reconnects lossless and free of doubles: the resume point goes into
+//! `hello`, frames are applied idempotently (a `seq` already held is skipped), and every pending
+//! message is sent again after a reconnect with its original `client_id`, which the edge stores
+//! once.
+//!
+//! A `welcome` carries at most a page of messages, the latest. When it says there are earlier
+//! ones, the transcript asks for the page before it ([`Transcript::take_request`]), and so on
+//! until it holds them all; until then it resumes from where the gap starts, so a reconnect
+//! halfway never leaves a hole.
 
 use crate::ids::ClientMessageId;
 use crate::message::{Author, Message};
@@ -27,6 +33,11 @@ pub struct Transcript {
     conversation: Option<ConversationView>,
     /// Whether the other side is typing right now.
     typing: bool,
+    /// While earlier messages are still being fetched page by page: the `seq` they come after,
+    /// which is where a reconnect resumes.
+    fetching_after: Option<u64>,
+    /// The `history` request to send next, if a page is missing.
+    request: Option<ClientFrame>,
 }
 
 impl Transcript {
@@ -46,14 +57,20 @@ impl Transcript {
         self.typing
     }
 
-    /// The highest `seq` held; messages are contiguous from 1, so this is the resume point.
+    /// The highest `seq` held.
     pub fn last_seq(&self) -> u64 {
         self.messages.last().map_or(0, |m| m.seq)
     }
 
-    /// The frame that opens (or re-opens) the connection.
+    /// The frame that opens (or re-opens) the connection: it resumes after the last message
+    /// held, or where earlier messages are still missing.
     pub fn hello(&self, token: Option<String>) -> ClientFrame {
-        ClientFrame::Hello { v: PROTOCOL_VERSION, token, last_seq: self.last_seq() }
+        ClientFrame::Hello { v: PROTOCOL_VERSION, token, last_seq: self.fetching_after.unwrap_or(self.last_seq()) }
+    }
+
+    /// The `history` request for the next missing page, once: to send after applying a frame.
+    pub fn take_request(&mut self) -> Option<ClientFrame> {
+        self.request.take()
     }
 
     /// Records a new message of ours and returns the frame that sends it.
@@ -75,9 +92,18 @@ impl Transcript {
     /// messages (those are shown beside the message itself).
     pub fn apply(&mut self, frame: ServerFrame) -> Option<ApiError> {
         match frame {
-            ServerFrame::Welcome { conversation, missed } => {
+            ServerFrame::Welcome { conversation, missed, earlier } => {
+                // What this page comes after: where the gap being filled starts, or else what
+                // the `hello` resumed from.
+                let after = self.fetching_after.unwrap_or(self.last_seq());
+                let before = missed.first().map(|m| m.seq);
                 self.conversation = Some(conversation);
                 missed.into_iter().for_each(|m| self.insert(m));
+                self.fetching_after = None;
+                if let (true, Some(before)) = (earlier, before) {
+                    self.fetching_after = Some(after);
+                    self.request = Some(ClientFrame::History { after, before });
+                }
             }
             ServerFrame::Message { message } => self.insert(message),
             ServerFrame::Ack { client_id, .. } => self.pending.retain(|p| p.client_id != client_id),
@@ -166,13 +192,14 @@ mod tests {
     fn replays_and_echoes_never_double_a_message() {
         let mut transcript = Transcript::default();
         transcript.compose(cid("c2"), "m2".into(), false);
-        transcript.apply(ServerFrame::Welcome { conversation: view(), missed: vec![message(1, "c1")] });
+        transcript.apply(ServerFrame::Welcome { conversation: view(), missed: vec![message(1, "c1")], earlier: false });
         transcript.apply(ServerFrame::Message { message: message(2, "c2") });
         transcript.apply(ServerFrame::Ack { client_id: cid("c2"), seq: 2 });
         // A reconnect replays what we already hold, out of order.
         transcript.apply(ServerFrame::Welcome {
             conversation: view(),
             missed: vec![message(3, "c3"), message(2, "c2"), message(1, "c1")],
+            earlier: false,
         });
         let seqs: Vec<u64> = transcript.messages().iter().map(|m| m.seq).collect();
         assert_eq!(seqs, vec![1, 2, 3]);
@@ -197,5 +224,37 @@ mod tests {
             vec![ClientFrame::Send { client_id: cid("c2"), text: "two".into(), internal: true }]
         );
         assert_eq!(transcript.hello(None), ClientFrame::Hello { v: PROTOCOL_VERSION, token: None, last_seq: 0 });
+    }
+
+    fn page(seqs: std::ops::RangeInclusive<u64>, earlier: bool) -> ServerFrame {
+        ServerFrame::Welcome {
+            conversation: view(),
+            missed: seqs.map(|seq| message(seq, &format!("c{seq}"))).collect(),
+            earlier,
+        }
+    }
+
+    #[test]
+    fn earlier_pages_are_fetched_one_by_one_and_a_reconnect_resumes_at_the_gap() {
+        let history = |after, before| Some(ClientFrame::History { after, before });
+        let hello = |last_seq| ClientFrame::Hello { v: PROTOCOL_VERSION, token: None, last_seq };
+        let mut transcript = Transcript::default();
+        transcript.apply(page(1..=3, false));
+        assert_eq!(transcript.take_request(), None, "nothing earlier");
+        // Away for a while: the welcome holds the latest page of what was missed.
+        transcript.apply(page(9..=10, true));
+        assert_eq!(transcript.take_request(), history(3, 9));
+        assert_eq!(transcript.take_request(), None, "asked once");
+        assert_eq!(transcript.hello(None), hello(3), "a reconnect now resumes at the gap");
+        transcript.apply(page(7..=8, true));
+        assert_eq!(transcript.take_request(), history(3, 7));
+        // The connection dropped before the answer: the new welcome starts over from the gap.
+        transcript.apply(page(9..=11, true));
+        assert_eq!(transcript.take_request(), history(3, 9));
+        transcript.apply(page(4..=8, false));
+        assert_eq!(transcript.take_request(), None, "complete");
+        assert_eq!(transcript.hello(None), hello(11));
+        let seqs: Vec<u64> = transcript.messages().iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, (1..=11).collect::<Vec<u64>>());
     }
 }

@@ -184,6 +184,7 @@ pub fn client_frame() -> BoxedStrategy<ClientFrame> {
         text().prop_map(|email| ClientFrame::LeaveEmail { email }),
         (any::<u8>(), option::of(text())).prop_map(|(score, comment)| ClientFrame::Rate { score, comment }),
         page_context().prop_map(|page| ClientFrame::Context { page }),
+        (any::<u64>(), any::<u64>()).prop_map(|(after, before)| ClientFrame::History { after, before }),
     ]
     .boxed()
 }
@@ -191,7 +192,11 @@ pub fn client_frame() -> BoxedStrategy<ClientFrame> {
 /// Server frames that carry no message: what may come between messages without adding any.
 pub fn server_notice() -> BoxedStrategy<ServerFrame> {
     prop_oneof![
-        conversation_view().prop_map(|conversation| ServerFrame::Welcome { conversation, missed: Vec::new() }),
+        conversation_view().prop_map(|conversation| ServerFrame::Welcome {
+            conversation,
+            missed: Vec::new(),
+            earlier: false
+        }),
         (client_message_id(), any::<u64>()).prop_map(|(client_id, seq)| ServerFrame::Ack { client_id, seq }),
         conversation_view().prop_map(|conversation| ServerFrame::Conversation { conversation }),
         (author(), any::<bool>()).prop_map(|(author, typing)| ServerFrame::Typing { author, typing }),
@@ -205,8 +210,8 @@ pub fn server_notice() -> BoxedStrategy<ServerFrame> {
 
 pub fn server_frame() -> BoxedStrategy<ServerFrame> {
     prop_oneof![
-        (conversation_view(), vec(message(), 0..3))
-            .prop_map(|(conversation, missed)| ServerFrame::Welcome { conversation, missed }),
+        (conversation_view(), vec(message(), 0..3), any::<bool>())
+            .prop_map(|(conversation, missed, earlier)| ServerFrame::Welcome { conversation, missed, earlier }),
         message().prop_map(|message| ServerFrame::Message { message }),
         server_notice(),
     ]

@@ -81,7 +81,11 @@ fn delivery() -> BoxedStrategy<Delivery> {
 fn delivered(view: &ConversationView, mut batch: Vec<Message>) -> ServerFrame {
     match batch.pop() {
         Some(message) if batch.is_empty() => ServerFrame::Message { message },
-        last => ServerFrame::Welcome { conversation: view.clone(), missed: batch.into_iter().chain(last).collect() },
+        last => ServerFrame::Welcome {
+            conversation: view.clone(),
+            missed: batch.into_iter().chain(last).collect(),
+            earlier: false,
+        },
     }
 }
 
@@ -112,14 +116,34 @@ fn events() -> BoxedStrategy<Vec<Event>> {
     vec(event, 0..40).boxed()
 }
 
-/// `hello` and the `welcome` the edge answers it with, given what it has stored.
+/// A page as small as this makes every reconnect page through the history.
+const PAGE: usize = 3;
+
+/// The latest `PAGE` stored messages after `after` and before `before`, as the edge answers
+/// `hello` and `history`.
+fn page(view: &ConversationView, stored: &[Message], after: u64, before: u64) -> ServerFrame {
+    let range: Vec<Message> =
+        stored.iter().filter(|message| message.seq > after && message.seq < before).cloned().collect();
+    let earlier = range.len() > PAGE;
+    let missed = range[range.len().saturating_sub(PAGE)..].to_vec();
+    ServerFrame::Welcome { conversation: view.clone(), missed, earlier }
+}
+
+/// `hello`, the `welcome` the edge answers it with, given what it has stored, and the pages of
+/// history the transcript then asks for, each answered.
 fn reconnect(transcript: &mut Transcript, view: &ConversationView, stored: &[Message]) -> Result<(), TestCaseError> {
     let ClientFrame::Hello { last_seq, .. } = transcript.hello(None) else {
         return Err(TestCaseError::fail("hello is not a hello"));
     };
     prop_assert!(last_seq <= stored.len() as u64, "resumes after {} of {} messages", last_seq, stored.len());
-    let missed = stored.iter().filter(|message| message.seq > last_seq).cloned().collect();
-    transcript.apply(ServerFrame::Welcome { conversation: view.clone(), missed });
+    transcript.apply(page(view, stored, last_seq, u64::MAX));
+    while let Some(request) = transcript.take_request() {
+        let ClientFrame::History { after, before } = request else {
+            return Err(TestCaseError::fail("a request that is not for history"));
+        };
+        prop_assert!(after < before, "asks for an empty range {}..{}", after, before);
+        transcript.apply(page(view, stored, after, before));
+    }
     Ok(())
 }
 

@@ -136,7 +136,11 @@ fn every_field_of_every_wire_type_survives_the_wire() {
         ("ClientFrame::LeaveEmail", round_trip(&ClientFrame::LeaveEmail { email: "kata@mail.test".into() })),
         ("ClientFrame::Rate", round_trip(&ClientFrame::Rate { score: 5, comment: Some("great".into()) })),
         ("ClientFrame::Context", round_trip(&ClientFrame::Context { page: page() })),
-        ("ServerFrame::Welcome", round_trip(&ServerFrame::Welcome { conversation: view(), missed: vec![message()] })),
+        ("ClientFrame::History", round_trip(&ClientFrame::History { after: 3, before: 9 })),
+        (
+            "ServerFrame::Welcome",
+            round_trip(&ServerFrame::Welcome { conversation: view(), missed: vec![message()], earlier: true }),
+        ),
         ("ServerFrame::Message", round_trip(&ServerFrame::Message { message: message() })),
         ("ServerFrame::Ack", round_trip(&ServerFrame::Ack { client_id: client_id(), seq: 7 })),
         ("ServerFrame::Conversation", round_trip(&ServerFrame::Conversation { conversation: view() })),
