@@ -85,6 +85,12 @@ impl LoginThrottle {
         self.remembered(now).is_none()
     }
 
+    /// From when nothing is left to remember ([`LoginThrottle::is_forgotten`]), if anything is:
+    /// when the edge may delete it.
+    pub fn forgotten_at(&self) -> Option<UnixMillis> {
+        self.failures.map(|failures| UnixMillis(failures.latest_at.0.saturating_add(QUIET_MILLIS)))
+    }
+
     /// The failures that still count at `now`.
     fn remembered(&self, now: UnixMillis) -> Option<Failures> {
         self.failures.filter(|failures| now.millis_since(failures.latest_at) < QUIET_MILLIS)
@@ -270,6 +276,9 @@ mod tests {
         ];
         for (name, throttle, millis, forgotten) in cases {
             assert_eq!(throttle.is_forgotten(at(millis)), forgotten, "{name}");
+            // Forgotten from `forgotten_at` on, and only then.
+            let by_then = throttle.forgotten_at().is_none_or(|from| at(millis) >= from);
+            assert_eq!(by_then, forgotten, "{name}: forgotten_at");
         }
     }
 
