@@ -1,31 +1,64 @@
-//! The edge's only clock (core receives this `now` as an argument), and Durable Object alarms.
+//! The edge's only clock (core receives this `now` as an argument), time limits on what the
+//! edge waits for, and Durable Object alarms.
 
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
 use parley_core::time::UnixMillis;
-use worker::{ScheduledTime, State};
+use worker::{Delay, ScheduledTime, State};
 
-use crate::error::EdgeResult;
+use crate::error::{EdgeError, EdgeResult};
+
+/// Development only: how far the edge's clock runs ahead of the runtime's, so that tests of
+/// re-routing, expiry and retention move time on instead of waiting (`POST /api/dev/clock`).
+/// Nothing else changes it, so it is 0 everywhere else.
+static AHEAD_MILLIS: AtomicU64 = AtomicU64::new(0);
 
 pub fn now() -> UnixMillis {
-    UnixMillis(worker::Date::now().as_millis())
+    UnixMillis(worker::Date::now().as_millis() + AHEAD_MILLIS.load(Ordering::Relaxed))
 }
 
-/// Sets the object's alarm to `at`, or clears it. Alarm handlers are idempotent, so an alarm
-/// that rings early or twice only does the work that is due.
+/// Development only: moves the edge's clock `millis` further ahead; answers the new `now`.
+pub fn advance(millis: u64) -> UnixMillis {
+    AHEAD_MILLIS.fetch_add(millis, Ordering::Relaxed);
+    now()
+}
+
+/// Sets the object's alarm to `at` on the edge's clock, or clears it. Alarm handlers are
+/// idempotent, so an alarm that rings early or twice only does the work that is due.
 pub async fn wake_at(state: &State, at: Option<UnixMillis>) -> EdgeResult<()> {
     let storage = state.storage();
     match at {
-        Some(at) => storage.set_alarm(ScheduledTime::new(js_sys::Date::new(&(at.0 as f64).into()))).await?,
+        Some(at) => {
+            // The runtime rings alarms by its own clock, and refuses instants before 1970 (an
+            // outbox request is due at 0, "at once"): what is due already rings now.
+            let at = at.0.saturating_sub(AHEAD_MILLIS.load(Ordering::Relaxed)).max(worker::Date::now().as_millis());
+            storage.set_alarm(ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?
+        }
         None => storage.delete_alarm().await?,
     }
     Ok(())
 }
 
-/// Makes the object's alarm ring by `at`: sets it unless an earlier one is already set.
-pub async fn wake_by(state: &State, at: UnixMillis) -> EdgeResult<()> {
-    let storage = state.storage();
-    let earlier = storage.get_alarm().await?.is_some_and(|set| set >= 0 && (set as u64) <= at.0);
-    if !earlier {
-        storage.set_alarm(ScheduledTime::new(js_sys::Date::new(&(at.0 as f64).into()))).await?;
+/// `work`, unless it takes longer than `limit`: then a [`EdgeError::TimedOut`] naming `what`.
+/// Whatever `work` was waiting for is no longer awaited, so a hung peer cannot hold up the
+/// caller (an outbox flush, a webhook delivery) for good.
+pub async fn within<T>(
+    limit: Duration,
+    what: &'static str,
+    work: impl Future<Output = EdgeResult<T>>,
+) -> EdgeResult<T> {
+    match select(pin!(work), pin!(Delay::from(limit))).await {
+        Either::Left((result, _)) => result,
+        Either::Right(((), _)) => Err(EdgeError::TimedOut { what, limit }),
     }
-    Ok(())
+}
+
+/// An alarm handler's failure, logged and handed to the runtime, which retries the alarm.
+pub fn alarm_failed(object: &str, error: EdgeError) -> worker::Error {
+    worker::console_error!("{object} alarm failed, the runtime retries it: {error}");
+    worker::Error::RustError(error.to_string())
 }

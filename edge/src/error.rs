@@ -12,6 +12,9 @@ pub enum EdgeError {
     /// A refusal meant for the client, shown as is.
     #[error("{0:?}")]
     Api(ApiError),
+    /// Something the edge waited for took too long: logged, shown as an internal error.
+    #[error("{what} took longer than {limit:?}")]
+    TimedOut { what: &'static str, limit: std::time::Duration },
     /// Anything else: logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
@@ -42,8 +45,8 @@ impl EdgeError {
     pub fn to_api(&self) -> ApiError {
         match self {
             EdgeError::Api(error) => error.clone(),
-            EdgeError::Internal(detail) => {
-                worker::console_error!("internal error: {detail}");
+            EdgeError::TimedOut { .. } | EdgeError::Internal(_) => {
+                worker::console_error!("internal error: {self}");
                 ApiError::new(ErrorCode::Internal, "something went wrong on our side; please try again")
             }
         }

@@ -1,24 +1,43 @@
-//! Requests one Durable Object owes another, stored in the same event as the state change that
-//! caused them and delivered after it. A failed delivery stays and is retried from the object's
-//! alarm, in order; a request the receiver refuses (a 4xx answer) is logged and dropped, as
-//! retrying cannot change it. Receivers are idempotent, so a request delivered twice (its answer lost)
-//! does no harm: nothing a conversation tells its shop's desk, or the desk tells a
-//! conversation, is lost to a failed call.
+//! Requests one Durable Object owes another, stored in the same transaction as the state change
+//! that caused them and delivered after it.
+//!
+//! - **In order per receiver.** Requests to one object are delivered in the order they were
+//!   queued: a conversation's "entered the queue" reaches its desk before its "resolved". A
+//!   request that fails holds back only the requests queued behind it for the same receiver;
+//!   every other receiver's requests go on.
+//! - **Retried with backoff, then given up.** A delivery that fails (in transit, a timeout, a
+//!   5xx from the receiver) is retried on [`Backoff::OUTBOX`]'s schedule from the object's alarm.
+//!   Once the schedule gives up, the request becomes a dead letter (handed to the owning
+//!   object, which keeps it for the shop's owners) and the requests behind it go on.
+//! - **Refusals are final.** A request the receiver refuses (a 4xx) is logged and dropped, as
+//!   retrying cannot change it.
+//! - **At least once.** Receivers are idempotent, so a request delivered twice (its answer
+//!   lost) does no harm.
 
 use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 use worker::Env;
 
+use crate::clock::now;
 use crate::error::{EdgeError, EdgeResult};
 use crate::rpc::{self, Object};
-use crate::store::Store;
+use crate::store::{millis, Store};
+use parley_core::protocol::{DeadLetter, DeadLetterKind};
+use parley_core::retry::{Backoff, Outcome};
 use parley_core::time::UnixMillis;
 
-/// How long after a failed delivery the next attempt is made.
-pub const RETRY_MILLIS: u64 = 5_000;
+/// The outbox's table, as the first version of every object's schema made it.
+pub const SCHEMA_V1: &str = "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, object TEXT NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL)";
 
-pub const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, object TEXT NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL)";
+/// Retries: how often each request failed, when it is next due, and when it was queued (left
+/// empty for requests queued before this version, which count from their first failure).
+pub const RETRIES_V2: &str = "
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN queued_at INTEGER;
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at)
+";
 
 #[derive(Deserialize)]
 struct Row {
@@ -26,65 +45,155 @@ struct Row {
     object: String,
     key: String,
     request: String,
+    attempts: f64,
+    queued_at: Option<f64>,
 }
+
+#[derive(Deserialize)]
+struct NextAttempt {
+    next: Option<f64>,
+}
+
+/// What the owning object does with a request given up: the desk keeps it; a conversation tells
+/// its desk. Runs in the same transaction as the request's removal, so none is lost.
+pub type DeadLetterSink<'a> = &'a dyn Fn(DeadLetter) -> EdgeResult<()>;
 
 /// An object's outbox. One flush runs at a time: objects call each other while delivering
 /// (a conversation tells its desk it is waiting; the desk, in the same call, tells the
 /// conversation its place), and a second, nested flush would resend the request still in
-/// flight and loop. The running flush picks up whatever was queued meanwhile.
+/// flight and loop. The running flush picks up whatever was queued meanwhile. The flag is
+/// released however the flush ends, and every call it makes has a time limit, so a hung
+/// receiver cannot stop flushing for good.
 #[derive(Default)]
 pub struct Outbox {
     flushing: Cell<bool>,
 }
 
-impl Outbox {
-    /// Queues `request` for the `object` named `key`.
-    pub fn push(&self, store: &Store, object: Object, key: &str, request: &impl Serialize) -> EdgeResult<()> {
-        store.exec(
-            "INSERT INTO outbox (object, key, request) VALUES (?, ?, ?)",
-            vec![serde_json::to_string(&object)?.into(), key.into(), serde_json::to_string(request)?.into()],
-        )
-    }
+/// Holds an outbox's flushing flag while a flush runs.
+struct Flushing<'a>(&'a Cell<bool>);
 
-    /// Delivers queued requests in order until the outbox is empty or one fails. Returns when
-    /// to try again, if something is left undelivered.
-    pub async fn flush(&self, store: &Store, env: &Env, now: UnixMillis) -> Option<UnixMillis> {
-        if self.flushing.replace(true) {
-            return None;
-        }
-        let delivered = deliver_all(store, env).await;
-        self.flushing.set(false);
-        (!delivered).then(|| UnixMillis(now.0 + RETRY_MILLIS))
+impl<'a> Flushing<'a> {
+    fn start(flag: &'a Cell<bool>) -> Option<Self> {
+        (!flag.replace(true)).then_some(Self(flag))
     }
 }
 
-async fn deliver_all(store: &Store, env: &Env) -> bool {
-    loop {
-        let rows: Vec<Row> = match store.rows("SELECT id, object, key, request FROM outbox ORDER BY id LIMIT 1", vec![])
-        {
-            Ok(rows) => rows,
-            Err(error) => {
-                worker::console_error!("cannot read the outbox: {error}");
-                return false;
+impl Drop for Flushing<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
+impl Outbox {
+    /// Queues `request` for the `object` named `key`, due at once. Call it inside the
+    /// transaction of the state change that owes the request.
+    pub fn push(&self, store: &Store, object: Object, key: &str, request: &impl Serialize) -> EdgeResult<()> {
+        store.exec(
+            "INSERT INTO outbox (object, key, request, attempts, next_attempt_at, queued_at) VALUES (?, ?, ?, 0, 0, ?)",
+            vec![
+                serde_json::to_string(&object)?.into(),
+                key.into(),
+                serde_json::to_string(request)?.into(),
+                millis(now()).into(),
+            ],
+        )
+    }
+
+    /// When the next queued request is due, if any is queued: the object's alarm must ring
+    /// by then.
+    pub fn next_attempt_at(store: &Store) -> EdgeResult<Option<UnixMillis>> {
+        let rows: Vec<NextAttempt> = store.rows("SELECT MIN(next_attempt_at) AS next FROM outbox", vec![])?;
+        Ok(rows.first().and_then(|row| row.next).map(|next| UnixMillis(next as u64)))
+    }
+
+    /// Delivers every request due now, each receiver's in order, until none is due. Errors are
+    /// the sender's own storage failing; a receiver failing only schedules a retry.
+    pub async fn flush(&self, store: &Store, env: &Env, dead_letter: DeadLetterSink<'_>) -> EdgeResult<()> {
+        let Some(_flushing) = Flushing::start(&self.flushing) else { return Ok(()) };
+        let started = now();
+        loop {
+            // The oldest request to each receiver, if it is due: a receiver's later requests
+            // wait for it.
+            let heads: Vec<Row> = store.rows(
+                "SELECT id, object, key, request, attempts, queued_at FROM outbox \
+                 WHERE id IN (SELECT MIN(id) FROM outbox GROUP BY object, key) AND next_attempt_at <= ? ORDER BY id",
+                vec![millis(started).into()],
+            )?;
+            if heads.is_empty() {
+                return Ok(());
             }
-        };
-        let Some(row) = rows.into_iter().next() else { return true };
-        let delivered = async {
-            let object: Object = serde_json::from_str(&row.object)?;
-            rpc::call_json(&object.stub(env, &row.key)?, row.request.clone()).await
-        };
-        match delivered.await {
-            Ok(_) => {}
-            // The receiver refused: retrying cannot change that, and must not hold up the rest.
-            Err(EdgeError::Api(refusal)) => worker::console_error!("{} refused {}: {refusal:?}", row.key, row.request),
-            Err(error) => {
-                worker::console_error!("delivery to {} failed, will retry: {error}", row.key);
-                return false;
+            for head in heads {
+                deliver(store, env, head, dead_letter).await?;
             }
         }
-        if let Err(error) = store.exec("DELETE FROM outbox WHERE id = ?", vec![row.id.into()]) {
-            worker::console_error!("cannot clear a delivered request: {error}");
-            return false;
+    }
+}
+
+/// One attempt at one request, and what follows from its outcome.
+async fn deliver(store: &Store, env: &Env, row: Row, dead_letter: DeadLetterSink<'_>) -> EdgeResult<()> {
+    let id = row.id;
+    let delivered = async {
+        let object: Object = serde_json::from_str(&row.object)?;
+        rpc::call_json(&object.stub(env, &row.key)?, row.request.clone()).await
+    };
+    let failure = match delivered.await {
+        Ok(_) => return remove(store, id),
+        Err(EdgeError::Api(refusal)) => {
+            // Only the request's name: its body may carry a shopper's words or address.
+            worker::console_warn!("{} refused {}: {}", row.key, request_name(&row.request), refusal.message);
+            return remove(store, id);
         }
+        Err(failure) => failure,
+    };
+    let at = now();
+    let attempts = row.attempts as u32 + 1;
+    let queued_at = row.queued_at.map_or(at, |queued| UnixMillis(queued as u64));
+    worker::console_warn!(
+        "delivering {} to {} failed (attempt {attempts}): {failure}",
+        request_name(&row.request),
+        row.key
+    );
+    match Backoff::OUTBOX.after_failure(attempts, queued_at, at) {
+        Outcome::RetryAt(next) => store.exec(
+            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, queued_at = ? WHERE id = ?",
+            vec![(attempts as i64).into(), millis(next).into(), millis(queued_at).into(), id.into()],
+        ),
+        Outcome::GaveUp => {
+            let letter = DeadLetter {
+                kind: DeadLetterKind::Request,
+                what: request_name(&row.request),
+                target: row.key.clone(),
+                conversation_id: None,
+                attempts,
+                queued_at,
+                given_up_at: at,
+                last_failure: public_failure(&failure),
+            };
+            store.transaction(|| {
+                remove(store, id)?;
+                dead_letter(letter)
+            })
+        }
+    }
+}
+
+fn remove(store: &Store, id: f64) -> EdgeResult<()> {
+    store.exec("DELETE FROM outbox WHERE id = ?", vec![id.into()])
+}
+
+/// A request's name (its `op`), which says what it was without what it carried.
+fn request_name(request: &str) -> String {
+    #[derive(Deserialize)]
+    struct Named {
+        op: String,
+    }
+    serde_json::from_str::<Named>(request).map_or_else(|_| "a request".to_owned(), |named| named.op)
+}
+
+/// How a delivery failed, in words safe to show a shop's owner.
+fn public_failure(failure: &EdgeError) -> String {
+    match failure {
+        EdgeError::TimedOut { limit, .. } => format!("no answer within {} s", limit.as_secs()),
+        EdgeError::Api(_) | EdgeError::Internal(_) => "the receiving object failed".to_owned(),
     }
 }

@@ -4,12 +4,20 @@
 //! Only the Worker and other objects can reach a Durable Object, so these requests are trusted
 //! (the Worker authenticates people before it forwards anything).
 
+use std::time::Duration;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
+use crate::clock::within;
 use crate::error::{EdgeError, EdgeResult};
 use parley_core::protocol::ApiError;
+
+/// The longest one call to an object may take. Calls nest (a conversation tells its desk, which
+/// tells the conversation), and a healthy call takes milliseconds: this only stops a hung
+/// object from holding its caller for good.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The header that carries the authenticated agent (JSON `AgentProfile`) on requests the Worker
 /// forwards to an object, e.g. a WebSocket upgrade.
@@ -53,8 +61,13 @@ pub async fn call<Req: Serialize, Resp: DeserializeOwned>(stub: &Stub, request: 
     Ok(serde_json::from_str(&call_json(stub, serde_json::to_string(request)?).await?)?)
 }
 
-/// Posts an already encoded request; answers the JSON body of a success.
+/// Posts an already encoded request; answers the JSON body of a success. Fails with
+/// [`EdgeError::TimedOut`] after [`CALL_TIMEOUT`].
 pub async fn call_json(stub: &Stub, request: String) -> EdgeResult<String> {
+    within(CALL_TIMEOUT, "a call to another object", post(stub, request)).await
+}
+
+async fn post(stub: &Stub, request: String) -> EdgeResult<String> {
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;
     let mut init = RequestInit::new();

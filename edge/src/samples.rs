@@ -1,46 +1,41 @@
-//! The shop's metrics samples in its desk's SQLite storage: first responses, next responses,
-//! resolutions and shoppers' ratings, each stored once per conversation cycle (a redelivered
-//! measurement is ignored), with calendar and business-hours durations computed when recorded.
+//! The shop's metrics in its desk's SQLite storage: each measurement (first and next responses,
+//! resolutions, ratings) is recorded once per conversation cycle, a redelivered one ignored, with
+//! calendar and business-hours durations computed when recorded; and each recorded one is added
+//! to its UTC hour's aggregate (core's `metrics_aggregate`), which is what reports and wait
+//! estimates read: their work is bounded by the hours they cover, never by the samples.
+//!
+//! The rows per measurement are the ledger that keeps a redelivered measurement from counting
+//! twice (adding to an aggregate is not idempotent); they hold no personal data, only ids,
+//! instants and durations.
 
 use serde::Deserialize;
 
 use crate::error::EdgeResult;
-use crate::store::Store;
+use crate::store::{millis, Store};
 use crate::time_zone::IanaZone;
 use parley_core::business_hours::{business_millis_between, WeeklyHours};
 use parley_core::cycle::{Measurement, Span};
-use parley_core::ids::{AgentId, ConversationId};
-use parley_core::metrics::{RatingSample, ResolutionSample, ResponseSample, Samples as ReportSamples};
+use parley_core::ids::ConversationId;
+use parley_core::metrics_aggregate::{MetricsAggregate, RatingSample, ResolutionSample, ResponseSample};
+use parley_core::metrics_window::UtcHour;
 use parley_core::time::UnixMillis;
 
 pub struct Samples<'a> {
     store: &'a Store,
 }
 
+/// A row an insert returned: it recorded something new.
 #[derive(Deserialize)]
-struct ResponseRow {
-    conversation_id: ConversationId,
-    agent: AgentId,
-    at: f64,
-    calendar_millis: f64,
-    business_millis: f64,
-}
+struct Inserted {}
 
 #[derive(Deserialize)]
-struct RatingRow {
-    conversation_id: ConversationId,
-    at: f64,
-    score: f64,
+struct HourRow {
+    hour: f64,
+    aggregate: String,
 }
 
-#[derive(Deserialize)]
-struct ResolutionRow {
-    conversation_id: ConversationId,
-    agent: Option<AgentId>,
-    at: f64,
-    resolution_millis: f64,
-    handle_millis: f64,
-}
+/// A shop's hours of aggregates, oldest first.
+pub type Hours = Vec<(UtcHour, MetricsAggregate)>;
 
 impl<'a> Samples<'a> {
     pub const SCHEMA: &'static str = "
@@ -54,135 +49,131 @@ CREATE TABLE IF NOT EXISTS ratings (conversation_id TEXT NOT NULL, cycle INTEGER
 CREATE INDEX IF NOT EXISTS ratings_at ON ratings (at)
 ";
 
+    /// Each UTC hour's aggregate, keyed by the hour's start. (Measurements recorded before this
+    /// version, only ever on development edges, are not in them.)
+    pub const HOURS_V2: &'static str =
+        "CREATE TABLE IF NOT EXISTS metrics_hours (hour INTEGER PRIMARY KEY, aggregate TEXT NOT NULL)";
+
     pub fn new(store: &'a Store) -> Self {
         Self { store }
     }
 
-    /// Stores a measurement, with business-hours durations in the shop's hours and zone.
+    /// Records a measurement once, with business-hours durations in the shop's hours and zone,
+    /// and adds it to its hour; a first response is judged against `frt_target_seconds`, the
+    /// target at the time. A measurement recorded already changes nothing. Call it in a
+    /// transaction: the ledger row and the hour change together.
     pub fn record(
         &self,
         conversation_id: &ConversationId,
         measurement: &Measurement,
         hours: &WeeklyHours,
         zone: &IanaZone,
+        frt_target_seconds: u64,
     ) -> EdgeResult<()> {
         let business = |span: &Span| business_millis_between(hours, zone, span.from, span.to);
         let id = conversation_id.as_str();
+        let response = |span: &Span| ResponseSample {
+            conversation_id: conversation_id.clone(),
+            agent: span.agent.clone(),
+            at: span.to,
+            calendar_millis: span.millis(),
+            business_millis: business(span),
+        };
         match measurement {
-            Measurement::FirstResponse { cycle, span } => self.store.exec(
-                "INSERT OR IGNORE INTO first_responses VALUES (?, ?, ?, ?, ?, ?)",
-                vec![
-                    id.into(),
-                    (*cycle as i64).into(),
-                    span.agent.as_str().into(),
-                    millis(span.to).into(),
-                    (span.millis() as i64).into(),
-                    (business(span) as i64).into(),
-                ],
-            ),
-            Measurement::NextResponse { cycle, span } => self.store.exec(
-                "INSERT OR IGNORE INTO next_responses VALUES (?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    id.into(),
-                    (*cycle as i64).into(),
-                    millis(span.from).into(),
-                    span.agent.as_str().into(),
-                    millis(span.to).into(),
-                    (span.millis() as i64).into(),
-                    (business(span) as i64).into(),
-                ],
-            ),
-            Measurement::Resolution { cycle, resolution } => self.store.exec(
-                "INSERT OR IGNORE INTO resolutions VALUES (?, ?, ?, ?, ?, ?)",
-                vec![
-                    id.into(),
-                    (*cycle as i64).into(),
-                    resolution.agent.as_ref().map(|a| a.as_str().to_owned()).into(),
-                    millis(resolution.resolved_at).into(),
-                    (resolution.resolution_millis() as i64).into(),
-                    (resolution.handle_millis() as i64).into(),
-                ],
-            ),
-            Measurement::Rating { cycle, rating } => self.store.exec(
-                "INSERT OR IGNORE INTO ratings VALUES (?, ?, ?, ?)",
-                vec![id.into(), (*cycle as i64).into(), millis(rating.at).into(), i64::from(rating.score).into()],
-            ),
+            Measurement::FirstResponse { cycle, span } => {
+                let sample = response(span);
+                let recorded = self.ledger(
+                    "INSERT OR IGNORE INTO first_responses VALUES (?, ?, ?, ?, ?, ?) RETURNING 1 AS recorded",
+                    vec![
+                        id.into(),
+                        (*cycle as i64).into(),
+                        span.agent.as_str().into(),
+                        millis(sample.at).into(),
+                        (sample.calendar_millis as i64).into(),
+                        (sample.business_millis as i64).into(),
+                    ],
+                )?;
+                self.add(recorded, sample.at, |hour| hour.add_first_response(&sample, frt_target_seconds))
+            }
+            Measurement::NextResponse { cycle, span } => {
+                let sample = response(span);
+                let recorded = self.ledger(
+                    "INSERT OR IGNORE INTO next_responses VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING 1 AS recorded",
+                    vec![
+                        id.into(),
+                        (*cycle as i64).into(),
+                        millis(span.from).into(),
+                        span.agent.as_str().into(),
+                        millis(sample.at).into(),
+                        (sample.calendar_millis as i64).into(),
+                        (sample.business_millis as i64).into(),
+                    ],
+                )?;
+                self.add(recorded, sample.at, |hour| hour.add_next_response(&sample))
+            }
+            Measurement::Resolution { cycle, resolution } => {
+                let sample = ResolutionSample {
+                    conversation_id: conversation_id.clone(),
+                    agent: resolution.agent.clone(),
+                    at: resolution.resolved_at,
+                    resolution_millis: resolution.resolution_millis(),
+                    handle_millis: resolution.handle_millis(),
+                };
+                let recorded = self.ledger(
+                    "INSERT OR IGNORE INTO resolutions VALUES (?, ?, ?, ?, ?, ?) RETURNING 1 AS recorded",
+                    vec![
+                        id.into(),
+                        (*cycle as i64).into(),
+                        resolution.agent.as_ref().map(|a| a.as_str().to_owned()).into(),
+                        millis(sample.at).into(),
+                        (sample.resolution_millis as i64).into(),
+                        (sample.handle_millis as i64).into(),
+                    ],
+                )?;
+                self.add(recorded, sample.at, |hour| hour.add_resolution(&sample))
+            }
+            Measurement::Rating { cycle, rating } => {
+                let sample =
+                    RatingSample { conversation_id: conversation_id.clone(), at: rating.at, score: rating.score };
+                let recorded = self.ledger(
+                    "INSERT OR IGNORE INTO ratings VALUES (?, ?, ?, ?) RETURNING 1 AS recorded",
+                    vec![id.into(), (*cycle as i64).into(), millis(rating.at).into(), i64::from(rating.score).into()],
+                )?;
+                self.add(recorded, sample.at, |hour| hour.add_rating(&sample))
+            }
         }
     }
 
-    /// Every sample in `[from, to)`, for the metrics report.
-    pub fn in_window(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<ReportSamples> {
-        Ok(ReportSamples {
-            first_responses: self.first_responses(from, to)?,
-            next_responses: self.responses("next_responses", from, to)?,
-            resolutions: self.resolutions(from, to)?,
-            ratings: self.ratings(from, to)?,
-        })
-    }
-
-    /// First responses written in `[from, to)`.
-    pub fn first_responses(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResponseSample>> {
-        self.responses("first_responses", from, to)
-    }
-
-    /// Ratings given in `[from, to)`.
-    fn ratings(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<RatingSample>> {
-        let rows: Vec<RatingRow> = self.store.rows(
-            "SELECT conversation_id, at, score FROM ratings WHERE at >= ? AND at < ?",
+    /// The aggregates of the hours starting in `[from, to)`, oldest first.
+    pub fn hours(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Hours> {
+        let rows: Vec<HourRow> = self.store.rows(
+            "SELECT hour, aggregate FROM metrics_hours WHERE hour >= ? AND hour < ? ORDER BY hour",
             vec![millis(from).into(), millis(to).into()],
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|row| RatingSample {
-                conversation_id: row.conversation_id,
-                at: UnixMillis(row.at as u64),
-                score: row.score as u8,
-            })
-            .collect())
+        rows.into_iter()
+            .map(|row| Ok((UtcHour::containing(UnixMillis(row.hour as u64)), serde_json::from_str(&row.aggregate)?)))
+            .collect()
     }
 
-    /// Resolutions in `[from, to)`.
-    fn resolutions(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResolutionSample>> {
-        let rows: Vec<ResolutionRow> = self.store.rows(
-            "SELECT conversation_id, agent, at, resolution_millis, handle_millis FROM resolutions WHERE at >= ? AND at < ?",
-            vec![millis(from).into(), millis(to).into()],
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|row| ResolutionSample {
-                conversation_id: row.conversation_id,
-                agent: row.agent,
-                at: UnixMillis(row.at as u64),
-                resolution_millis: row.resolution_millis as u64,
-                handle_millis: row.handle_millis as u64,
-            })
-            .collect())
+    /// Runs a ledger insert; whether it recorded anything new.
+    fn ledger(&self, insert: &str, values: Vec<worker::SqlStorageValue>) -> EdgeResult<bool> {
+        Ok(!self.store.write_returning::<Inserted>(insert, values)?.is_empty())
     }
 
-    fn responses(&self, table: &str, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<ResponseSample>> {
-        let rows: Vec<ResponseRow> = self.store.rows(
-            &format!(
-                "SELECT conversation_id, agent, at, calendar_millis, business_millis FROM {table} WHERE at >= ? AND at < ?"
-            ),
-            vec![millis(from).into(), millis(to).into()],
-        )?;
-        Ok(rows.into_iter().map(ResponseSample::from).collect())
-    }
-}
-
-impl From<ResponseRow> for ResponseSample {
-    fn from(row: ResponseRow) -> Self {
-        ResponseSample {
-            conversation_id: row.conversation_id,
-            agent: row.agent,
-            at: UnixMillis(row.at as u64),
-            calendar_millis: row.calendar_millis as u64,
-            business_millis: row.business_millis as u64,
+    /// Adds a newly recorded measurement taken at `at` to its hour.
+    fn add(&self, recorded: bool, at: UnixMillis, add: impl FnOnce(&mut MetricsAggregate)) -> EdgeResult<()> {
+        if !recorded {
+            return Ok(());
         }
+        let hour = UtcHour::containing(at).start();
+        let mut aggregate: MetricsAggregate = self
+            .store
+            .json_value("SELECT aggregate AS value FROM metrics_hours WHERE hour = ?", vec![millis(hour).into()])?
+            .unwrap_or_default();
+        add(&mut aggregate);
+        self.store.exec(
+            "INSERT OR REPLACE INTO metrics_hours (hour, aggregate) VALUES (?, ?)",
+            vec![millis(hour).into(), serde_json::to_string(&aggregate)?.into()],
+        )
     }
-}
-
-/// An instant as SQLite's integer (milliseconds fit easily in i64 until the year 292 million).
-fn millis(at: UnixMillis) -> i64 {
-    at.0.min(i64::MAX as u64) as i64
 }

@@ -1,18 +1,27 @@
 //! The shop's webhook deliveries in its desk's SQLite storage, and sending them: each event
 //! becomes a delivery with a fixed body and idempotency key, sent from the desk's alarm (so a
 //! slow receiver never slows a conversation), signed with HMAC-SHA256 over timestamp and body,
-//! and retried on core's schedule until a 2xx answer or core gives up. At least once: a
-//! receiver dedupes by the `Parley-Delivery` id.
+//! and retried on core's schedule until a 2xx answer or core gives up, when it becomes a dead
+//! letter the shop's owners see. Each delivery goes to the URL it was queued for, with a time
+//! limit and no redirects followed. At least once: a receiver dedupes by the `Parley-Delivery`
+//! id.
+
+use std::time::Duration;
 
 use serde::Deserialize;
-use worker::{Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
-use crate::error::EdgeResult;
-use crate::store::Store;
+use crate::clock::within;
+use crate::dead_letters::DeadLetters;
+use crate::error::{EdgeError, EdgeResult};
+use crate::store::{millis, Store};
+use parley_core::protocol::{DeadLetter, DeadLetterKind};
 use parley_core::retry::Outcome;
 use parley_core::signature::{webhook_signature_header, WEBHOOK_SIGNATURE_HEADER};
 use parley_core::time::UnixMillis;
-use parley_core::webhook::{after_failure, Delivery, WebhookSettings};
+use parley_core::webhook::{
+    after_failure, validate_webhook_url, Delivery, WebhookPayload, WebhookSettings, WebhookTargets,
+};
 
 pub struct Webhooks<'a> {
     store: &'a Store,
@@ -37,7 +46,7 @@ impl<'a> Webhooks<'a> {
             vec![
                 delivery.id.as_str().into(),
                 serde_json::to_string(delivery)?.into(),
-                (delivery.next_attempt_at.0 as i64).into(),
+                millis(delivery.next_attempt_at).into(),
             ],
         )
     }
@@ -49,60 +58,123 @@ impl<'a> Webhooks<'a> {
         Ok(rows.first().and_then(|row| row.next).map(|next| UnixMillis(next as u64)))
     }
 
-    /// Sends every delivery due at `now` to `webhook` (or drops them all if the shop no longer
-    /// has one), and records each outcome.
-    pub async fn send_due(&self, webhook: Option<&WebhookSettings>, now: UnixMillis) -> EdgeResult<()> {
+    /// Sends every delivery due at `now`, each to the URL it was queued for, signed with the
+    /// shop's current secret (or drops them all if the shop no longer has a webhook), and
+    /// records each outcome: a delivery given up becomes one of the shop's dead letters.
+    pub async fn send_due(
+        &self,
+        webhook: Option<&WebhookSettings>,
+        targets: WebhookTargets,
+        dead_letters: &DeadLetters<'_>,
+        now: UnixMillis,
+    ) -> EdgeResult<()> {
         let Some(webhook) = webhook else {
             return self.store.exec("DELETE FROM webhook_deliveries", vec![]);
         };
         let due: Vec<Delivery> = self.store.json_values(
             "SELECT delivery AS value FROM webhook_deliveries WHERE next_attempt_at <= ? ORDER BY next_attempt_at",
-            vec![(now.0 as i64).into()],
+            vec![millis(now).into()],
         )?;
         for mut delivery in due {
-            if send(webhook, &delivery, now).await {
-                self.store.exec("DELETE FROM webhook_deliveries WHERE id = ?", vec![delivery.id.as_str().into()])?;
+            // Checked again as it is sent: an address that is not allowed here (a delivery queued
+            // by a development edge, or under older rules) is given up at once.
+            if let Err(refused) = validate_webhook_url(&delivery.url, targets) {
+                delivery.attempts += 1;
+                self.give_up(&delivery, refused.to_string(), dead_letters, now)?;
                 continue;
             }
+            let failure = match send(&webhook.secret, &delivery, now).await {
+                Ok(()) => {
+                    self.remove(&delivery)?;
+                    continue;
+                }
+                Err(failure) => failure,
+            };
             match after_failure(&mut delivery, now) {
                 Outcome::RetryAt(at) => self.store.exec(
                     "UPDATE webhook_deliveries SET delivery = ?, next_attempt_at = ? WHERE id = ?",
-                    vec![serde_json::to_string(&delivery)?.into(), (at.0 as i64).into(), delivery.id.as_str().into()],
+                    vec![serde_json::to_string(&delivery)?.into(), millis(at).into(), delivery.id.as_str().into()],
                 )?,
-                Outcome::GaveUp => {
-                    worker::console_error!(
-                        "webhook delivery {} given up after {} attempts",
-                        delivery.id,
-                        delivery.attempts
-                    );
-                    self.store.exec("DELETE FROM webhook_deliveries WHERE id = ?", vec![delivery.id.as_str().into()])?
-                }
+                Outcome::GaveUp => self.give_up(&delivery, failure, dead_letters, now)?,
             }
         }
         Ok(())
     }
+
+    /// Removes a delivery and keeps it as a dead letter, in one transaction.
+    fn give_up(
+        &self,
+        delivery: &Delivery,
+        last_failure: String,
+        dead_letters: &DeadLetters<'_>,
+        now: UnixMillis,
+    ) -> EdgeResult<()> {
+        self.store.transaction(|| {
+            self.remove(delivery)?;
+            dead_letters.keep(&dead_letter(delivery, last_failure, now))
+        })
+    }
+
+    fn remove(&self, delivery: &Delivery) -> EdgeResult<()> {
+        self.store.exec("DELETE FROM webhook_deliveries WHERE id = ?", vec![delivery.id.as_str().into()])
+    }
 }
 
-/// One attempt; true on a 2xx answer.
-async fn send(webhook: &WebhookSettings, delivery: &Delivery, now: UnixMillis) -> bool {
+/// The longest a shop's receiver may take to answer one delivery.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One attempt: `Ok` on a 2xx answer, otherwise how it failed, in words safe to show the shop's
+/// owners. Redirects are not followed: a receiver that moved is a failure the owner should
+/// see, and following one could lead the request somewhere its URL was never checked for.
+async fn send(secret: &str, delivery: &Delivery, now: UnixMillis) -> Result<(), String> {
+    let abort = AbortController::default();
     let attempt = async {
         let headers = Headers::new();
         headers.set("content-type", "application/json")?;
         headers.set("parley-delivery", &delivery.id)?;
         headers.set(
             WEBHOOK_SIGNATURE_HEADER,
-            &webhook_signature_header(webhook.secret.as_bytes(), now.0 / 1000, &delivery.body),
+            &webhook_signature_header(secret.as_bytes(), now.0 / 1000, &delivery.body),
         )?;
         let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_headers(headers).with_body(Some(delivery.body.clone().into()));
-        let response = Fetch::Request(Request::new_with_init(&webhook.url, &init)?).send().await?;
-        Ok::<u16, worker::Error>(response.status_code())
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_redirect(RequestRedirect::Manual)
+            .with_body(Some(delivery.body.clone().into()));
+        let request = Request::new_with_init(&delivery.url, &init)?;
+        Ok(Fetch::Request(request).send_with_signal(&abort.signal()).await?.status_code())
     };
-    match attempt.await {
-        Ok(status) => (200..300).contains(&status),
-        Err(error) => {
-            worker::console_error!("webhook delivery {} failed: {error}", delivery.id);
-            false
+    match within(TIMEOUT, "a webhook delivery", attempt).await {
+        Ok(status) if (200..300).contains(&status) => Ok(()),
+        Ok(status) if (300..400).contains(&status) => {
+            Err(format!("answered HTTP {status}; redirects are not followed"))
         }
+        Ok(status) => Err(format!("answered HTTP {status}")),
+        Err(EdgeError::TimedOut { limit, .. }) => {
+            abort.abort();
+            Err(format!("no answer within {} s", limit.as_secs()))
+        }
+        Err(error) => {
+            worker::console_warn!("webhook delivery {} failed: {error}", delivery.id);
+            Err("could not reach the receiver".to_owned())
+        }
+    }
+}
+
+/// The dead letter of a delivery given up at `now`: its event and id, its URL, its conversation.
+fn dead_letter(delivery: &Delivery, last_failure: String, now: UnixMillis) -> DeadLetter {
+    let payload: Option<WebhookPayload> = serde_json::from_str(&delivery.body).ok();
+    DeadLetter {
+        kind: DeadLetterKind::Webhook,
+        what: match &payload {
+            Some(payload) => format!("{} {}", payload.event.as_str(), delivery.id),
+            None => delivery.id.clone(),
+        },
+        target: delivery.url.clone(),
+        conversation_id: payload.map(|payload| payload.conversation.id),
+        attempts: delivery.attempts,
+        queued_at: delivery.created_at,
+        given_up_at: now,
+        last_failure,
     }
 }
