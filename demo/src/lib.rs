@@ -17,10 +17,10 @@
 /// The demo shop's id, as in its embed tag.
 pub const SHOP: &str = "demo";
 
-/// A demo page as the edge serves it: its HTML and, for the strict page, its CSP header.
+/// A demo page as the edge serves it: its HTML and its Content-Security-Policy header.
 pub struct DemoPage {
     pub html: String,
-    pub content_security_policy: Option<String>,
+    pub content_security_policy: String,
 }
 
 /// The page at `/demo/{path}` (the product page at `""`), embedding the widget of `shop` (an
@@ -41,11 +41,16 @@ pub fn page(path: &str, edge_origin: &str, shop: &str) -> Option<DemoPage> {
         "" => String::new(),
         name => format!("<script src=\"/demo/{name}\"></script>\n"),
     };
-    let content_security_policy = (path == "strict-csp").then(|| {
-        format!(
-            "default-src 'none'; script-src {edge_origin}; frame-src {edge_origin}; connect-src {edge_origin}; base-uri 'none'; form-action 'none'"
-        )
-    });
+    // Every page has a policy, as a careful shop's would: the strict page allows nothing but
+    // Parley's origin; the others also their own inline styles. None may be framed.
+    let content_security_policy = match path {
+        "strict-csp" => format!(
+            "default-src 'none'; script-src {edge_origin}; frame-src {edge_origin}; connect-src {edge_origin}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        ),
+        _ => format!(
+            "default-src 'self'; script-src 'self' {edge_origin}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src {edge_origin}; connect-src {edge_origin}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        ),
+    };
     let html = format!(
         r#"<!doctype html>
 <html lang="en">
@@ -190,8 +195,18 @@ mod tests {
     #[test]
     fn the_strict_page_allows_only_the_edge_and_nothing_inline() {
         let page = page("strict-csp", "http://127.0.0.1:8787", SHOP).expect("a demo page");
-        let csp = page.content_security_policy.expect("a CSP");
+        let csp = page.content_security_policy;
         assert!(!csp.contains("unsafe") && csp.contains("script-src http://127.0.0.1:8787;"), "{csp}");
         assert!(!page.html.contains("<style"), "nothing inline");
+    }
+
+    #[test]
+    fn every_page_has_a_policy_and_may_not_be_framed() {
+        for path in ["", "strict-csp", "hostile-css", "spa", "api", "account"] {
+            let page = page(path, "http://127.0.0.1:8787", SHOP).expect("a demo page");
+            let csp = page.content_security_policy;
+            assert!(csp.contains("default-src") && csp.contains("frame-ancestors 'none'"), "{path:?}: {csp}");
+            assert!(csp.contains("frame-src http://127.0.0.1:8787"), "{path:?}: the widget's frame is allowed");
+        }
     }
 }

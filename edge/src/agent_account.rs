@@ -1,22 +1,32 @@
-//! `AgentAccount`: one Durable Object per agent e-mail, holding the password hash and the
-//! shop the agent works for. Sign-in asks it first, then the shop's desk opens a session.
+//! `AgentAccount`: one Durable Object per agent e-mail, holding the password hash, the shop the
+//! agent works for, and the account's failed sign-ins. Sign-in asks it first, then the shop's
+//! desk opens a session.
+//!
+//! Guessing is throttled per account with core's growing delays (`login_throttle`), beside the
+//! Worker's throttle per client address. An e-mail nobody has an account for answers exactly as
+//! one with a wrong password, in the same time and with the same throttle, but keeps that
+//! throttle in memory only: asking about it stores nothing.
+
+use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
+use crate::clock::now;
 use crate::crypto;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::answer;
-use crate::store::Store;
+use crate::store::{Migrations, Store};
 use parley_core::ids::AgentId;
-use parley_core::protocol::{AgentProfile, ErrorCode};
+use parley_core::login_throttle::LoginThrottle;
+use parley_core::protocol::{AgentProfile, ApiError, ErrorCode};
 
 /// Requests the Worker sends to an agent's account.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum AccountRequest {
-    /// Creates or replaces the account (dev seeding and, later, invitations).
+    /// Creates the account; `conflict` if it exists, which is never replaced.
     Create { profile: AgentProfile, password: String },
     /// Checks a password; answers the profile or `unauthorized`.
     Verify { password: String },
@@ -32,16 +42,20 @@ struct Credentials {
 #[durable_object]
 pub struct AgentAccount {
     store: Store,
+    /// The throttle of an e-mail with no account, which must not be stored.
+    unknown: RefCell<LoginThrottle>,
 }
+
+/// The account's schema, version by version (see `store`). An e-mail nobody has an account for
+/// never gets one: checking a password against it reads and creates nothing.
+const MIGRATIONS: Migrations = &[
+    &["CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), credentials TEXT NOT NULL)"],
+    &["CREATE TABLE IF NOT EXISTS login_throttle (id INTEGER PRIMARY KEY CHECK (id = 1), throttle TEXT NOT NULL)"],
+];
 
 impl DurableObject for AgentAccount {
     fn new(state: State, _env: Env) -> Self {
-        Self {
-            store: Store::open(
-                state.storage().sql(),
-                &["CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), credentials TEXT NOT NULL)"],
-            ),
-        }
+        Self { store: Store::new(&state, MIGRATIONS), unknown: RefCell::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -54,31 +68,62 @@ impl DurableObject for AgentAccount {
 }
 
 impl AgentAccount {
+    fn credentials(&self) -> EdgeResult<Option<Credentials>> {
+        self.store.json_value("SELECT credentials AS value FROM account WHERE id = 1", vec![])
+    }
+
     async fn handle(&self, request: AccountRequest) -> EdgeResult<AgentProfile> {
         match request {
             AccountRequest::Create { profile, password } => {
+                if self.credentials()?.is_some() {
+                    return Err(EdgeError::api(ErrorCode::Conflict, "an account with this e-mail exists"));
+                }
                 let salt = crypto::random_hex(16)?;
                 let hash = crypto::password_hash(&password, &salt).await?;
                 let credentials = Credentials { profile: profile.clone(), salt, hash };
+                // Only if nobody made it while the hash was computed.
                 self.store.exec(
-                    "INSERT OR REPLACE INTO account (id, credentials) VALUES (1, ?)",
+                    "INSERT INTO account (id, credentials) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
                     vec![serde_json::to_string(&credentials)?.into()],
                 )?;
-                Ok(profile)
+                match self.credentials()? {
+                    Some(stored) if stored.hash == credentials.hash => Ok(profile),
+                    _ => Err(EdgeError::api(ErrorCode::Conflict, "an account with this e-mail exists")),
+                }
             }
             AccountRequest::Verify { password } => {
                 // The same refusal for an unknown account and a wrong password: sign-in must not
                 // reveal which e-mails exist.
                 let refused = || EdgeError::api(ErrorCode::Unauthorized, "wrong e-mail or password");
-                let stored: Option<Credentials> =
-                    self.store.json_value("SELECT credentials AS value FROM account WHERE id = 1", vec![])?;
-                let Some(credentials) = stored else {
+                let at = now();
+                let Some(credentials) = self.credentials()? else {
+                    self.unknown.borrow().check(at).map_err(ApiError::from)?;
                     // Spend the same time as a real check, so timing does not tell either.
                     crypto::password_hash(&password, "0000").await?;
+                    self.unknown.borrow_mut().failed(at);
                     return Err(refused());
                 };
+                let mut throttle: LoginThrottle = self
+                    .store
+                    .json_value("SELECT throttle AS value FROM login_throttle WHERE id = 1", vec![])?
+                    .unwrap_or_default();
+                throttle.check(at).map_err(ApiError::from)?;
                 let hash = crypto::password_hash(&password, &credentials.salt).await?;
-                if crypto::same_secret(&hash, &credentials.hash) {
+                let right = crypto::same_secret(&hash, &credentials.hash);
+                if right && throttle.is_forgotten(at) {
+                    // Nothing to forget: no write.
+                    return Ok(credentials.profile);
+                }
+                if right {
+                    throttle.succeeded();
+                } else {
+                    throttle.failed(at);
+                }
+                self.store.exec(
+                    "INSERT OR REPLACE INTO login_throttle (id, throttle) VALUES (1, ?)",
+                    vec![serde_json::to_string(&throttle)?.into()],
+                )?;
+                if right {
                     Ok(credentials.profile)
                 } else {
                     Err(refused())

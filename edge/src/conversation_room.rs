@@ -3,30 +3,35 @@
 //! each input through core's state machine and carries out the effects: store, broadcast,
 //! tell the shop's desk.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, Stub, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
 };
 
-use crate::clock::{now, wake_at};
+use crate::clock::{alarm_failed, now, wake_at};
 use crate::crypto;
 use crate::error::{EdgeError, EdgeResult};
+use crate::failpoints;
 use crate::frames::decode_frame;
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
 use crate::rate_limiter;
 use crate::rpc::{answer, Object, AGENT_HEADER, CLIENT_IP_HEADER};
-use crate::shop_desk::{desk_key, DeskRequest};
-use crate::store::Store;
+use crate::sessions::SignedIn;
+use crate::shop_desk::{desk_key, DeskRequest, SIGNED_OUT};
+use crate::store::{Migrations, Store};
 use parley_core::conversation::{Assignee, Conversation, Effect, Input};
 use parley_core::ids::{ClientMessageId, ConversationId};
 use parley_core::message::{Author, Message};
 use parley_core::protocol::{
-    AgentProfile, ApiError, ClientFrame, ConversationView, ErrorCode, QueueItem, QueuePlace, ServerFrame, Status,
-    PROTOCOL_VERSION,
+    AgentProfile, ApiError, ClientFrame, ConversationView, DeadLetter, ErrorCode, QueueItem, QueuePlace, ServerFrame,
+    Status, HISTORY_PAGE, PROTOCOL_VERSION,
 };
-use parley_core::rate_limit::Action;
+use parley_core::rate_limit::{Action, RateLimiter as FrameWindows};
 use parley_core::time::UnixMillis;
 
 /// Requests the Worker and the shop's desk send to a conversation.
@@ -43,6 +48,14 @@ pub enum RoomRequest {
     Unassign,
     /// The desk's latest word on the shopper's place in the queue.
     Place { place: Option<QueuePlace> },
+    /// Forgets a conversation nobody has written in: the one a verified user's second first
+    /// visit created while their first made theirs.
+    Discard,
+    /// A console session ended: its sockets here close.
+    Revoke { session: String },
+    /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
+    /// is harmless at any time; development's clock uses it after moving time on.
+    Wake,
 }
 
 /// Who is on the other end of a socket, kept as its hibernation attachment.
@@ -50,8 +63,11 @@ pub enum RoomRequest {
 struct Peer {
     /// The agent signed in on this browser, as verified by the Worker, if any.
     agent: Option<AgentProfile>,
-    /// The client's IP address, for the shopper's rate limits.
-    client_ip: String,
+    /// The agent's session (its token's hash): the socket closes when it ends.
+    #[serde(default)]
+    session: Option<String>,
+    /// The client's rate-limit key (its address), for the shopper's limits.
+    client: String,
     /// Set once `hello` is accepted: a `hello` with the conversation's token speaks as the
     /// shopper (even in a browser where an agent is signed in, as in a demo), one without a
     /// token speaks as the signed-in agent.
@@ -96,18 +112,48 @@ pub struct ConversationRoom {
     env: Env,
     store: Store,
     outbox: Outbox,
+    /// Messages being stored, by `client_id`, with the copies that arrived meanwhile (their
+    /// sockets and who sent them): each copy gets the original's answer when it is stored, and
+    /// is neither stored nor counted against a rate limit again.
+    sending: RefCell<BTreeMap<String, Vec<(WebSocket, Author)>>>,
+    /// The shopper's frames other than messages, counted against their limits. In memory: the
+    /// limits are per minute, and frames that write (read marks, context, an address, a rating)
+    /// are bounded in storage besides (core caps a conversation's system lines).
+    shopper_frames: RefCell<FrameWindows>,
 }
 
-const SCHEMA: &str = "
+const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS conversation (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shopper_tokens (hash TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE, author TEXT NOT NULL, body TEXT NOT NULL)
 ";
 
+/// The most devices of one shopper that hold a token to the conversation at once: a verified
+/// user's phone, laptop and the like. Opening it on one more forgets the oldest device's token;
+/// that device opens it again (with the shop's identity token) when it next needs to.
+const MAX_SHOPPER_TOKENS: usize = 10;
+
+/// The room's schema, version by version (see `store`).
+const MIGRATIONS: Migrations = &[&[SCHEMA_V1, outbox::SCHEMA_V1], &[outbox::RETRIES_V2, PAGES_V2]];
+
+/// Which messages are agents' notes, as a column, so a page of what a shopper may see is one
+/// query.
+const PAGES_V2: &str = "
+ALTER TABLE messages ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;
+UPDATE messages SET internal = 1 WHERE json_extract(body, '$.internal') = 1
+";
+
 impl DurableObject for ConversationRoom {
     fn new(state: State, env: Env) -> Self {
-        let store = Store::open(state.storage().sql(), &[SCHEMA, outbox::SCHEMA]);
-        Self { state, env, store, outbox: Outbox::default() }
+        let store = Store::new(&state, MIGRATIONS);
+        Self {
+            state,
+            env,
+            store,
+            outbox: Outbox::default(),
+            sending: RefCell::default(),
+            shopper_frames: RefCell::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -118,7 +164,7 @@ impl DurableObject for ConversationRoom {
             };
         }
         let result = match read_json::<RoomRequest>(&mut req).await {
-            Ok(request) => self.handle(request).await,
+            Ok(request) => self.receive(request).await,
             Err(error) => Err(error),
         };
         answer(result.map(|()| serde_json::json!({})))
@@ -140,6 +186,9 @@ impl DurableObject for ConversationRoom {
                 return ws.send(&ServerFrame::Error { error, client_id: None });
             }
         };
+        if let Err(error) = self.count_shopper_frame(author, &frame) {
+            return ws.send(&ServerFrame::Error { error, client_id: None });
+        }
         match (frame, author) {
             (ClientFrame::Hello { v, token, last_seq }, _) => match self.hello(&peer, v, token, last_seq).await {
                 Ok((author, welcome)) => {
@@ -152,12 +201,8 @@ impl DurableObject for ConversationRoom {
                     ws.close(Some(4401), Some("hello refused"))
                 }
             },
-            (ClientFrame::Send { client_id, text, internal }, _) => {
-                let reply = match self.send(&peer, client_id.clone(), text, internal).await {
-                    Ok(seq) => ServerFrame::Ack { client_id, seq },
-                    Err(error) => ServerFrame::Error { error: error.to_api(), client_id: Some(client_id) },
-                };
-                ws.send(&reply)
+            (ClientFrame::Send { client_id, text, internal }, Some(author)) => {
+                self.send_once(ws, &peer, author, client_id, text, internal).await
             }
             (ClientFrame::Typing { typing }, Some(author)) => {
                 if peer.typing != typing {
@@ -189,6 +234,12 @@ impl DurableObject for ConversationRoom {
                 let error = ApiError::new(ErrorCode::Forbidden, "only the shopper's page gives context");
                 ws.send(&ServerFrame::Error { error, client_id: None })
             }
+            (ClientFrame::History { after, before }, Some(author)) => {
+                match self.existing().and_then(|conversation| self.welcome(conversation, author, after, before)) {
+                    Ok(page) => ws.send(&page),
+                    Err(error) => ws.send(&ServerFrame::Error { error: error.to_api(), client_id: None }),
+                }
+            }
             (ClientFrame::Resolve, _) => {
                 let resolved = match peer.speaking_agent() {
                     Some(by) => self.act(Input::Resolved { by }).await,
@@ -211,15 +262,23 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        // Only undelivered requests to the shop's desk set this alarm.
-        if let Err(error) = self.deliver().await {
-            worker::console_error!("conversation alarm failed: {error}");
-        }
+        // Only requests due to the shop's desk set this alarm. A failure is the runtime's to
+        // retry; delivering leaves the next alarm set either way.
+        self.deliver().await.map_err(|error| alarm_failed("conversation", error))?;
         Response::empty()
     }
 }
 
 impl ConversationRoom {
+    /// A request from the Worker or the desk, past the fault suite's failpoints.
+    async fn receive(&self, request: RoomRequest) -> EdgeResult<()> {
+        // Matched against the conversation as stored (its page, say): a test picks which
+        // conversation fails.
+        let describe = || self.load().ok().flatten().and_then(|c| serde_json::to_string(&c).ok()).unwrap_or_default();
+        failpoints::receiving(&self.env, "room", describe).await?;
+        self.handle(request).await
+    }
+
     /// Carries out a request; callers need only to know it succeeded.
     async fn handle(&self, request: RoomRequest) -> EdgeResult<()> {
         match request {
@@ -227,20 +286,49 @@ impl ConversationRoom {
                 if self.load()?.is_some() {
                     return Err(EdgeError::api(ErrorCode::Conflict, "conversation exists"));
                 }
-                self.store.exec(
-                    "INSERT INTO conversation (id, state) VALUES (1, ?)",
-                    vec![serde_json::to_string(&conversation)?.into()],
-                )?;
-                self.store.exec("INSERT INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])
+                self.store.transaction(|| {
+                    self.store.exec(
+                        "INSERT INTO conversation (id, state) VALUES (1, ?)",
+                        vec![serde_json::to_string(&conversation)?.into()],
+                    )?;
+                    self.store.exec("INSERT INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])
+                })
             }
             RoomRequest::AddToken { token_hash } => {
                 // Only for a conversation that exists: a token for nothing must not be stored.
                 self.existing()?;
-                self.store.exec("INSERT OR IGNORE INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])
+                self.store.transaction(|| {
+                    self.store
+                        .exec("INSERT OR IGNORE INTO shopper_tokens (hash) VALUES (?)", vec![token_hash.into()])?;
+                    // The oldest devices' tokens go (rows are numbered as they are added).
+                    self.store.exec(
+                        "DELETE FROM shopper_tokens WHERE rowid NOT IN \
+                         (SELECT rowid FROM shopper_tokens ORDER BY rowid DESC LIMIT ?)",
+                        vec![(MAX_SHOPPER_TOKENS as i64).into()],
+                    )
+                })
             }
             RoomRequest::Assign { assignee } => self.act(Input::Assigned(assignee)).await,
             RoomRequest::Unassign => self.act(Input::Unassigned).await,
             RoomRequest::Place { place } => self.act(Input::Placed(place)).await,
+            RoomRequest::Discard => {
+                if self.existing()?.view().status != Status::New {
+                    return Err(EdgeError::api(ErrorCode::Conflict, "someone has written in this conversation"));
+                }
+                self.state.storage().delete_all().await?;
+                Ok(())
+            }
+            RoomRequest::Revoke { session } => {
+                for socket in self.state.get_websockets() {
+                    let Ok(Some(peer)) = socket.deserialize_attachment::<Peer>() else { continue };
+                    if peer.session.as_deref() == Some(session.as_str()) {
+                        // Already closing is as good.
+                        let _ = socket.close(Some(SIGNED_OUT), Some("signed out"));
+                    }
+                }
+                Ok(())
+            }
+            RoomRequest::Wake => self.deliver().await,
         }
     }
 
@@ -268,17 +356,20 @@ impl ConversationRoom {
     /// conversation's shop; the shopper proves access with the token in `hello`.
     fn accept(&self, req: &Request) -> EdgeResult<Response> {
         let conversation = self.existing()?;
-        let agent = match req.headers().get(AGENT_HEADER)? {
-            Some(header) => Some(serde_json::from_str::<AgentProfile>(&header)?),
-            None => None,
+        let (agent, session) = match req.headers().get(AGENT_HEADER)? {
+            Some(header) => {
+                let SignedIn { agent, session, .. } = serde_json::from_str(&header)?;
+                (Some(agent), Some(session))
+            }
+            None => (None, None),
         };
         if agent.as_ref().is_some_and(|a| &a.shop != conversation.shop()) {
             return Err(EdgeError::api(ErrorCode::Forbidden, "this conversation belongs to another shop"));
         }
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
-        let client_ip = req.headers().get(CLIENT_IP_HEADER)?.unwrap_or_else(|| "unknown".to_owned());
-        pair.server.serialize_attachment(&Peer { agent, client_ip, speaking_as: None, typing: false })?;
+        let client = req.headers().get(CLIENT_IP_HEADER)?.unwrap_or_default();
+        pair.server.serialize_attachment(&Peer { agent, session, client, speaking_as: None, typing: false })?;
         Ok(Response::from_websocket(pair.client)?)
     }
 
@@ -308,25 +399,75 @@ impl ConversationRoom {
             (None, Some(_)) => Author::Agent,
             (None, None) => return Err(EdgeError::unauthorized()),
         };
-        let messages: Vec<Message> = self.store.json_values(
-            "SELECT body AS value FROM messages WHERE seq > ? ORDER BY seq",
-            vec![(last_seq.min(i64::MAX as u64) as i64).into()],
+        Ok((author, self.welcome(conversation, author, last_seq, u64::MAX)?))
+    }
+
+    /// A `welcome` with the latest page of the messages `author` may see after `after` and
+    /// before `before`, saying whether there are earlier ones.
+    fn welcome(&self, conversation: Conversation, author: Author, after: u64, before: u64) -> EdgeResult<ServerFrame> {
+        let bound = |seq: u64| seq.min(i64::MAX as u64) as i64;
+        let mut missed: Vec<Message> = self.store.json_values(
+            "SELECT body AS value FROM messages WHERE seq > ? AND seq < ? AND (internal = 0 OR ?) \
+             ORDER BY seq DESC LIMIT ?",
+            vec![
+                bound(after).into(),
+                bound(before).into(),
+                i64::from(author == Author::Agent).into(),
+                (HISTORY_PAGE as i64 + 1).into(),
+            ],
         )?;
-        let missed = messages.into_iter().filter(|m| author == Author::Agent || !m.internal).collect();
-        Ok((author, ServerFrame::Welcome { conversation: conversation.view(), missed }))
+        let earlier = missed.len() > HISTORY_PAGE;
+        missed.truncate(HISTORY_PAGE);
+        missed.reverse();
+        Ok(ServerFrame::Welcome { conversation: conversation.view(), missed, earlier })
+    }
+
+    /// Answers a `send` with its `ack` (or its refusal), once however many copies of it arrive
+    /// together: a copy of a message still being stored waits for it and gets the same answer.
+    async fn send_once(
+        &self,
+        ws: WebSocket,
+        peer: &Peer,
+        author: Author,
+        client_id: ClientMessageId,
+        text: String,
+        internal: bool,
+    ) -> worker::Result<()> {
+        let key = client_id.as_str().to_owned();
+        {
+            let mut sending = self.sending.borrow_mut();
+            if let Some(copies) = sending.get_mut(&key) {
+                copies.push((ws, author));
+                return Ok(());
+            }
+            sending.insert(key.clone(), Vec::new());
+        }
+        let outcome = self.send(peer, author, client_id.clone(), text, internal).await.map_err(|error| error.to_api());
+        let copies = self.sending.borrow_mut().remove(&key).unwrap_or_default();
+        let answer = |to: Author| match &outcome {
+            Ok(seq) if to == author => ServerFrame::Ack { client_id: client_id.clone(), seq: *seq },
+            Ok(_) => ServerFrame::Error { error: client_id_taken(), client_id: Some(client_id.clone()) },
+            Err(error) => ServerFrame::Error { error: error.clone(), client_id: Some(client_id.clone()) },
+        };
+        for (copy, copy_author) in copies {
+            // A copy's socket that is gone gets the ack when its client resends.
+            let _ = copy.send(&answer(copy_author));
+        }
+        ws.send(&answer(author))
     }
 
     /// Stores a message from a ready peer and returns its `seq`. A `client_id` already stored
-    /// by the same author is acknowledged again without storing anything.
-    async fn send(&self, peer: &Peer, client_id: ClientMessageId, text: String, internal: bool) -> EdgeResult<u64> {
-        let author = peer.speaking_as.ok_or_else(EdgeError::unauthorized)?;
-        let stored: Vec<StoredSeq> =
-            self.store.rows("SELECT seq, author FROM messages WHERE client_id = ?", vec![client_id.as_str().into()])?;
-        if let Some(row) = stored.first() {
-            return match row.author == author.as_str() {
-                true => Ok(row.seq as u64),
-                false => Err(EdgeError::api(ErrorCode::Conflict, "that client_id is taken")),
-            };
+    /// by the same author is acknowledged again without storing or counting anything.
+    async fn send(
+        &self,
+        peer: &Peer,
+        author: Author,
+        client_id: ClientMessageId,
+        text: String,
+        internal: bool,
+    ) -> EdgeResult<u64> {
+        if let Some(seq) = self.stored_seq(author, &client_id)? {
+            return Ok(seq);
         }
         let input = match (author, peer.speaking_agent()) {
             (Author::Agent, Some(agent)) => {
@@ -337,7 +478,7 @@ impl ConversationRoom {
             }
             (Author::Shopper, _) => {
                 let conversation = self.existing()?;
-                rate_limiter::check(&self.env, conversation.shop(), &peer.client_ip, Action::Message).await?;
+                rate_limiter::count(&self.env, conversation.shop(), &peer.client, Action::Message).await?;
                 Input::ShopperWrote { client_id: client_id.clone(), text }
             }
             _ => return Err(EdgeError::unauthorized()),
@@ -348,14 +489,50 @@ impl ConversationRoom {
             .find(|m| m.client_id == client_id)
             .map(|m| m.seq)
             .ok_or_else(|| EdgeError::internal("accepted message was not stored"))?;
-        self.deliver().await?;
+        // Stored is acknowledged: delivering to the desk is the outbox's to retry.
+        if let Err(error) = self.deliver().await {
+            worker::console_error!("delivering after a message failed: {error}");
+        }
         Ok(seq)
+    }
+
+    /// The `seq` of the message `author` sent as `client_id`, if it is stored; `conflict` if
+    /// someone else's message has that id.
+    fn stored_seq(&self, author: Author, client_id: &ClientMessageId) -> EdgeResult<Option<u64>> {
+        let stored: Vec<StoredSeq> =
+            self.store.rows("SELECT seq, author FROM messages WHERE client_id = ?", vec![client_id.as_str().into()])?;
+        match stored.first() {
+            Some(row) if row.author == author.as_str() => Ok(Some(row.seq as u64)),
+            Some(_) => Err(EdgeError::Api(client_id_taken())),
+            None => Ok(None),
+        }
     }
 
     /// Commits an input and delivers what it owes the desk; answers the conversation's view.
     async fn act(&self, input: Input) -> EdgeResult<()> {
         self.commit(input)?;
         self.deliver().await
+    }
+
+    /// Counts a shopper's frame against its limit (core's `rate_limit`); messages are counted
+    /// per client address by the `RateLimiter` instead, as they are sent.
+    fn count_shopper_frame(&self, author: Option<Author>, frame: &ClientFrame) -> Result<(), ApiError> {
+        let action = match frame {
+            ClientFrame::Typing { .. } => Action::Typing,
+            ClientFrame::Read { .. } => Action::Read,
+            ClientFrame::Context { .. } => Action::Context,
+            ClientFrame::LeaveEmail { .. } => Action::LeaveEmail,
+            ClientFrame::Rate { .. } => Action::Rate,
+            ClientFrame::History { .. } => Action::History,
+            ClientFrame::Hello { .. } | ClientFrame::Send { .. } | ClientFrame::Resolve => return Ok(()),
+        };
+        if author != Some(Author::Shopper) {
+            return Ok(());
+        }
+        let at = now();
+        let mut windows = self.shopper_frames.borrow_mut();
+        windows.prune(at);
+        windows.check(action.key(), action.limit(), at).map_err(ApiError::from)
     }
 
     /// Sends a refusal as an error frame; the socket stays usable.
@@ -371,6 +548,14 @@ impl ConversationRoom {
     /// writes of this event are committed before any of its output leaves the object, so
     /// nobody hears of a message that could still be lost. Returns the stored messages.
     fn commit(&self, input: Input) -> EdgeResult<Vec<Message>> {
+        let (frames, stored) = self.store.transaction(|| self.write(input))?;
+        self.broadcast(&frames);
+        Ok(stored)
+    }
+
+    /// The writes of [`ConversationRoom::commit`], in its transaction: the frames to send once
+    /// they are committed, and the stored messages.
+    fn write(&self, input: Input) -> EdgeResult<(Vec<ServerFrame>, Vec<Message>)> {
         let mut conversation = self.existing()?;
         let effects = conversation.handle(now(), input).map_err(ApiError::from)?;
         let desk = desk_key(conversation.shop());
@@ -382,14 +567,16 @@ impl ConversationRoom {
             match effect {
                 Effect::Store(message) => {
                     self.store.exec(
-                        "INSERT INTO messages (seq, client_id, author, body) VALUES (?, ?, ?, ?)",
+                        "INSERT INTO messages (seq, client_id, author, body, internal) VALUES (?, ?, ?, ?, ?)",
                         vec![
                             (message.seq as i64).into(),
                             message.client_id.as_str().into(),
                             message.author.as_str().into(),
                             serde_json::to_string(&message)?.into(),
+                            i64::from(message.internal).into(),
                         ],
                     )?;
+                    failpoints::after_storing_message(&self.env, &message.text)?;
                     frames.push(ServerFrame::Message { message: message.clone() });
                     stored.push(message);
                 }
@@ -418,14 +605,32 @@ impl ConversationRoom {
             "UPDATE conversation SET state = ? WHERE id = 1",
             vec![serde_json::to_string(&conversation)?.into()],
         )?;
-        self.broadcast(&frames);
-        Ok(stored)
+        Ok((frames, stored))
     }
 
-    /// Delivers what this conversation owes its shop's desk; on failure, retries from the alarm.
+    /// Delivers what this conversation owes its shop's desk, and leaves the alarm set for what
+    /// is left to retry. A request given up is reported to the desk, which keeps it for the
+    /// shop's owners.
     async fn deliver(&self) -> EdgeResult<()> {
-        let retry = self.outbox.flush(&self.store, &self.env, now()).await;
-        wake_at(&self.state, retry).await
+        let flushed = match self.load()? {
+            Some(conversation) => {
+                let desk = desk_key(conversation.shop());
+                let report = |letter: DeadLetter| {
+                    // A report that could not be delivered is not reported again, or a desk
+                    // that stays away would get reports of reports for good.
+                    if letter.what == DEAD_LETTER_REPORT {
+                        worker::console_error!("a dead letter's report to {desk} was given up");
+                        return Ok(());
+                    }
+                    let letter = DeadLetter { conversation_id: Some(conversation.id().clone()), ..letter };
+                    self.outbox.push(&self.store, Object::ShopDesk, &desk, &DeskRequest::DeadLetter { letter })
+                };
+                self.outbox.flush(&self.store, &self.env, &report).await
+            }
+            None => Ok(()),
+        };
+        let woken = wake_at(&self.state, Outbox::next_attempt_at(&self.store)?).await;
+        flushed.and(woken)
     }
 
     fn broadcast(&self, frames: &[ServerFrame]) {
@@ -456,6 +661,13 @@ impl ConversationRoom {
             }
         }
     }
+}
+
+/// The name of the request that reports a dead letter to the desk (`DeskRequest::DeadLetter`).
+const DEAD_LETTER_REPORT: &str = "dead_letter";
+
+fn client_id_taken() -> ApiError {
+    ApiError::new(ErrorCode::Conflict, "that client_id is taken")
 }
 
 /// Whether two handles are the same socket.

@@ -1,17 +1,19 @@
 //! Development-only seeding (`POST /api/dev/seed`, enabled by the `PARLEY_DEV` variable that
-//! `cargo xtask dev` and the test harness set): creates a shop and its agents. Without a body
+//! `cargo xtask dev` and the test harness set, refused to other sites' pages): creates a shop
+//! and its agents, never over ones that exist. Without a body
 //! it creates the demo shop `demo` and the agent `agent@demo.test` / `parley-demo`.
 
 use serde::Deserialize;
 use worker::Env;
 
 use crate::agent_account::{account_key, AccountRequest};
-use crate::error::EdgeResult;
+use crate::development::webhook_targets;
+use crate::error::{EdgeError, EdgeResult};
 use crate::rpc::{self, Object};
 use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
 use parley_core::ids::{AgentId, ShopId};
 use parley_core::origin::OriginPattern;
-use parley_core::protocol::{AgentProfile, Role};
+use parley_core::protocol::{AgentProfile, ApiError, ErrorCode, Role};
 use parley_core::settings::ShopSettings;
 
 #[derive(Debug, Deserialize)]
@@ -35,8 +37,7 @@ pub struct SeedAgent {
 
 /// The demo shop of the README, embeddable from any local origin.
 pub fn demo_shop() -> EdgeResult<SeedShop> {
-    let origin =
-        |raw: &str| OriginPattern::parse(raw).ok_or_else(|| crate::error::EdgeError::internal("bad demo origin"));
+    let origin = |raw: &str| OriginPattern::parse(raw).ok_or_else(|| EdgeError::internal("bad demo origin"));
     Ok(SeedShop {
         shop: ShopId::parse(parley_demo::SHOP)?,
         name: "Demo Shop".into(),
@@ -53,21 +54,24 @@ pub fn demo_shop() -> EdgeResult<SeedShop> {
     })
 }
 
-/// Creates (or updates) the shop and its agents.
+/// Creates the shop and its agents, leaving whatever exists as it is: seeding again (every
+/// `cargo xtask dev`) never replaces a shop's settings or anyone's password.
 pub async fn seed(env: &Env, seed: SeedShop) -> EdgeResult<ShopProfile> {
     let desk = desk_stub(env, &seed.shop)?;
-    let settings = seed.settings.validated().map_err(parley_core::protocol::ApiError::from)?;
+    let settings = seed.settings.validated(webhook_targets(env)).map_err(ApiError::from)?;
     let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, settings };
-    let profile: ShopProfile = rpc::call(&desk, &DeskRequest::Setup { profile }).await?;
+    let profile: ShopProfile = rpc::call(&desk, &DeskRequest::CreateShop { profile }).await?;
     for agent in seed.agents {
         let account = AgentProfile { email: agent.email, name: agent.name, shop: seed.shop.clone(), role: agent.role };
         let stub = Object::AgentAccount.stub(env, &account_key(&account.email))?;
-        rpc::call::<_, AgentProfile>(
-            &stub,
-            &AccountRequest::Create { profile: account.clone(), password: agent.password },
-        )
-        .await?;
-        rpc::call::<_, AgentProfile>(&desk, &DeskRequest::AddAgent { profile: account }).await?;
+        let create = AccountRequest::Create { profile: account.clone(), password: agent.password };
+        match rpc::call::<_, AgentProfile>(&stub, &create).await {
+            Ok(_) => {
+                rpc::call::<_, AgentProfile>(&desk, &DeskRequest::AddAgent { profile: account }).await.map(drop)?
+            }
+            Err(EdgeError::Api(exists)) if exists.code == ErrorCode::Conflict => {}
+            Err(error) => return Err(error),
+        }
     }
     Ok(profile)
 }

@@ -20,8 +20,23 @@ pub fn json<T: Serialize>(value: &T, status: u16) -> worker::Result<Response> {
     Ok(Response::ok(serde_json::to_string(value)?)?.with_status(status).with_headers(headers))
 }
 
-/// Reads a JSON body, refusing oversized or malformed ones with a client error that says why.
+/// Refuses a body that does not say it is JSON. A page of another site can post a form or a
+/// `text/plain` body without asking; only a script of the edge's own origin can send
+/// `application/json` with an agent's cookie.
+pub fn require_json(req: &Request) -> EdgeResult<()> {
+    let content_type = req.headers().get("content-type")?.unwrap_or_default();
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    if media_type.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(EdgeError::api(ErrorCode::BadRequest, "send JSON bodies with content-type: application/json"))
+    }
+}
+
+/// Reads a JSON body, refusing one not sent as `application/json`, and oversized or malformed
+/// ones, with a client error that says why.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
+    require_json(req)?;
     let bytes = req.bytes().await.map_err(|_| EdgeError::api(ErrorCode::BadRequest, "could not read the body"))?;
     if bytes.len() > MAX_JSON_BODY {
         return Err(EdgeError::api(ErrorCode::TooLarge, format!("the body is over {MAX_JSON_BODY} bytes")));
@@ -50,4 +65,22 @@ pub fn shopper_locale(req: &Request, url: &Url) -> Locale {
 /// Whether the request asks to become a WebSocket.
 pub fn is_websocket_upgrade(req: &Request) -> bool {
     req.headers().get("upgrade").ok().flatten().is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// HSTS's lifetime: a year, as browsers' preload lists ask.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Headers every answer carries: no content sniffing (a JSON or text answer must never run as
+/// a page or a script), and over HTTPS, HSTS. WebSocket upgrades carry no body and are left
+/// alone.
+pub fn harden(response: Response, https: bool) -> worker::Result<Response> {
+    if response.status_code() == 101 {
+        return Ok(response);
+    }
+    let headers = response.headers().clone();
+    headers.set("x-content-type-options", "nosniff")?;
+    if https {
+        headers.set("strict-transport-security", HSTS)?;
+    }
+    Ok(response.with_headers(headers))
 }

@@ -1,18 +1,23 @@
 //! Parley's edge: a Cloudflare Worker (Rust, `worker` crate) and its Durable Objects.
 //!
-//! Requests enter through [`router`], which authenticates and forwards to one of three object
-//! classes: [`conversation_room::ConversationRoom`] (one per conversation),
-//! [`shop_desk::ShopDesk`] (one per shop) and [`agent_account::AgentAccount`] (one per agent
-//! e-mail). The objects decode, call `parley_core`, persist to their SQLite storage and carry
-//! out core's effects. Static assets (loader, app bundles) are served by Workers Static Assets
-//! before this code runs.
+//! Requests enter through [`router`], which refuses other sites' pages, authenticates and
+//! forwards to one of four object classes: [`conversation_room::ConversationRoom`] (one per
+//! conversation), [`shop_desk::ShopDesk`] (one per shop), [`agent_account::AgentAccount`] (one
+//! per agent e-mail) and [`rate_limiter::RateLimiter`] (one per counted client or shop). The
+//! objects decode, call `parley_core`, persist to their SQLite storage and carry out core's
+//! effects. Static assets (loader, app bundles) are read through the `ASSETS` binding and served
+//! by [`static_files`], pre-compressed; every answer leaves through [`http::harden`].
 
 mod agent_account;
 mod clock;
 mod conversation_room;
 mod crypto;
+mod dead_letters;
+mod dev_clock;
 mod dev_seed;
+mod development;
 mod error;
+mod failpoints;
 mod frames;
 mod http;
 mod outbox;
@@ -22,6 +27,7 @@ mod router;
 mod rpc;
 mod samples;
 mod session;
+mod sessions;
 mod shop_desk;
 mod static_files;
 mod store;
@@ -37,8 +43,10 @@ use worker::{event, Context, Env, Request, Response};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    match router::route(req, &env).await {
-        Ok(response) => Ok(response),
-        Err(error) => error.into_response(),
-    }
+    let https = req.url().is_ok_and(|url| url.scheme() == "https");
+    let response = match router::route(req, &env).await {
+        Ok(response) => response,
+        Err(error) => error.into_response()?,
+    };
+    http::harden(response, https)
 }

@@ -7,22 +7,26 @@ use crate::agent_account::{account_key, AccountRequest};
 use crate::clock::now;
 use crate::conversation_room::{room_stub, RoomRequest};
 use crate::crypto;
+use crate::dev_clock;
 use crate::dev_seed;
+use crate::development::is_development;
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{is_websocket_upgrade, json, read_json, shopper_locale};
+use crate::http::{is_websocket_upgrade, json, read_json, require_json, shopper_locale};
 use crate::pages;
 use crate::rate_limiter;
 use crate::rpc::{self, Object, AGENT_HEADER, CLIENT_IP_HEADER};
-use crate::session::{authenticate, SessionCookie};
+use crate::session::{authenticate, authenticate_watching, same_origin, SessionCookie};
+use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
 use crate::static_files;
+use parley_core::client_address::rate_limit_key;
 use parley_core::color::Rgb;
 use parley_core::conversation::Conversation;
 use parley_core::error::ConversationError;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
-use parley_core::protocol::{ApiError, VerifiedUser};
+use parley_core::protocol::{ApiError, DeadLetters, VerifiedUser};
 use parley_core::rate_limit::Action;
 use parley_core::signature::{verify_identity, IdentityError};
 use parley_core::time::UnixMillis;
@@ -32,7 +36,12 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let url = req.url()?;
     let segments: Vec<String> = url.path_segments().map(|s| s.map(str::to_owned).collect()).unwrap_or_default();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let dev = env.var("PARLEY_DEV").map(|v| v.to_string() == "1").unwrap_or(false);
+    let dev = is_development(env);
+    // Whatever changes something, and every socket, comes from the edge's own pages (or from no
+    // browser at all): another site's page must not act with an agent's cookie.
+    if !matches!(req.method(), Method::Get | Method::Head) || is_websocket_upgrade(&req) {
+        same_origin(&req, &url)?;
+    }
     match (req.method(), segments.as_slice()) {
         (Method::Get, ["healthz"]) => Ok(Response::ok("ok")?),
         (Method::Get, ["widget.js"] | ["assets", _, _]) => static_files::serve(&req, env, url.path()).await,
@@ -54,33 +63,33 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let page = parley_demo::page(path, &url.origin().ascii_serialization(), shop.as_str())
                 .ok_or_else(EdgeError::not_found)?;
             let response = Response::from_html(page.html)?;
-            if let Some(csp) = page.content_security_policy {
-                response.headers().set("content-security-policy", &csp)?;
-            }
+            response.headers().set("content-security-policy", &page.content_security_policy)?;
             Ok(response)
         }
         (Method::Post, ["api", "shops", shop, "conversations"]) => {
             let shop = ShopId::parse(shop)?;
             let body: NewConversation = read_json(&mut req).await?;
-            rate_limiter::check(env, &shop, &client_ip(&req), Action::NewConversation).await?;
+            let client = client_key(&req, dev);
+            rate_limiter::count(env, &shop, &client, Action::NewConversation).await?;
+            rate_limiter::count(env, &shop, &client, Action::ShopNewConversation).await?;
             create_conversation(env, shop, body).await
         }
         (Method::Get, ["api", "shops", shop, "launcher"]) => launcher(&req, env, &url, &ShopId::parse(shop)?).await,
         (Method::Get, ["api", "conversations", id, "ws"]) => {
             let id = ConversationId::parse(id)?;
             // Shoppers have no session; an agent's session is passed on when present and valid.
-            let agent = authenticate(&req, env).await.ok();
-            forward_websocket(&req, room_stub(env, &id)?, agent).await
+            let agent = authenticate_watching(&req, env, &id).await.ok();
+            forward_websocket(&req, room_stub(env, &id)?, agent, dev).await
         }
         (Method::Get, ["api", "desk", "ws"]) => {
-            let agent = authenticate(&req, env).await?;
-            let desk = desk_stub(env, &agent.shop)?;
-            forward_websocket(&req, desk, Some(agent)).await
+            let signed_in = authenticate(&req, env).await?;
+            let desk = desk_stub(env, &signed_in.agent.shop)?;
+            forward_websocket(&req, desk, Some(signed_in), dev).await
         }
         (Method::Post, ["api", "login"]) => {
             let secure = url.scheme() == "https";
             let body: LoginRequest = read_json(&mut req).await?;
-            login(env, body, secure).await
+            login(env, body, &client_key(&req, dev), secure).await
         }
         (Method::Get, ["api", "shops", shop, "metrics"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
@@ -103,9 +112,16 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let profile: ShopProfile = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
             Ok(json(&profile.settings, 200)?)
         }
-        (Method::Post, ["api", "logout"]) => logout(&req, env).await,
-        (Method::Get, ["api", "me"]) => Ok(json(&authenticate(&req, env).await?, 200)?),
+        (Method::Get, ["api", "shops", shop, "dead-letters"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let listing: DeadLetters = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::DeadLetters).await?;
+            Ok(json(&listing, 200)?)
+        }
+        (Method::Post, ["api", "logout"]) => logout(&req, env, url.scheme() == "https").await,
+        (Method::Get, ["api", "me"]) => Ok(json(&authenticate(&req, env).await?.agent, 200)?),
         (Method::Post, ["api", "dev", "seed"]) if dev => {
+            // An empty body seeds the demo shop; anything else is a seed, and JSON either way.
+            require_json(&req)?;
             let body = req.text().await?;
             let seed = match body.trim() {
                 "" => dev_seed::demo_shop()?,
@@ -114,13 +130,16 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             };
             Ok(json(&dev_seed::seed(env, seed).await?, 200)?)
         }
+        (Method::Post, ["api", "dev", "clock"]) if dev => {
+            Ok(json(&dev_clock::advance(env, read_json(&mut req).await?).await?, 200)?)
+        }
         _ => Err(EdgeError::not_found()),
     }
 }
 
 /// The signed-in agent, if they work for `shop` with at least `role`.
 async fn agent_of(req: &Request, env: &Env, shop: &ShopId, role: Role) -> EdgeResult<AgentProfile> {
-    let agent = authenticate(req, env).await?;
+    let agent = authenticate(req, env).await?.agent;
     if &agent.shop != shop {
         return Err(EdgeError::api(ErrorCode::Forbidden, "you are not an agent of this shop"));
     }
@@ -130,7 +149,8 @@ async fn agent_of(req: &Request, env: &Env, shop: &ShopId, role: Role) -> EdgeRe
     Ok(agent)
 }
 
-/// `?from=&to=` in milliseconds since the epoch; by default the last 7 days.
+/// `?from=&to=` in milliseconds since the epoch; by default the last 7 days. The desk checks
+/// the window (core's `metrics_window`: `from` before `to`, at most 93 days).
 fn metrics_window(url: &worker::Url) -> EdgeResult<(UnixMillis, UnixMillis)> {
     let param = |name: &str| -> EdgeResult<Option<u64>> {
         url.query_pairs()
@@ -144,9 +164,6 @@ fn metrics_window(url: &worker::Url) -> EdgeResult<(UnixMillis, UnixMillis)> {
     };
     let to = param("to")?.unwrap_or(now().0);
     let from = param("from")?.unwrap_or(to.saturating_sub(METRICS_DEFAULT_MILLIS));
-    if from >= to {
-        return Err(EdgeError::api(ErrorCode::BadRequest, "from must be before to"));
-    }
     Ok((UnixMillis(from), UnixMillis(to)))
 }
 
@@ -196,15 +213,10 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let token = crypto::random_hex(32)?;
     let token_hash = crypto::sha256_hex(&token).await?;
     if let Some(user) = &user {
-        #[derive(serde::Deserialize)]
-        struct Found {
-            conversation_id: Option<ConversationId>,
-        }
-        let found: Found = rpc::call(&desk, &DeskRequest::UserConversation { user_id: user.user_id.clone() }).await?;
+        let found: UserConversation =
+            rpc::call(&desk, &DeskRequest::UserConversation { user_id: user.user_id.clone() }).await?;
         if let Some(id) = found.conversation_id {
-            let room = room_stub(env, &id)?;
-            rpc::call::<_, serde_json::Value>(&room, &RoomRequest::AddToken { token_hash }).await?;
-            return Ok(json(&ConversationTicket { conversation_id: id, token }, 200)?);
+            return open_to_device(env, id, token, token_hash).await;
         }
     }
     let shopper = profile.settings.pre_chat.accept(body.shopper.unwrap_or_default()).map_err(ApiError::from)?;
@@ -214,13 +226,36 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
         validation::page_context(body.page).map_err(|refused| ApiError::from(ConversationError::from(refused)))?;
     let conversation = Conversation::new(id.clone(), shop, page).with_user(user).with_shopper(shopper);
     let room = room_stub(env, &id)?;
-    rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Open { conversation: Box::new(conversation), token_hash })
-        .await?;
+    let open = RoomRequest::Open { conversation: Box::new(conversation), token_hash: token_hash.clone() };
+    rpc::call::<_, serde_json::Value>(&room, &open).await?;
     if let Some(user_id) = user_id {
-        rpc::call::<_, serde_json::Value>(&desk, &DeskRequest::BindUser { user_id, conversation_id: id.clone() })
-            .await?;
+        // The desk binds the user to the first conversation made for them. A first visit on
+        // another device at the same moment made one too: the later one is forgotten, and this
+        // device joins the first.
+        let request = DeskRequest::BindUser { user_id, conversation_id: id.clone() };
+        let bound: UserConversation = rpc::call(&desk, &request).await?;
+        match bound.conversation_id {
+            Some(bound) if bound != id => {
+                rpc::call::<_, serde_json::Value>(&room, &RoomRequest::Discard).await?;
+                return open_to_device(env, bound, token, token_hash).await;
+            }
+            _ => {}
+        }
     }
     Ok(json(&ConversationTicket { conversation_id: id, token }, 201)?)
+}
+
+/// The desk's answer about a verified user's conversation.
+#[derive(serde::Deserialize)]
+struct UserConversation {
+    conversation_id: Option<ConversationId>,
+}
+
+/// Opens a verified user's existing conversation to another device, with a token of its own.
+async fn open_to_device(env: &Env, id: ConversationId, token: String, token_hash: String) -> EdgeResult<Response> {
+    let room = room_stub(env, &id)?;
+    rpc::call::<_, serde_json::Value>(&room, &RoomRequest::AddToken { token_hash }).await?;
+    Ok(json(&ConversationTicket { conversation_id: id, token }, 200)?)
 }
 
 /// The shop's user named by a token the shop signed, checked against its secret and expiry.
@@ -230,11 +265,25 @@ fn verified_user(profile: &ShopProfile, token: &str) -> EdgeResult<VerifiedUser>
     Ok(VerifiedUser { user_id: identity.user_id, name: identity.name, email: identity.email })
 }
 
-async fn login(env: &Env, body: LoginRequest, secure: bool) -> EdgeResult<Response> {
-    let email =
-        AgentId::parse(&body.email).map_err(|_| EdgeError::api(ErrorCode::Unauthorized, "wrong e-mail or password"))?;
-    let account = Object::AgentAccount.stub(env, &account_key(&email))?;
-    let agent: AgentProfile = rpc::call(&account, &AccountRequest::Verify { password: body.password }).await?;
+/// Signs an agent in: refused with `rate_limited` while this client address, or this account,
+/// must wait after failed attempts (core's `login_throttle`); a failure counts against both.
+async fn login(env: &Env, body: LoginRequest, client: &str, secure: bool) -> EdgeResult<Response> {
+    rate_limiter::may_sign_in(env, client).await?;
+    let verified = match AgentId::parse(&body.email) {
+        Ok(email) => {
+            let account = Object::AgentAccount.stub(env, &account_key(&email))?;
+            rpc::call::<_, AgentProfile>(&account, &AccountRequest::Verify { password: body.password }).await
+        }
+        Err(_) => Err(wrong_credentials()),
+    };
+    let agent = match verified {
+        Ok(agent) => agent,
+        Err(EdgeError::Api(refused)) if refused.code == ErrorCode::Unauthorized => {
+            rate_limiter::sign_in_failed(env, client).await?;
+            return Err(EdgeError::Api(refused));
+        }
+        Err(error) => return Err(error),
+    };
     let desk = desk_stub(env, &agent.shop)?;
     #[derive(serde::Deserialize)]
     struct Token {
@@ -247,29 +296,48 @@ async fn login(env: &Env, body: LoginRequest, secure: bool) -> EdgeResult<Respon
     Ok(response)
 }
 
-async fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
+fn wrong_credentials() -> EdgeError {
+    EdgeError::api(ErrorCode::Unauthorized, "wrong e-mail or password")
+}
+
+/// Signs the session out: it ends on the desk, and with it every socket it opened.
+async fn logout(req: &Request, env: &Env, secure: bool) -> EdgeResult<Response> {
     if let Some(session) = SessionCookie::from_request(req) {
         let desk = desk_stub(env, &session.shop)?;
         rpc::call::<_, serde_json::Value>(&desk, &DeskRequest::CloseSession { token: session.token }).await?;
     }
     let headers = Headers::new();
-    headers.set("set-cookie", &SessionCookie::clear_header())?;
+    headers.set("set-cookie", &SessionCookie::clear_header(secure))?;
     Ok(Response::empty()?.with_status(204).with_headers(headers))
 }
 
-/// Hands a WebSocket upgrade to an object, with the authenticated agent (if any) attached.
-/// The client's IP address as Cloudflare (and wrangler dev) reports it.
-fn client_ip(req: &Request) -> String {
-    req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".to_owned())
+/// Where a development edge reads a client's address, so tests can play many clients.
+const DEV_CLIENT_HEADER: &str = "x-parley-dev-client";
+
+/// The client's address as a rate-limit key (core's `client_address`: IPv6 by its /64). On
+/// Cloudflare the platform sets `CF-Connecting-IP` and a client cannot. A local edge keeps
+/// whatever a client sends there, so in development it is not read: every client is the machine
+/// they all run on, unless a test names one in [`DEV_CLIENT_HEADER`].
+fn client_key(req: &Request, dev: bool) -> String {
+    let header = if dev { DEV_CLIENT_HEADER } else { "cf-connecting-ip" };
+    let address = req.headers().get(header).ok().flatten();
+    rate_limit_key(address.as_deref().unwrap_or(if dev { "127.0.0.1" } else { "" }))
 }
 
-async fn forward_websocket(req: &Request, stub: worker::Stub, agent: Option<AgentProfile>) -> EdgeResult<Response> {
+/// Hands a WebSocket upgrade to an object, with the signed-in agent (if any) and the client's
+/// rate-limit key attached.
+async fn forward_websocket(
+    req: &Request,
+    stub: worker::Stub,
+    agent: Option<SignedIn>,
+    dev: bool,
+) -> EdgeResult<Response> {
     if !is_websocket_upgrade(req) {
         return Err(EdgeError::api(ErrorCode::BadRequest, "expected a WebSocket upgrade"));
     }
     let headers = Headers::new();
     headers.set("upgrade", "websocket")?;
-    headers.set(CLIENT_IP_HEADER, &client_ip(req))?;
+    headers.set(CLIENT_IP_HEADER, &client_key(req, dev))?;
     if let Some(agent) = agent {
         headers.set(AGENT_HEADER, &serde_json::to_string(&agent)?)?;
     }

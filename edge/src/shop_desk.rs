@@ -12,16 +12,20 @@ use worker::{
     WebSocketPair,
 };
 
-use crate::clock::{now, wake_at, wake_by};
+use crate::clock::{alarm_failed, now, wake_at};
 use crate::conversation_room::{room_key, RoomRequest};
 use crate::crypto;
+use crate::dead_letters::DeadLetters;
+use crate::development::webhook_targets;
 use crate::error::{EdgeError, EdgeResult};
+use crate::failpoints;
 use crate::frames::decode_frame;
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
 use crate::rpc::{answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
-use crate::store::Store;
+use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
+use crate::store::{Migrations, Store};
 use crate::time_zone::IanaZone;
 use crate::webhooks::Webhooks;
 use parley_core::business_hours::is_open;
@@ -29,15 +33,15 @@ use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::{self, MetricsReport};
+use parley_core::metrics_window::MetricsWindow;
 use parley_core::protocol::{
-    AgentProfile, ApiError, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, Status,
+    AgentProfile, ApiError, ConversationView, DeadLetter, DeadLetters as DeadLetterListing, DeskClientFrame,
+    DeskServerFrame, ErrorCode, QueueItem, Status,
 };
 use parley_core::settings::ShopSettings;
 use parley_core::time::UnixMillis;
 use parley_core::webhook::{Announcement, Delivery, WebhookPayload};
 
-/// How long a console session lasts without signing in again.
-const SESSION_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 /// How often waiting shoppers' places are looked at again without any event (opening hours
 /// begin and end on the minute).
 const PLACE_RECHECK_MILLIS: u64 = 60_000;
@@ -57,78 +61,55 @@ pub struct ShopProfile {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum DeskRequest {
-    /// Creates or updates the shop (dev seeding).
-    Setup {
-        profile: ShopProfile,
-    },
-    /// Adds an agent to the shop (dev seeding).
-    AddAgent {
-        profile: AgentProfile,
-    },
+    /// Creates the shop unless it exists; answers the shop as stored, which is never replaced.
+    CreateShop { profile: ShopProfile },
+    /// Adds an agent to the shop unless they are in it already.
+    AddAgent { profile: AgentProfile },
     /// The shop's profile, or `not_found` for a shop that does not exist.
     Profile,
     /// Replaces the shop's settings (owners only; the Worker checks the role).
-    UpdateSettings {
-        settings: ShopSettings,
-    },
+    UpdateSettings { settings: ShopSettings },
     /// Changes the shop's settings by a JSON merge patch (owners only), here, so that two
     /// patches at once both take effect.
-    PatchSettings {
-        patch: serde_json::Value,
-    },
+    PatchSettings { patch: serde_json::Value },
     /// Opens a console session for an agent whose password was verified; answers the token.
-    OpenSession {
-        agent: AgentProfile,
-    },
-    /// The agent behind a session token, or `unauthorized`.
+    OpenSession { agent: AgentProfile },
+    /// The agent behind a session token, or `unauthorized`. With `watching`, the session is
+    /// opening a socket to that conversation, which is told when the session ends.
     CheckSession {
         token: String,
+        #[serde(default)]
+        watching: Option<ConversationId>,
     },
-    CloseSession {
-        token: String,
-    },
+    /// Signs a session out: it ends, and so does every socket it opened.
+    CloseSession { token: String },
     /// A conversation started waiting (its first message, or a reopen).
-    Enter {
-        item: QueueItem,
-    },
+    Enter { item: QueueItem },
     /// The assignee answered.
-    Replied {
-        conversation_id: ConversationId,
-        agent: AgentId,
-    },
+    Replied { conversation_id: ConversationId, agent: AgentId },
     /// A conversation measured something.
-    Record {
-        conversation_id: ConversationId,
-        measurement: Measurement,
-    },
+    Record { conversation_id: ConversationId, measurement: Measurement },
     /// A conversation was resolved.
-    Resolved {
-        conversation_id: ConversationId,
-    },
-    /// The metrics report for `[from, to)`.
-    Metrics {
-        from: UnixMillis,
-        to: UnixMillis,
-    },
+    Resolved { conversation_id: ConversationId },
+    /// The metrics report for `[from, to)`, a window of whole hours of at most 93 days (core's
+    /// `metrics_window`), refused otherwise.
+    Metrics { from: UnixMillis, to: UnixMillis },
     /// The shopper left an e-mail address to be answered at.
-    ContactLeft {
-        conversation_id: ConversationId,
-        email: String,
-    },
+    ContactLeft { conversation_id: ConversationId, email: String },
     /// The conversation of the shop's verified user, if they have one.
-    UserConversation {
-        user_id: String,
-    },
-    /// Records the conversation of a verified user.
-    BindUser {
-        user_id: String,
-        conversation_id: ConversationId,
-    },
+    UserConversation { user_id: String },
+    /// Records `conversation_id` as the verified user's conversation unless they have one
+    /// already; answers the one they have. Two first visits at once both get the first's.
+    BindUser { user_id: String, conversation_id: ConversationId },
+    /// A delivery the sender gave up on, for the shop's owners to see.
+    DeadLetter { letter: DeadLetter },
+    /// How many deliveries were given up, and the latest (owners only; the Worker checks).
+    DeadLetters,
+    /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
+    /// is harmless at any time; development's clock uses it after moving time on.
+    Wake,
     /// Something the shop's webhook hears of.
-    Announce {
-        announcement: Announcement,
-        conversation: Box<ConversationView>,
-    },
+    Announce { announcement: Announcement, conversation: Box<ConversationView> },
 }
 
 /// What the desk answers; callers decode the one shape their request gets.
@@ -137,9 +118,11 @@ pub enum DeskRequest {
 pub enum DeskAnswer {
     Profile(ShopProfile),
     Agent(AgentProfile),
+    SignedIn(SignedIn),
     Token { token: String },
     Metrics(Box<MetricsReport>),
     UserConversation { conversation_id: Option<ConversationId> },
+    DeadLetters(DeadLetterListing),
     Done {},
 }
 
@@ -149,12 +132,9 @@ struct Console {
     agent: AgentProfile,
     /// Tells this socket apart from the same agent's other consoles.
     socket_id: String,
-}
-
-#[derive(Deserialize)]
-struct SessionRow {
-    email: String,
-    expires_at: f64,
+    /// The session that opened it (its token's hash): the socket closes when it ends.
+    #[serde(default)]
+    session: String,
 }
 
 #[durable_object]
@@ -165,7 +145,7 @@ pub struct ShopDesk {
     outbox: Outbox,
 }
 
-const SCHEMA: &str = "
+const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS shop (id INTEGER PRIMARY KEY CHECK (id = 1), profile TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (email TEXT PRIMARY KEY, profile TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, email TEXT NOT NULL, expires_at INTEGER NOT NULL);
@@ -173,9 +153,15 @@ CREATE TABLE IF NOT EXISTS queue (conversation_id TEXT PRIMARY KEY, item TEXT NO
 CREATE TABLE IF NOT EXISTS users (user_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL)
 ";
 
+/// The desk's schema, version by version (see `store`).
+const MIGRATIONS: Migrations = &[
+    &[SCHEMA_V1, outbox::SCHEMA_V1, Samples::SCHEMA, Webhooks::SCHEMA],
+    &[outbox::RETRIES_V2, DeadLetters::SCHEMA, Sessions::WATCHED_SCHEMA, Samples::HOURS_V2],
+];
+
 impl DurableObject for ShopDesk {
     fn new(state: State, env: Env) -> Self {
-        let store = Store::open(state.storage().sql(), &[SCHEMA, outbox::SCHEMA, Samples::SCHEMA, Webhooks::SCHEMA]);
+        let store = Store::new(&state, MIGRATIONS);
         Self { state, env, store, outbox: Outbox::default() }
     }
 
@@ -187,7 +173,13 @@ impl DurableObject for ShopDesk {
             };
         }
         let result = match read_json::<DeskRequest>(&mut req).await {
-            Ok(request) => self.handle(request).await,
+            Ok(request) => {
+                let describe = || serde_json::to_string(&request).unwrap_or_default();
+                match failpoints::receiving(&self.env, "desk", describe).await {
+                    Ok(()) => self.handle(request).await,
+                    Err(error) => Err(error),
+                }
+            }
             Err(error) => Err(error),
         };
         answer(result)
@@ -223,7 +215,7 @@ impl DurableObject for ShopDesk {
         // Completes the closing handshake; hibernation forgets the socket afterwards.
         let _ = ws.close(Some(1000), Some("bye"));
         if let Ok(Some(console)) = ws.deserialize_attachment::<Console>() {
-            let still_online = self.online_agents(Some(&console.socket_id)).contains(&console.agent.email);
+            let still_online = self.online_agents(&[console.socket_id]).contains(&console.agent.email);
             if !still_online {
                 let input = desk::Input::Presence { agent: console.agent.email, online: false };
                 if let Err(error) = self.apply(input).await {
@@ -235,16 +227,8 @@ impl DurableObject for ShopDesk {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        // Send due webhooks, re-route overdue assignments, flag overdue waits, and retry
-        // undelivered requests; the last step sets the next alarm.
-        let webhook = self.profile().map(|profile| profile.settings.webhook);
-        let sent = match webhook {
-            Ok(webhook) => self.webhooks().send_due(webhook.as_ref(), now()).await,
-            Err(error) => Err(error),
-        };
-        if let Err(error) = sent.and(self.apply(desk::Input::Tick).await) {
-            worker::console_error!("desk alarm failed: {error}");
-        }
+        // A failure goes to the runtime, which retries the alarm.
+        self.run_due().await.map_err(|error| alarm_failed("desk", error))?;
         Response::empty()
     }
 }
@@ -252,14 +236,17 @@ impl DurableObject for ShopDesk {
 impl ShopDesk {
     async fn handle(&self, request: DeskRequest) -> EdgeResult<DeskAnswer> {
         match request {
-            DeskRequest::Setup { profile } => {
-                self.save_profile(&profile)?;
-                Ok(DeskAnswer::Profile(profile))
+            DeskRequest::CreateShop { profile } => {
+                self.store.exec(
+                    "INSERT INTO shop (id, profile) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
+                    vec![serde_json::to_string(&profile)?.into()],
+                )?;
+                Ok(DeskAnswer::Profile(self.profile()?))
             }
             DeskRequest::AddAgent { profile } => {
                 self.profile()?;
                 self.store.exec(
-                    "INSERT OR REPLACE INTO agents (email, profile) VALUES (?, ?)",
+                    "INSERT OR IGNORE INTO agents (email, profile) VALUES (?, ?)",
                     vec![profile.email.as_str().into(), serde_json::to_string(&profile)?.into()],
                 )?;
                 Ok(DeskAnswer::Agent(profile))
@@ -271,38 +258,26 @@ impl ShopDesk {
                 self.update_settings(settings).await
             }
             DeskRequest::OpenSession { agent } => {
-                self.agent(agent.email.as_str())?;
+                let agent = self.agent(agent.email.as_str())?;
                 let token = crypto::random_hex(32)?;
-                let expires_at = now().0 + SESSION_MILLIS;
-                self.store.exec(
-                    "INSERT INTO sessions (token_hash, email, expires_at) VALUES (?, ?, ?)",
-                    vec![
-                        crypto::sha256_hex(&token).await?.into(),
-                        agent.email.as_str().into(),
-                        (expires_at as i64).into(),
-                    ],
-                )?;
+                let hash = crypto::sha256_hex(&token).await?;
+                self.sessions().open(&agent, &hash, UnixMillis(now().0 + SESSION_MILLIS))?;
+                // The session's expiry is a deadline of the alarm's.
+                self.wake().await?;
                 Ok(DeskAnswer::Token { token })
             }
-            DeskRequest::CheckSession { token } => {
-                let hash = crypto::sha256_hex(&token).await?;
-                let rows: Vec<SessionRow> = self
-                    .store
-                    .rows("SELECT email, expires_at FROM sessions WHERE token_hash = ?", vec![hash.clone().into()])?;
-                match rows.first() {
-                    Some(row) if row.expires_at as u64 > now().0 => Ok(DeskAnswer::Agent(self.agent(&row.email)?)),
-                    Some(_) => {
-                        self.store.exec("DELETE FROM sessions WHERE token_hash = ?", vec![hash.into()])?;
-                        Err(EdgeError::unauthorized())
-                    }
-                    None => Err(EdgeError::unauthorized()),
+            DeskRequest::CheckSession { token, watching } => {
+                let session = crypto::sha256_hex(&token).await?;
+                let (email, expires_at) =
+                    self.sessions().check(&session, now())?.ok_or_else(EdgeError::unauthorized)?;
+                let agent = self.agent(&email)?;
+                if let Some(conversation) = watching {
+                    self.sessions().watch(&session, &conversation)?;
                 }
+                Ok(DeskAnswer::SignedIn(SignedIn { agent, session, expires_at }))
             }
             DeskRequest::CloseSession { token } => {
-                self.store.exec(
-                    "DELETE FROM sessions WHERE token_hash = ?",
-                    vec![crypto::sha256_hex(&token).await?.into()],
-                )?;
+                self.end_session(&crypto::sha256_hex(&token).await?).await?;
                 Ok(DeskAnswer::Done {})
             }
             DeskRequest::Enter { item } => {
@@ -323,12 +298,25 @@ impl ShopDesk {
                 })
             }
             DeskRequest::BindUser { user_id, conversation_id } => {
-                self.store.exec(
-                    "INSERT OR REPLACE INTO users (user_id, conversation_id) VALUES (?, ?)",
+                // One statement, so no other request can come between the look and the write.
+                #[derive(Deserialize)]
+                struct Row {
+                    conversation_id: ConversationId,
+                }
+                let bound: Vec<Row> = self.store.rows(
+                    "INSERT INTO users (user_id, conversation_id) VALUES (?, ?) \
+                     ON CONFLICT (user_id) DO UPDATE SET user_id = excluded.user_id RETURNING conversation_id",
                     vec![user_id.into(), conversation_id.as_str().into()],
                 )?;
+                let bound = bound.into_iter().next().map(|row| row.conversation_id);
+                Ok(DeskAnswer::UserConversation { conversation_id: bound })
+            }
+            DeskRequest::DeadLetter { letter } => {
+                self.dead_letters().keep(&letter)?;
                 Ok(DeskAnswer::Done {})
             }
+            DeskRequest::DeadLetters => Ok(DeskAnswer::DeadLetters(self.dead_letters().listing()?)),
+            DeskRequest::Wake => self.run_due().await.map(|()| DeskAnswer::Done {}),
             DeskRequest::Announce { announcement, conversation } => {
                 let profile = self.profile()?;
                 if let Some(webhook) = &profile.settings.webhook {
@@ -344,7 +332,7 @@ impl ShopDesk {
                     let delivery =
                         Delivery::new(payload.id.clone(), webhook.url.clone(), serde_json::to_string(&payload)?, at);
                     self.webhooks().queue(&delivery)?;
-                    wake_by(&self.state, at).await?;
+                    self.wake().await?;
                 }
                 Ok(DeskAnswer::Done {})
             }
@@ -358,7 +346,10 @@ impl ShopDesk {
                 let settings = self.profile()?.settings;
                 let zone = IanaZone::new(&settings.time_zone)
                     .ok_or_else(|| EdgeError::internal(format!("unknown time zone {}", settings.time_zone)))?;
-                self.samples().record(&conversation_id, &measurement, &settings.hours, &zone)?;
+                self.store.transaction(|| {
+                    let target = settings.frt_target_seconds;
+                    self.samples().record(&conversation_id, &measurement, &settings.hours, &zone, target)
+                })?;
                 if matches!(measurement, Measurement::FirstResponse { .. }) {
                     // A new first response moves the recent median behind the wait estimates.
                     self.apply(desk::Input::Tick).await?;
@@ -366,6 +357,7 @@ impl ShopDesk {
                 Ok(DeskAnswer::Done {})
             }
             DeskRequest::Metrics { from, to } => {
+                let window = MetricsWindow::new(from, to).map_err(ApiError::from)?;
                 let settings = self.profile()?.settings;
                 let desk = self.desk(settings.assignment)?;
                 let waiting: Vec<UnixMillis> = desk
@@ -374,15 +366,26 @@ impl ShopDesk {
                     .filter(|item| item.status == Status::Waiting)
                     .map(|item| item.waiting_since)
                     .collect();
-                let samples = self.samples().in_window(from, to)?;
-                let report = metrics::report((from, to), settings.frt_target_seconds, &samples, &waiting, now());
+                let hours = self.samples().hours(window.from(), window.to())?;
+                let report = metrics::report(window, settings.frt_target_seconds, &hours, &waiting, now());
                 Ok(DeskAnswer::Metrics(Box::new(report)))
             }
         }
     }
 
-    /// Runs one input through the desk and carries out everything that follows from it.
+    /// Runs one input through the desk and carries out everything that follows from it: the
+    /// writes in one transaction, then the consoles told, the conversations told, and the alarm
+    /// set.
     async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
+        let desk = self.store.transaction(|| self.write(input))?;
+        self.broadcast(&desk);
+        let flushed = self.flush().await;
+        let woken = self.wake().await;
+        flushed.and(woken)
+    }
+
+    /// The writes of [`ShopDesk::apply`], in its transaction; answers the desk as it is then.
+    fn write(&self, input: desk::Input) -> EdgeResult<Desk> {
         let at = now();
         let settings = self.profile()?.settings;
         let mut desk = self.desk(settings.assignment)?;
@@ -407,29 +410,103 @@ impl ShopDesk {
                 )?,
             }
         }
-        let recent = self.samples().first_responses(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
-        let median = metrics::recent_median_first_response_millis(&recent, at, ESTIMATE_LOOKBACK_MILLIS);
+        let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
+        let recent = metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS);
         let open = IanaZone::new(&settings.time_zone).is_none_or(|zone| is_open(&settings.hours, &zone, at));
-        for item in desk.place_waiting(at, open, median, recent.len() as u32) {
+        for item in desk.place_waiting(at, open, recent.median_millis, recent.count) {
             self.save_item(&item)?;
             let request = RoomRequest::Place { place: item.place };
             self.outbox.push(&self.store, Object::ConversationRoom, &room_key(&item.conversation_id), &request)?;
         }
-        self.broadcast(&desk);
-        let retry = self.outbox.flush(&self.store, &self.env, at).await;
-        // Calls made while delivering may have changed the queue: read it again for the alarm.
-        // While anyone waits, look again at least every minute: the shop may open or close.
-        let desk = self.desk(settings.assignment)?;
+        Ok(desk)
+    }
+
+    /// What the alarm does: send due webhooks, re-route overdue assignments, flag overdue
+    /// waits, and retry undelivered requests. Each step runs whatever the others did, and the
+    /// next alarm is set in every case.
+    async fn run_due(&self) -> EdgeResult<()> {
+        let expired = self.end_expired_sessions().await;
+        let sent = self.send_webhooks().await;
+        let ticked = self.apply(desk::Input::Tick).await;
+        let woken = self.wake().await;
+        expired.and(sent).and(ticked).and(woken)
+    }
+
+    async fn end_expired_sessions(&self) -> EdgeResult<()> {
+        for session in self.sessions().expired(now())? {
+            self.end_session(&session).await?;
+        }
+        Ok(())
+    }
+
+    /// Ends a session: it is forgotten, its console sockets close, and every conversation it
+    /// had a socket open to is told to close that socket too. An agent left with no console
+    /// goes offline.
+    async fn end_session(&self, session: &str) -> EdgeResult<()> {
+        self.store.transaction(|| {
+            for conversation in self.sessions().end(session)? {
+                let revoke = RoomRequest::Revoke { session: session.to_owned() };
+                self.outbox.push(&self.store, Object::ConversationRoom, &room_key(&conversation), &revoke)?;
+            }
+            Ok(())
+        })?;
+        let mut closed = Vec::new();
+        let mut agents = BTreeSet::new();
+        for socket in self.state.get_websockets() {
+            let Ok(Some(console)) = socket.deserialize_attachment::<Console>() else { continue };
+            if console.session == session {
+                // Already closing is as good.
+                let _ = socket.close(Some(SIGNED_OUT), Some("signed out"));
+                closed.push(console.socket_id);
+                agents.insert(console.agent.email);
+            }
+        }
+        let online = self.online_agents(&closed);
+        for agent in agents.into_iter().filter(|agent| !online.contains(agent)) {
+            self.apply(desk::Input::Presence { agent, online: false }).await?;
+        }
+        let flushed = self.flush().await;
+        let woken = self.wake().await;
+        flushed.and(woken)
+    }
+
+    /// Delivers what the desk owes conversations; requests given up become the shop's dead
+    /// letters.
+    async fn flush(&self) -> EdgeResult<()> {
+        let keep = |letter: DeadLetter| self.dead_letters().keep(&letter);
+        self.outbox.flush(&self.store, &self.env, &keep).await
+    }
+
+    /// Sends the webhook deliveries that are due; those given up become dead letters.
+    async fn send_webhooks(&self) -> EdgeResult<()> {
+        let webhook = self.profile()?.settings.webhook;
+        self.webhooks().send_due(webhook.as_ref(), webhook_targets(&self.env), &self.dead_letters(), now()).await
+    }
+
+    /// Sets the alarm for the earliest deadline stored: a reply due, an estimate running out,
+    /// a request or webhook to retry, and, while anyone waits, a minute's recheck (the shop may
+    /// open or close). Read from storage, so it holds whatever else ran meanwhile.
+    async fn wake(&self) -> EdgeResult<()> {
+        let Some(profile) = self.stored_profile()? else {
+            return wake_at(&self.state, Outbox::next_attempt_at(&self.store)?).await;
+        };
+        let desk = self.desk(profile.settings.assignment)?;
         let someone_waits = desk.items().iter().any(|item| item.status == Status::Waiting);
-        let recheck = someone_waits.then(|| UnixMillis(at.0 + PLACE_RECHECK_MILLIS));
-        let webhook = self.webhooks().next_attempt_at()?;
-        wake_at(&self.state, [desk.next_deadline(), recheck, retry, webhook].into_iter().flatten().min()).await
+        let recheck = someone_waits.then(|| UnixMillis(now().0 + PLACE_RECHECK_MILLIS));
+        let due = [
+            desk.next_deadline(),
+            recheck,
+            Outbox::next_attempt_at(&self.store)?,
+            self.webhooks().next_attempt_at()?,
+            self.sessions().next_expiry()?,
+        ];
+        wake_at(&self.state, due.into_iter().flatten().min()).await
     }
 
     /// The desk as stored, with who is online now, under the shop's `rules`.
     fn desk(&self, rules: AssignmentRules) -> EdgeResult<Desk> {
         let items = self.store.json_values("SELECT item AS value FROM queue", vec![])?;
-        let online = self.online_agents(None);
+        let online = self.online_agents(&[]);
         let agents: Vec<AgentProfile> = self.store.json_values("SELECT profile AS value FROM agents", vec![])?;
         let agents: BTreeMap<AgentId, Agent> = agents
             .into_iter()
@@ -449,17 +526,27 @@ impl ShopDesk {
         Samples::new(&self.store)
     }
 
+    fn dead_letters(&self) -> DeadLetters<'_> {
+        DeadLetters::new(&self.store)
+    }
+
+    fn sessions(&self) -> Sessions<'_> {
+        Sessions::new(&self.store)
+    }
+
     fn profile(&self) -> EdgeResult<ShopProfile> {
-        self.store
-            .json_value("SELECT profile AS value FROM shop WHERE id = 1", vec![])?
-            .ok_or_else(|| EdgeError::api(ErrorCode::NotFound, "no such shop"))
+        self.stored_profile()?.ok_or_else(|| EdgeError::api(ErrorCode::NotFound, "no such shop"))
+    }
+
+    fn stored_profile(&self) -> EdgeResult<Option<ShopProfile>> {
+        self.store.json_value("SELECT profile AS value FROM shop WHERE id = 1", vec![])
     }
 
     /// Stores new settings once they are valid (the time zone one the runtime knows) and
     /// lets the queue follow its new rules, which may assign waiting conversations or change
     /// estimates; answers the profile.
     async fn update_settings(&self, settings: ShopSettings) -> EdgeResult<DeskAnswer> {
-        let settings = settings.validated().map_err(ApiError::from)?;
+        let settings = settings.validated(webhook_targets(&self.env)).map_err(ApiError::from)?;
         if IanaZone::new(&settings.time_zone).is_none() {
             return Err(EdgeError::api(ErrorCode::BadRequest, "unknown time zone"));
         }
@@ -489,13 +576,13 @@ impl ShopDesk {
         )
     }
 
-    /// Agents with a console open, not counting the socket `closing`.
-    fn online_agents(&self, closing: Option<&str>) -> BTreeSet<AgentId> {
+    /// Agents with a console open, not counting the sockets `closing`.
+    fn online_agents(&self, closing: &[String]) -> BTreeSet<AgentId> {
         self.state
             .get_websockets()
             .iter()
             .filter_map(|socket| socket.deserialize_attachment::<Console>().ok().flatten())
-            .filter(|console| Some(console.socket_id.as_str()) != closing)
+            .filter(|console| !closing.contains(&console.socket_id))
             .map(|console| console.agent.email)
             .collect()
     }
@@ -503,10 +590,10 @@ impl ShopDesk {
     /// Accepts a console's socket; the Worker has verified the agent and passes them along.
     async fn accept_console(&self, req: &Request) -> EdgeResult<Response> {
         let header = req.headers().get(AGENT_HEADER)?.ok_or_else(EdgeError::unauthorized)?;
-        let agent: AgentProfile = serde_json::from_str(&header)?;
+        let SignedIn { agent, session, .. } = serde_json::from_str(&header)?;
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
-        let console = Console { agent: agent.clone(), socket_id: crypto::random_hex(8)? };
+        let console = Console { agent: agent.clone(), socket_id: crypto::random_hex(8)?, session };
         pair.server.serialize_attachment(&console)?;
         // Coming online may assign waiting conversations; the queue goes to every console,
         // this one included.
@@ -523,6 +610,9 @@ impl ShopDesk {
         }
     }
 }
+
+/// The close code of a socket whose session ended (signed out, expired, or the agent removed).
+pub const SIGNED_OUT: u16 = 4401;
 
 /// The desk object of a shop.
 pub fn desk_key(shop: &ShopId) -> String {
