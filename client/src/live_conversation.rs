@@ -1,6 +1,7 @@
 //! One conversation kept live in the browser: a `LiveSocket` on the conversation's socket
 //! feeding a `Transcript`, which makes reconnects resume where they stopped and resend our
-//! unacknowledged messages (the edge stores each `client_id` once).
+//! unacknowledged messages (the edge stores each `client_id` once), and asks for the earlier
+//! pages of a long conversation's history until it holds them all.
 
 use crate::client_id::new_client_id;
 use crate::live_socket::{Link, LiveSocket};
@@ -49,11 +50,19 @@ impl LiveConversation {
             },
             move |text| match ServerFrame::decode(&text) {
                 Ok(frame) => {
-                    if let Some(refusal) = transcript.try_update(|transcript| transcript.apply(frame)).flatten() {
+                    let applied =
+                        transcript.try_update(|transcript| (transcript.apply(frame), transcript.take_request()));
+                    let (refusal, request) = applied.unwrap_or_default();
+                    if let Some(refusal) = refusal {
                         error.set(Some(refusal));
                     }
+                    // The next page of earlier messages, while some are missing.
+                    request.as_ref().map(Wire::encode)
                 }
-                Err(problem) => warn!("ignoring a frame that does not parse ({problem}): {text}"),
+                Err(problem) => {
+                    warn!("ignoring a frame that does not parse ({problem}): {text}");
+                    None
+                }
             },
         );
         LiveConversation { transcript, error, socket }

@@ -3,7 +3,8 @@
 //!
 //! Nothing sent while offline is kept here: callers own their outbox (a conversation's
 //! `Transcript` keeps unacknowledged messages) and hand it back through `on_connect`, which runs
-//! on every (re)connect before anything else is sent.
+//! on every (re)connect before anything else is sent. A frame received may call for an answer
+//! (a conversation asking for the next page of its history), which `on_text` returns.
 //!
 //! It drives the browser's `WebSocket` through its event handlers rather than through futures:
 //! the widget's byte budget has no room for an async socket and channel stack. Handlers hold
@@ -60,7 +61,7 @@ struct Session<S> {
     url: String,
     link: RwSignal<Link>,
     on_connect: Box<dyn Fn() -> Vec<String>>,
-    on_text: Box<dyn Fn(String)>,
+    on_text: Box<dyn Fn(String) -> Option<String>>,
     socket: RefCell<Option<WebSocket>>,
     opened_at: Cell<f64>,
     retry_millis: Cell<u32>,
@@ -72,13 +73,13 @@ struct Session<S> {
 impl<S: 'static> LiveSocket<S> {
     /// Connects to `path` (e.g. `/api/desk/ws`) on the page's origin, with the owner's `state`.
     /// On every (re)connect the frames `on_connect` returns are sent first, in order; every
-    /// text frame received goes to `on_text`. Closed when the current reactive owner is cleaned
-    /// up, or by `close`.
+    /// text frame received goes to `on_text`, and what it answers, if anything, is sent at once.
+    /// Closed when the current reactive owner is cleaned up, or by `close`.
     pub fn open(
         path: &str,
         state: S,
         on_connect: impl Fn() -> Vec<String> + 'static,
-        on_text: impl Fn(String) + 'static,
+        on_text: impl Fn(String) -> Option<String> + 'static,
     ) -> LiveSocket<S> {
         let link = RwSignal::new(Link::Connecting);
         let url = same_origin_url(path).unwrap_or_default();
@@ -140,8 +141,8 @@ impl<S: 'static> Session<S> {
         let weak = Rc::downgrade(session);
         socket.set_onopen(Some(&handler(&weak, |session, _| session.opened())));
         socket.set_onmessage(Some(&handler(&weak, |session, event| {
-            if let Some(text) = event.unchecked_into::<MessageEvent>().data().as_string() {
-                (session.on_text)(text);
+            if let Some(answer) = event.unchecked_into::<MessageEvent>().data().as_string().and_then(&session.on_text) {
+                session.send(&answer);
             }
         })));
         // An `error` event is always followed by `close`, so `close` alone decides what's next.

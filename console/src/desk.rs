@@ -23,14 +23,17 @@ impl Desk {
         let queue = RwSignal::new(Vec::new());
         let agents = RwSignal::new(Vec::new());
         let error = RwSignal::new(None);
-        let socket = LiveSocket::open("/api/desk/ws", (), Vec::new, move |text| match serde_json::from_str(&text) {
-            Ok(DeskServerFrame::Queue { items, agents: seats }) => {
-                queue.set(items);
-                agents.set(seats);
+        let socket = LiveSocket::open("/api/desk/ws", (), Vec::new, move |text| {
+            match serde_json::from_str(&text) {
+                Ok(DeskServerFrame::Queue { items, agents: seats }) => {
+                    queue.set(items);
+                    agents.set(seats);
+                }
+                Ok(DeskServerFrame::Claimed { conversation_id }) => chats.show(conversation_id),
+                Ok(DeskServerFrame::Error { error: refused }) => error.set(Some(refused)),
+                Err(problem) => leptos::logging::warn!("ignoring a desk frame that does not parse ({problem}): {text}"),
             }
-            Ok(DeskServerFrame::Claimed { conversation_id }) => chats.show(conversation_id),
-            Ok(DeskServerFrame::Error { error: refused }) => error.set(Some(refused)),
-            Err(problem) => leptos::logging::warn!("ignoring a desk frame that does not parse ({problem}): {text}"),
+            None
         });
         Desk { socket, queue, agents, error }
     }
