@@ -11,6 +11,16 @@ use std::process::Command;
 use crate::spawned::Spawned;
 use std::time::{Duration, Instant};
 
+/// How a test's edge differs from the usual development edge.
+#[derive(Clone, Debug, Default)]
+pub struct EdgeOptions {
+    /// More Worker variables (name, value), such as the fault suite's failpoints.
+    pub vars: Vec<(String, String)>,
+    /// The Worker sees every request as made over HTTPS to its address, as it does behind
+    /// Cloudflare, while clients still speak plain HTTP to it (wrangler's upstream protocol).
+    pub as_https: bool,
+}
+
 pub struct EdgeProcess {
     process: Spawned,
     port: u16,
@@ -42,6 +52,11 @@ impl EdgeProcess {
     /// Starts the edge on 127.0.0.1:`port` in dev mode (demo pages and seeding on), offline,
     /// persisting state under `state`, and waits until it answers.
     pub fn start(port: u16, state: &Path, stop: Stop) -> io::Result<Self> {
+        Self::start_with(port, state, stop, &EdgeOptions::default())
+    }
+
+    /// Like [`EdgeProcess::start`], with `options`.
+    pub fn start_with(port: u16, state: &Path, stop: Stop, options: &EdgeOptions) -> io::Result<Self> {
         let root = root();
         if !root.join("edge/build/index.js").exists() || !root.join("target/dist/widget.js").exists() {
             return Err(io::Error::other("the edge is not built: run `cargo xtask build` (or `cargo xtask test`)"));
@@ -51,6 +66,13 @@ impl EdgeProcess {
             .args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--show-interactive-dev-session=false", "--log-level=warn", "--var", "PARLEY_DEV:1", "--persist-to"])
             .arg(state)
+            .args(options.vars.iter().flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]))
+            .args(match options.as_https {
+                true => {
+                    vec!["--local-upstream".to_owned(), format!("127.0.0.1:{port}"), "--upstream-protocol=https".into()]
+                }
+                false => Vec::new(),
+            })
             .current_dir(root.join("edge"))
             .env("PARLEY_PREBUILT", "1")
             .env("WRANGLER_SEND_METRICS", "false")

@@ -1062,7 +1062,7 @@ async fn when_every_connection_drops_both_sides_resume_without_loss_or_doubling(
     // Its own edge: this case stops the edge it talks to, as a crash or a deploy does, and the
     // shared edge serves every other case.
     let mut edge = PrivateEdge::start("reconnect").await?;
-    let env = Env { origin: edge.origin().to_owned(), webdriver: env.webdriver.clone() };
+    let env = Env { origin: edge.origin().to_owned(), state: env.state.clone(), webdriver: env.webdriver.clone() };
     let shop = ShopPage::open(&env).await?;
     let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
     let outcome = async {

@@ -3,6 +3,7 @@
 //! hanging it.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -23,8 +24,16 @@ const FRAME_WAIT: Duration = Duration::from_secs(20);
 
 pub struct Api {
     pub origin: String,
+    /// The client address a development edge counts this client's requests under.
+    pub client: String,
     http: reqwest::Client,
 }
+
+/// Where a development edge reads a client's address (edge/src/router.rs).
+pub const DEV_CLIENT_HEADER: &str = "x-parley-dev-client";
+
+/// Numbers the clients of one test run.
+static CLIENTS: AtomicU32 = AtomicU32::new(1);
 
 /// A signed-in agent: their profile and session cookie (`name=value`).
 pub struct Agent {
@@ -33,8 +42,21 @@ pub struct Agent {
 }
 
 impl Api {
+    /// A client of its own: its failed sign-ins and new conversations never count against
+    /// another case's.
     pub fn new(origin: &str) -> Self {
-        Self { origin: origin.to_owned(), http: reqwest::Client::new() }
+        let n = CLIENTS.fetch_add(1, Ordering::Relaxed);
+        Self::at_address(origin, &format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255))
+    }
+
+    /// A client at `address`, as a development edge is told it.
+    pub fn at_address(origin: &str, address: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(address) {
+            headers.insert(DEV_CLIENT_HEADER, value);
+        }
+        let http = reqwest::Client::builder().default_headers(headers).build().unwrap_or_default();
+        Self { origin: origin.to_owned(), client: address.to_owned(), http }
     }
 
     /// POSTs JSON; returns the status and the body text.
@@ -61,6 +83,28 @@ impl Api {
         let mut request = request.json(body);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
+        }
+        let response = request.send().await?;
+        Ok((response.status().as_u16(), response.text().await?))
+    }
+
+    /// Sends `body` as it is, with `content_type` and extra request headers; returns the
+    /// status and the body text. For what a browser page of any origin could send.
+    pub async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(u16, String)> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.origin))
+            .header("content-type", content_type)
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = request.send().await?;
         Ok((response.status().as_u16(), response.text().await?))
@@ -102,10 +146,15 @@ impl Api {
     }
 
     pub async fn new_conversation(&self, shop: &str) -> Result<ConversationTicket> {
+        self.new_conversation_on(shop, "Trail Runner 2").await
+    }
+
+    /// A new conversation from a page with the title `page_title`.
+    pub async fn new_conversation_on(&self, shop: &str, page_title: &str) -> Result<ConversationTicket> {
         let body = NewConversation {
             page: PageContext {
                 url: "http://127.0.0.1/p/trail-runner".into(),
-                title: "Trail Runner 2".into(),
+                title: page_title.into(),
                 ..PageContext::default()
             },
             identity: None,
@@ -133,10 +182,20 @@ impl Api {
 
     /// Opens a WebSocket on `path`, with the agent's cookie if given.
     pub async fn socket(&self, path: &str, cookie: Option<&str>) -> Result<Socket> {
+        match cookie {
+            Some(cookie) => self.socket_with(path, &[("cookie", cookie)]).await,
+            None => self.socket_with(path, &[]).await,
+        }
+    }
+
+    /// Opens a WebSocket on `path` with extra request headers.
+    pub async fn socket_with(&self, path: &str, headers: &[(&str, &str)]) -> Result<Socket> {
         let url = format!("{}{path}", self.origin.replacen("http", "ws", 1));
         let mut request = url.into_client_request()?;
-        if let Some(cookie) = cookie {
-            request.headers_mut().insert("cookie", HeaderValue::from_str(cookie)?);
+        request.headers_mut().insert(DEV_CLIENT_HEADER, HeaderValue::from_str(&self.client)?);
+        for (name, value) in headers {
+            let name = tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes())?;
+            request.headers_mut().insert(name, HeaderValue::from_str(value)?);
         }
         let (stream, _) =
             tokio_tungstenite::connect_async(request).await.with_context(|| format!("connecting {path}"))?;

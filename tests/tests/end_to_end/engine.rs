@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::{json, Value};
 
-use crate::api::{agent_socket, cid, expect_error, hello, send, send_acked, shopper, wait_in_queue};
+use crate::api::{
+    agent_socket, cid, expect_error, hello, send, send_acked, shopper, shopper_history, wait_in_queue, whole_history,
+};
 use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
 use crate::private_edge::PrivateEdge;
@@ -81,7 +83,7 @@ async fn waiting_conversation(api: &Api, shop: &str, text: &str) -> Result<(Conv
 }
 
 /// Waits for the next `conversation` frame that satisfies `wanted`.
-async fn conversation_where(
+pub(crate) async fn conversation_where(
     socket: &mut Socket,
     wanted: impl Fn(&ConversationView) -> bool,
 ) -> Result<ConversationView> {
@@ -97,7 +99,7 @@ async fn conversation_where(
 }
 
 /// Waits until the desk lists a queue for which `wanted` holds; returns its items.
-async fn queue_where(desk: &mut Socket, wanted: impl Fn(&[QueueItem]) -> bool) -> Result<Vec<QueueItem>> {
+pub(crate) async fn queue_where(desk: &mut Socket, wanted: impl Fn(&[QueueItem]) -> bool) -> Result<Vec<QueueItem>> {
     match desk
         .next_matching(|f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { items, .. } if wanted(items)))
         .await?
@@ -111,7 +113,7 @@ fn item<'a>(items: &'a [QueueItem], id: &ConversationId) -> Option<&'a QueueItem
     items.iter().find(|item| &item.conversation_id == id)
 }
 
-async fn claim(desk: &mut Socket, id: &ConversationId) -> Result<()> {
+pub(crate) async fn claim(desk: &mut Socket, id: &ConversationId) -> Result<()> {
     desk.send(&DeskClientFrame::Claim { conversation_id: id.clone() }).await?;
     desk.next_matching(|f: &DeskServerFrame| {
         matches!(f, DeskServerFrame::Claimed { .. } | DeskServerFrame::Error { .. })
@@ -216,10 +218,8 @@ async fn agent_socket_with_history(
 ) -> Result<Vec<parley_core::message::Message>> {
     let mut socket = api.socket(&format!("/api/conversations/{id}/ws"), Some(&agent.cookie)).await?;
     socket.send(&ClientFrame::Hello { v: parley_core::protocol::PROTOCOL_VERSION, token: None, last_seq: 0 }).await?;
-    match socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await? {
-        ServerFrame::Welcome { missed, .. } => Ok(missed),
-        other => bail!("unexpected {other:?}"),
-    }
+    let welcome = socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await?;
+    Ok(whole_history(&mut socket, welcome).await?.0)
 }
 
 async fn automatic_assignment_respects_capacity_and_load(env: Arc<Env>) -> Result<()> {
@@ -589,8 +589,7 @@ async fn rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted(env: Arc
     }
     // A resend of an accepted message is not a new message: it is acknowledged as before.
     ensure!(send_acked(&mut socket, "m60", "message 60").await? == 60, "a resend is still acknowledged");
-    let (_, welcome) = shopper(&api, ticket, 0).await?;
-    let ServerFrame::Welcome { missed, .. } = welcome else { bail!("no welcome") };
+    let missed = shopper_history(&api, ticket).await?;
     ensure!(missed.len() == 60 && missed.iter().all(|m| m.text != "one too many"), "kept exactly the accepted 60");
     Ok(())
 }

@@ -9,9 +9,12 @@ mod accessibility;
 mod api;
 mod browser;
 mod client;
+mod delivery;
 mod engine;
+mod lifecycle;
 mod private_edge;
 mod runner;
+mod security;
 mod shop_page;
 mod webhook_receiver;
 
@@ -19,6 +22,9 @@ fn main() -> std::process::ExitCode {
     let cases: Vec<runner::Case> = api::cases()
         .into_iter()
         .chain(engine::cases())
+        .chain(delivery::cases())
+        .chain(security::cases())
+        .chain(lifecycle::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(accessibility::cases())

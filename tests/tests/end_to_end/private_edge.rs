@@ -7,12 +7,14 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use parley_tests::{free_port, EdgeProcess, Stop};
+use parley_tests::{free_port, EdgeOptions, EdgeProcess, Stop};
 
 pub struct PrivateEdge {
     port: u16,
     state: PathBuf,
     origin: String,
+    /// How it differs from the usual development edge, kept across restarts.
+    options: EdgeOptions,
     /// `None` while stopped.
     running: Option<EdgeProcess>,
 }
@@ -21,11 +23,22 @@ impl PrivateEdge {
     /// Starts an edge on a free port with a fresh state folder named after `case`, and seeds the
     /// demo shop (its agent `agent@demo.test`, password `parley-demo`).
     pub async fn start(case: &str) -> Result<Self> {
+        Self::start_with(case, EdgeOptions::default()).await
+    }
+
+    /// Like [`PrivateEdge::start`], with `options` (failpoints, HTTPS).
+    pub async fn start_with(case: &str, options: EdgeOptions) -> Result<Self> {
         let state = std::env::temp_dir().join(format!("parley-{case}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&state);
         let port = free_port()?;
-        let running = launch(port, state.clone(), Seed::DemoShop).await?;
-        Ok(Self { port, state, origin: running.origin(), running: Some(running) })
+        let running = launch(port, state.clone(), options.clone(), Seed::DemoShop).await?;
+        Ok(Self { port, state, origin: running.origin(), options, running: Some(running) })
+    }
+
+    /// An edge whose Worker variable `PARLEY_FAILPOINTS` is `failpoints` (edge/src/failpoints.rs).
+    pub async fn with_failpoints(case: &str, failpoints: &str) -> Result<Self> {
+        let vars = vec![("PARLEY_FAILPOINTS".to_owned(), failpoints.to_owned())];
+        Self::start_with(case, EdgeOptions { vars, ..EdgeOptions::default() }).await
     }
 
     /// `http://127.0.0.1:{port}`, the same across restarts.
@@ -47,7 +60,7 @@ impl PrivateEdge {
     /// version comes up. Nothing is seeded again: what it serves is what it had stored.
     pub async fn start_again(&mut self) -> Result<()> {
         anyhow::ensure!(self.running.is_none(), "the edge on port {} is still running", self.port);
-        self.running = Some(launch(self.port, self.state.clone(), Seed::Nothing).await?);
+        self.running = Some(launch(self.port, self.state.clone(), self.options.clone(), Seed::Nothing).await?);
         Ok(())
     }
 }
@@ -68,10 +81,10 @@ enum Seed {
 }
 
 /// Starts the edge on `port` with `state` and waits until it answers.
-async fn launch(port: u16, state: PathBuf, seed: Seed) -> Result<EdgeProcess> {
+async fn launch(port: u16, state: PathBuf, options: EdgeOptions, seed: Seed) -> Result<EdgeProcess> {
     // Starting waits for the edge to answer, which blocks: off the runtime's threads.
     tokio::task::spawn_blocking(move || -> Result<EdgeProcess> {
-        let edge = EdgeProcess::start(port, &state, Stop::OnDrop)?;
+        let edge = EdgeProcess::start_with(port, &state, Stop::OnDrop, &options)?;
         if seed == Seed::DemoShop {
             edge.seed("")?;
         }

@@ -11,6 +11,8 @@ use parley_tests::{free_port, ChromeDriver, EdgeProcess, Stop, WebDriverEndpoint
 /// What every case gets: where the edge is and, for browser cases, the WebDriver endpoint.
 pub struct Env {
     pub origin: String,
+    /// The shared edge's state folder (its Durable Objects' SQLite files).
+    pub state: std::path::PathBuf,
     pub webdriver: Option<WebDriverEndpoint>,
 }
 
@@ -80,8 +82,8 @@ fn run_selected(cases: &[Case]) -> anyhow::Result<usize> {
         true => Some(ChromeDriver::start()?),
         false => None,
     };
-    let env =
-        std::sync::Arc::new(Env { origin: edge.origin(), webdriver: driver.as_ref().map(ChromeDriver::endpoint) });
+    let webdriver = driver.as_ref().map(ChromeDriver::endpoint);
+    let env = std::sync::Arc::new(Env { origin: edge.origin(), state: state.clone(), webdriver });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     println!("\nrunning {} tests", cases.len());
     let mut failures = Vec::new();
