@@ -33,6 +33,8 @@ pub fn all() -> Result<()> {
     }
     run(wasm.args(["--", "-D", "warnings"]))?;
     build::all()?;
+    // The console's unit tests are of plain functions, so they run natively like core's.
+    run(&mut cargo(&["test", "-p", "parley-console", "--lib"]))?;
     // Unit tests, then the integration and browser tests, which start their own edge from the
     // artifacts just built.
     run(&mut excluding_wasm_only(cargo(&["test", "--workspace"])))
