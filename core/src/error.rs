@@ -152,9 +152,28 @@ pub enum SettingsError {
     IdentitySecret { min: usize },
     #[error("the launcher text must be 1 to {max} characters on one line")]
     LauncherText { max: usize },
+    #[error("retention must be 1 to {max} days, or none to keep everything")]
+    Retention { max: u32 },
     /// A patch whose result does not read as settings (an unknown field, a wrong type).
     #[error("invalid settings: {0}")]
     Patch(String),
+}
+
+/// Why an erasure request was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ErasureError {
+    #[error("name whom to erase: an email, a user_id or a conversation_id")]
+    NoSubject,
+    #[error("name whom to erase one way only: an email, a user_id or a conversation_id")]
+    MoreThanOne,
+    #[error(transparent)]
+    Email(#[from] EmailError),
+}
+
+impl From<ErasureError> for ApiError {
+    fn from(error: ErasureError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string())
+    }
 }
 
 impl From<SettingsError> for ApiError {

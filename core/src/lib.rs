@@ -15,6 +15,7 @@ pub mod custom_values;
 pub mod cycle;
 pub mod desk;
 pub mod duration_sketch;
+pub mod erasure;
 pub mod error;
 pub mod ids;
 pub mod json;

@@ -16,6 +16,8 @@ use serde_json::{Map, Value};
 pub const MAX_REROUTE_MILLIS: u64 = 24 * 60 * 60_000;
 /// The most conversations one agent may be given at once.
 pub const MAX_CAPACITY: u32 = 50;
+/// The longest retention a shop may set: ten years. (Keeping everything is no retention.)
+pub const MAX_RETENTION_DAYS: u32 = 3650;
 
 /// Unknown fields are refused: a misspelt setting must not be silently ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,9 @@ pub struct ShopSettings {
     pub pre_chat: PreChatFields,
     /// The launcher's colour (the chat's theme), corner and text.
     pub launcher: LauncherSettings,
+    /// How many days a conversation is kept after its last activity before it is deleted, with
+    /// its shopper's personal data (its metrics stay, anonymous); `None` keeps everything.
+    pub retention_days: Option<u32>,
 }
 
 impl Default for ShopSettings {
@@ -52,6 +57,7 @@ impl Default for ShopSettings {
             identity_secret: None,
             pre_chat: PreChatFields::default(),
             launcher: LauncherSettings::default(),
+            retention_days: None,
         }
     }
 }
@@ -88,6 +94,9 @@ impl ShopSettings {
             return Err(SettingsError::IdentitySecret { min: MIN_SECRET_CHARS });
         }
         self.launcher = self.launcher.validated()?;
+        if self.retention_days.is_some_and(|days| days == 0 || days > MAX_RETENTION_DAYS) {
+            return Err(SettingsError::Retention { max: MAX_RETENTION_DAYS });
+        }
         Ok(self)
     }
 
@@ -148,6 +157,10 @@ mod tests {
             ("no target", with(|s| s.frt_target_seconds = 0)),
             ("odd zone", with(|s| s.time_zone = "Europe/Budapest; x".into())),
             ("long launcher text", with(|s| s.launcher.text = Some("Talk to a real person about your order".into()))),
+            ("a day's retention", with(|s| s.retention_days = Some(1))),
+            ("ten years' retention", with(|s| s.retention_days = Some(MAX_RETENTION_DAYS))),
+            ("no days of retention", with(|s| s.retention_days = Some(0))),
+            ("retention past ten years", with(|s| s.retention_days = Some(MAX_RETENTION_DAYS + 1))),
         ];
         let expected = [
             Ok(()),
@@ -157,6 +170,10 @@ mod tests {
             Err(SettingsError::Target),
             Err(SettingsError::TimeZone),
             Err(SettingsError::LauncherText { max: crate::launcher::MAX_LAUNCHER_TEXT_CHARS }),
+            Ok(()),
+            Ok(()),
+            Err(SettingsError::Retention { max: MAX_RETENTION_DAYS }),
+            Err(SettingsError::Retention { max: MAX_RETENTION_DAYS }),
         ];
         for ((name, got), expected) in cases.into_iter().zip(expected) {
             assert_eq!(got, expected, "{name}");
