@@ -51,6 +51,9 @@ pub enum RoomRequest {
     /// Forgets a conversation nobody has written in: the one a verified user's second first
     /// visit created while their first made theirs.
     Discard,
+    /// The conversation is erased (an owner's erasure, or the shop's retention): everything
+    /// goes, and every socket closes.
+    Erase,
     /// A console session ended: its sockets here close.
     Revoke { session: String },
     /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
@@ -315,8 +318,14 @@ impl ConversationRoom {
                 if self.existing()?.view().status != Status::New {
                     return Err(EdgeError::api(ErrorCode::Conflict, "someone has written in this conversation"));
                 }
-                self.state.storage().delete_all().await?;
-                Ok(())
+                self.forget_everything().await
+            }
+            RoomRequest::Erase => {
+                for socket in self.state.get_websockets() {
+                    // Already closing is as good.
+                    let _ = socket.close(Some(ERASED), Some("erased"));
+                }
+                self.forget_everything().await
             }
             RoomRequest::Revoke { session } => {
                 for socket in self.state.get_websockets() {
@@ -330,6 +339,15 @@ impl ConversationRoom {
             }
             RoomRequest::Wake => self.deliver().await,
         }
+    }
+
+    /// Deletes all the conversation's storage, and its alarm.
+    async fn forget_everything(&self) -> EdgeResult<()> {
+        let storage = self.state.storage();
+        storage.delete_alarm().await?;
+        storage.delete_all().await?;
+        self.store.emptied();
+        Ok(())
     }
 
     fn load(&self) -> EdgeResult<Option<Conversation>> {
@@ -662,6 +680,9 @@ impl ConversationRoom {
         }
     }
 }
+
+/// The close code of sockets to a conversation that was erased.
+const ERASED: u16 = 4404;
 
 /// The name of the request that reports a dead letter to the desk (`DeskRequest::DeadLetter`).
 const DEAD_LETTER_REPORT: &str = "dead_letter";

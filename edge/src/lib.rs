@@ -10,6 +10,7 @@
 
 mod agent_account;
 mod clock;
+mod conversation_index;
 mod conversation_room;
 mod crypto;
 mod dead_letters;

@@ -101,6 +101,7 @@ impl RateLimiter {
         let throttle = self.throttle()?;
         if throttle.is_forgotten(now()) {
             self.state.storage().delete_all().await?;
+            self.store.emptied();
             Ok(())
         } else {
             wake_at(&self.state, throttle.forgotten_at()).await

@@ -22,6 +22,7 @@ use crate::static_files;
 use parley_core::client_address::rate_limit_key;
 use parley_core::color::Rgb;
 use parley_core::conversation::Conversation;
+use parley_core::erasure::Erased;
 use parley_core::error::ConversationError;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
@@ -111,6 +112,13 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             };
             let profile: ShopProfile = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
             Ok(json(&profile.settings, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "erasures"]) => {
+            // Owners only: it deletes shoppers' conversations for good.
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let request = DeskRequest::Erase { request: read_json(&mut req).await? };
+            let erased: Erased = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
+            Ok(json(&erased, 200)?)
         }
         (Method::Get, ["api", "shops", shop, "dead-letters"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;

@@ -5,8 +5,8 @@
 //! estimates read: their work is bounded by the hours they cover, never by the samples.
 //!
 //! The rows per measurement are the ledger that keeps a redelivered measurement from counting
-//! twice (adding to an aggregate is not idempotent); they hold no personal data, only ids,
-//! instants and durations.
+//! twice (adding to an aggregate is not idempotent): they are kept two days, longer than any
+//! request is redelivered, and hold no personal data, only ids, instants and durations.
 
 use serde::Deserialize;
 
@@ -33,6 +33,13 @@ struct HourRow {
     hour: f64,
     aggregate: String,
 }
+
+/// The ledger's tables.
+const LEDGER: [&str; 4] = ["first_responses", "next_responses", "resolutions", "ratings"];
+
+/// How long the ledger remembers a measurement: past the longest an outbox retries a request
+/// (a day, `retry::Backoff::OUTBOX`), with a day to spare.
+const LEDGER_MILLIS: u64 = 2 * 24 * 60 * 60 * 1000;
 
 /// A shop's hours of aggregates, oldest first.
 pub type Hours = Vec<(UtcHour, MetricsAggregate)>;
@@ -144,6 +151,16 @@ CREATE INDEX IF NOT EXISTS ratings_at ON ratings (at)
         }
     }
 
+    /// Forgets the ledger rows of a conversation's measurements (erasure, retention); its hours
+    /// keep what it added to them, anonymous.
+    pub fn forget(&self, conversation: &ConversationId) -> EdgeResult<()> {
+        for table in LEDGER {
+            self.store
+                .exec(&format!("DELETE FROM {table} WHERE conversation_id = ?"), vec![conversation.as_str().into()])?;
+        }
+        Ok(())
+    }
+
     /// The aggregates of the hours starting in `[from, to)`, oldest first.
     pub fn hours(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Hours> {
         let rows: Vec<HourRow> = self.store.rows(
@@ -160,10 +177,15 @@ CREATE INDEX IF NOT EXISTS ratings_at ON ratings (at)
         Ok(!self.store.write_returning::<Inserted>(insert, values)?.is_empty())
     }
 
-    /// Adds a newly recorded measurement taken at `at` to its hour.
+    /// Adds a newly recorded measurement taken at `at` to its hour, and lets the ledger forget
+    /// measurements too old to be delivered again.
     fn add(&self, recorded: bool, at: UnixMillis, add: impl FnOnce(&mut MetricsAggregate)) -> EdgeResult<()> {
         if !recorded {
             return Ok(());
+        }
+        let forgotten = millis(UnixMillis(at.0.saturating_sub(LEDGER_MILLIS)));
+        for table in LEDGER {
+            self.store.exec(&format!("DELETE FROM {table} WHERE at < ?"), vec![forgotten.into()])?;
         }
         let hour = UtcHour::containing(at).start();
         let mut aggregate: MetricsAggregate = self

@@ -13,6 +13,7 @@ use worker::{
 };
 
 use crate::clock::{alarm_failed, now, wake_at};
+use crate::conversation_index::ConversationIndex;
 use crate::conversation_room::{room_key, RoomRequest};
 use crate::crypto;
 use crate::dead_letters::DeadLetters;
@@ -31,6 +32,7 @@ use crate::webhooks::Webhooks;
 use parley_core::business_hours::is_open;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
+use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::{self, MetricsReport};
 use parley_core::metrics_window::MetricsWindow;
@@ -105,6 +107,8 @@ pub enum DeskRequest {
     DeadLetter { letter: DeadLetter },
     /// How many deliveries were given up, and the latest (owners only; the Worker checks).
     DeadLetters,
+    /// Erases a shopper's conversations (owners only; the Worker checks); answers how many.
+    Erase { request: ErasureRequest },
     /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
     /// is harmless at any time; development's clock uses it after moving time on.
     Wake,
@@ -123,6 +127,7 @@ pub enum DeskAnswer {
     Metrics(Box<MetricsReport>),
     UserConversation { conversation_id: Option<ConversationId> },
     DeadLetters(DeadLetterListing),
+    Erased(Erased),
     Done {},
 }
 
@@ -157,6 +162,7 @@ CREATE TABLE IF NOT EXISTS users (user_id TEXT PRIMARY KEY, conversation_id TEXT
 const MIGRATIONS: Migrations = &[
     &[SCHEMA_V1, outbox::SCHEMA_V1, Samples::SCHEMA, Webhooks::SCHEMA],
     &[outbox::RETRIES_V2, DeadLetters::SCHEMA, Sessions::WATCHED_SCHEMA, Samples::HOURS_V2],
+    &[ConversationIndex::SCHEMA_V3],
 ];
 
 impl DurableObject for ShopDesk {
@@ -235,6 +241,9 @@ impl DurableObject for ShopDesk {
 
 impl ShopDesk {
     async fn handle(&self, request: DeskRequest) -> EdgeResult<DeskAnswer> {
+        if let Some((conversation, subjects)) = request.activity() {
+            self.index().record(conversation, now(), &subjects)?;
+        }
         match request {
             DeskRequest::CreateShop { profile } => {
                 self.store.exec(
@@ -303,12 +312,15 @@ impl ShopDesk {
                 struct Row {
                     conversation_id: ConversationId,
                 }
-                let bound: Vec<Row> = self.store.rows(
+                let bound: Vec<Row> = self.store.write_returning(
                     "INSERT INTO users (user_id, conversation_id) VALUES (?, ?) \
                      ON CONFLICT (user_id) DO UPDATE SET user_id = excluded.user_id RETURNING conversation_id",
-                    vec![user_id.into(), conversation_id.as_str().into()],
+                    vec![user_id.clone().into(), conversation_id.as_str().into()],
                 )?;
                 let bound = bound.into_iter().next().map(|row| row.conversation_id);
+                if let Some(bound) = &bound {
+                    self.index().record(bound, now(), &[Subject::User(user_id)])?;
+                }
                 Ok(DeskAnswer::UserConversation { conversation_id: bound })
             }
             DeskRequest::DeadLetter { letter } => {
@@ -317,6 +329,12 @@ impl ShopDesk {
             }
             DeskRequest::DeadLetters => Ok(DeskAnswer::DeadLetters(self.dead_letters().listing()?)),
             DeskRequest::Wake => self.run_due().await.map(|()| DeskAnswer::Done {}),
+            DeskRequest::Erase { request } => {
+                let subject = request.subject().map_err(ApiError::from)?;
+                let conversations = self.index().concerning(&subject)?;
+                self.erase(&conversations).await?;
+                Ok(DeskAnswer::Erased(Erased { conversations: conversations.len() as u32 }))
+            }
             DeskRequest::Announce { announcement, conversation } => {
                 let profile = self.profile()?;
                 if let Some(webhook) = &profile.settings.webhook {
@@ -428,8 +446,51 @@ impl ShopDesk {
         let expired = self.end_expired_sessions().await;
         let sent = self.send_webhooks().await;
         let ticked = self.apply(desk::Input::Tick).await;
+        let retained = self.apply_retention().await;
         let woken = self.wake().await;
-        expired.and(sent).and(ticked).and(woken)
+        expired.and(sent).and(ticked).and(retained).and(woken)
+    }
+
+    /// Deletes the conversations past the shop's retention (a batch at a time; the alarm comes
+    /// back for the rest).
+    async fn apply_retention(&self) -> EdgeResult<()> {
+        let Some(days) = self.stored_profile()?.and_then(|profile| profile.settings.retention_days) else {
+            return Ok(());
+        };
+        let before = UnixMillis(now().0.saturating_sub(u64::from(days) * DAY_MILLIS));
+        let expired = self.index().inactive_before(before, RETENTION_BATCH)?;
+        self.erase(&expired).await
+    }
+
+    /// Deletes conversations with everything that names their shopper: the rooms (messages,
+    /// tokens, sockets), their queue items, verified users' bindings, index entries, the ledger
+    /// rows of their measurements and their pending webhook deliveries. The metrics' hourly
+    /// aggregates stay: they are anonymous.
+    async fn erase(&self, conversations: &[ConversationId]) -> EdgeResult<()> {
+        if conversations.is_empty() {
+            return Ok(());
+        }
+        self.store.transaction(|| {
+            for conversation in conversations {
+                let id = || vec![conversation.as_str().into()];
+                self.store.exec("DELETE FROM queue WHERE conversation_id = ?", id())?;
+                self.store.exec("DELETE FROM users WHERE conversation_id = ?", id())?;
+                self.index().forget(conversation)?;
+                self.samples().forget(conversation)?;
+                self.webhooks().forget(conversation)?;
+                self.outbox.push(
+                    &self.store,
+                    Object::ConversationRoom,
+                    &room_key(conversation),
+                    &RoomRequest::Erase,
+                )?;
+            }
+            Ok(())
+        })?;
+        self.broadcast(&self.desk(self.profile()?.settings.assignment)?);
+        let flushed = self.flush().await;
+        let woken = self.wake().await;
+        flushed.and(woken)
     }
 
     async fn end_expired_sessions(&self) -> EdgeResult<()> {
@@ -499,6 +560,7 @@ impl ShopDesk {
             Outbox::next_attempt_at(&self.store)?,
             self.webhooks().next_attempt_at()?,
             self.sessions().next_expiry()?,
+            self.retention_due(&profile.settings)?,
         ];
         wake_at(&self.state, due.into_iter().flatten().min()).await
     }
@@ -532,6 +594,17 @@ impl ShopDesk {
 
     fn sessions(&self) -> Sessions<'_> {
         Sessions::new(&self.store)
+    }
+
+    fn index(&self) -> ConversationIndex<'_> {
+        ConversationIndex::new(&self.store)
+    }
+
+    /// When the longest-inactive conversation passes the shop's retention, if it keeps any.
+    fn retention_due(&self, settings: &ShopSettings) -> EdgeResult<Option<UnixMillis>> {
+        let Some(days) = settings.retention_days else { return Ok(None) };
+        let oldest = self.index().oldest_inactive()?;
+        Ok(oldest.map(|at| UnixMillis(at.0.saturating_add(u64::from(days) * DAY_MILLIS))))
     }
 
     fn profile(&self) -> EdgeResult<ShopProfile> {
@@ -610,6 +683,29 @@ impl ShopDesk {
         }
     }
 }
+
+impl DeskRequest {
+    /// The conversation a request shows activity in, and whom the request names it as
+    /// concerning: what the desk's index records.
+    fn activity(&self) -> Option<(&ConversationId, Vec<Subject>)> {
+        match self {
+            DeskRequest::Enter { item } => Some((&item.conversation_id, Vec::new())),
+            DeskRequest::Replied { conversation_id, .. }
+            | DeskRequest::Record { conversation_id, .. }
+            | DeskRequest::Resolved { conversation_id } => Some((conversation_id, Vec::new())),
+            DeskRequest::ContactLeft { conversation_id, email } => {
+                Some((conversation_id, vec![Subject::Email(email.to_lowercase())]))
+            }
+            DeskRequest::Announce { conversation, .. } => Some((&conversation.id, subjects_of(conversation))),
+            _ => None,
+        }
+    }
+}
+
+/// A day, for retention.
+const DAY_MILLIS: u64 = 24 * 60 * 60 * 1000;
+/// How many conversations one alarm deletes for retention at most.
+const RETENTION_BATCH: usize = 100;
 
 /// The close code of a socket whose session ended (signed out, expired, or the agent removed).
 pub const SIGNED_OUT: u16 = 4401;

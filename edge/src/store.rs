@@ -125,6 +125,12 @@ impl Store {
         Ok(self.json_values(query, bindings)?.into_iter().next())
     }
 
+    /// Says the object's storage was deleted (`deleteAll`): it has no schema until its next
+    /// write, and reads find nothing meanwhile.
+    pub fn emptied(&self) {
+        self.current.set(false);
+    }
+
     /// Runs `work` in a transaction: every write it made is kept if it succeeds, and none if it
     /// fails, whose error is returned.
     pub fn transaction<T>(&self, work: impl FnOnce() -> EdgeResult<T>) -> EdgeResult<T> {

@@ -15,6 +15,7 @@ use crate::clock::within;
 use crate::dead_letters::DeadLetters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::store::{millis, Store};
+use parley_core::ids::ConversationId;
 use parley_core::protocol::{DeadLetter, DeadLetterKind};
 use parley_core::retry::Outcome;
 use parley_core::signature::{webhook_signature_header, WEBHOOK_SIGNATURE_HEADER};
@@ -113,6 +114,15 @@ impl<'a> Webhooks<'a> {
             self.remove(delivery)?;
             dead_letters.keep(&dead_letter(delivery, last_failure, now))
         })
+    }
+
+    /// Drops the pending deliveries about a conversation (erasure, retention): their bodies
+    /// carry what the shopper wrote.
+    pub fn forget(&self, conversation: &ConversationId) -> EdgeResult<()> {
+        self.store.exec(
+            "DELETE FROM webhook_deliveries WHERE json_extract(json_extract(delivery, '$.body'), '$.conversation.id') = ?",
+            vec![conversation.as_str().into()],
+        )
     }
 
     fn remove(&self, delivery: &Delivery) -> EdgeResult<()> {
