@@ -2,11 +2,13 @@
 //! window, the last 7 days): first-response time (median, p90, p99, mean, count, the
 //! business-hours median, the share within the shop's target, and how the times spread), each
 //! agent's share, resolution and handle times, shoppers' satisfaction (CSAT) and who is waiting
-//! now. Refreshed on demand and every 30 s while shown. Test hooks: `data-testid="frt-median"`,
-//! `"frt-p90"`, `"csat-percent"`, `"csat-average"`, `"csat-count"` and `"dashboard-refresh"`.
+//! now; and for owners, what the edge gave up delivering (`dead_letters`). Refreshed on demand
+//! and every 30 s while shown. Test hooks: `data-testid="frt-median"`, `"frt-p90"`,
+//! `"csat-percent"`, `"csat-average"`, `"csat-count"` and `"dashboard-refresh"`.
 
 use crate::api::get_json;
 use crate::clock;
+use crate::dead_letters::DeadLetterList;
 use crate::desk::Desk;
 use crate::format;
 use crate::frt_histogram::FrtHistogram;
@@ -14,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use parley_core::ids::ShopId;
 use parley_core::metrics::{AgentMetrics, MetricsReport};
-use parley_core::protocol::ApiError;
+use parley_core::protocol::{ApiError, DeadLetters};
 use std::time::Duration;
 
 /// How often the shown dashboard asks for fresh figures.
@@ -22,12 +24,15 @@ const REFRESH_EVERY: Duration = Duration::from_secs(30);
 
 const DAY_MILLIS: u64 = 24 * 60 * 60 * 1000;
 
+/// The dashboard of `shop`; an `owner` also sees what was given up delivering.
 #[component]
-pub fn Dashboard(shop: ShopId, desk: Desk) -> impl IntoView {
+pub fn Dashboard(shop: ShopId, desk: Desk, owner: bool) -> impl IntoView {
     let report = RwSignal::new(None::<MetricsReport>);
+    let dead_letters = RwSignal::new(None::<DeadLetters>);
     let error = RwSignal::new(None::<ApiError>);
     let loading = RwSignal::new(false);
     let path = StoredValue::new(format!("/api/shops/{shop}/metrics"));
+    let dead_letters_path = StoredValue::new(owner.then(|| format!("/api/shops/{shop}/dead-letters")));
     let refresh = move || {
         // One request at a time: a slow edge must not pile them up.
         if loading.get_untracked() {
@@ -42,6 +47,12 @@ pub fn Dashboard(shop: ShopId, desk: Desk) -> impl IntoView {
                     error.set(None);
                 }
                 Err(refused) => error.set(Some(refused)),
+            }
+            if let Some(letters_path) = dead_letters_path.get_value() {
+                match get_json::<DeadLetters>(&letters_path).await {
+                    Ok(fresh) => dead_letters.set(Some(fresh)),
+                    Err(refused) => error.set(Some(refused)),
+                }
             }
             loading.set(false);
         });
@@ -68,7 +79,7 @@ pub fn Dashboard(shop: ShopId, desk: Desk) -> impl IntoView {
             </header>
             {move || error.get().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
             {move || match report.get() {
-                Some(report) => view! { <Figures report desk /> }.into_any(),
+                Some(report) => view! { <Figures report desk dead_letters=dead_letters.get() /> }.into_any(),
                 None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
             }}
         </section>
@@ -83,7 +94,7 @@ fn window(report: &MetricsReport) -> String {
 }
 
 #[component]
-fn Figures(report: MetricsReport, desk: Desk) -> impl IntoView {
+fn Figures(report: MetricsReport, desk: Desk, dead_letters: Option<DeadLetters>) -> impl IntoView {
     let frt = report.frt_seconds;
     let target = format!("Within {}", format::round_duration(report.frt_target_seconds));
     view! {
@@ -147,6 +158,14 @@ fn Figures(report: MetricsReport, desk: Desk) -> impl IntoView {
             <Card id="agents" title="Agents" wide=true>
                 <AgentTable agents=report.per_agent desk />
             </Card>
+            {dead_letters
+                .map(|listing| {
+                    view! {
+                        <Card id="undelivered" title="Undelivered" wide=true>
+                            <DeadLetterList listing />
+                        </Card>
+                    }
+                })}
         </div>
     }
 }

@@ -11,6 +11,7 @@ mod clock;
 mod composer;
 mod contact_email;
 mod dashboard;
+mod dead_letters;
 mod desk;
 mod format;
 mod frt_histogram;

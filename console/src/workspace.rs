@@ -18,7 +18,7 @@ use crate::session::{signed_in_agent, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use parley_client::{request, Link};
-use parley_core::protocol::AgentProfile;
+use parley_core::protocol::{AgentProfile, Role};
 
 #[component]
 pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoView {
@@ -35,6 +35,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
     });
     let me = agent.email.clone();
     let shop = agent.shop.clone();
+    let owner = agent.role == Role::Owner;
     let sign_out = move |_| {
         spawn_local_scoped(async move {
             match request("POST", "/api/logout", None).await {
@@ -67,7 +68,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
             <main class="main">
                 {move || match main_view.get() {
                     MainView::Chats => view! { <ChatPane chats desk me=me.clone() now /> }.into_any(),
-                    MainView::Dashboard => view! { <Dashboard shop=shop.clone() desk /> }.into_any(),
+                    MainView::Dashboard => view! { <Dashboard shop=shop.clone() desk owner /> }.into_any(),
                 }}
             </main>
         </div>
