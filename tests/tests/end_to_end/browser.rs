@@ -416,6 +416,22 @@ impl Console {
         self.dashboard_figure("frt-median", |text| text.chars().any(|c| c.is_ascii_digit())).await
     }
 
+    /// Shows the dashboard and reads what it says was given up delivering (owners only): the
+    /// count, once it is not 0, and each listed letter's text.
+    pub(crate) async fn dashboard_dead_letters(&self) -> Result<(String, Vec<String>)> {
+        let tab = eventually("the dashboard's tab", || async {
+            Ok(self.driver.find(By::Css("[data-testid=dashboard-tab]")).await.ok())
+        })
+        .await?;
+        tab.click().await?;
+        let count = self.dashboard_figure("dead-letter-count", |text| text != "0").await?;
+        let mut letters = Vec::new();
+        for letter in self.driver.find_all(By::Css("[data-testid=dead-letter]")).await? {
+            letters.push(letter.text().await?);
+        }
+        Ok((count, letters))
+    }
+
     /// Reads the shown dashboard's figure `testid` once `ready` holds for it, asking for fresh
     /// figures meanwhile.
     async fn dashboard_figure(&self, testid: &str, ready: impl Fn(&str) -> bool) -> Result<String> {

@@ -16,6 +16,7 @@ use anyhow::{bail, ensure, Context, Result};
 use serde_json::json;
 
 use crate::api::{agent_socket, cid, missed, send, send_acked, shopper, shopper_history};
+use crate::browser::Console;
 use crate::case;
 use crate::client::Api;
 use crate::engine::{claim, conversation_where, login, queue_where, seed};
@@ -35,7 +36,7 @@ pub fn cases() -> Vec<Case> {
     vec![
         case!(copies_of_one_message_sent_together_are_stored_and_counted_once_and_each_acknowledged),
         case!(an_event_that_fails_halfway_keeps_nothing_and_the_conversation_goes_on),
-        case!(a_failing_request_is_retried_then_kept_as_a_dead_letter_and_what_followed_goes_on),
+        case!(browser a_failing_request_is_retried_then_kept_as_a_dead_letter_and_what_followed_goes_on),
         case!(a_conversation_whose_requests_keep_failing_holds_up_no_other),
         case!(a_receiver_that_stalls_holds_up_delivery_only_until_its_time_limit),
         case!(two_first_visits_of_one_verified_user_at_once_share_one_conversation),
@@ -147,7 +148,7 @@ async fn first_responses(api: &Api, shop: &str, cookie: &str) -> Result<u64> {
 }
 
 async fn a_failing_request_is_retried_then_kept_as_a_dead_letter_and_what_followed_goes_on(
-    _env: Arc<Env>,
+    env: Arc<Env>,
 ) -> Result<()> {
     let failing = "dead-letter@fail.test";
     let edge = PrivateEdge::with_failpoints("dead-letter", &format!("desk_request={failing}")).await?;
@@ -185,6 +186,18 @@ async fn a_failing_request_is_retried_then_kept_as_a_dead_letter_and_what_follow
     ensure!(letter.conversation_id.as_ref() == Some(&ticket.conversation_id), "{letter:?}");
     ensure!(letter.attempts == Backoff::OUTBOX.max_attempts && letter.given_up_at > letter.queued_at, "{letter:?}");
     ensure!(!serde_json::to_string(&listing)?.contains(failing), "no personal data in a dead letter");
+
+    // The shop's owner sees them on the console's dashboard.
+    let on_edge = Env { origin: edge.origin().to_owned(), state: env.state.clone(), webdriver: env.webdriver.clone() };
+    let console = Console::sign_in(&on_edge, DEMO_OWNER.0, DEMO_OWNER.1).await?;
+    let shown = console.dashboard_dead_letters().await;
+    let _ = console.driver.quit().await;
+    let (count, letters) = shown.context("the dashboard's undelivered card")?;
+    ensure!(count == "2", "the dashboard counts {count:?} dead letters");
+    ensure!(
+        letters.iter().any(|letter| letter.contains("contact_left") && letter.contains("25 attempts")),
+        "{letters:?}"
+    );
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //!
 //! Run one case with `cargo test -p parley-tests --test end_to_end -- <part of its name>`.
 
+mod access;
 mod accessibility;
 mod api;
 mod browser;
@@ -25,6 +26,7 @@ fn main() -> std::process::ExitCode {
         .chain(delivery::cases())
         .chain(security::cases())
         .chain(lifecycle::cases())
+        .chain(access::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(accessibility::cases())
