@@ -11,6 +11,7 @@ mod browser;
 mod client;
 mod delivery;
 mod engine;
+mod eventually;
 mod lifecycle;
 mod private_edge;
 mod runner;
