@@ -26,7 +26,7 @@ use parley_core::message::{Author, Message};
 /// How long what the edge delivers on its own after the exchange (requests between objects,
 /// webhooks) may take: the held-up request, delivered again after the restart, is held up once
 /// more until its call's time limit (10 s), and goes through on its first retry a second later.
-const DELIVERY_WAIT: Duration = Duration::from_secs(25);
+const DELIVERY_WAIT: Duration = Duration::from_secs(20);
 
 /// Checks everything above; `held_up` is the webhook event of the message whose room was
 /// delivering it when the edge was killed.
