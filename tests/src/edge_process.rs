@@ -127,6 +127,13 @@ impl EdgeProcess {
         }
     }
 
+    /// Kills wrangler and workerd at once with SIGKILL, as a crash would: whatever the edge had
+    /// not committed is lost, every connection drops, and what it stored stays in its state
+    /// folder. Returns once nothing of it runs.
+    pub fn crash(self) -> io::Result<()> {
+        self.process.crash()
+    }
+
     /// Waits for wrangler to exit (after Ctrl-C).
     pub fn wait(&mut self) -> io::Result<()> {
         self.process.wait()

@@ -1,7 +1,7 @@
 //! A child process we started and must stop, with everything it started in turn.
 
 use std::io;
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How a spawned process stops.
@@ -31,14 +31,38 @@ impl Spawned {
     pub fn wait(&mut self) -> io::Result<()> {
         self.child.wait().map(drop)
     }
+
+    /// Ends it as a crash would: SIGKILL to it and, for [`Stop::OnDrop`], everything it started,
+    /// all at once, so that nothing gets to shut down cleanly. Returns once the whole group has
+    /// gone (and with it every port it listened on), or fails after [`GRACE`].
+    pub fn crash(mut self) -> io::Result<()> {
+        let target = self.target();
+        signal_process("KILL", &target);
+        self.child.wait()?;
+        // The children outlive their parent for a moment; a group with nobody left in it
+        // cannot be signalled.
+        let deadline = Instant::now() + GRACE;
+        while signal_process("0", &target) {
+            if Instant::now() > deadline {
+                return Err(io::Error::other(format!("process {target} outlived SIGKILL")));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
+    /// What a signal goes to: the process group for [`Stop::OnDrop`], otherwise the process.
+    fn target(&self) -> String {
+        match self.stop {
+            Stop::OnDrop => format!("-{}", self.child.id()),
+            Stop::WithTerminal => self.child.id().to_string(),
+        }
+    }
 }
 
 impl Drop for Spawned {
     fn drop(&mut self) {
-        let target = match self.stop {
-            Stop::OnDrop => format!("-{}", self.child.id()),
-            Stop::WithTerminal => self.child.id().to_string(),
-        };
+        let target = self.target();
         // Some children (chromedriver) ignore TERM: give them a moment, then insist.
         for (signal, grace) in [("TERM", GRACE), ("KILL", GRACE)] {
             signal_process(signal, &target);
@@ -56,8 +80,13 @@ impl Drop for Spawned {
 /// How long a stopped process may take to exit before it is killed.
 const GRACE: Duration = Duration::from_secs(5);
 
-/// Sends `signal` to a process, or to a process group when `target` is `-{pgid}`. The `--`
-/// keeps `kill` from reading a negative id as an option.
-fn signal_process(signal: &str, target: &str) {
-    let _ = Command::new("kill").args(["-s", signal, "--", target]).status();
+/// Sends `signal` to a process, or to a process group when `target` is `-{pgid}`; whether
+/// anything received it. The `--` keeps `kill` from reading a negative id as an option; signal
+/// `0` only asks whether the target exists.
+fn signal_process(signal: &str, target: &str) -> bool {
+    Command::new("kill")
+        .args(["-s", signal, "--", target])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }

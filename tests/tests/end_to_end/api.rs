@@ -73,6 +73,16 @@ pub(crate) async fn send_acked(socket: &mut Socket, client_id: &str, text: &str)
 /// The pages a client gets: the welcome, then each earlier page it asks for, until none is
 /// left. Answers every message received, oldest first, and the pages' sizes.
 pub(crate) async fn whole_history(socket: &mut Socket, welcome: ServerFrame) -> Result<(Vec<Message>, Vec<usize>)> {
+    history_after(socket, welcome, 0).await
+}
+
+/// Like [`whole_history`], for a client that said `hello` with `last_seq` `after`: the pages
+/// it gets of what came after it.
+pub(crate) async fn history_after(
+    socket: &mut Socket,
+    welcome: ServerFrame,
+    after: u64,
+) -> Result<(Vec<Message>, Vec<usize>)> {
     let (mut messages, mut sizes) = (Vec::new(), Vec::new());
     let mut page = welcome;
     loop {
@@ -81,7 +91,7 @@ pub(crate) async fn whole_history(socket: &mut Socket, welcome: ServerFrame) -> 
         let before = missed.first().map(|m| m.seq);
         messages.splice(0..0, missed);
         match (earlier, before) {
-            (true, Some(before)) => socket.send(&ClientFrame::History { after: 0, before }).await?,
+            (true, Some(before)) => socket.send(&ClientFrame::History { after, before }).await?,
             _ => return Ok((messages, sizes)),
         }
         page = socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await?;
@@ -91,6 +101,14 @@ pub(crate) async fn whole_history(socket: &mut Socket, welcome: ServerFrame) -> 
 /// Every message the shopper of `ticket` may see, as stored, oldest first.
 pub(crate) async fn shopper_history(api: &Api, ticket: &ConversationTicket) -> Result<Vec<Message>> {
     let (mut socket, welcome) = shopper(api, ticket, 0).await?;
+    Ok(whole_history(&mut socket, welcome).await?.0)
+}
+
+/// Every message `agent` sees in conversation `id`, notes included, as stored, oldest first.
+pub(crate) async fn agent_history(api: &Api, agent: &Agent, id: &ConversationId) -> Result<Vec<Message>> {
+    let mut socket = api.socket(&format!("/api/conversations/{id}/ws"), Some(&agent.cookie)).await?;
+    socket.send(&ClientFrame::Hello { v: PROTOCOL_VERSION, token: None, last_seq: 0 }).await?;
+    let welcome = socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await?;
     Ok(whole_history(&mut socket, welcome).await?.0)
 }
 

@@ -12,6 +12,7 @@ use crate::api::{send_acked, shopper};
 use crate::case;
 use crate::client::Api;
 use crate::engine::seed;
+use crate::eventually::eventually_within;
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
 use parley_core::locale::Locale;
@@ -98,25 +99,6 @@ where
     Fut: std::future::Future<Output = Result<Option<T>>>,
 {
     eventually_within(UI_WAIT, what, check).await
-}
-
-/// Polls `check` until it yields a value or `limit` passes.
-async fn eventually_within<T, F, Fut>(limit: Duration, what: &str, check: F) -> Result<T>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<Option<T>>>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    let mut last_error = None;
-    while tokio::time::Instant::now() < deadline {
-        match check().await {
-            Ok(Some(value)) => return Ok(value),
-            Ok(None) => {}
-            Err(error) => last_error = Some(error),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(anyhow!("gave up waiting for {what} (last error: {last_error:?})"))
 }
 
 /// Waits until a `[data-testid=message]` by `author` contains `text`, in the current frame.

@@ -222,7 +222,10 @@ impl Socket {
     }
 
     pub async fn send_raw(&mut self, text: String) -> Result<()> {
-        self.stream.send(WsMessage::text(text)).await?;
+        self.stream
+            .send(WsMessage::text(text))
+            .await
+            .map_err(|error| Disconnected(format!("sending failed: {error}")))?;
         Ok(())
     }
 
@@ -270,15 +273,32 @@ impl Socket {
     /// The next text frame off the wire, if one comes within `FRAME_WAIT`.
     async fn receive(&mut self) -> Result<String> {
         loop {
-            let message = tokio::time::timeout(FRAME_WAIT, self.stream.next())
+            let message = match tokio::time::timeout(FRAME_WAIT, self.stream.next())
                 .await
                 .map_err(|_| anyhow!("no frame within {FRAME_WAIT:?}"))?
-                .ok_or_else(|| anyhow!("the socket closed"))??;
+            {
+                Some(Ok(message)) => message,
+                Some(Err(error)) => return Err(Disconnected(format!("the socket failed: {error}")).into()),
+                None => return Err(Disconnected("the socket closed".to_owned()).into()),
+            };
             match message {
                 WsMessage::Text(text) => return Ok(text.as_str().to_owned()),
-                WsMessage::Close(frame) => bail!("the socket closed: {frame:?}"),
+                WsMessage::Close(frame) => return Err(Disconnected(format!("the socket closed: {frame:?}")).into()),
                 _ => continue,
             }
         }
     }
 }
+
+/// A socket's connection ended (closed, reset or cut), as opposed to a frame not coming in
+/// time: what a resuming client reconnects on, and nothing else.
+#[derive(Debug)]
+pub struct Disconnected(String);
+
+impl std::fmt::Display for Disconnected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Disconnected {}

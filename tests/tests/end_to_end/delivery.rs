@@ -141,7 +141,7 @@ async fn dead_letters(api: &Api, shop: &str, cookie: &str) -> Result<DeadLetters
     Ok(serde_json::from_str(&body)?)
 }
 
-async fn first_responses(api: &Api, shop: &str, cookie: &str) -> Result<u64> {
+pub(crate) async fn first_responses(api: &Api, shop: &str, cookie: &str) -> Result<u64> {
     let (status, _, body) = api.get(&format!("/api/shops/{shop}/metrics"), Some(cookie)).await?;
     ensure!(status == 200, "metrics answered {status}: {body}");
     Ok(serde_json::from_str::<MetricsReport>(&body)?.frt_seconds.count)

@@ -9,11 +9,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 use serde_json::{json, Value};
 
 use crate::api::{
-    agent_socket, cid, expect_error, hello, send, send_acked, shopper, shopper_history, wait_in_queue, whole_history,
+    agent_history, agent_socket, cid, expect_error, hello, send, send_acked, shopper, shopper_history, wait_in_queue,
 };
 use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
@@ -25,8 +25,8 @@ use parley_core::message::Author;
 use parley_core::metrics::MetricsReport;
 use parley_core::protocol::ConversationTicket;
 use parley_core::protocol::{
-    ClientFrame, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, ServerFrame, ShopperDetails,
-    Status,
+    ApiError, ClientFrame, ConversationView, DeskClientFrame, DeskServerFrame, ErrorCode, QueueItem, ServerFrame,
+    ShopperDetails, Status,
 };
 use parley_core::rating::MAX_COMMENT_CHARS;
 use parley_core::signature::{sign_identity, webhook_signature_header, Identity};
@@ -114,15 +114,22 @@ fn item<'a>(items: &'a [QueueItem], id: &ConversationId) -> Option<&'a QueueItem
 }
 
 pub(crate) async fn claim(desk: &mut Socket, id: &ConversationId) -> Result<()> {
+    claim_answer(desk, id).await?.map_err(|refusal| anyhow!("claim refused: {refusal:?}"))
+}
+
+/// Claims a conversation on a desk socket; answers whether the desk gave it, or its refusal.
+pub(crate) async fn claim_answer(desk: &mut Socket, id: &ConversationId) -> Result<Result<(), ApiError>> {
     desk.send(&DeskClientFrame::Claim { conversation_id: id.clone() }).await?;
-    desk.next_matching(|f: &DeskServerFrame| {
-        matches!(f, DeskServerFrame::Claimed { .. } | DeskServerFrame::Error { .. })
-    })
-    .await
-    .and_then(|frame| match frame {
-        DeskServerFrame::Claimed { .. } => Ok(()),
-        other => bail!("claim refused: {other:?}"),
-    })
+    match desk
+        .next_matching(|f: &DeskServerFrame| {
+            matches!(f, DeskServerFrame::Claimed { .. } | DeskServerFrame::Error { .. })
+        })
+        .await?
+    {
+        DeskServerFrame::Claimed { .. } => Ok(Ok(())),
+        DeskServerFrame::Error { error } => Ok(Err(error)),
+        other => bail!("unexpected {other:?}"),
+    }
 }
 
 async fn metrics(api: &Api, shop: &str, agent: &Agent) -> Result<MetricsReport> {
@@ -195,7 +202,7 @@ async fn notes_reach_agents_only_and_never_stop_the_clock(env: Arc<Env>) -> Resu
     let (_, welcome) = shopper(&api, &ticket, 0).await?;
     let ServerFrame::Welcome { missed, .. } = welcome else { bail!("no welcome") };
     ensure!(missed.iter().all(|m| !m.internal), "a shopper's history holds no notes: {missed:?}");
-    let notes = agent_socket_with_history(&api, &bo, &id).await?.iter().filter(|m| m.internal).count();
+    let notes = agent_history(&api, &bo, &id).await?.iter().filter(|m| m.internal).count();
     ensure!(notes == 2, "agents see both notes, saw {notes}");
     Ok(())
 }
@@ -208,18 +215,6 @@ async fn expect_ack(socket: &mut Socket, client_id: &str) -> Result<()> {
         ServerFrame::Ack { client_id: acked, .. } if acked.as_str() == client_id => Ok(()),
         other => bail!("expected the ack of {client_id}, got {other:?}"),
     }
-}
-
-/// An agent's full view of the conversation's history.
-async fn agent_socket_with_history(
-    api: &Api,
-    agent: &Agent,
-    id: &ConversationId,
-) -> Result<Vec<parley_core::message::Message>> {
-    let mut socket = api.socket(&format!("/api/conversations/{id}/ws"), Some(&agent.cookie)).await?;
-    socket.send(&ClientFrame::Hello { v: parley_core::protocol::PROTOCOL_VERSION, token: None, last_seq: 0 }).await?;
-    let welcome = socket.next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Welcome { .. })).await?;
-    Ok(whole_history(&mut socket, welcome).await?.0)
 }
 
 async fn automatic_assignment_respects_capacity_and_load(env: Arc<Env>) -> Result<()> {
@@ -245,7 +240,7 @@ async fn automatic_assignment_respects_capacity_and_load(env: Arc<Env>) -> Resul
     // The assignee hears about it without claiming.
     let Some(owner) = first else { bail!("unassigned") };
     let owner = if owner.as_str().starts_with("ana") { &ana } else { &bo };
-    let history = agent_socket_with_history(&api, owner, &ids[0]).await?;
+    let history = agent_history(&api, owner, &ids[0]).await?;
     ensure!(history.iter().any(|m| m.author == Author::System), "a join line: {history:?}");
     Ok(())
 }
@@ -302,7 +297,7 @@ async fn a_transfer_keeps_history_and_credits_the_agent_who_answers(env: Arc<Env
     let measured = conversation_where(&mut shopper_socket, |c| c.first_response_millis.is_some()).await?;
     let edge = Duration::from_millis(measured.first_response_millis.unwrap_or_default());
     ensure!(edge.abs_diff(script) < Duration::from_secs(1), "FRT from the first message: {edge:?} vs {script:?}");
-    let history = agent_socket_with_history(&api, &bo, &id).await?;
+    let history = agent_history(&api, &bo, &id).await?;
     ensure!(history.iter().any(|m| m.text == "Do you sell gift cards?"), "history kept");
     let report = metrics(&api, "transfer", &ana).await?;
     let credited: Vec<(String, u64)> =
@@ -623,7 +618,7 @@ async fn with_nobody_available_or_the_shop_closed_shoppers_leave_an_email(env: A
     })
     .await
     .context("the address reaches the console's queue")?;
-    let history = agent_socket_with_history(&api, &ana, &id).await?;
+    let history = agent_history(&api, &ana, &id).await?;
     ensure!(history.iter().any(|m| m.author == Author::System && m.text.contains("kim@example.com")));
     // Only the shopper leaves an address.
     let mut chat = agent_socket(&api, &ana, &id).await?;

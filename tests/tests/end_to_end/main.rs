@@ -9,14 +9,21 @@ mod access;
 mod accessibility;
 mod api;
 mod browser;
+mod chaos;
 mod client;
 mod delivery;
 mod engine;
+mod eventually;
+mod fault_checks;
+mod faults;
 mod lifecycle;
 mod private_edge;
+mod resuming_client;
 mod runner;
 mod security;
+mod seeded_rng;
 mod shop_page;
+mod tcp_proxy;
 mod webhook_receiver;
 
 fn main() -> std::process::ExitCode {
@@ -24,6 +31,7 @@ fn main() -> std::process::ExitCode {
         .into_iter()
         .chain(engine::cases())
         .chain(delivery::cases())
+        .chain(faults::cases())
         .chain(security::cases())
         .chain(lifecycle::cases())
         .chain(access::cases())

@@ -1,8 +1,8 @@
-//! An edge of one case's own, for the cases that stop the edge they talk to as a crash or a
-//! deploy would: the shared edge serves every other case and must stay up under them. It has its
-//! own port and state folder and the demo shop, and starts again on the same port with the same
-//! state. Dropping it stops the edge and removes the folder, so a failing case leaves nothing
-//! behind.
+//! An edge of one case's own, for the cases that stop the edge they talk to as a deploy would,
+//! or kill it as a crash would: the shared edge serves every other case and must stay up under
+//! them. It has its own port and state folder and the demo shop, and starts again on the same
+//! port with the same state. Dropping it stops the edge and removes the folder, so a failing case
+//! leaves nothing behind.
 
 use std::path::PathBuf;
 
@@ -46,7 +46,7 @@ impl PrivateEdge {
         &self.origin
     }
 
-    /// Stops the edge as a crash or a deploy does: its processes end and every connection to
+    /// Stops the edge as a deploy does: its processes are told to end, and every connection to
     /// it drops; what it stored stays in its state folder.
     pub async fn stop(&mut self) -> Result<()> {
         if let Some(edge) = self.running.take() {
@@ -54,6 +54,21 @@ impl PrivateEdge {
             tokio::task::spawn_blocking(move || drop(edge)).await?;
         }
         Ok(())
+    }
+
+    /// Kills the edge with SIGKILL, all its processes at once, as a crash does: unlike
+    /// [`PrivateEdge::stop`], nothing gets to finish what it was doing.
+    pub async fn crash(&mut self) -> Result<()> {
+        if let Some(edge) = self.running.take() {
+            // Crashing waits for the processes to end: off the runtime's threads.
+            tokio::task::spawn_blocking(move || edge.crash()).await??;
+        }
+        Ok(())
+    }
+
+    /// The port it listens on, the same across restarts.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// Starts the stopped edge again on the same port with the same state, as a deploy's new

@@ -21,22 +21,38 @@ pub type CaseFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 pub struct Case {
     pub name: &'static str,
     pub needs_browser: bool,
+    /// The longest it may take.
+    pub limit: Duration,
     pub run: fn(std::sync::Arc<Env>) -> CaseFuture,
 }
 
-/// Builds a case from an async fn.
+/// Builds a case from an async fn. It may take [`CASE_LIMIT`], unless given a limit of its own
+/// (`case!(limit expr, name)`), as the fault suite does when asked to run longer.
 #[macro_export]
 macro_rules! case {
     ($name:ident) => {
-        $crate::runner::Case { name: stringify!($name), needs_browser: false, run: |env| Box::pin($name(env)) }
+        $crate::case!(limit $crate::runner::CASE_LIMIT, $name)
+    };
+    (limit $limit:expr, $name:ident) => {
+        $crate::runner::Case {
+            name: stringify!($name),
+            needs_browser: false,
+            limit: $limit,
+            run: |env| Box::pin($name(env)),
+        }
     };
     (browser $name:ident) => {
-        $crate::runner::Case { name: stringify!($name), needs_browser: true, run: |env| Box::pin($name(env)) }
+        $crate::runner::Case {
+            name: stringify!($name),
+            needs_browser: true,
+            limit: $crate::runner::CASE_LIMIT,
+            run: |env| Box::pin($name(env)),
+        }
     };
 }
 
-/// The longest one case may take.
-const CASE_LIMIT: Duration = Duration::from_secs(120);
+/// The longest one case may take, unless it says otherwise.
+pub const CASE_LIMIT: Duration = Duration::from_secs(120);
 
 pub fn run(cases: Vec<Case>) -> ExitCode {
     let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
@@ -89,10 +105,10 @@ fn run_selected(cases: &[Case]) -> anyhow::Result<usize> {
     let mut failures = Vec::new();
     for case in cases {
         let outcome = runtime.block_on(async {
-            match tokio::time::timeout(CASE_LIMIT, tokio::spawn((case.run)(env.clone()))).await {
+            match tokio::time::timeout(case.limit, tokio::spawn((case.run)(env.clone()))).await {
                 Ok(Ok(result)) => result,
                 Ok(Err(join)) => Err(anyhow::anyhow!("panicked: {join}")),
-                Err(_) => Err(anyhow::anyhow!("timed out after {CASE_LIMIT:?}")),
+                Err(_) => Err(anyhow::anyhow!("timed out after {:?}", case.limit)),
             }
         });
         match outcome {
