@@ -16,7 +16,7 @@ use crate::clock::{alarm_failed, now, wake_at};
 use crate::crypto;
 use crate::error::{EdgeError, EdgeResult};
 use crate::failpoints;
-use crate::frames::decode_frame;
+use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
 use crate::rate_limiter;
@@ -179,28 +179,28 @@ impl DurableObject for ConversationRoom {
         };
         let frame = match decode_frame::<ClientFrame>(message) {
             Ok(frame) => frame,
-            Err(error) => return ws.send(&ServerFrame::Error { error, client_id: None }),
+            Err(error) => return reply(&ws, &ServerFrame::Error { error, client_id: None }),
         };
         let author = match (&frame, peer.speaking_as) {
             (ClientFrame::Hello { .. }, _) => None,
             (_, Some(author)) => Some(author),
             (_, None) => {
                 let error = ApiError::new(ErrorCode::BadRequest, "send hello first");
-                return ws.send(&ServerFrame::Error { error, client_id: None });
+                return reply(&ws, &ServerFrame::Error { error, client_id: None });
             }
         };
         if let Err(error) = self.count_shopper_frame(author, &frame) {
-            return ws.send(&ServerFrame::Error { error, client_id: None });
+            return reply(&ws, &ServerFrame::Error { error, client_id: None });
         }
         match (frame, author) {
             (ClientFrame::Hello { v, token, last_seq }, _) => match self.hello(&peer, v, token, last_seq).await {
                 Ok((author, welcome)) => {
                     peer.speaking_as = Some(author);
                     ws.serialize_attachment(&peer)?;
-                    ws.send(&welcome)
+                    reply(&ws, &welcome)
                 }
                 Err(error) => {
-                    ws.send(&ServerFrame::Error { error: error.to_api(), client_id: None })?;
+                    reply(&ws, &ServerFrame::Error { error: error.to_api(), client_id: None })?;
                     ws.close(Some(4401), Some("hello refused"))
                 }
             },
@@ -221,26 +221,26 @@ impl DurableObject for ConversationRoom {
             }
             (ClientFrame::LeaveEmail { .. }, _) => {
                 let error = ApiError::new(ErrorCode::Forbidden, "only the shopper leaves an e-mail address");
-                ws.send(&ServerFrame::Error { error, client_id: None })
+                reply(&ws, &ServerFrame::Error { error, client_id: None })
             }
             (ClientFrame::Rate { score, comment }, Some(Author::Shopper)) => {
                 self.answer_errors(&ws, self.act(Input::Rated { score, comment }).await)
             }
             (ClientFrame::Rate { .. }, _) => {
                 let error = ApiError::new(ErrorCode::Forbidden, "only the shopper rates the conversation");
-                ws.send(&ServerFrame::Error { error, client_id: None })
+                reply(&ws, &ServerFrame::Error { error, client_id: None })
             }
             (ClientFrame::Context { page }, Some(Author::Shopper)) => {
                 self.answer_errors(&ws, self.act(Input::PageChanged(page)).await)
             }
             (ClientFrame::Context { .. }, _) => {
                 let error = ApiError::new(ErrorCode::Forbidden, "only the shopper's page gives context");
-                ws.send(&ServerFrame::Error { error, client_id: None })
+                reply(&ws, &ServerFrame::Error { error, client_id: None })
             }
             (ClientFrame::History { after, before }, Some(author)) => {
                 match self.existing().and_then(|conversation| self.welcome(conversation, author, after, before)) {
-                    Ok(page) => ws.send(&page),
-                    Err(error) => ws.send(&ServerFrame::Error { error: error.to_api(), client_id: None }),
+                    Ok(page) => reply(&ws, &page),
+                    Err(error) => reply(&ws, &ServerFrame::Error { error: error.to_api(), client_id: None }),
                 }
             }
             (ClientFrame::Resolve, _) => {
@@ -471,7 +471,7 @@ impl ConversationRoom {
             // A copy's socket that is gone gets the ack when its client resends.
             let _ = copy.send(&answer(copy_author));
         }
-        ws.send(&answer(author))
+        reply(&ws, &answer(author))
     }
 
     /// Stores a message from a ready peer and returns its `seq`. A `client_id` already stored
@@ -557,7 +557,7 @@ impl ConversationRoom {
     fn answer_errors<T>(&self, ws: &WebSocket, result: EdgeResult<T>) -> worker::Result<()> {
         match result {
             Ok(_) => Ok(()),
-            Err(error) => ws.send(&ServerFrame::Error { error: error.to_api(), client_id: None }),
+            Err(error) => reply(ws, &ServerFrame::Error { error: error.to_api(), client_id: None }),
         }
     }
 
@@ -630,6 +630,10 @@ impl ConversationRoom {
     /// is left to retry. A request given up is reported to the desk, which keeps it for the
     /// shop's owners.
     async fn deliver(&self) -> EdgeResult<()> {
+        // The alarm first, in the same turn as the commit that queued the requests, so it is
+        // stored with them: a request never waits in the outbox without an alarm to deliver
+        // it, should the object die (a crash, a deploy) before the flush below ends.
+        self.wake().await?;
         let flushed = match self.load()? {
             Some(conversation) => {
                 let desk = desk_key(conversation.shop());
@@ -647,8 +651,13 @@ impl ConversationRoom {
             }
             None => Ok(()),
         };
-        let woken = wake_at(&self.state, Outbox::next_attempt_at(&self.store)?).await;
+        let woken = self.wake().await;
         flushed.and(woken)
+    }
+
+    /// Sets the alarm for the next request due in the outbox, or clears it.
+    async fn wake(&self) -> EdgeResult<()> {
+        wake_at(&self.state, Outbox::next_attempt_at(&self.store)?).await
     }
 
     fn broadcast(&self, frames: &[ServerFrame]) {

@@ -20,7 +20,7 @@ use crate::dead_letters::DeadLetters;
 use crate::development::webhook_targets;
 use crate::error::{EdgeError, EdgeResult};
 use crate::failpoints;
-use crate::frames::decode_frame;
+use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
 use crate::rpc::{answer, Object, AGENT_HEADER};
@@ -194,7 +194,7 @@ impl DurableObject for ShopDesk {
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
         let frame = match decode_frame::<DeskClientFrame>(message) {
             Ok(frame) => frame,
-            Err(error) => return ws.send(&DeskServerFrame::Error { error }),
+            Err(error) => return reply(&ws, &DeskServerFrame::Error { error }),
         };
         let Some(console) = ws.deserialize_attachment::<Console>()? else {
             return ws.close(Some(4401), Some("not signed in"));
@@ -210,10 +210,10 @@ impl DurableObject for ShopDesk {
         };
         match self.apply(input).await {
             Ok(()) => match claimed {
-                Some(conversation_id) => ws.send(&DeskServerFrame::Claimed { conversation_id }),
+                Some(conversation_id) => reply(&ws, &DeskServerFrame::Claimed { conversation_id }),
                 None => Ok(()),
             },
-            Err(error) => ws.send(&DeskServerFrame::Error { error: error.to_api() }),
+            Err(error) => reply(&ws, &DeskServerFrame::Error { error: error.to_api() }),
         }
     }
 
@@ -397,6 +397,15 @@ impl ShopDesk {
     async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
         let desk = self.store.transaction(|| self.write(input))?;
         self.broadcast(&desk);
+        self.deliver().await
+    }
+
+    /// What follows a transaction that queued requests: the alarm first, in the same turn as
+    /// the commit, so it is stored with them (a request never waits in the outbox without an
+    /// alarm to deliver it, should the object die before the flush ends); then the flush; then
+    /// the alarm for whatever is left.
+    async fn deliver(&self) -> EdgeResult<()> {
+        self.wake().await?;
         let flushed = self.flush().await;
         let woken = self.wake().await;
         flushed.and(woken)
@@ -488,9 +497,7 @@ impl ShopDesk {
             Ok(())
         })?;
         self.broadcast(&self.desk(self.profile()?.settings.assignment)?);
-        let flushed = self.flush().await;
-        let woken = self.wake().await;
-        flushed.and(woken)
+        self.deliver().await
     }
 
     async fn end_expired_sessions(&self) -> EdgeResult<()> {
@@ -526,9 +533,7 @@ impl ShopDesk {
         for agent in agents.into_iter().filter(|agent| !online.contains(agent)) {
             self.apply(desk::Input::Presence { agent, online: false }).await?;
         }
-        let flushed = self.flush().await;
-        let woken = self.wake().await;
-        flushed.and(woken)
+        self.deliver().await
     }
 
     /// Delivers what the desk owes conversations; requests given up become the shop's dead
