@@ -14,8 +14,9 @@ use crate::private_edge::PrivateEdge;
 use crate::seeded_rng::SeededRng;
 use crate::tcp_proxy::TcpProxy;
 
-/// How long the cutter waits between cuts, in milliseconds.
-const CUT_EVERY_MILLIS: Range<u64> = 200..1500;
+/// How long the cutter waits between cuts, in milliseconds: at times long enough for a
+/// handshake through wrangler to finish on a busy 2-core machine, or nobody would ever resume.
+const CUT_EVERY_MILLIS: Range<u64> = 250..2500;
 /// How many bytes more a cut may let through, when it waits for them: from inside the next
 /// frame to a few frames later.
 const CUT_AFTER_BYTES: Range<u64> = 1..4096;
