@@ -13,8 +13,8 @@ use serde_json::json;
 use crate::api::{hello, send_acked, shopper};
 use crate::case;
 use crate::client::{api_error, Api};
-use crate::engine::{login, seed};
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use parley_core::protocol::{ClientFrame, ErrorCode, ServerFrame, PROTOCOL_VERSION};
 
 pub fn cases() -> Vec<Case> {

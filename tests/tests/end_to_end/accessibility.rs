@@ -20,8 +20,8 @@ use crate::browser::{
 };
 use crate::case;
 use crate::client::Api;
-use crate::engine::seed;
 use crate::runner::{Case, Env};
+use crate::shops::seed;
 
 pub fn cases() -> Vec<Case> {
     vec![

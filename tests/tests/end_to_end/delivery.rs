@@ -19,9 +19,10 @@ use crate::api::{agent_socket, cid, missed, send, send_acked, shopper, shopper_h
 use crate::browser::Console;
 use crate::case;
 use crate::client::Api;
-use crate::engine::{claim, conversation_where, login, queue_where, seed};
+use crate::engine::{claim, conversation_where, queue_where};
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use crate::webhook_receiver::WebhookReceiver;
 use parley_core::message::Author;
 use parley_core::metrics::MetricsReport;

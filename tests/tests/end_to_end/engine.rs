@@ -19,6 +19,7 @@ use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use crate::webhook_receiver::{Received, WebhookReceiver};
 use parley_core::ids::ConversationId;
 use parley_core::message::Author;
@@ -53,25 +54,6 @@ pub fn cases() -> Vec<Case> {
         case!(shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_csat),
         case!(pre_chat_fields_are_checked_by_the_shops_rules_and_shown_to_agents),
     ]
-}
-
-/// Seeds shop `shop` with `settings` and agents `(name, role)` whose e-mail is
-/// `{name}@{shop}.test` and password `{name}-password`.
-pub(crate) async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
-    let agents: Vec<Value> = agents
-        .iter()
-        .map(|(name, role)| {
-            json!({"email": format!("{name}@{shop}.test"), "name": name, "password": format!("{name}-password"), "role": role})
-        })
-        .collect();
-    let body = json!({"shop": shop, "name": format!("Shop {shop}"), "settings": settings, "agents": agents});
-    let (status, text) = api.post("/api/dev/seed", &body, None).await?;
-    ensure!(status == 200, "seeding {shop} answered {status}: {text}");
-    Ok(())
-}
-
-pub(crate) async fn login(api: &Api, shop: &str, name: &str) -> Result<Agent> {
-    api.login(&format!("{name}@{shop}.test"), &format!("{name}-password")).await
 }
 
 /// Starts a conversation in `shop` whose shopper has written `text`.

@@ -12,9 +12,10 @@ use serde_json::json;
 use crate::api::{agent_socket, hello, send_acked, shopper, shopper_history, whole_history};
 use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
-use crate::engine::{claim, conversation_where, login, queue_where, seed};
+use crate::engine::{claim, conversation_where, queue_where};
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use parley_core::protocol::{ClientFrame, ConversationTicket, ErrorCode, ServerFrame, HISTORY_PAGE};
 use parley_core::signature::{sign_identity, Identity};
 

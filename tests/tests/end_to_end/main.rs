@@ -17,6 +17,7 @@ mod private_edge;
 mod runner;
 mod security;
 mod shop_page;
+mod shops;
 mod webhook_receiver;
 
 fn main() -> std::process::ExitCode {

@@ -12,8 +12,8 @@ use serde_json::json;
 use crate::api::{agent_socket, expect_error, send_acked, shopper};
 use crate::case;
 use crate::client::{api_error, Api};
-use crate::engine::{login, seed};
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use parley_core::color::Rgb;
 use parley_core::launcher::LauncherPosition;
 use parley_core::protocol::{
