@@ -21,7 +21,7 @@ use crate::browser::{
 use crate::case;
 use crate::client::Api;
 use crate::runner::{Case, Env};
-use crate::shops::seed;
+use crate::shops::{agent_email, agent_password, seed};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -194,10 +194,10 @@ async fn a_chat_from_the_queue_to_the_rating_passes_axe_and_announces_what_chang
         "pre_chat": {"name": "required", "email": "optional"},
         "launcher": {"color": "#767676", "position": "right"},
     });
-    seed(&api, "a11y-desk", settings, &[("ana", "owner")]).await?;
+    let shop_id = seed(&api, &env, "", settings, &[("ana", "owner")]).await?;
     // Signed in, Ana is online: a shopper waits in line with an expected wait.
-    let console = Console::sign_in(&env, "ana@a11y-desk.test", "ana-password").await?;
-    let shop = ShopPage::open_widget(&env, "a11y-desk").await;
+    let console = Console::sign_in(&env, &agent_email(&shop_id, "ana"), &agent_password("ana")).await?;
+    let shop = ShopPage::open_widget(&env, &shop_id).await;
     let outcome = async {
         let shop = shop?;
         let checked = async {
@@ -260,8 +260,8 @@ async fn a_chat_from_the_queue_to_the_rating_passes_axe_and_announces_what_chang
 
 async fn the_leave_your_email_form_passes_axe(env: Arc<Env>) -> Result<()> {
     // Nobody of this shop signs in: no agent is online.
-    seed(&Api::new(&env.origin), "a11y-away", json!({}), &[("ben", "owner")]).await?;
-    let shop = ShopPage::open_widget(&env, "a11y-away").await?;
+    let shop_id = seed(&Api::new(&env.origin), &env, "", json!({}), &[("ben", "owner")]).await?;
+    let shop = ShopPage::open_widget(&env, &shop_id).await?;
     let outcome = async {
         let driver = &shop.driver;
         send_message(driver, "Is anyone there?").await?;

@@ -13,7 +13,7 @@ use crate::case;
 use crate::client::Api;
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
-use crate::shops::seed;
+use crate::shops::{agent_email, agent_password, seed};
 use parley_core::locale::Locale;
 use parley_core::protocol::ClientFrame;
 use parley_core::validation::MAX_MESSAGE_CHARS;
@@ -690,9 +690,9 @@ async fn a_keyboard_alone_opens_the_chat_writes_and_closes_it(env: Arc<Env>) -> 
 async fn a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let pre_chat = serde_json::json!({"pre_chat": {"name": "required", "email": "optional"}});
-    seed(&api, "boutique", pre_chat, &[("ana", "owner")]).await?;
-    let shop = ShopPage::open_widget(&env, "boutique").await?;
-    let console = Console::sign_in(&env, "ana@boutique.test", "ana-password").await?;
+    let shop_id = seed(&api, &env, "", pre_chat, &[("ana", "owner")]).await?;
+    let shop = ShopPage::open_widget(&env, &shop_id).await?;
+    let console = Console::sign_in(&env, &agent_email(&shop_id, "ana"), &agent_password("ana")).await?;
     let outcome = async {
         let question = "Do the Alpine boots come in 39?";
         let answer = "They do, in both colours.";
@@ -748,11 +748,11 @@ async fn a_customer_the_shops_page_identifies_is_not_asked_again_and_the_agent_s
         "allowed_origins": ["http://127.0.0.1:*"],
         "pre_chat": {"name": "required", "email": "required"},
     });
-    seed(&api, "atelier", settings, &[("ana", "owner")]).await?;
+    let shop_id = seed(&api, &env, "", settings, &[("ana", "owner")]).await?;
     // The account page calls Parley.identify({id, name, email}) through the stub before the
     // loader arrives; here it embeds a shop that asks both before the first message.
-    let shop = ShopPage::open_at(&env, "account?shop=atelier").await?;
-    let console = Console::sign_in(&env, "ana@atelier.test", "ana-password").await?;
+    let shop = ShopPage::open_at(&env, &format!("account?shop={shop_id}")).await?;
+    let console = Console::sign_in(&env, &agent_email(&shop_id, "ana"), &agent_password("ana")).await?;
     let outcome = async {
         let question = "Where is my order 1042?";
         shop.open_chat().await.context("opening the chat")?;
@@ -1078,7 +1078,7 @@ async fn when_every_connection_drops_both_sides_resume_without_loss_or_doubling(
     // Its own edge: this case stops the edge it talks to, as a crash or a deploy does, and the
     // shared edge serves every other case.
     let mut edge = PrivateEdge::start("reconnect").await?;
-    let env = Env { origin: edge.origin().to_owned(), state: env.state.clone(), webdriver: env.webdriver.clone() };
+    let env = Env { origin: edge.origin().to_owned(), ..Env::clone(&env) };
     let shop = ShopPage::open(&env).await?;
     let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
     let outcome = async {

@@ -8,12 +8,15 @@ use std::time::{Duration, Instant};
 
 use parley_tests::{free_port, ChromeDriver, EdgeProcess, Stop, WebDriverEndpoint};
 
-/// What every case gets: where the edge is and, for browser cases, the WebDriver endpoint.
+/// What each case gets: where the edge is, for browser cases the WebDriver endpoint, and the
+/// case's own name, which names its shops (`shops::seed`).
+#[derive(Clone)]
 pub struct Env {
     pub origin: String,
     /// The shared edge's state folder (its Durable Objects' SQLite files).
     pub state: std::path::PathBuf,
     pub webdriver: Option<WebDriverEndpoint>,
+    pub case: &'static str,
 }
 
 pub type CaseFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -83,13 +86,14 @@ fn run_selected(cases: &[Case]) -> anyhow::Result<usize> {
         false => None,
     };
     let webdriver = driver.as_ref().map(ChromeDriver::endpoint);
-    let env = std::sync::Arc::new(Env { origin: edge.origin(), state: state.clone(), webdriver });
+    let shared = Env { origin: edge.origin(), state: state.clone(), webdriver, case: "" };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     println!("\nrunning {} tests", cases.len());
     let mut failures = Vec::new();
     for case in cases {
+        let env = std::sync::Arc::new(Env { case: case.name, ..shared.clone() });
         let outcome = runtime.block_on(async {
-            match tokio::time::timeout(CASE_LIMIT, tokio::spawn((case.run)(env.clone()))).await {
+            match tokio::time::timeout(CASE_LIMIT, tokio::spawn((case.run)(env))).await {
                 Ok(Ok(result)) => result,
                 Ok(Err(join)) => Err(anyhow::anyhow!("panicked: {join}")),
                 Err(_) => Err(anyhow::anyhow!("timed out after {CASE_LIMIT:?}")),
