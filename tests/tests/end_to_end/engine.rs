@@ -553,7 +553,8 @@ async fn rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted(env: Arc
     ensure!(status == 429 && refusal.code == ErrorCode::RateLimited, "the 31st conversation: {status} {body}");
     ensure!(refusal.retry_after_seconds.is_some_and(|s| (1..=60).contains(&s)), "a retry time: {refusal:?}");
     // Another shop is limited on its own.
-    api.new_conversation("demo").await.context("another shop is not limited by this one")?;
+    let other = seed(&api, &env, "other", json!({}), &[]).await?;
+    api.new_conversation(&other).await.context("another shop is not limited by this one")?;
 
     let ticket = &tickets[0];
     let (mut socket, _) = shopper(&api, ticket, 0).await?;
@@ -729,8 +730,13 @@ async fn a_verified_user_finds_their_conversation_on_another_device(env: Arc<Env
         let (status, body) = start(token).await?;
         ensure!(status == 401 && api_error(&body)?.code == ErrorCode::Unauthorized, "{why}: {status} {body}");
     }
+    let unverified = seed(&api, &env, "unverified", json!({}), &[]).await?;
     let (status, body) = api
-        .post("/api/shops/demo/conversations", &json!({"identity": identity("42", now + 600, secret)}), None)
+        .post(
+            &format!("/api/shops/{unverified}/conversations"),
+            &json!({"identity": identity("42", now + 600, secret)}),
+            None,
+        )
         .await?;
     ensure!(status == 400, "a shop without identity verification says so: {status} {body}");
     Ok(())
