@@ -222,6 +222,10 @@ async fn looking_up_what_does_not_exist_stores_nothing(env: Arc<Env>) -> Result<
     let api = Api::new(&env.origin);
     let classes = ["AgentAccount", "ShopDesk", "ConversationRoom"];
     let count = |state: &Path| -> Result<Vec<usize>> { classes.iter().map(|c| objects_with_data(state, c)).collect() };
+    // An object of each class with data, whichever cases ran before: an agent, their shop and a
+    // conversation.
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    api.new_conversation(&shop).await?;
     let before = count(&env.state)?;
     ensure!(before.iter().all(|n| *n > 0), "the folder holds the objects written so far: {before:?}");
     for n in 0..3 {
