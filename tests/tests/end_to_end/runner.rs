@@ -1,5 +1,6 @@
 //! The test runner: starts the edge (and ChromeDriver when a browser case is selected), runs
-//! each case with a time limit, reports like libtest, and stops everything it started.
+//! each case with a time limit, in the order listed or shuffled (`--shuffle`, or
+//! `--shuffle-seed=N` to repeat an order), reports like libtest, and stops everything it started.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -42,13 +43,25 @@ macro_rules! case {
 const CASE_LIMIT: Duration = Duration::from_secs(120);
 
 pub fn run(cases: Vec<Case>) -> ExitCode {
-    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let total = cases.len();
-    let selected: Vec<Case> = cases
+    let mut selected: Vec<Case> = cases
         .into_iter()
         .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())))
         .collect();
     let filtered_out = total - selected.len();
+    match shuffle_seed(&args) {
+        Ok(Some(seed)) => {
+            shuffle(&mut selected, seed);
+            println!("\nshuffled; this order again: --shuffle-seed={seed}");
+        }
+        Ok(None) => {}
+        Err(error) => {
+            eprintln!("{error:#}");
+            return ExitCode::FAILURE;
+        }
+    }
     let started = Instant::now();
     match run_selected(&selected) {
         Ok(failed) => {
@@ -68,6 +81,34 @@ pub fn run(cases: Vec<Case>) -> ExitCode {
             eprintln!("could not set up the end-to-end tests: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The seed to shuffle the cases with: `N` of `--shuffle-seed=N`, one from the clock for
+/// `--shuffle`, or none.
+fn shuffle_seed(args: &[String]) -> anyhow::Result<Option<u64>> {
+    if let Some(seed) = args.iter().find_map(|arg| arg.strip_prefix("--shuffle-seed=")) {
+        let seed = seed.parse().map_err(|_| anyhow::anyhow!("--shuffle-seed takes a number, not {seed:?}"))?;
+        return Ok(Some(seed));
+    }
+    if !args.iter().any(|arg| arg == "--shuffle") {
+        return Ok(None);
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    Ok(Some(now.as_nanos() as u64))
+}
+
+/// Puts `cases` in an order that only `seed` decides (a Fisher-Yates shuffle drawing from
+/// SplitMix64), so that a failure in a shuffled run can be repeated.
+fn shuffle(cases: &mut [Case], seed: u64) {
+    let mut state = seed;
+    for last in (1..cases.len()).rev() {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut draw = state;
+        draw = (draw ^ (draw >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        draw = (draw ^ (draw >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        draw ^= draw >> 31;
+        cases.swap(last, (draw % (last as u64 + 1)) as usize);
     }
 }
 
