@@ -62,8 +62,12 @@ impl EdgeProcess {
             return Err(io::Error::other("the edge is not built: run `cargo xtask build` (or `cargo xtask test`)"));
         }
         let mut command = Command::new(root.join("node_modules/.bin/wrangler"));
+        // A free port for wrangler's debugger too: several edges run at once (a case's own
+        // beside the shared one), and each would otherwise try the same.
+        let inspector = free_port()?;
         command
             .args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--inspector-port", &inspector.to_string()])
             .args(["--show-interactive-dev-session=false", "--log-level=warn", "--var", "PARLEY_DEV:1", "--persist-to"])
             .arg(state)
             .args(options.vars.iter().flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]))

@@ -13,8 +13,8 @@ use serde_json::json;
 use crate::api::{hello, send_acked, shopper};
 use crate::case;
 use crate::client::{api_error, Api};
-use crate::engine::{login, seed};
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use parley_core::protocol::{ClientFrame, ErrorCode, ServerFrame, PROTOCOL_VERSION};
 
 pub fn cases() -> Vec<Case> {
@@ -63,11 +63,11 @@ fn refused_cleanly(body: &str, code: ErrorCode) -> Result<()> {
 
 async fn every_route_and_socket_refuses_whoever_must_not_use_it(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "vault", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
-    seed(&api, "rival", json!({}), &[("eve", "owner")]).await?;
+    let vault = seed(&api, &env, "vault", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let rival = seed(&api, &env, "rival", json!({}), &[("eve", "owner")]).await?;
     let (ana, bo, eve) =
-        (login(&api, "vault", "ana").await?, login(&api, "vault", "bo").await?, login(&api, "rival", "eve").await?);
-    let signed_out = login(&api, "vault", "ana").await?;
+        (login(&api, &vault, "ana").await?, login(&api, &vault, "bo").await?, login(&api, &rival, "eve").await?);
+    let signed_out = login(&api, &vault, "ana").await?;
     let (status, _) = api.post("/api/logout", &json!({}), Some(&signed_out.cookie)).await?;
     ensure!(status == 204, "signing out answered {status}");
     let foreign_origin = "https://evil.example";
@@ -85,19 +85,19 @@ async fn every_route_and_socket_refuses_whoever_must_not_use_it(env: Arc<Env>) -
     let callers =
         [Caller::Nobody, Caller::OtherShopsOwner, Caller::Agent, Caller::SignedOut, Caller::ForeignPage, Caller::Owner];
 
-    let ticket = api.new_conversation("vault").await?;
+    let ticket = api.new_conversation(&vault).await?;
     let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut shopper_socket, "q", "A question").await?;
     let routes = [
         (Method::GET, "/api/me".to_owned(), None, Needs::AnAgentOfTheShop),
-        (Method::GET, "/api/shops/vault/metrics".to_owned(), None, Needs::AnAgentOfTheShop),
-        (Method::GET, "/api/shops/vault/settings".to_owned(), None, Needs::AnOwnerOfTheShop),
-        (Method::PUT, "/api/shops/vault/settings".to_owned(), Some(json!({})), Needs::AnOwnerOfTheShop),
-        (Method::PATCH, "/api/shops/vault/settings".to_owned(), Some(json!({})), Needs::AnOwnerOfTheShop),
-        (Method::GET, "/api/shops/vault/dead-letters".to_owned(), None, Needs::AnOwnerOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/metrics"), None, Needs::AnAgentOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/settings"), None, Needs::AnOwnerOfTheShop),
+        (Method::PUT, format!("/api/shops/{vault}/settings"), Some(json!({})), Needs::AnOwnerOfTheShop),
+        (Method::PATCH, format!("/api/shops/{vault}/settings"), Some(json!({})), Needs::AnOwnerOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/dead-letters"), None, Needs::AnOwnerOfTheShop),
         (
             Method::POST,
-            "/api/shops/vault/erasures".to_owned(),
+            format!("/api/shops/{vault}/erasures"),
             Some(json!({"email": "nobody@nowhere.test"})),
             Needs::AnOwnerOfTheShop,
         ),
@@ -133,7 +133,7 @@ async fn every_route_and_socket_refuses_whoever_must_not_use_it(env: Arc<Env>) -
 
     // The conversation socket.
     let path = format!("/api/conversations/{}/ws", ticket.conversation_id);
-    let other = api.new_conversation("vault").await?;
+    let other = api.new_conversation(&vault).await?;
     let refused_hello = |token: Option<String>| ClientFrame::Hello { v: PROTOCOL_VERSION, token, last_seq: 0 };
     for (caller, token) in
         [(Caller::Nobody, None), (Caller::Nobody, Some(other.token.clone())), (Caller::SignedOut, None)]

@@ -16,12 +16,13 @@ use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
 use crate::browser::{
-    eventually, find_visible, send_message, wait_for_message, wait_for_text, Console, Screen, ShopPage,
+    eventually, find_visible, seed_demo_page_shop, send_message, wait_for_message, wait_for_text, Console, Screen,
+    ShopPage,
 };
 use crate::case;
 use crate::client::Api;
-use crate::engine::seed;
 use crate::runner::{Case, Env};
+use crate::shops::seed;
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -169,7 +170,8 @@ async fn politeness_around(driver: &WebDriver, selector: &str) -> Result<String>
 }
 
 async fn the_launcher_and_the_opened_chat_pass_axe(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open(&env).await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open(&env, &shop_id).await?;
     let outcome = async {
         shop.launcher().await?;
         let passed = ensure_accessible(&shop.driver, "the launcher", Scope::Launcher).await?;
@@ -194,10 +196,10 @@ async fn a_chat_from_the_queue_to_the_rating_passes_axe_and_announces_what_chang
         "pre_chat": {"name": "required", "email": "optional"},
         "launcher": {"color": "#767676", "position": "right"},
     });
-    seed(&api, "a11y-desk", settings, &[("ana", "owner")]).await?;
+    let shop_id = seed(&api, &env, "", settings, &[("ana", "owner")]).await?;
     // Signed in, Ana is online: a shopper waits in line with an expected wait.
-    let console = Console::sign_in(&env, "ana@a11y-desk.test", "ana-password").await?;
-    let shop = ShopPage::open_widget(&env, "a11y-desk").await;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
+    let shop = ShopPage::open_widget(&env, &shop_id).await;
     let outcome = async {
         let shop = shop?;
         let checked = async {
@@ -260,8 +262,8 @@ async fn a_chat_from_the_queue_to_the_rating_passes_axe_and_announces_what_chang
 
 async fn the_leave_your_email_form_passes_axe(env: Arc<Env>) -> Result<()> {
     // Nobody of this shop signs in: no agent is online.
-    seed(&Api::new(&env.origin), "a11y-away", json!({}), &[("ben", "owner")]).await?;
-    let shop = ShopPage::open_widget(&env, "a11y-away").await?;
+    let shop_id = seed(&Api::new(&env.origin), &env, "", json!({}), &[("ben", "owner")]).await?;
+    let shop = ShopPage::open_widget(&env, &shop_id).await?;
     let outcome = async {
         let driver = &shop.driver;
         send_message(driver, "Is anyone there?").await?;
@@ -323,7 +325,8 @@ async fn placement(driver: &WebDriver, element: &WebElement) -> Result<Placement
 }
 
 async fn on_a_phone_the_chat_fills_the_screen_and_takes_typing(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open_on(&env, "", Screen::Phone).await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open_on(&env, &shop_id, "", Screen::Phone).await?;
     let outcome = async {
         let driver = &shop.driver;
         shop.open_chat().await.context("tapping the launcher")?;

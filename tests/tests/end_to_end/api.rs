@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
 use crate::runner::{Case, Env};
+use crate::shops::{agent_email, agent_password, login, seed};
 use parley_core::ids::{ClientMessageId, ConversationId};
 use parley_core::message::{Author, Message};
 use parley_core::protocol::{
@@ -181,20 +182,22 @@ async fn the_first_open_fits_its_budget_pre_compressed_and_cached_for_good(env: 
 
 async fn conversations_get_unguessable_ids_and_tokens(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    let first = api.new_conversation("demo").await?;
-    let second = api.new_conversation("demo").await?;
+    let shop = seed(&api, &env, "", json!({}), &[]).await?;
+    let first = api.new_conversation(&shop).await?;
+    let second = api.new_conversation(&shop).await?;
     ensure!(first.conversation_id != second.conversation_id && first.token != second.token);
     ensure!(first.conversation_id.as_str().len() == 32 && first.token.len() == 64);
     let (status, body) = api.post("/api/shops/no-such-shop/conversations", &json!({}), None).await?;
     ensure!(status == 404, "unknown shop answered {status} {body}");
-    let (status, body) = api.post("/api/shops/demo/conversations", &json!({"page": 5}), None).await?;
+    let (status, body) = api.post(&format!("/api/shops/{shop}/conversations"), &json!({"page": 5}), None).await?;
     ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "bad body answered {status} {body}");
     Ok(())
 }
 
 async fn a_sent_message_is_acknowledged_with_its_sequence_and_echoed(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    let ticket = api.new_conversation("demo").await?;
+    let shop = seed(&api, &env, "", json!({}), &[]).await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut socket, welcome) = shopper(&api, &ticket, 0).await?;
     ensure!(missed(&welcome).is_empty());
     socket.send(&send("first", "Do you ship to Hungary?")).await?;
@@ -217,7 +220,8 @@ async fn a_sent_message_is_acknowledged_with_its_sequence_and_echoed(env: Arc<En
 
 async fn sending_the_same_client_id_twice_stores_once(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    let ticket = api.new_conversation("demo").await?;
+    let shop = seed(&api, &env, "", json!({}), &[]).await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut socket, _) = shopper(&api, &ticket, 0).await?;
     ensure!(send_acked(&mut socket, "same", "hello").await? == 1);
     ensure!(send_acked(&mut socket, "same", "hello").await? == 1, "a repeated send is acknowledged as the same seq");
@@ -229,7 +233,8 @@ async fn sending_the_same_client_id_twice_stores_once(env: Arc<Env>) -> Result<(
 
 async fn a_reconnect_receives_exactly_the_missed_messages(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    let ticket = api.new_conversation("demo").await?;
+    let shop = seed(&api, &env, "", json!({}), &[]).await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut socket, _) = shopper(&api, &ticket, 0).await?;
     for (n, text) in ["one", "two", "three", "four"].iter().enumerate() {
         send_acked(&mut socket, &format!("m{n}"), text).await?;
@@ -244,8 +249,9 @@ async fn a_reconnect_receives_exactly_the_missed_messages(env: Arc<Env>) -> Resu
 
 async fn a_wrong_token_is_refused_and_the_socket_closed(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    let ticket = api.new_conversation("demo").await?;
-    let other = api.new_conversation("demo").await?;
+    let shop = seed(&api, &env, "", json!({}), &[]).await?;
+    let ticket = api.new_conversation(&shop).await?;
+    let other = api.new_conversation(&shop).await?;
     let stolen = ConversationTicket { conversation_id: ticket.conversation_id.clone(), token: other.token };
     let mut socket = api.socket(&format!("/api/conversations/{}/ws", ticket.conversation_id), None).await?;
     socket.send(&hello(&stolen, 0)).await?;
@@ -262,7 +268,8 @@ async fn a_wrong_token_is_refused_and_the_socket_closed(env: Arc<Env>) -> Result
 
 async fn bad_frames_get_error_frames_and_the_socket_stays_usable(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    let ticket = api.new_conversation("demo").await?;
+    let shop = seed(&api, &env, "", json!({}), &[]).await?;
+    let ticket = api.new_conversation(&shop).await?;
     let mut socket = api.socket(&format!("/api/conversations/{}/ws", ticket.conversation_id), None).await?;
     socket.send(&send("early", "before hello")).await?;
     expect_error(&mut socket, ErrorCode::BadRequest).await.context("send before hello")?;
@@ -302,23 +309,21 @@ pub(crate) async fn expect_error(socket: &mut Socket, code: ErrorCode) -> Result
 
 async fn sign_in_refuses_a_wrong_password_and_apis_require_a_session(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    for (email, password) in [("agent@demo.test", "wrong"), ("nobody@demo.test", "parley-demo"), ("not an email", "x")]
-    {
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let (email, password) = (agent_email(&shop, "ana"), agent_password("ana"));
+    let nobody = agent_email(&shop, "nobody");
+    for (email, password) in [(email.as_str(), "wrong"), (nobody.as_str(), password.as_str()), ("not an email", "x")] {
         let (status, body) = api.post("/api/login", &json!({"email": email, "password": password}), None).await?;
         ensure!(status == 401 && api_error(&body)?.code == ErrorCode::Unauthorized, "{email}: {status} {body}");
     }
     let (status, _, body) = api.get("/api/me", None).await?;
     ensure!(status == 401, "me without a session answered {status} {body}");
-    let (status, _, _) = api.get("/api/me", Some("parley_session=demo.forged")).await?;
+    let (status, _, _) = api.get("/api/me", Some(&format!("parley_session={shop}.forged"))).await?;
     ensure!(status == 401, "a forged session answered {status}");
-    let agent = api.login("Agent@Demo.test", "parley-demo").await?;
-    ensure!(
-        agent.profile.email.as_str() == "agent@demo.test" && agent.profile.shop.as_str() == "demo",
-        "{:?}",
-        agent.profile
-    );
+    let agent = api.login(&email.to_uppercase(), &password).await?;
+    ensure!(agent.profile.email.as_str() == email && agent.profile.shop.as_str() == shop, "{:?}", agent.profile);
     let (status, _, body) = api.get("/api/me", Some(&agent.cookie)).await?;
-    ensure!(status == 200 && body.contains("agent@demo.test"), "me answered {status} {body}");
+    ensure!(status == 200 && body.contains(&email), "me answered {status} {body}");
     let (status, _) = api.post("/api/logout", &json!({}), Some(&agent.cookie)).await?;
     ensure!(status == 204);
     let (status, _, _) = api.get("/api/me", Some(&agent.cookie)).await?;
@@ -345,9 +350,10 @@ pub(crate) async fn agent_socket(api: &Api, agent: &Agent, id: &ConversationId) 
 
 async fn an_agent_claims_answers_and_the_edge_measures_first_response_time(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    let agent = api.login("agent@demo.test", "parley-demo").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let agent = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&agent.cookie)).await?;
-    let ticket = api.new_conversation("demo").await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut shopper_socket, "q1", "Is this shoe true to size?").await?;
     let clock = Instant::now();
@@ -365,7 +371,7 @@ async fn an_agent_claims_answers_and_the_edge_measures_first_response_time(env: 
         )
         .await?;
     ensure!(
-        matches!(&joined, ServerFrame::Message { message } if message.text.contains("Ana")),
+        matches!(&joined, ServerFrame::Message { message } if message.text.contains("ana")),
         "join line {joined:?}"
     );
     // A join line is not a response: the clock is still running.
@@ -377,7 +383,7 @@ async fn an_agent_claims_answers_and_the_edge_measures_first_response_time(env: 
             |f: &ServerFrame| matches!(f, ServerFrame::Message { message } if message.author == Author::Agent),
         )
         .await?;
-    ensure!(matches!(&reply, ServerFrame::Message { message } if message.sender.as_deref() == Some("Ana")));
+    ensure!(matches!(&reply, ServerFrame::Message { message } if message.sender.as_deref() == Some("ana")));
     let measured = shopper_socket
         .next_matching(|f: &ServerFrame| matches!(f, ServerFrame::Conversation { conversation } if conversation.first_response_millis.is_some()))
         .await?;
@@ -385,16 +391,11 @@ async fn an_agent_claims_answers_and_the_edge_measures_first_response_time(env: 
     let edge_frt = Duration::from_millis(conversation.first_response_millis.unwrap_or_default());
     let difference = edge_frt.abs_diff(script_frt);
     ensure!(difference < Duration::from_secs(1), "edge measured {edge_frt:?}, the script {script_frt:?}");
-    ensure!(conversation.status == Status::Assigned && conversation.assignee_name.as_deref() == Some("Ana"));
+    ensure!(conversation.status == Status::Assigned && conversation.assignee_name.as_deref() == Some("ana"));
 
     // A second agent cannot take a claimed conversation.
-    let other = serde_json::to_string(&json!({
-        "shop": "demo", "name": "Demo Shop", "settings": {"allowed_origins": ["http://127.0.0.1:*", "http://localhost:*"]},
-        "agents": [{"email": "bo@demo.test", "name": "Bo", "password": "bo-password", "role": "agent"}]
-    }))?;
-    let (status, body) = api.post("/api/dev/seed", &serde_json::from_str::<serde_json::Value>(&other)?, None).await?;
-    ensure!(status == 200, "seeding a second agent answered {status} {body}");
-    let bo = api.login("bo@demo.test", "bo-password").await?;
+    seed(&api, &env, "", json!({}), &[("bo", "agent")]).await.context("seeding a second agent")?;
+    let bo = login(&api, &shop, "bo").await?;
     let mut bo_desk = api.socket("/api/desk/ws", Some(&bo.cookie)).await?;
     bo_desk.send(&DeskClientFrame::Claim { conversation_id: ticket.conversation_id.clone() }).await?;
     match bo_desk
@@ -410,14 +411,11 @@ async fn an_agent_claims_answers_and_the_edge_measures_first_response_time(env: 
 
 async fn an_agent_of_another_shop_cannot_reach_the_conversation(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    let seed = json!({
-        "shop": "rival", "name": "Rival Shop", "settings": {"allowed_origins": ["https://rival.example"]},
-        "agents": [{"email": "eve@rival.test", "name": "Eve", "password": "eve-password", "role": "owner"}]
-    });
-    let (status, body) = api.post("/api/dev/seed", &seed, None).await?;
-    ensure!(status == 200, "seeding answered {status} {body}");
-    let eve = api.login("eve@rival.test", "eve-password").await?;
-    let ticket = api.new_conversation("demo").await?;
+    let rival_settings = json!({"allowed_origins": ["https://rival.example"]});
+    let rival = seed(&api, &env, "rival", rival_settings, &[("eve", "owner")]).await?;
+    let eve = login(&api, &rival, "eve").await?;
+    let shop = seed(&api, &env, "", json!({}), &[]).await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut shopper_socket, "secret", "my address is …").await?;
     let refused = api.socket(&format!("/api/conversations/{}/ws", ticket.conversation_id), Some(&eve.cookie)).await;

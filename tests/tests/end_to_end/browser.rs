@@ -1,6 +1,7 @@
-//! Browser cases in headless Chromium: a shopper on the demo shop page (or on a shop's widget
-//! page) and an agent in the console, each in their own browser, walk the whole path of a
-//! conversation, and come back by themselves when every connection drops.
+//! Browser cases in headless Chromium: a shopper on a demo page embedding the widget of the
+//! case's own shop (or on its widget page) and that shop's agent in the console, each in their
+//! own browser, walk the whole path of a conversation, and come back by themselves when every
+//! connection drops.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,10 +12,10 @@ use thirtyfour::prelude::*;
 use crate::api::{send_acked, shopper};
 use crate::case;
 use crate::client::Api;
-use crate::engine::seed;
 use crate::eventually::eventually_within;
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
+use crate::shops::{agent_email, agent_password, login, seed};
 use parley_core::locale::Locale;
 use parley_core::protocol::ClientFrame;
 use parley_core::validation::MAX_MESSAGE_CHARS;
@@ -22,7 +23,6 @@ use parley_core::widget_text::{fill, word, Text};
 
 pub fn cases() -> Vec<Case> {
     vec![
-        // First: it needs a moment when no agent of the demo shop is online.
         case!(browser with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees),
         case!(browser a_shopper_and_an_agent_talk_live_and_history_survives_a_reload),
         case!(browser an_agent_notes_answers_reads_the_dashboard_and_resolves),
@@ -38,6 +38,17 @@ pub fn cases() -> Vec<Case> {
         case!(browser a_shopper_can_type_as_soon_as_the_chat_opens),
         case!(browser when_every_connection_drops_both_sides_resume_without_loss_or_doubling),
     ]
+}
+
+/// The demo pages (`/demo/…`) as an allowed origin: a shop's widget may be embedded there only
+/// if the shop allows them, as the demo shop does.
+const DEMO_PAGES_ORIGIN: &str = "http://127.0.0.1:*";
+
+/// Seeds the running case's shop, whose widget the demo pages may embed, with its owner `ana`;
+/// answers its id.
+pub(crate) async fn seed_demo_page_shop(env: &Env) -> Result<String> {
+    let settings = serde_json::json!({ "allowed_origins": [DEMO_PAGES_ORIGIN] });
+    seed(&Api::new(&env.origin), env, "", settings, &[("ana", "owner")]).await
 }
 
 /// How long the UI may take to show something.
@@ -157,30 +168,30 @@ pub(crate) async fn send_message(driver: &WebDriver, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// The demo shop page with the embedded widget, as a shopper sees it.
+/// A demo page embedding a shop's widget, or that widget's own page, as a shopper sees it.
 pub(crate) struct ShopPage {
     pub(crate) driver: WebDriver,
 }
 
 impl ShopPage {
-    pub(crate) async fn open(env: &Env) -> Result<Self> {
-        Self::open_at(env, "").await
+    /// The demo product page embedding `shop`'s widget.
+    pub(crate) async fn open(env: &Env, shop: &str) -> Result<Self> {
+        Self::open_at(env, shop, "").await
     }
 
-    /// The demo page at `/demo/{path}`.
-    async fn open_at(env: &Env, path: &str) -> Result<Self> {
-        Self::open_on(env, path, Screen::Desktop).await
+    /// The demo page at `/demo/{path}` embedding `shop`'s widget.
+    async fn open_at(env: &Env, shop: &str, path: &str) -> Result<Self> {
+        Self::open_on(env, shop, path, Screen::Desktop).await
     }
 
-    /// The demo page at `/demo/{path}` on `screen`.
-    pub(crate) async fn open_on(env: &Env, path: &str, screen: Screen) -> Result<Self> {
+    /// The demo page at `/demo/{path}` embedding `shop`'s widget, on `screen`.
+    pub(crate) async fn open_on(env: &Env, shop: &str, path: &str, screen: Screen) -> Result<Self> {
         let driver = browser_on(env, screen).await?;
-        driver.goto(format!("{}/demo/{path}", env.origin)).await?;
+        driver.goto(format!("{}/demo/{path}?shop={shop}", env.origin)).await?;
         Ok(Self { driver })
     }
 
-    /// The widget's own page for `shop`, opened directly rather than through a shop's page
-    /// (for a shop other than the demo shop, which has no demo page).
+    /// The widget's own page for `shop`, opened directly rather than through a shop's page.
     pub(crate) async fn open_widget(env: &Env, shop: &str) -> Result<Self> {
         let driver = browser(env).await?;
         driver.goto(format!("{}/w/{shop}", env.origin)).await?;
@@ -344,6 +355,11 @@ pub(crate) struct Console {
 }
 
 impl Console {
+    /// Signs in as agent `name` of `shop`, as `shops::seed` made them.
+    pub(crate) async fn sign_in_as(env: &Env, shop: &str, name: &str) -> Result<Self> {
+        Self::sign_in(env, &agent_email(shop, name), &agent_password(name)).await
+    }
+
     pub(crate) async fn sign_in(env: &Env, email: &str, password: &str) -> Result<Self> {
         let driver = browser(env).await?;
         driver.goto(format!("{}/console", env.origin)).await?;
@@ -497,8 +513,9 @@ impl Console {
 }
 
 async fn a_shopper_and_an_agent_talk_live_and_history_survives_a_reload(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open(&env).await?;
-    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open(&env, &shop_id).await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
     let outcome = async {
         let question = "Do the Trail Runner 2 fit wide feet?";
         let answer = "Yes, they come in a wide fit too.";
@@ -531,8 +548,9 @@ async fn a_shopper_and_an_agent_talk_live_and_history_survives_a_reload(env: Arc
 }
 
 async fn an_agent_notes_answers_reads_the_dashboard_and_resolves(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open(&env).await?;
-    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open(&env, &shop_id).await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
     let outcome = async {
         let question = "Is the Alpine Shell jacket waterproof?";
         let note = "Internal: check the Alpine Shell stock first";
@@ -568,7 +586,8 @@ async fn an_agent_notes_answers_reads_the_dashboard_and_resolves(env: Arc<Env>) 
 }
 
 async fn with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open(&env).await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open(&env, &shop_id).await?;
     let outcome = async {
         let question = "Can you hold a pair of Trail Runner 2 for me?";
         shop.open_chat().await.context("opening the chat")?;
@@ -583,7 +602,7 @@ async fn with_nobody_online_the_shopper_leaves_an_email_that_the_agent_sees(env:
             .context("the widget confirms the address")?;
         shop.wait_for_keyboard_in_composer().await?;
 
-        let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+        let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
         let seen = eventually("the queue item with the address", || async {
             for item in console.driver.find_all(By::Css("[data-testid=queue-item]")).await? {
                 if item.text().await?.contains(question) {
@@ -609,10 +628,11 @@ async fn the_widget_works_under_a_strict_csp_and_hostile_css(env: Arc<Env>) -> R
     let csp = headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let only_the_edge = format!("script-src {}; frame-src {}; connect-src {};", env.origin, env.origin, env.origin);
     anyhow::ensure!(csp.contains(&only_the_edge) && !csp.contains("unsafe"), "the strict page's CSP: {csp:?}");
+    let shop_id = seed_demo_page_shop(&env).await?;
     for (path, question) in
         [("strict-csp", "Written under a strict CSP"), ("hostile-css", "Written despite hostile CSS")]
     {
-        let shop = ShopPage::open_at(&env, path).await?;
+        let shop = ShopPage::open_at(&env, &shop_id, path).await?;
         let outcome = async {
             shop.open_chat().await.context("the launcher opens the chat")?;
             send_message(&shop.driver, question).await.context("the shopper writes")?;
@@ -640,7 +660,8 @@ async fn loader_focus_and_panel(driver: &WebDriver) -> Result<(String, bool)> {
 }
 
 async fn a_keyboard_alone_opens_the_chat_writes_and_closes_it(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open(&env).await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open(&env, &shop_id).await?;
     let outcome = async {
         let driver = &shop.driver;
         shop.launcher().await?.send_keys(Key::Enter).await.context("Enter on the launcher")?;
@@ -672,9 +693,9 @@ async fn a_keyboard_alone_opens_the_chat_writes_and_closes_it(env: Arc<Env>) -> 
 async fn a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let pre_chat = serde_json::json!({"pre_chat": {"name": "required", "email": "optional"}});
-    seed(&api, "boutique", pre_chat, &[("ana", "owner")]).await?;
-    let shop = ShopPage::open_widget(&env, "boutique").await?;
-    let console = Console::sign_in(&env, "ana@boutique.test", "ana-password").await?;
+    let shop_id = seed(&api, &env, "", pre_chat, &[("ana", "owner")]).await?;
+    let shop = ShopPage::open_widget(&env, &shop_id).await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
     let outcome = async {
         let question = "Do the Alpine boots come in 39?";
         let answer = "They do, in both colours.";
@@ -727,14 +748,14 @@ async fn a_shopper_introduces_themselves_chats_and_rates_the_resolved_chat(env: 
 async fn a_customer_the_shops_page_identifies_is_not_asked_again_and_the_agent_sees_them(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let settings = serde_json::json!({
-        "allowed_origins": ["http://127.0.0.1:*"],
+        "allowed_origins": [DEMO_PAGES_ORIGIN],
         "pre_chat": {"name": "required", "email": "required"},
     });
-    seed(&api, "atelier", settings, &[("ana", "owner")]).await?;
+    let shop_id = seed(&api, &env, "", settings, &[("ana", "owner")]).await?;
     // The account page calls Parley.identify({id, name, email}) through the stub before the
     // loader arrives; here it embeds a shop that asks both before the first message.
-    let shop = ShopPage::open_at(&env, "account?shop=atelier").await?;
-    let console = Console::sign_in(&env, "ana@atelier.test", "ana-password").await?;
+    let shop = ShopPage::open_at(&env, &shop_id, "account").await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
     let outcome = async {
         let question = "Where is my order 1042?";
         shop.open_chat().await.context("opening the chat")?;
@@ -759,8 +780,9 @@ async fn a_customer_the_shops_page_identifies_is_not_asked_again_and_the_agent_s
 
 async fn calls_queued_through_the_stub_take_effect_and_the_page_hears_the_chats_events(env: Arc<Env>) -> Result<()> {
     // /demo/api queues setContext, four listeners and open() through the stub before the tag.
-    let shop = ShopPage::open_at(&env, "api").await?;
-    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open_at(&env, &shop_id, "api").await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
     let outcome = async {
         let question = "Is the SPRING coupon valid on the Trail Runner 2?";
         let answer = "It is, until the end of the month.";
@@ -800,8 +822,9 @@ async fn calls_queued_through_the_stub_take_effect_and_the_page_hears_the_chats_
 }
 
 async fn a_single_page_shops_navigation_and_product_data_reach_the_agent(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open_at(&env, "spa").await?;
-    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open_at(&env, &shop_id, "spa").await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
     let outcome = async {
         let question = "Which of these is lighter?";
         shop.open_chat().await.context("opening the chat")?;
@@ -837,8 +860,9 @@ async fn a_single_page_shops_navigation_and_product_data_reach_the_agent(env: Ar
 }
 
 async fn the_unread_badge_counts_answers_while_closed_and_clears_on_open(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open(&env).await?;
-    let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open(&env, &shop_id).await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
     let outcome = async {
         let question = "Will you restock size 44 of the Trail Runner 2?";
         let answers = ["Yes, next week.", "I can reserve a pair for you."];
@@ -896,50 +920,44 @@ async fn the_unread_badge_counts_answers_while_closed_and_clears_on_open(env: Ar
 }
 
 async fn the_launcher_and_the_chat_take_the_shops_colour_position_and_text(env: Arc<Env>) -> Result<()> {
-    let api = crate::client::Api::new(&env.origin);
-    let owner = api.login("agent@demo.test", "parley-demo").await?;
-    let path = "/api/shops/demo/settings";
-    let (_, _, original) = api.get(path, Some(&owner.cookie)).await?;
+    let api = Api::new(&env.origin);
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let owner = login(&api, &shop_id, "ana").await?;
+    let path = format!("/api/shops/{shop_id}/settings");
+    let (_, _, original) = api.get(&path, Some(&owner.cookie)).await?;
     let mut settings: serde_json::Value = serde_json::from_str(&original)?;
     settings["launcher"] = serde_json::json!({"color": "#1d2330", "position": "left", "text": "Chat with us"});
-    let (status, body) = api.put(path, &settings, Some(&owner.cookie)).await?;
+    let (status, body) = api.put(&path, &settings, Some(&owner.cookie)).await?;
     anyhow::ensure!(status == 200, "setting the launcher: {status} {body}");
     // Under the strict CSP too: the launcher's fetch and styles need nothing inline.
-    let shop = ShopPage::open_at(&env, "strict-csp").await;
+    let shop = ShopPage::open_at(&env, &shop_id, "strict-csp").await?;
     let outcome = async {
-        let shop = shop?;
-        let checked = async {
-            let look = shop.wait_for_launcher("the shop's launcher", |look| look.text.contains("Chat with us")).await?;
-            anyhow::ensure!(
-                look.background == "rgb(29, 35, 48)" && look.color == "rgb(255, 255, 255)" && look.on_the_left,
-                "the shop's colour, its readable text colour and corner: {look:?}"
-            );
-            shop.open_chat().await?;
-            let header = eventually("the chat's themed header", || async {
-                let header = shop.driver.find(By::Css(".parley-header")).await?;
-                Ok(Some(header.css_value("background-color").await?))
-            })
-            .await?;
-            // WebDriver may spell an opaque colour either way.
-            anyhow::ensure!(
-                header == "rgb(29, 35, 48)" || header == "rgba(29, 35, 48, 1)",
-                "the chat's header is {header}"
-            );
-            Ok(())
-        }
-        .await;
-        let _ = shop.driver.quit().await;
-        checked
+        let look = shop.wait_for_launcher("the shop's launcher", |look| look.text.contains("Chat with us")).await?;
+        anyhow::ensure!(
+            look.background == "rgb(29, 35, 48)" && look.color == "rgb(255, 255, 255)" && look.on_the_left,
+            "the shop's colour, its readable text colour and corner: {look:?}"
+        );
+        shop.open_chat().await?;
+        let header = eventually("the chat's themed header", || async {
+            let header = shop.driver.find(By::Css(".parley-header")).await?;
+            Ok(Some(header.css_value("background-color").await?))
+        })
+        .await?;
+        // WebDriver may spell an opaque colour either way.
+        anyhow::ensure!(
+            header == "rgb(29, 35, 48)" || header == "rgba(29, 35, 48, 1)",
+            "the chat's header is {header}"
+        );
+        Ok(())
     }
     .await;
-    let (status, body) =
-        api.put(path, &serde_json::from_str::<serde_json::Value>(&original)?, Some(&owner.cookie)).await?;
-    anyhow::ensure!(status == 200, "restoring the settings: {status} {body}");
+    let _ = shop.driver.quit().await;
     outcome
 }
 
 async fn the_chat_speaks_the_shoppers_language_and_set_locale_switches_it(env: Arc<Env>) -> Result<()> {
-    let shop = ShopPage::open(&env).await?;
+    let shop_id = seed_demo_page_shop(&env).await?;
+    let shop = ShopPage::open(&env, &shop_id).await?;
     let outcome = async {
         shop.launcher().await.context("the loader draws the launcher")?;
         // Before the chat exists: it opens in the language asked for.
@@ -972,9 +990,10 @@ fn first_open_runs() -> usize {
 /// the click to the chat's `parley-ready` mark, both read from the browsers' own clocks, as a
 /// `BENCH` line for `cargo xtask bench`. No duration is asserted: speed is the benchmark's.
 async fn a_shopper_can_type_as_soon_as_the_chat_opens(env: Arc<Env>) -> Result<()> {
+    let shop_id = seed_demo_page_shop(&env).await?;
     let mut millis = Vec::new();
     for _ in 0..first_open_runs() {
-        let shop = ShopPage::open(&env).await?;
+        let shop = ShopPage::open(&env, &shop_id).await?;
         let outcome = async {
             shop.launcher().await?;
             let click = "const launcher = document.querySelector('#parley-root').shadowRoot \
@@ -1060,8 +1079,8 @@ async fn when_every_connection_drops_both_sides_resume_without_loss_or_doubling(
     // Its own edge: this case stops the edge it talks to, as a crash or a deploy does, and the
     // shared edge serves every other case.
     let mut edge = PrivateEdge::start("reconnect").await?;
-    let env = Env { origin: edge.origin().to_owned(), state: env.state.clone(), webdriver: env.webdriver.clone() };
-    let shop = ShopPage::open(&env).await?;
+    let env = Env { origin: edge.origin().to_owned(), ..Env::clone(&env) };
+    let shop = ShopPage::open(&env, "demo").await?;
     let console = Console::sign_in(&env, "agent@demo.test", "parley-demo").await?;
     let outcome = async {
         let question = "Do the Trail Runner 2 run small?";

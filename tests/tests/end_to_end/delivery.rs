@@ -19,9 +19,10 @@ use crate::api::{agent_socket, cid, missed, send, send_acked, shopper, shopper_h
 use crate::browser::Console;
 use crate::case;
 use crate::client::Api;
-use crate::engine::{claim, conversation_where, login, queue_where, seed};
+use crate::engine::{claim, conversation_where, queue_where};
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use crate::webhook_receiver::WebhookReceiver;
 use parley_core::message::Author;
 use parley_core::metrics::MetricsReport;
@@ -48,8 +49,8 @@ async fn copies_of_one_message_sent_together_are_stored_and_counted_once_and_eac
     env: Arc<Env>,
 ) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "copies", json!({}), &[("ana", "owner")]).await?;
-    let ticket = api.new_conversation("copies").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut first, _) = shopper(&api, &ticket, 0).await?;
     let (mut second, _) = shopper(&api, &ticket, 0).await?;
     // Half the limit's worth of messages, each sent three times at once: twice back to back on
@@ -188,7 +189,7 @@ async fn a_failing_request_is_retried_then_kept_as_a_dead_letter_and_what_follow
     ensure!(!serde_json::to_string(&listing)?.contains(failing), "no personal data in a dead letter");
 
     // The shop's owner sees them on the console's dashboard.
-    let on_edge = Env { origin: edge.origin().to_owned(), state: env.state.clone(), webdriver: env.webdriver.clone() };
+    let on_edge = Env { origin: edge.origin().to_owned(), ..Env::clone(&env) };
     let console = Console::sign_in(&on_edge, DEMO_OWNER.0, DEMO_OWNER.1).await?;
     let shown = console.dashboard_dead_letters().await;
     let _ = console.driver.quit().await;
@@ -243,12 +244,13 @@ async fn a_receiver_that_stalls_holds_up_delivery_only_until_its_time_limit(_env
 async fn two_first_visits_of_one_verified_user_at_once_share_one_conversation(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let secret = "twin-identity-secret-0123";
-    seed(&api, "twins", json!({"identity_secret": secret}), &[("ana", "owner")]).await?;
+    let shop = seed(&api, &env, "", json!({"identity_secret": secret}), &[("ana", "owner")]).await?;
+    let conversations = format!("/api/shops/{shop}/conversations");
     let expires = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() + 600;
     for user in 0..8 {
         let identity = Identity { user_id: format!("user-{user}"), name: None, email: None, exp: expires };
         let body = json!({"identity": sign_identity(secret.as_bytes(), &identity)});
-        let visit = || api.post("/api/shops/twins/conversations", &body, None);
+        let visit = || api.post(&conversations, &body, None);
         let (laptop, phone) = tokio::join!(visit(), visit());
         let mut tickets = Vec::new();
         for (status, text) in [laptop?, phone?] {
@@ -268,16 +270,17 @@ async fn a_webhook_delivery_goes_to_the_url_it_was_queued_for(env: Arc<Env>) -> 
     let old = WebhookReceiver::start(&[500]).await?;
     let new = WebhookReceiver::start(&[]).await?;
     let secret = "moving-hooks-secret-0123";
-    seed(&api, "moving", json!({"webhook": {"url": old.url, "secret": secret}}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "moving", "ana").await?;
-    let ticket = api.new_conversation("moving").await?;
+    let shop =
+        seed(&api, &env, "", json!({"webhook": {"url": old.url, "secret": secret}}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut socket, "q", "Is this in stock?").await?;
     let failed =
         wait_for(|| old.received().into_iter().find(|r| r.status == 500)).await.context("the first attempt")?;
     let id = failed.header("parley-delivery").context("a delivery id")?.to_owned();
     let patch = json!({"webhook": {"url": new.url, "secret": secret}});
-    let (status, text) = api.patch("/api/shops/moving/settings", &patch, Some(&ana.cookie)).await?;
+    let (status, text) = api.patch(&format!("/api/shops/{shop}/settings"), &patch, Some(&ana.cookie)).await?;
     ensure!(status == 200, "moving the webhook answered {status}: {text}");
     wait_for(|| old.received().into_iter().find(|r| r.status == 200 && r.header("parley-delivery") == Some(&id)))
         .await

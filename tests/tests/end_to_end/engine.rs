@@ -19,6 +19,7 @@ use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
+use crate::shops::{agent_email, login, seed};
 use crate::webhook_receiver::{Received, WebhookReceiver};
 use parley_core::ids::ConversationId;
 use parley_core::message::Author;
@@ -53,25 +54,6 @@ pub fn cases() -> Vec<Case> {
         case!(shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_csat),
         case!(pre_chat_fields_are_checked_by_the_shops_rules_and_shown_to_agents),
     ]
-}
-
-/// Seeds shop `shop` with `settings` and agents `(name, role)` whose e-mail is
-/// `{name}@{shop}.test` and password `{name}-password`.
-pub(crate) async fn seed(api: &Api, shop: &str, settings: Value, agents: &[(&str, &str)]) -> Result<()> {
-    let agents: Vec<Value> = agents
-        .iter()
-        .map(|(name, role)| {
-            json!({"email": format!("{name}@{shop}.test"), "name": name, "password": format!("{name}-password"), "role": role})
-        })
-        .collect();
-    let body = json!({"shop": shop, "name": format!("Shop {shop}"), "settings": settings, "agents": agents});
-    let (status, text) = api.post("/api/dev/seed", &body, None).await?;
-    ensure!(status == 200, "seeding {shop} answered {status}: {text}");
-    Ok(())
-}
-
-pub(crate) async fn login(api: &Api, shop: &str, name: &str) -> Result<Agent> {
-    api.login(&format!("{name}@{shop}.test"), &format!("{name}-password")).await
 }
 
 /// Starts a conversation in `shop` whose shopper has written `text`.
@@ -140,10 +122,10 @@ async fn metrics(api: &Api, shop: &str, agent: &Agent) -> Result<MetricsReport> 
 
 async fn resolving_closes_and_a_new_message_reopens_with_a_new_clock(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "reopen", json!({}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "reopen", "ana").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
-    let (id, mut shopper_socket, _) = waiting_conversation(&api, "reopen", "Where is my parcel?").await?;
+    let (id, mut shopper_socket, _) = waiting_conversation(&api, &shop, "Where is my parcel?").await?;
     claim(&mut desk, &id).await?;
     let mut chat = agent_socket(&api, &ana, &id).await?;
     send_acked(&mut chat, "a1", "It left the warehouse today.").await?;
@@ -166,17 +148,17 @@ async fn resolving_closes_and_a_new_message_reopens_with_a_new_clock(env: Arc<En
     let measured = conversation_where(&mut shopper_socket, |c| c.first_response_millis.is_some()).await?;
     let edge = Duration::from_millis(measured.first_response_millis.unwrap_or_default());
     ensure!(edge.abs_diff(script) < Duration::from_secs(1), "second cycle FRT {edge:?}, script {script:?}");
-    let report = metrics(&api, "reopen", &ana).await?;
+    let report = metrics(&api, &shop, &ana).await?;
     ensure!(report.frt_seconds.count == 2 && report.resolution_seconds.count == 1, "{report:?}");
     Ok(())
 }
 
 async fn notes_reach_agents_only_and_never_stop_the_clock(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "notes", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
-    let (ana, bo) = (login(&api, "notes", "ana").await?, login(&api, "notes", "bo").await?);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, &shop, "ana").await?, login(&api, &shop, "bo").await?);
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
-    let ticket = api.new_conversation("notes").await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut shopper_socket, "q", "Can I change my address?").await?;
     let clock = Instant::now();
@@ -220,13 +202,13 @@ async fn expect_ack(socket: &mut Socket, client_id: &str) -> Result<()> {
 async fn automatic_assignment_respects_capacity_and_load(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let settings = json!({"assignment": {"auto_assign": true, "capacity": 1, "reroute_after_millis": 600000}});
-    seed(&api, "auto", settings, &[("ana", "owner"), ("bo", "agent")]).await?;
-    let (ana, bo) = (login(&api, "auto", "ana").await?, login(&api, "auto", "bo").await?);
+    let shop = seed(&api, &env, "", settings, &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, &shop, "ana").await?, login(&api, &shop, "bo").await?);
     let mut ana_desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
     let _bo_desk = api.socket("/api/desk/ws", Some(&bo.cookie)).await?;
     let mut ids = Vec::new();
     for question in ["first", "second", "third"] {
-        ids.push(waiting_conversation(&api, "auto", question).await?.0);
+        ids.push(waiting_conversation(&api, &shop, question).await?.0);
     }
     let items = queue_where(&mut ana_desk, |items| {
         items.len() == 3 && items.iter().filter(|i| i.assignee.is_some()).count() == 2
@@ -248,10 +230,10 @@ async fn automatic_assignment_respects_capacity_and_load(env: Arc<Env>) -> Resul
 async fn an_unanswered_assignment_goes_back_to_the_queue(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let settings = json!({"assignment": {"auto_assign": false, "capacity": 3, "reroute_after_millis": 10000}});
-    seed(&api, "reroute", settings, &[("ana", "owner")]).await?;
-    let ana = login(&api, "reroute", "ana").await?;
+    let shop = seed(&api, &env, "", settings, &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
-    let (id, mut shopper_socket, _) = waiting_conversation(&api, "reroute", "Hello?").await?;
+    let (id, mut shopper_socket, _) = waiting_conversation(&api, &shop, "Hello?").await?;
     let claimed_at = Instant::now();
     claim(&mut desk, &id).await?;
     // The desk may say nothing between the claim and the re-route 10 s later (a socket waits
@@ -274,11 +256,11 @@ async fn an_unanswered_assignment_goes_back_to_the_queue(env: Arc<Env>) -> Resul
 
 async fn a_transfer_keeps_history_and_credits_the_agent_who_answers(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "transfer", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
-    let (ana, bo) = (login(&api, "transfer", "ana").await?, login(&api, "transfer", "bo").await?);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, &shop, "ana").await?, login(&api, &shop, "bo").await?);
     let mut ana_desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
     let mut bo_desk = api.socket("/api/desk/ws", Some(&bo.cookie)).await?;
-    let (id, mut shopper_socket, clock) = waiting_conversation(&api, "transfer", "Do you sell gift cards?").await?;
+    let (id, mut shopper_socket, clock) = waiting_conversation(&api, &shop, "Do you sell gift cards?").await?;
     claim(&mut ana_desk, &id).await?;
     // Only the assignee may hand it on.
     bo_desk.send(&DeskClientFrame::Transfer { conversation_id: id.clone(), to: bo.profile.email.clone() }).await?;
@@ -299,19 +281,19 @@ async fn a_transfer_keeps_history_and_credits_the_agent_who_answers(env: Arc<Env
     ensure!(edge.abs_diff(script) < Duration::from_secs(1), "FRT from the first message: {edge:?} vs {script:?}");
     let history = agent_history(&api, &bo, &id).await?;
     ensure!(history.iter().any(|m| m.text == "Do you sell gift cards?"), "history kept");
-    let report = metrics(&api, "transfer", &ana).await?;
+    let report = metrics(&api, &shop, &ana).await?;
     let credited: Vec<(String, u64)> =
         report.per_agent.iter().map(|a| (a.agent.to_string(), a.frt_seconds.count)).collect();
-    ensure!(credited == vec![("bo@transfer.test".to_owned(), 1)], "credited {credited:?}");
+    ensure!(credited == vec![(agent_email(&shop, "bo"), 1)], "credited {credited:?}");
     Ok(())
 }
 
 async fn business_hours_first_response_excludes_closed_time(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "closed", json!({"time_zone": "Europe/Budapest", "hours": closed_all_test()?}), &[("ana", "owner")])
-        .await?;
-    seed(&api, "open", json!({}), &[("ana", "owner")]).await?;
-    for shop in ["closed", "open"] {
+    let closed_hours = json!({"time_zone": "Europe/Budapest", "hours": closed_all_test()?});
+    let closed = seed(&api, &env, "closed", closed_hours, &[("ana", "owner")]).await?;
+    let open = seed(&api, &env, "open", json!({}), &[("ana", "owner")]).await?;
+    for shop in [&closed, &open] {
         let ana = login(&api, shop, "ana").await?;
         let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
         let (id, mut shopper_socket, _) = waiting_conversation(&api, shop, "Hi").await?;
@@ -324,9 +306,10 @@ async fn business_hours_first_response_excludes_closed_time(env: Arc<Env>) -> Re
         let calendar = report.frt_seconds.median.unwrap_or_default();
         let business = report.frt_business_seconds.median.unwrap_or(-1.0);
         ensure!(calendar >= 1.5, "{shop}: calendar FRT {calendar}");
-        match shop {
-            "closed" => ensure!(business == 0.0, "closed hours do not count: {business}"),
-            _ => ensure!(business == calendar, "always open: business {business} = calendar {calendar}"),
+        if shop == &closed {
+            ensure!(business == 0.0, "closed hours do not count: {business}");
+        } else {
+            ensure!(business == calendar, "always open: business {business} = calendar {calendar}");
         }
     }
     Ok(())
@@ -334,22 +317,22 @@ async fn business_hours_first_response_excludes_closed_time(env: Arc<Env>) -> Re
 
 async fn metrics_are_for_the_shops_agents_only_and_exact(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "numbers", json!({"frt_target_seconds": 2}), &[("ana", "owner")]).await?;
-    seed(&api, "outsider", json!({}), &[("eve", "owner")]).await?;
-    let ana = login(&api, "numbers", "ana").await?;
-    let eve = login(&api, "outsider", "eve").await?;
+    let numbers = seed(&api, &env, "numbers", json!({"frt_target_seconds": 2}), &[("ana", "owner")]).await?;
+    let outsider = seed(&api, &env, "outsider", json!({}), &[("eve", "owner")]).await?;
+    let ana = login(&api, &numbers, "ana").await?;
+    let eve = login(&api, &outsider, "eve").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
     // Three conversations answered after about 0, 1 and 3 seconds.
     for (n, wait_ms) in [(1, 0u64), (2, 1000), (3, 3000)] {
-        let (id, mut shopper_socket, _) = waiting_conversation(&api, "numbers", &format!("question {n}")).await?;
+        let (id, mut shopper_socket, _) = waiting_conversation(&api, &numbers, &format!("question {n}")).await?;
         claim(&mut desk, &id).await?;
         tokio::time::sleep(Duration::from_millis(wait_ms)).await;
         let mut chat = agent_socket(&api, &ana, &id).await?;
         send_acked(&mut chat, &format!("a{n}"), "answer").await?;
         conversation_where(&mut shopper_socket, |c| c.first_response_millis.is_some()).await?;
     }
-    let (_, _waiting_socket, _) = waiting_conversation(&api, "numbers", "still waiting").await?;
-    let report = metrics(&api, "numbers", &ana).await?;
+    let (_, _waiting_socket, _) = waiting_conversation(&api, &numbers, "still waiting").await?;
+    let report = metrics(&api, &numbers, &ana).await?;
     let frt = &report.frt_seconds;
     ensure!(frt.count == 3, "three samples: {frt:?}");
     let (median, max) = (frt.median.unwrap_or_default(), frt.max.unwrap_or_default());
@@ -360,38 +343,38 @@ async fn metrics_are_for_the_shops_agents_only_and_exact(env: Arc<Env>) -> Resul
     ensure!(report.frt_histogram.iter().map(|b| b.count).sum::<u64>() == 3);
     ensure!(report.waiting_now == 1 && report.oldest_wait_seconds.is_some(), "{report:?}");
 
-    let (status, _, body) = api.get("/api/shops/numbers/metrics", Some(&eve.cookie)).await?;
+    let (status, _, body) = api.get(&format!("/api/shops/{numbers}/metrics"), Some(&eve.cookie)).await?;
     ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "another shop's agent: {status}");
-    let (status, _, _) = api.get("/api/shops/numbers/metrics", None).await?;
+    let (status, _, _) = api.get(&format!("/api/shops/{numbers}/metrics"), None).await?;
     ensure!(status == 401, "no session: {status}");
-    let (status, _, body) = api.get("/api/shops/numbers/metrics?from=abc", Some(&ana.cookie)).await?;
+    let (status, _, body) = api.get(&format!("/api/shops/{numbers}/metrics?from=abc"), Some(&ana.cookie)).await?;
     ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "bad window: {status} {body}");
-    let (status, _, body) = api.get("/api/shops/numbers/metrics?from=10&to=5", Some(&ana.cookie)).await?;
+    let (status, _, body) = api.get(&format!("/api/shops/{numbers}/metrics?from=10&to=5"), Some(&ana.cookie)).await?;
     ensure!(status == 400, "reversed window: {status} {body}");
-    let (status, _, body) = api.get("/api/shops/numbers/metrics?from=0&to=1000", Some(&ana.cookie)).await?;
+    let (status, _, body) = api.get(&format!("/api/shops/{numbers}/metrics?from=0&to=1000"), Some(&ana.cookie)).await?;
     ensure!(status == 200 && serde_json::from_str::<MetricsReport>(&body)?.frt_seconds.count == 0, "empty window");
     Ok(())
 }
 
 async fn waiting_shoppers_are_told_their_place_and_expected_wait(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "line", json!({}), &[("ana", "owner")]).await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
     let place_of = |frame: &ServerFrame| match frame {
         ServerFrame::Place { place: Some(place) } => Some(*place),
         _ => None,
     };
-    let (first, mut first_socket, _) = waiting_conversation(&api, "line", "one").await?;
+    let (first, mut first_socket, _) = waiting_conversation(&api, &shop, "one").await?;
     let nobody = first_socket.next_matching(|f: &ServerFrame| place_of(f).is_some()).await?;
     ensure!(place_of(&nobody).is_some_and(|p| p.position == 1 && p.estimate == Estimate::NoAgents), "{nobody:?}");
 
-    let ana = login(&api, "line", "ana").await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
     let online = first_socket.next_matching(|f: &ServerFrame| place_of(f).is_some()).await?;
     ensure!(
         place_of(&online).is_some_and(|p| p.position == 1 && matches!(p.estimate, Estimate::Wait { .. })),
         "an agent online gives a wait: {online:?}"
     );
-    let (_, mut second_socket, _) = waiting_conversation(&api, "line", "two").await?;
+    let (_, mut second_socket, _) = waiting_conversation(&api, &shop, "two").await?;
     let second = second_socket.next_matching(|f: &ServerFrame| place_of(f).is_some()).await?;
     ensure!(place_of(&second).is_some_and(|p| p.position == 2), "{second:?}");
     claim(&mut desk, &first).await?;
@@ -403,10 +386,10 @@ async fn waiting_shoppers_are_told_their_place_and_expected_wait(env: Arc<Env>) 
 
 async fn typing_and_read_receipts_reach_the_other_side(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "typing", json!({}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "typing", "ana").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
-    let (id, mut shopper_socket, _) = waiting_conversation(&api, "typing", "hi").await?;
+    let (id, mut shopper_socket, _) = waiting_conversation(&api, &shop, "hi").await?;
     wait_in_queue(&mut desk, &id, Status::Waiting).await?;
     claim(&mut desk, &id).await?;
     let mut chat = agent_socket(&api, &ana, &id).await?;
@@ -447,12 +430,12 @@ async fn typing_and_read_receipts_reach_the_other_side(env: Arc<Env>) -> Result<
 
 async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "config", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
-    let (ana, bo) = (login(&api, "config", "ana").await?, login(&api, "config", "bo").await?);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, &shop, "ana").await?, login(&api, &shop, "bo").await?);
     let put = |agent: &Agent, body: Value| {
         let cookie = agent.cookie.clone();
-        let api = &api;
-        async move { api.put("/api/shops/config/settings", &body, Some(&cookie)).await }
+        let (api, shop) = (&api, &shop);
+        async move { api.put(&format!("/api/shops/{shop}/settings"), &body, Some(&cookie)).await }
     };
     let (status, body) = put(&bo, json!({"frt_target_seconds": 30})).await?;
     ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "an agent changed settings: {status}");
@@ -471,9 +454,9 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
     }
     let (status, body) = put(&ana, json!({"frt_target_seconds": 45, "time_zone": "Europe/Warsaw"})).await?;
     ensure!(status == 200, "an owner's valid change: {status} {body}");
-    let (status, _, _) = api.get("/api/shops/config/settings", Some(&bo.cookie)).await?;
+    let (status, _, _) = api.get(&format!("/api/shops/{shop}/settings"), Some(&bo.cookie)).await?;
     ensure!(status == 403, "settings hold a secret: agents cannot read them ({status})");
-    let (status, _, body) = api.get("/api/shops/config/settings", Some(&ana.cookie)).await?;
+    let (status, _, body) = api.get(&format!("/api/shops/{shop}/settings"), Some(&ana.cookie)).await?;
     let saved: Value = serde_json::from_str(&body)?;
     ensure!(status == 200 && saved["frt_target_seconds"] == 45 && saved["time_zone"] == "Europe/Warsaw", "{body}");
     Ok(())
@@ -487,9 +470,9 @@ async fn a_settings_patch_changes_only_what_it_names(env: Arc<Env>) -> Result<()
         "launcher": {"color": "#aa3300", "position": "left"},
         "webhook": {"url": "https://hooks.example/p", "secret": "0123456789abcdef"},
     });
-    seed(&api, "patchy", settings, &[("ana", "owner"), ("bo", "agent")]).await?;
-    let (ana, bo) = (login(&api, "patchy", "ana").await?, login(&api, "patchy", "bo").await?);
-    let path = "/api/shops/patchy/settings";
+    let shop = seed(&api, &env, "", settings, &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, &shop, "ana").await?, login(&api, &shop, "bo").await?);
+    let path = &format!("/api/shops/{shop}/settings");
     let stored = || async {
         let (status, _, body) = api.get(path, Some(&ana.cookie)).await?;
         ensure!(status == 200, "reading the settings answered {status}");
@@ -555,17 +538,18 @@ async fn a_restarted_edge_has_every_acknowledged_message(_env: Arc<Env>) -> Resu
 
 async fn rate_limits_refuse_with_a_retry_time_and_lose_nothing_accepted(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "busy", json!({}), &[("ana", "owner")]).await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
     let mut tickets = Vec::new();
     for _ in 0..30 {
-        tickets.push(api.new_conversation("busy").await?);
+        tickets.push(api.new_conversation(&shop).await?);
     }
-    let (status, body) = api.post("/api/shops/busy/conversations", &json!({}), None).await?;
+    let (status, body) = api.post(&format!("/api/shops/{shop}/conversations"), &json!({}), None).await?;
     let refusal = api_error(&body)?;
     ensure!(status == 429 && refusal.code == ErrorCode::RateLimited, "the 31st conversation: {status} {body}");
     ensure!(refusal.retry_after_seconds.is_some_and(|s| (1..=60).contains(&s)), "a retry time: {refusal:?}");
     // Another shop is limited on its own.
-    api.new_conversation("demo").await.context("another shop is not limited by this one")?;
+    let other = seed(&api, &env, "other", json!({}), &[]).await?;
+    api.new_conversation(&other).await.context("another shop is not limited by this one")?;
 
     let ticket = &tickets[0];
     let (mut socket, _) = shopper(&api, ticket, 0).await?;
@@ -601,9 +585,9 @@ fn closed_all_test() -> Result<Value> {
 
 async fn with_nobody_available_or_the_shop_closed_shoppers_leave_an_email(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "away", json!({}), &[("ana", "owner")]).await?;
+    let away = seed(&api, &env, "away", json!({}), &[("ana", "owner")]).await?;
     let place_where = |wanted: fn(&parley_core::protocol::QueuePlace) -> bool| move |f: &ServerFrame| matches!(f, ServerFrame::Place { place: Some(place) } if wanted(place));
-    let (id, mut socket, _) = waiting_conversation(&api, "away", "Is the blue one in stock?").await?;
+    let (id, mut socket, _) = waiting_conversation(&api, &away, "Is the blue one in stock?").await?;
     socket.next_matching(place_where(|p| p.estimate == Estimate::NoAgents)).await.context("told nobody is there")?;
     socket.send(&ClientFrame::LeaveEmail { email: "not an address".into() }).await?;
     expect_error(&mut socket, ErrorCode::BadRequest).await.context("a malformed address")?;
@@ -611,7 +595,7 @@ async fn with_nobody_available_or_the_shop_closed_shoppers_leave_an_email(env: A
     let left = conversation_where(&mut socket, |c| c.contact_email.is_some()).await?;
     ensure!(left.contact_email.as_deref() == Some("kim@example.com"), "{left:?}");
     // The agent who comes online later sees where to answer.
-    let ana = login(&api, "away", "ana").await?;
+    let ana = login(&api, &away, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
     queue_where(&mut desk, |items| {
         item(items, &id).is_some_and(|i| i.contact_email.as_deref() == Some("kim@example.com"))
@@ -626,11 +610,17 @@ async fn with_nobody_available_or_the_shop_closed_shoppers_leave_an_email(env: A
     expect_error(&mut chat, ErrorCode::Forbidden).await?;
 
     // A closed shop says so, even with an agent online.
-    seed(&api, "shut", json!({"time_zone": "Europe/Budapest", "hours": closed_all_test()?}), &[("bo", "owner")])
-        .await?;
-    let bo = login(&api, "shut", "bo").await?;
+    let shut = seed(
+        &api,
+        &env,
+        "shut",
+        json!({"time_zone": "Europe/Budapest", "hours": closed_all_test()?}),
+        &[("bo", "owner")],
+    )
+    .await?;
+    let bo = login(&api, &shut, "bo").await?;
     let _bo_desk = api.socket("/api/desk/ws", Some(&bo.cookie)).await?;
-    let (_, mut closed_socket, _) = waiting_conversation(&api, "shut", "Hello?").await?;
+    let (_, mut closed_socket, _) = waiting_conversation(&api, &shut, "Hello?").await?;
     closed_socket.next_matching(place_where(|p| p.closed)).await.context("told the shop is closed")?;
     Ok(())
 }
@@ -640,10 +630,11 @@ async fn webhooks_are_signed_retried_and_carry_one_id_per_event(env: Arc<Env>) -
     // The first attempt fails: the edge must try that event again, with the same id.
     let receiver = WebhookReceiver::start(&[500]).await?;
     let secret = "hooks-secret-0123456789";
-    seed(&api, "hooks", json!({"webhook": {"url": receiver.url, "secret": secret}}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "hooks", "ana").await?;
+    let shop =
+        seed(&api, &env, "", json!({"webhook": {"url": receiver.url, "secret": secret}}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
-    let (id, _shopper_socket, _) = waiting_conversation(&api, "hooks", "Do you gift-wrap?").await?;
+    let (id, _shopper_socket, _) = waiting_conversation(&api, &shop, "Do you gift-wrap?").await?;
     claim(&mut desk, &id).await?;
     let mut chat = agent_socket(&api, &ana, &id).await?;
     chat.send(&ClientFrame::Send { client_id: cid("note"), text: "internal only".into(), internal: true }).await?;
@@ -663,7 +654,7 @@ async fn webhooks_are_signed_retried_and_carry_one_id_per_event(env: Arc<Env>) -
     for request in &delivered {
         let payload: Value = serde_json::from_str(&request.body)?;
         events.push(payload["event"].as_str().unwrap_or_default().to_owned());
-        ensure!(payload["shop"] == "hooks" && payload["conversation"]["id"] == id.as_str(), "{payload}");
+        ensure!(payload["shop"] == shop && payload["conversation"]["id"] == id.as_str(), "{payload}");
         ensure!(!request.body.contains("internal only"), "notes never leave the console");
         let signature = request.header("parley-signature").context("signed")?;
         let timestamp: u64 =
@@ -688,15 +679,15 @@ async fn webhooks_are_signed_retried_and_carry_one_id_per_event(env: Arc<Env>) -
 async fn a_verified_user_finds_their_conversation_on_another_device(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let secret = "identity-secret-0123456789";
-    seed(&api, "members", json!({"identity_secret": secret}), &[("ana", "owner")]).await?;
+    let shop = seed(&api, &env, "", json!({"identity_secret": secret}), &[("ana", "owner")]).await?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
     let identity = |user_id: &str, exp: u64, key: &str| {
         let user = Identity { user_id: user_id.into(), name: Some("Kim".into()), email: None, exp };
         sign_identity(key.as_bytes(), &user)
     };
     let start = |token: String| {
-        let api = &api;
-        async move { api.post("/api/shops/members/conversations", &json!({"identity": token}), None).await }
+        let (api, shop) = (&api, &shop);
+        async move { api.post(&format!("/api/shops/{shop}/conversations"), &json!({"identity": token}), None).await }
     };
 
     // Laptop: a new conversation, bound to user 42.
@@ -734,8 +725,13 @@ async fn a_verified_user_finds_their_conversation_on_another_device(env: Arc<Env
         let (status, body) = start(token).await?;
         ensure!(status == 401 && api_error(&body)?.code == ErrorCode::Unauthorized, "{why}: {status} {body}");
     }
+    let unverified = seed(&api, &env, "unverified", json!({}), &[]).await?;
     let (status, body) = api
-        .post("/api/shops/demo/conversations", &json!({"identity": identity("42", now + 600, secret)}), None)
+        .post(
+            &format!("/api/shops/{unverified}/conversations"),
+            &json!({"identity": identity("42", now + 600, secret)}),
+            None,
+        )
         .await?;
     ensure!(status == 400, "a shop without identity verification says so: {status} {body}");
     Ok(())
@@ -767,17 +763,17 @@ async fn shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_cs
     let api = Api::new(&env.origin);
     let receiver = WebhookReceiver::start(&[]).await?;
     let webhook = json!({"url": receiver.url, "secret": "hooks-secret-0123456789"});
-    seed(&api, "ratings", json!({ "webhook": webhook }), &[("ana", "owner")]).await?;
-    let ana = login(&api, "ratings", "ana").await?;
+    let shop = seed(&api, &env, "", json!({ "webhook": webhook }), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
 
     // An open conversation cannot be rated yet.
-    let (_, mut open_socket, _) = waiting_conversation(&api, "ratings", "Is it open?").await?;
+    let (_, mut open_socket, _) = waiting_conversation(&api, &shop, "Is it open?").await?;
     open_socket.send(&rate(5, None)).await?;
     expect_error(&mut open_socket, ErrorCode::Conflict).await.context("rating an open conversation")?;
 
     let (id, mut shopper_socket, mut chat) =
-        resolved_conversation(&api, "ratings", &ana, &mut desk, "Do you ship to Poland?").await?;
+        resolved_conversation(&api, &shop, &ana, &mut desk, "Do you ship to Poland?").await?;
     // Only the shopper rates; out-of-range scores and overlong comments are refused.
     chat.send(&rate(5, None)).await?;
     expect_error(&mut chat, ErrorCode::Forbidden).await.context("an agent rating")?;
@@ -809,13 +805,13 @@ async fn shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_cs
 
     // Two more rated conversations: 4, 2 and 5 make 2 of 3 satisfied, an average of 11/3.
     for (question, score) in [("Gift wrap?", 2), ("Returns?", 5)] {
-        let (_, mut socket, _) = resolved_conversation(&api, "ratings", &ana, &mut desk, question).await?;
+        let (_, mut socket, _) = resolved_conversation(&api, &shop, &ana, &mut desk, question).await?;
         socket.send(&rate(score, None)).await?;
         conversation_where(&mut socket, |c| c.rating.is_some()).await?;
     }
     let deadline = Instant::now() + Duration::from_secs(10);
     let report = loop {
-        let report = metrics(&api, "ratings", &ana).await?;
+        let report = metrics(&api, &shop, &ana).await?;
         if report.csat.count >= 3 || Instant::now() > deadline {
             break report;
         }
@@ -825,7 +821,7 @@ async fn shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_cs
     ensure!(csat.count == 3, "three ratings: {csat:?}");
     ensure!(csat.satisfied_percent == Some(200.0 / 3.0), "two of three are 4 or 5: {csat:?}");
     ensure!(csat.average_score == Some(11.0 / 3.0), "the mean of 4, 2 and 5: {csat:?}");
-    let (status, _, body) = api.get("/api/shops/ratings/metrics?from=0&to=1000", Some(&ana.cookie)).await?;
+    let (status, _, body) = api.get(&format!("/api/shops/{shop}/metrics?from=0&to=1000"), Some(&ana.cookie)).await?;
     ensure!(status == 200 && serde_json::from_str::<MetricsReport>(&body)?.csat.count == 0, "an empty window");
 
     // The shop's webhook hears of the rating, with the rating in the conversation.
@@ -849,10 +845,12 @@ async fn shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_cs
 
 async fn pre_chat_fields_are_checked_by_the_shops_rules_and_shown_to_agents(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "intro", json!({"pre_chat": {"name": "required", "email": "optional"}}), &[("ana", "owner")]).await?;
+    let shop =
+        seed(&api, &env, "", json!({"pre_chat": {"name": "required", "email": "optional"}}), &[("ana", "owner")])
+            .await?;
     let start = |body: Value| {
-        let api = &api;
-        async move { api.post("/api/shops/intro/conversations", &body, None).await }
+        let (api, shop) = (&api, &shop);
+        async move { api.post(&format!("/api/shops/{shop}/conversations"), &body, None).await }
     };
     for (body, status, names) in [
         (json!({}), 400, "name"),
@@ -879,7 +877,7 @@ async fn pre_chat_fields_are_checked_by_the_shops_rules_and_shown_to_agents(env:
     }
     send_acked(&mut socket, "first", "Do these run large?").await?;
 
-    let ana = login(&api, "intro", "ana").await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
     let id = ticket.conversation_id;
     let items = queue_where(&mut desk, |items| item(items, &id).is_some()).await?;
@@ -895,12 +893,12 @@ async fn pre_chat_fields_are_checked_by_the_shops_rules_and_shown_to_agents(env:
     }
 
     // The settings API shows the rules to owners and refuses a rule that does not exist.
-    let (status, _, body) = api.get("/api/shops/intro/settings", Some(&ana.cookie)).await?;
+    let (status, _, body) = api.get(&format!("/api/shops/{shop}/settings"), Some(&ana.cookie)).await?;
     let settings: Value = serde_json::from_str(&body)?;
     ensure!(status == 200 && settings["pre_chat"] == json!({"name": "required", "email": "optional"}), "{body}");
     let mut changed = settings.clone();
     changed["pre_chat"]["email"] = json!("sometimes");
-    let (status, body) = api.put("/api/shops/intro/settings", &changed, Some(&ana.cookie)).await?;
+    let (status, body) = api.put(&format!("/api/shops/{shop}/settings"), &changed, Some(&ana.cookie)).await?;
     ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{status} {body}");
     Ok(())
 }

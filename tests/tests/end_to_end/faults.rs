@@ -38,12 +38,13 @@ use serde_json::json;
 use crate::case;
 use crate::chaos::{crash_now, crash_when, Cutter};
 use crate::client::{Agent, Api};
-use crate::engine::{claim_answer, login, queue_where, seed};
+use crate::engine::{claim_answer, queue_where};
 use crate::fault_checks;
 use crate::private_edge::PrivateEdge;
 use crate::resuming_client::{Copies, ResumingClient, Side};
 use crate::runner::{Case, Env};
 use crate::seeded_rng::SeededRng;
+use crate::shops::{login, seed_shop};
 use crate::tcp_proxy::TcpProxy;
 use crate::webhook_receiver::WebhookReceiver;
 use parley_core::message::Author;
@@ -226,7 +227,7 @@ async fn set_up() -> Result<Stage> {
         // Nobody is re-routed meanwhile: each conversation has one assignee throughout.
         "assignment": {"auto_assign": false, "capacity": 50, "reroute_after_millis": 86_400_000},
     });
-    seed(&api, SHOP, settings, &[("ana", "owner"), ("bo", "agent")]).await?;
+    seed_shop(&api, SHOP, settings, &[("ana", "owner"), ("bo", "agent")]).await?;
     let agents = [login(&api, SHOP, "ana").await?, login(&api, SHOP, "bo").await?];
     Ok(Stage { edge, proxy, receiver, agents, acknowledged: Arc::default() })
 }

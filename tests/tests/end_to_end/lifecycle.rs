@@ -12,9 +12,10 @@ use serde_json::json;
 use crate::api::{agent_socket, hello, send_acked, shopper, shopper_history, whole_history};
 use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
-use crate::engine::{claim, conversation_where, login, queue_where, seed};
+use crate::engine::{claim, conversation_where, queue_where};
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use parley_core::protocol::{ClientFrame, ConversationTicket, ErrorCode, ServerFrame, HISTORY_PAGE};
 use parley_core::signature::{sign_identity, Identity};
 
@@ -34,13 +35,13 @@ const MAX_SHOPPER_TOKENS: usize = 10;
 async fn a_conversation_keeps_the_tokens_of_its_latest_devices_only(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let secret = "devices-identity-secret-01";
-    seed(&api, "devices", json!({"identity_secret": secret}), &[("ana", "owner")]).await?;
+    let shop = seed(&api, &env, "", json!({"identity_secret": secret}), &[("ana", "owner")]).await?;
     let expires = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() + 600;
     let identity = Identity { user_id: "kim".into(), name: None, email: None, exp: expires };
     let body = json!({"identity": sign_identity(secret.as_bytes(), &identity)});
     let mut tickets = Vec::new();
     for _ in 0..=MAX_SHOPPER_TOKENS {
-        let (status, text) = api.post("/api/shops/devices/conversations", &body, None).await?;
+        let (status, text) = api.post(&format!("/api/shops/{shop}/conversations"), &body, None).await?;
         ensure!(status == 200 || status == 201, "a device answered {status}: {text}");
         tickets.push(serde_json::from_str::<ConversationTicket>(&text)?);
     }
@@ -59,10 +60,10 @@ async fn a_conversation_keeps_the_tokens_of_its_latest_devices_only(env: Arc<Env
 
 async fn a_long_history_comes_a_page_at_a_time(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "talkative", json!({}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "talkative", "ana").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
-    let ticket = api.new_conversation("talkative").await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut shopper_socket, "q", "A long story").await?;
     claim(&mut desk, &ticket.conversation_id).await?;
@@ -104,8 +105,8 @@ async fn a_long_history_comes_a_page_at_a_time(env: Arc<Env>) -> Result<()> {
 
 async fn metrics_queries_are_bounded(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "measured", json!({}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "measured", "ana").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
     let day: u64 = 24 * 60 * 60 * 1000;
     let to = 400 * day;
     for (query, allowed) in [
@@ -114,7 +115,7 @@ async fn metrics_queries_are_bounded(env: Arc<Env>) -> Result<()> {
         ("from=0".to_owned(), false),
         (format!("from={to}&to={to}"), false),
     ] {
-        let (status, _, body) = api.get(&format!("/api/shops/measured/metrics?{query}"), Some(&ana.cookie)).await?;
+        let (status, _, body) = api.get(&format!("/api/shops/{shop}/metrics?{query}"), Some(&ana.cookie)).await?;
         match allowed {
             true => ensure!(status == 200, "{query} answered {status}: {body}"),
             false => ensure!(
@@ -166,55 +167,55 @@ async fn answered(api: &Api, shop: &str, desk: &mut Socket, agent: &Agent) -> Re
 async fn an_owner_erases_a_shopper_and_their_conversations_go_but_the_metrics_stay(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let secret = "erasing-identity-secret-1";
-    seed(&api, "erasing", json!({"identity_secret": secret}), &[("ana", "owner"), ("bo", "agent")]).await?;
-    let (ana, bo) = (login(&api, "erasing", "ana").await?, login(&api, "erasing", "bo").await?);
+    let shop = seed(&api, &env, "", json!({"identity_secret": secret}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, &shop, "ana").await?, login(&api, &shop, "bo").await?);
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
 
     // Kata asks, is answered, and leaves her address.
-    let (kata, mut kata_socket) = answered(&api, "erasing", &mut desk, &ana).await?;
+    let (kata, mut kata_socket) = answered(&api, &shop, &mut desk, &ana).await?;
     kata_socket.send(&ClientFrame::LeaveEmail { email: "kata@example.com".into() }).await?;
     conversation_where(&mut kata_socket, |c| c.contact_email.is_some()).await?;
     // Lee is a verified user of the shop.
     let expires = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() + 600;
     let identity = Identity { user_id: "u-7".into(), name: Some("Lee".into()), email: None, exp: expires };
     let body = json!({"identity": sign_identity(secret.as_bytes(), &identity)});
-    let (status, text) = api.post("/api/shops/erasing/conversations", &body, None).await?;
+    let (status, text) = api.post(&format!("/api/shops/{shop}/conversations"), &body, None).await?;
     ensure!(status == 201, "Lee's conversation answered {status}: {text}");
     let lee: ConversationTicket = serde_json::from_str(&text)?;
     let (mut lee_socket, _) = shopper(&api, &lee, 0).await?;
     send_acked(&mut lee_socket, "q", "Hi, it's Lee").await?;
     // And someone else.
-    let other = api.new_conversation("erasing").await?;
+    let other = api.new_conversation(&shop).await?;
     let (mut other_socket, _) = shopper(&api, &other, 0).await?;
     send_acked(&mut other_socket, "q", "Unrelated").await?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while first_responses(&api, "erasing", &ana.cookie).await? < 1 {
+    while first_responses(&api, &shop, &ana.cookie).await? < 1 {
         ensure!(std::time::Instant::now() < deadline, "the first response was never recorded");
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 
-    let (status, _) = erase(&api, "erasing", &bo.cookie, json!({"email": "kata@example.com"})).await?;
+    let (status, _) = erase(&api, &shop, &bo.cookie, json!({"email": "kata@example.com"})).await?;
     ensure!(status == 403, "an agent who is not an owner erased: {status}");
     for bad in [json!({}), json!({"email": "kata@example.com", "user_id": "u-7"}), json!({"phone": "+36 1"})] {
-        let (status, body) = erase(&api, "erasing", &ana.cookie, bad.clone()).await?;
+        let (status, body) = erase(&api, &shop, &ana.cookie, bad.clone()).await?;
         ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{bad} answered {status}: {body}");
     }
 
-    let (status, body) = erase(&api, "erasing", &ana.cookie, json!({"email": "KATA@example.com"})).await?;
+    let (status, body) = erase(&api, &shop, &ana.cookie, json!({"email": "KATA@example.com"})).await?;
     ensure!(status == 200 && body == r#"{"conversations":1}"#, "erasing Kata answered {status}: {body}");
     kata_socket.expect_closed().await.context("Kata's socket closes")?;
     ensure!(is_gone(&api, &kata).await?, "Kata's conversation is gone");
     queue_where(&mut desk, |items| items.iter().all(|item| item.conversation_id != kata.conversation_id)).await?;
-    ensure!(first_responses(&api, "erasing", &ana.cookie).await? == 1, "the metrics stay, anonymous");
+    ensure!(first_responses(&api, &shop, &ana.cookie).await? == 1, "the metrics stay, anonymous");
 
-    let (status, body) = erase(&api, "erasing", &ana.cookie, json!({"user_id": "u-7"})).await?;
+    let (status, body) = erase(&api, &shop, &ana.cookie, json!({"user_id": "u-7"})).await?;
     ensure!(status == 200 && body == r#"{"conversations":1}"#, "erasing Lee answered {status}: {body}");
     ensure!(is_gone(&api, &lee).await?, "Lee's conversation is gone");
 
     let history = shopper_history(&api, &other).await?;
     ensure!(history.iter().any(|m| m.text == "Unrelated"), "someone else's conversation stays");
     let by_id = json!({"conversation_id": other.conversation_id.as_str()});
-    let (status, body) = erase(&api, "erasing", &ana.cookie, by_id).await?;
+    let (status, body) = erase(&api, &shop, &ana.cookie, by_id).await?;
     ensure!(status == 200 && body == r#"{"conversations":1}"#, "erasing one conversation answered {status}: {body}");
     ensure!(is_gone(&api, &other).await?, "the conversation named is gone");
     Ok(())

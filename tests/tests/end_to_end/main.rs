@@ -1,9 +1,12 @@
 //! End-to-end tests against the real local edge (wrangler dev on workerd), started once for
 //! all cases with a fresh state folder: protocol and API cases over HTTP and WebSocket, and
-//! browser cases in headless Chromium. Cases that stop the edge start one of their own
+//! browser cases in headless Chromium. Each case seeds shops of its own (`shops`), so none
+//! depends on which ran before it. Cases that stop the edge start one of their own
 //! (`private_edge`).
 //!
-//! Run one case with `cargo test -p parley-tests --test end_to_end -- <part of its name>`.
+//! Run one case with `cargo test -p parley-tests --test end_to_end -- <part of its name>`; add
+//! `--shuffle` to run the cases in a random order, which the run prints as `--shuffle-seed=N` to
+//! repeat.
 
 mod access;
 mod accessibility;
@@ -23,6 +26,7 @@ mod runner;
 mod security;
 mod seeded_rng;
 mod shop_page;
+mod shops;
 mod tcp_proxy;
 mod webhook_receiver;
 

@@ -14,9 +14,9 @@ use serde_json::{json, Value};
 use crate::api::{agent_socket, send_acked, shopper};
 use crate::case;
 use crate::client::{api_error, Api};
-use crate::engine::{login, seed};
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
+use crate::shops::{agent_email, agent_password, login, seed};
 use parley_core::login_throttle::FREE_FAILURES;
 use parley_core::protocol::{ClientFrame, ErrorCode, ServerFrame};
 use parley_core::rate_limit::Limit;
@@ -47,21 +47,27 @@ fn foreign_origins(edge: &str) -> Vec<String> {
 
 async fn pages_of_other_origins_cannot_act_with_an_agents_cookie(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "csrf", json!({"frt_target_seconds": 60}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "csrf", "ana").await?;
-    let ticket = api.new_conversation("csrf").await?;
+    let shop = seed(&api, &env, "", json!({"frt_target_seconds": 60}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    let ticket = api.new_conversation(&shop).await?;
+    let settings = format!("/api/shops/{shop}/settings");
+    let conversations = format!("/api/shops/{shop}/conversations");
     let conversation_path = format!("/api/conversations/{}/ws", ticket.conversation_id);
     for origin in foreign_origins(&env.origin) {
         let borrowed = [("origin", origin.as_str()), ("cookie", ana.cookie.as_str())];
         ensure!(api.socket_with("/api/desk/ws", &borrowed).await.is_err(), "the desk socket opened from {origin}");
         ensure!(api.socket_with(&conversation_path, &borrowed).await.is_err(), "a conversation socket from {origin}");
         let attempts = [
-            (Method::PATCH, "/api/shops/csrf/settings", json!({"frt_target_seconds": 5}).to_string()),
-            (Method::PUT, "/api/shops/csrf/settings", json!({}).to_string()),
-            (Method::POST, "/api/login", json!({"email": "ana@csrf.test", "password": "ana-password"}).to_string()),
+            (Method::PATCH, settings.as_str(), json!({"frt_target_seconds": 5}).to_string()),
+            (Method::PUT, settings.as_str(), json!({}).to_string()),
+            (
+                Method::POST,
+                "/api/login",
+                json!({"email": agent_email(&shop, "ana"), "password": agent_password("ana")}).to_string(),
+            ),
             (Method::POST, "/api/logout", String::new()),
             (Method::POST, "/api/dev/seed", String::new()),
-            (Method::POST, "/api/shops/csrf/conversations", json!({"page": {"url": "", "title": ""}}).to_string()),
+            (Method::POST, conversations.as_str(), json!({"page": {"url": "", "title": ""}}).to_string()),
         ];
         for (method, path, body) in attempts {
             let (status, text) = api.send_raw(method.clone(), path, "application/json", &body, &borrowed).await?;
@@ -73,30 +79,35 @@ async fn pages_of_other_origins_cannot_act_with_an_agents_cookie(env: Arc<Env>) 
             api.get_with("/api/me", &[("cookie", &ana.cookie), ("sec-fetch-site", "same-site")]).await?;
         ensure!(status == 403, "a same-site page read /api/me: {status}");
     }
-    let (status, _, body) = api.get("/api/shops/csrf/settings", Some(&ana.cookie)).await?;
+    let (status, _, body) = api.get(&settings, Some(&ana.cookie)).await?;
     ensure!(status == 200 && serde_json::from_str::<Value>(&body)?["frt_target_seconds"] == 60, "unchanged: {body}");
     let (status, _, _) = api.get("/api/me", Some(&ana.cookie)).await?;
     ensure!(status == 200, "the session survived the forged sign-out");
     // The edge's own pages may.
     let own = [("origin", env.origin.as_str()), ("cookie", ana.cookie.as_str())];
     api.socket_with("/api/desk/ws", &own).await.context("the console's own socket")?;
-    let (status, text) = api
-        .send_raw(Method::PATCH, "/api/shops/csrf/settings", "application/json", r#"{"frt_target_seconds":45}"#, &own)
-        .await?;
+    let (status, text) =
+        api.send_raw(Method::PATCH, &settings, "application/json", r#"{"frt_target_seconds":45}"#, &own).await?;
     ensure!(status == 200, "the console's own patch answered {status}: {text}");
     Ok(())
 }
 
 async fn bodies_must_say_they_are_json(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "plain", json!({"frt_target_seconds": 60}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "plain", "ana").await?;
+    let shop = seed(&api, &env, "", json!({"frt_target_seconds": 60}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    let settings = format!("/api/shops/{shop}/settings");
+    let conversations = format!("/api/shops/{shop}/conversations");
     let cookie = [("cookie", ana.cookie.as_str())];
     let attempts = [
-        (Method::PATCH, "/api/shops/plain/settings", json!({"frt_target_seconds": 5}).to_string()),
-        (Method::POST, "/api/login", json!({"email": "ana@plain.test", "password": "ana-password"}).to_string()),
+        (Method::PATCH, settings.as_str(), json!({"frt_target_seconds": 5}).to_string()),
+        (
+            Method::POST,
+            "/api/login",
+            json!({"email": agent_email(&shop, "ana"), "password": agent_password("ana")}).to_string(),
+        ),
         (Method::POST, "/api/dev/seed", String::new()),
-        (Method::POST, "/api/shops/plain/conversations", json!({"page": {"url": "", "title": ""}}).to_string()),
+        (Method::POST, conversations.as_str(), json!({"page": {"url": "", "title": ""}}).to_string()),
     ];
     for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
         for (method, path, body) in &attempts {
@@ -105,7 +116,7 @@ async fn bodies_must_say_they_are_json(env: Arc<Env>) -> Result<()> {
             ensure!(api_error(&text)?.message.contains("application/json"), "the refusal says why: {text}");
         }
     }
-    let (_, _, body) = api.get("/api/shops/plain/settings", Some(&ana.cookie)).await?;
+    let (_, _, body) = api.get(&settings, Some(&ana.cookie)).await?;
     ensure!(serde_json::from_str::<Value>(&body)?["frt_target_seconds"] == 60, "nothing changed: {body}");
     Ok(())
 }
@@ -158,8 +169,8 @@ async fn guess_until_throttled(
 
 async fn sign_in_is_throttled_per_client_and_per_account_with_growing_waits(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "guarded", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
-    let (ana, bo) = ("ana@guarded.test", "bo@guarded.test");
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (&agent_email(&shop, "ana"), &agent_email(&shop, "bo"));
     let paid = 4;
     let longest_wait = 1u64 << (paid - 1);
 
@@ -174,8 +185,8 @@ async fn sign_in_is_throttled_per_client_and_per_account_with_growing_waits(env:
 
     // One address guessing at many accounts, known or not: the address's throttle holds.
     let guesser = Api::new(&env.origin);
-    guess_until_throttled(&env, Some(&guesser), |n| format!("nobody-{n}@guarded.test"), paid).await?;
-    let (status, _) = sign_in(&guesser, "nobody-else@guarded.test", "guess").await?;
+    guess_until_throttled(&env, Some(&guesser), |n| format!("nobody-{n}@{shop}.test"), paid).await?;
+    let (status, _) = sign_in(&guesser, &format!("nobody-else@{shop}.test"), "guess").await?;
     ensure!(status == 401, "an unknown account answers as a wrong password: {status}");
     let (status, retry_after) = sign_in(&guesser, bo, "bo-password").await?;
     ensure!(status == 429 && retry_after.is_some_and(|s| s > longest_wait), "the address must wait: {status}");
@@ -211,6 +222,10 @@ async fn looking_up_what_does_not_exist_stores_nothing(env: Arc<Env>) -> Result<
     let api = Api::new(&env.origin);
     let classes = ["AgentAccount", "ShopDesk", "ConversationRoom"];
     let count = |state: &Path| -> Result<Vec<usize>> { classes.iter().map(|c| objects_with_data(state, c)).collect() };
+    // An object of each class with data, whichever cases ran before: an agent, their shop and a
+    // conversation.
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    api.new_conversation(&shop).await?;
     let before = count(&env.state)?;
     ensure!(before.iter().all(|n| *n > 0), "the folder holds the objects written so far: {before:?}");
     for n in 0..3 {
@@ -233,9 +248,9 @@ async fn looking_up_what_does_not_exist_stores_nothing(env: Arc<Env>) -> Result<
 
 async fn signing_out_ends_every_socket_the_session_opened(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "leaving", json!({}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "leaving", "ana").await?;
-    let ticket = api.new_conversation("leaving").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut shopper_socket, "q", "Hello?").await?;
     let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
@@ -268,8 +283,8 @@ async fn an_expired_session_ends_with_its_sockets(_env: Arc<Env>) -> Result<()> 
 
 async fn webhooks_cannot_be_aimed_at_private_networks(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "hooked", json!({}), &[("ana", "owner")]).await?;
-    let ana = login(&api, "hooked", "ana").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
     let secret = "0123456789abcdef";
     let refused = [
         "https://169.254.169.254/latest/meta-data",
@@ -287,20 +302,20 @@ async fn webhooks_cannot_be_aimed_at_private_networks(env: Arc<Env>) -> Result<(
     ];
     for url in refused {
         let patch = json!({"webhook": {"url": url, "secret": secret}});
-        let (status, body) = api.patch("/api/shops/hooked/settings", &patch, Some(&ana.cookie)).await?;
+        let (status, body) = api.patch(&format!("/api/shops/{shop}/settings"), &patch, Some(&ana.cookie)).await?;
         ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{url} answered {status}: {body}");
     }
     // A development edge lets a receiver on this machine listen over plain http.
     let patch = json!({"webhook": {"url": "http://127.0.0.1:9/hook", "secret": secret}});
-    let (status, body) = api.patch("/api/shops/hooked/settings", &patch, Some(&ana.cookie)).await?;
+    let (status, body) = api.patch(&format!("/api/shops/{shop}/settings"), &patch, Some(&ana.cookie)).await?;
     ensure!(status == 200, "a local receiver in development answered {status}: {body}");
     Ok(())
 }
 
 async fn every_frame_a_shopper_sends_is_limited(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "chatty", json!({}), &[("ana", "owner")]).await?;
-    let ticket = api.new_conversation("chatty").await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ticket = api.new_conversation(&shop).await?;
     let (mut socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut socket, "q", "Anyone?").await?;
     fn over_the_limit(kind: usize, n: u32) -> ClientFrame {
@@ -333,18 +348,16 @@ fn page(n: u32) -> parley_core::protocol::PageContext {
 
 async fn a_shops_ceiling_holds_against_rotating_addresses(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "flooded", json!({}), &[("ana", "owner")]).await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let conversations = format!("/api/shops/{shop}/conversations");
     let per_client = Limit::NEW_CONVERSATIONS.max;
     let clients = Limit::SHOP_NEW_CONVERSATIONS.max.div_ceil(per_client);
     let started = (0..clients).map(|_| {
-        let client = Api::new(&env.origin);
+        let (client, conversations) = (Api::new(&env.origin), &conversations);
         async move {
             let mut created = 0;
             for _ in 0..per_client {
-                match client
-                    .post("/api/shops/flooded/conversations", &json!({"page": {"url": "", "title": ""}}), None)
-                    .await?
-                {
+                match client.post(conversations, &json!({"page": {"url": "", "title": ""}}), None).await? {
                     (201, _) => created += 1,
                     (429, _) => {}
                     (status, body) => bail!("a new conversation answered {status}: {body}"),
@@ -355,9 +368,8 @@ async fn a_shops_ceiling_holds_against_rotating_addresses(env: Arc<Env>) -> Resu
     });
     let created: u32 = futures_util::future::try_join_all(started).await?.into_iter().sum();
     ensure!(created == Limit::SHOP_NEW_CONVERSATIONS.max, "the shop took {created} new conversations in a minute");
-    let (status, body) = Api::new(&env.origin)
-        .post("/api/shops/flooded/conversations", &json!({"page": {"url": "", "title": ""}}), None)
-        .await?;
+    let (status, body) =
+        Api::new(&env.origin).post(&conversations, &json!({"page": {"url": "", "title": ""}}), None).await?;
     ensure!(status == 429, "one more from a fresh address answered {status}: {body}");
     Ok(())
 }
@@ -381,17 +393,17 @@ async fn every_page_has_a_policy_and_no_answer_is_sniffed(env: Arc<Env>) -> Resu
 
 async fn seeding_never_overwrites_a_shop_or_a_password(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "kept", json!({"frt_target_seconds": 60}), &[("ana", "owner")]).await?;
+    let shop = seed(&api, &env, "", json!({"frt_target_seconds": 60}), &[("ana", "owner")]).await?;
     let again = json!({
-        "shop": "kept", "name": "Replaced", "settings": {"frt_target_seconds": 5},
-        "agents": [{"email": "ana@kept.test", "name": "Mallory", "password": "taken-over", "role": "owner"}]
+        "shop": shop, "name": "Replaced", "settings": {"frt_target_seconds": 5},
+        "agents": [{"email": agent_email(&shop, "ana"), "name": "Mallory", "password": "taken-over", "role": "owner"}]
     });
     let (status, body) = api.post("/api/dev/seed", &again, None).await?;
     ensure!(status == 200, "seeding again answered {status}: {body}");
-    ensure!(api.login("ana@kept.test", "taken-over").await.is_err(), "seeding replaced a password");
-    let ana = login(&api, "kept", "ana").await.context("the password someone set still works")?;
+    ensure!(api.login(&agent_email(&shop, "ana"), "taken-over").await.is_err(), "seeding replaced a password");
+    let ana = login(&api, &shop, "ana").await.context("the password someone set still works")?;
     ensure!(ana.profile.name == "ana", "the account is as it was: {:?}", ana.profile);
-    let (_, _, body) = api.get("/api/shops/kept/settings", Some(&ana.cookie)).await?;
+    let (_, _, body) = api.get(&format!("/api/shops/{shop}/settings"), Some(&ana.cookie)).await?;
     ensure!(serde_json::from_str::<Value>(&body)?["frt_target_seconds"] == 60, "seeding replaced settings: {body}");
     Ok(())
 }

@@ -12,8 +12,8 @@ use serde_json::json;
 use crate::api::{agent_socket, expect_error, send_acked, shopper};
 use crate::case;
 use crate::client::{api_error, Api};
-use crate::engine::{login, seed};
 use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
 use parley_core::color::Rgb;
 use parley_core::launcher::LauncherPosition;
 use parley_core::protocol::{
@@ -31,14 +31,15 @@ pub fn cases() -> Vec<Case> {
 async fn the_launcher_is_public_cacheable_and_readable_by_the_shops_origins_only(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
     let launcher = json!({"color": "#F2B705", "position": "left", "text": " Ask us "});
-    seed(&api, "theme", json!({"allowed_origins": ["https://shop.example"], "launcher": launcher}), &[]).await?;
+    let shop =
+        seed(&api, &env, "", json!({"allowed_origins": ["https://shop.example"], "launcher": launcher}), &[]).await?;
 
-    let (status, headers, body) =
-        api.get_with("/api/shops/theme/launcher", &[("origin", "https://shop.example")]).await?;
+    let endpoint = format!("/api/shops/{shop}/launcher");
+    let (status, headers, body) = api.get_with(&endpoint, &[("origin", "https://shop.example")]).await?;
     ensure!(status == 200, "the launcher answered {status} {body}");
     let view: LauncherView = serde_json::from_str(&body)?;
     let expected = LauncherView {
-        shop_name: "Shop theme".into(),
+        shop_name: format!("Shop {shop}"),
         color: Rgb::new(0xf2, 0xb7, 0x05),
         text_color: Rgb::BLACK,
         position: LauncherPosition::Left,
@@ -49,10 +50,10 @@ async fn the_launcher_is_public_cacheable_and_readable_by_the_shops_origins_only
     };
     ensure!(view == expected, "the launcher is {view:?}");
     // Its words are in the shopper's language: the loader's list, else the browser's.
-    let (_, _, body) = api.get_with("/api/shops/theme/launcher?lang=de,pl-PL", &[]).await?;
+    let (_, _, body) = api.get_with(&format!("{endpoint}?lang=de,pl-PL"), &[]).await?;
     let view: LauncherView = serde_json::from_str(&body)?;
     ensure!(view.open_label == "Otwórz czat", "with lang=de,pl-PL: {view:?}");
-    let (_, _, body) = api.get_with("/api/shops/theme/launcher", &[("accept-language", "hu-HU,hu;q=0.9")]).await?;
+    let (_, _, body) = api.get_with(&endpoint, &[("accept-language", "hu-HU,hu;q=0.9")]).await?;
     let view: LauncherView = serde_json::from_str(&body)?;
     ensure!(view.frame_title == "Csevegés", "with Accept-Language hu: {view:?}");
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
@@ -60,31 +61,31 @@ async fn the_launcher_is_public_cacheable_and_readable_by_the_shops_origins_only
     ensure!(header("access-control-allow-origin") == "https://shop.example", "the shop's own page may read it");
     ensure!(header("vary").contains("origin"), "caches keep one answer per origin: {:?}", header("vary"));
 
-    let (status, headers, _) = api.get_with("/api/shops/theme/launcher", &[("origin", "https://evil.example")]).await?;
+    let (status, headers, _) = api.get_with(&endpoint, &[("origin", "https://evil.example")]).await?;
     ensure!(
         status == 200 && headers.get("access-control-allow-origin").is_none(),
         "another site's page may not read it"
     );
 
     // The tag's data-color stands in for the shop's colour, with a text colour of its own.
-    let (status, _, body) = api.get_with("/api/shops/theme/launcher?color=%23123456", &[]).await?;
+    let (status, _, body) = api.get_with(&format!("{endpoint}?color=%23123456"), &[]).await?;
     let view: LauncherView = serde_json::from_str(&body).with_context(|| format!("{status} {body}"))?;
     ensure!(view.color == Rgb::new(0x12, 0x34, 0x56) && view.text_color == Rgb::WHITE, "{view:?}");
     ensure!(view.color.contrast(view.text_color) >= 4.5, "AA contrast");
-    let (status, _, body) = api.get_with("/api/shops/theme/launcher?color=red", &[]).await?;
+    let (status, _, body) = api.get_with(&format!("{endpoint}?color=red"), &[]).await?;
     ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "a bad colour: {status} {body}");
     let (status, _, body) = api.get_with("/api/shops/nobody/launcher", &[]).await?;
     ensure!(status == 404 && api_error(&body)?.code == ErrorCode::NotFound, "an unknown shop: {status} {body}");
 
     // The chat's page carries the theme for its header and send button.
-    let (_, _, page) = api.get("/w/theme", None).await?;
+    let (_, _, page) = api.get(&format!("/w/{shop}"), None).await?;
     ensure!(page.contains(r##"data-theme-color="#f2b705" data-theme-text="#000000""##), "the widget page: {page}");
     Ok(())
 }
 
 async fn a_page_change_reaches_the_agent_and_refused_context_changes_nothing(env: Arc<Env>) -> Result<()> {
     let api = Api::new(&env.origin);
-    seed(&api, "context", json!({}), &[("ana", "owner")]).await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
     let page = |url: &str, title: &str| PageContext { url: url.into(), title: title.into(), ..PageContext::default() };
     let crowded = PageContext {
         custom: (0..=MAX_CUSTOM_VALUES).map(|n| (format!("k{n}"), "v".to_owned())).collect(),
@@ -94,7 +95,7 @@ async fn a_page_change_reaches_the_agent_and_refused_context_changes_nothing(env
     // A conversation cannot start with context over the bounds either.
     let (status, body) = api
         .post(
-            "/api/shops/context/conversations",
+            &format!("/api/shops/{shop}/conversations"),
             &NewConversation { page: crowded.clone(), ..NewConversation::default() },
             None,
         )
@@ -104,7 +105,7 @@ async fn a_page_change_reaches_the_agent_and_refused_context_changes_nothing(env
     let first = page("https://shop.example/p/1", "One");
     let (status, body) = api
         .post(
-            "/api/shops/context/conversations",
+            &format!("/api/shops/{shop}/conversations"),
             &NewConversation { page: first.clone(), ..NewConversation::default() },
             None,
         )
@@ -112,7 +113,7 @@ async fn a_page_change_reaches_the_agent_and_refused_context_changes_nothing(env
     ensure!(status == 201, "a conversation: {status} {body}");
     let ticket: ConversationTicket = serde_json::from_str(&body)?;
     let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
-    let ana = login(&api, "context", "ana").await?;
+    let ana = login(&api, &shop, "ana").await?;
     let mut agent = agent_socket(&api, &ana, &ticket.conversation_id).await?;
 
     let moved = PageContext {
