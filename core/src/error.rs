@@ -159,6 +159,53 @@ pub enum SettingsError {
     Patch(String),
 }
 
+/// Why a new shop or a password was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SignupError {
+    #[error("a shop id is {min} to {max} characters of a-z, 0-9 and '-', starting with a letter")]
+    ShopId { min: usize, max: usize },
+    #[error("that shop id is reserved; please choose another")]
+    ReservedShopId,
+    #[error("the shop's name is 1 to {max} characters on one line")]
+    ShopName { max: usize },
+    #[error("a password needs at least {min} characters")]
+    ShortPassword { min: usize },
+    #[error("a password has at most {max} characters")]
+    LongPassword { max: usize },
+    #[error("that password is one of the most common ones; please choose another")]
+    CommonPassword,
+}
+
+impl From<SignupError> for ApiError {
+    fn from(error: SignupError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string())
+    }
+}
+
+/// Why a change to a shop's team, or a link of its, was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TeamError {
+    #[error("a shop keeps at least one owner: make someone else an owner first")]
+    LastOwner,
+    #[error("no such member of the team")]
+    NoSuchMember,
+    #[error("this link was used already")]
+    LinkUsed,
+    #[error("this link has expired; ask for a new one")]
+    LinkExpired,
+}
+
+impl From<TeamError> for ApiError {
+    fn from(error: TeamError) -> Self {
+        let code = match error {
+            TeamError::LastOwner | TeamError::LinkUsed => ErrorCode::Conflict,
+            TeamError::NoSuchMember => ErrorCode::NotFound,
+            TeamError::LinkExpired => ErrorCode::Unauthorized,
+        };
+        ApiError::new(code, error.to_string())
+    }
+}
+
 /// Why an erasure request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ErasureError {

@@ -36,6 +36,8 @@ pub mod rating;
 pub mod retry;
 pub mod settings;
 pub mod signature;
+pub mod signup;
+pub mod team;
 pub mod time;
 pub mod transcript;
 pub mod validation;
