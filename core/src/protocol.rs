@@ -209,6 +209,9 @@ pub struct AgentSeat {
     pub name: String,
     /// Has a console open.
     pub online: bool,
+    /// Set away: online, but taking no new chats.
+    #[serde(default)]
+    pub away: bool,
     /// Open conversations assigned to them.
     pub load: u32,
     /// How many conversations automatic assignment gives them at most.
