@@ -168,6 +168,8 @@ pub enum SignupError {
     ReservedShopId,
     #[error("the shop's name is 1 to {max} characters on one line")]
     ShopName { max: usize },
+    #[error("a name is 1 to {max} characters on one line")]
+    PersonName { max: usize },
     #[error("a password needs at least {min} characters")]
     ShortPassword { min: usize },
     #[error("a password has at most {max} characters")]

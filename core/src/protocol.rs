@@ -87,6 +87,8 @@ pub enum ServerFrame {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeskClientFrame {
+    /// The agent sets themselves away (taking no new chats), or back.
+    Away { away: bool },
     /// Take a waiting conversation; the first claim wins.
     Claim { conversation_id: ConversationId },
     /// Hand one of my conversations to another agent of the shop; history and the
@@ -216,6 +218,38 @@ pub struct AgentSeat {
     pub load: u32,
     /// How many conversations automatic assignment gives them at most.
     pub capacity: u32,
+}
+
+/// `GET /api/shops/{shop}/team`: a member of the shop's team, and how they are doing now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub email: AgentId,
+    pub name: String,
+    pub role: Role,
+    /// Has a console open.
+    pub online: bool,
+    /// Set away: online, but taking no new chats.
+    pub away: bool,
+    /// Open conversations assigned to them, and how many automatic assignment gives them at most.
+    pub load: u32,
+    pub capacity: u32,
+}
+
+/// A single-use link just made (an invite, a password reset): the URL to hand on, and until
+/// when it works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedLink {
+    pub link: String,
+    pub expires_at: UnixMillis,
+}
+
+/// What a link is for, as its page shows it before it is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    pub purpose: crate::team::LinkPurpose,
+    pub email: AgentId,
+    pub shop: ShopId,
+    pub shop_name: String,
 }
 
 /// One open conversation as the shop's queue lists it.

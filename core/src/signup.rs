@@ -22,6 +22,8 @@ pub const MAX_PASSWORD_CHARS: usize = 200;
 pub const SHOP_ID_CHARS: (usize, usize) = (3, 40);
 /// The most characters of a shop's name.
 pub const MAX_SHOP_NAME_CHARS: usize = 80;
+/// The most characters of a person's name.
+pub const MAX_PERSON_NAME_CHARS: usize = 100;
 
 /// Words no new shop may take as its id: they name Parley's own pages and routes, or would
 /// let a shop pass for Parley or its staff.
@@ -137,11 +139,19 @@ pub fn new_shop_id(raw: &str) -> Result<ShopId, SignupError> {
 
 /// Checks and trims a shop's name.
 pub fn shop_name(raw: &str) -> Result<String, SignupError> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > MAX_SHOP_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(SignupError::ShopName { max: MAX_SHOP_NAME_CHARS });
-    }
-    Ok(name.to_owned())
+    one_line(raw, MAX_SHOP_NAME_CHARS).ok_or(SignupError::ShopName { max: MAX_SHOP_NAME_CHARS })
+}
+
+/// Checks and trims the name a person gives themselves (an owner signing up, an agent joining).
+pub fn person_name(raw: &str) -> Result<String, SignupError> {
+    one_line(raw, MAX_PERSON_NAME_CHARS).ok_or(SignupError::PersonName { max: MAX_PERSON_NAME_CHARS })
+}
+
+/// `raw` trimmed, if it is 1 to `max` characters on one line.
+fn one_line(raw: &str, max: usize) -> Option<String> {
+    let trimmed = raw.trim();
+    let fits = !trimmed.is_empty() && trimmed.chars().count() <= max && !trimmed.chars().any(char::is_control);
+    fits.then(|| trimmed.to_owned())
 }
 
 /// Checks a password someone chose (module docs).
@@ -195,6 +205,11 @@ mod tests {
         assert_eq!(shop_name("  Trail Shoes  "), Ok("Trail Shoes".to_owned()));
         for bad in ["", "   ", "Two\nlines", &"x".repeat(81)] {
             assert_eq!(shop_name(bad), Err(SignupError::ShopName { max: MAX_SHOP_NAME_CHARS }), "{bad:?}");
+        }
+        assert_eq!(person_name(" Kata Szabó "), Ok("Kata Szabó".to_owned()));
+        assert_eq!(person_name(&"x".repeat(100)).map(|name| name.len()), Ok(100));
+        for bad in ["", "Tab\there", &"x".repeat(101)] {
+            assert_eq!(person_name(bad), Err(SignupError::PersonName { max: MAX_PERSON_NAME_CHARS }), "{bad:?}");
         }
     }
 

@@ -45,7 +45,7 @@ fn owners(roles: &[(AgentId, Role)]) -> usize {
 
 /// What a single-use link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LinkPurpose {
     /// Joining the shop as `role`.
     Invite { role: Role },

@@ -36,8 +36,10 @@ pub enum Object {
     ConversationRoom,
     /// One per agent e-mail: credentials and which shop the agent belongs to.
     AgentAccount,
-    /// One per shop and client IP: that client's rate limits.
+    /// One per counted client or shop: rate limits and sign-in throttles.
     RateLimiter,
+    /// One for the edge: every shop and account, and sign-up codes.
+    Directory,
 }
 
 impl Object {
@@ -47,6 +49,7 @@ impl Object {
             Object::ConversationRoom => "CONVERSATION_ROOM",
             Object::AgentAccount => "AGENT_ACCOUNT",
             Object::RateLimiter => "RATE_LIMITER",
+            Object::Directory => "DIRECTORY",
         }
     }
 

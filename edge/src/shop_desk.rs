@@ -23,10 +23,11 @@ use crate::failpoints;
 use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
-use crate::rpc::{answer, Object, AGENT_HEADER};
+use crate::rpc::{self, answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
 use crate::store::{Migrations, Store};
+use crate::team::{Member, Team};
 use crate::time_zone::IanaZone;
 use crate::webhooks::Webhooks;
 use parley_core::business_hours::is_open;
@@ -38,9 +39,10 @@ use parley_core::metrics::{self, MetricsReport};
 use parley_core::metrics_window::MetricsWindow;
 use parley_core::protocol::{
     AgentProfile, ApiError, ConversationView, DeadLetter, DeadLetters as DeadLetterListing, DeskClientFrame,
-    DeskServerFrame, ErrorCode, QueueItem, Status,
+    DeskServerFrame, ErrorCode, LinkView, QueueItem, Role, Status, TeamMember,
 };
 use parley_core::settings::ShopSettings;
+use parley_core::team::{self, LinkPurpose, TeamLink};
 use parley_core::time::UnixMillis;
 use parley_core::webhook::{Announcement, Delivery, WebhookPayload};
 
@@ -57,6 +59,9 @@ pub struct ShopProfile {
     pub name: String,
     #[serde(default)]
     pub settings: ShopSettings,
+    /// Set by the operator: the shop's widget, console and API are closed.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// Requests the Worker and conversation rooms send to a shop's desk.
@@ -74,8 +79,9 @@ pub enum DeskRequest {
     /// Changes the shop's settings by a JSON merge patch (owners only), here, so that two
     /// patches at once both take effect.
     PatchSettings { patch: serde_json::Value },
-    /// Opens a console session for an agent whose password was verified; answers the token.
-    OpenSession { agent: AgentProfile },
+    /// Opens a console session for a member whose password was verified; answers the token
+    /// and the member as the desk knows them (name, role). Refused while the shop is disabled.
+    OpenSession { email: AgentId },
     /// The agent behind a session token, or `unauthorized`. With `watching`, the session is
     /// opening a socket to that conversation, which is told when the session ends.
     CheckSession {
@@ -112,6 +118,29 @@ pub enum DeskRequest {
     /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
     /// is harmless at any time; development's clock uses it after moving time on.
     Wake,
+    /// The operator disables the shop (every session ends; its widget, console and API close),
+    /// or enables it again.
+    SetDisabled { disabled: bool },
+    /// The team, with who is online or away and each one's load.
+    Team,
+    /// Gives a member another role (owners only; the Worker checks). The last owner stays one.
+    SetRole { email: AgentId, role: Role },
+    /// Removes a member (owners only): their sessions and sockets end at once, and their chats
+    /// go back to the queue, each keeping its place. The last owner stays.
+    RemoveMember { email: AgentId },
+    /// Makes a single-use link: an invite for someone not on the team, or a password reset for
+    /// a member; answers its token (the desk keeps the hash) and its expiry.
+    IssueLink { email: AgentId, purpose: LinkPurpose },
+    /// What a link is for, while it works.
+    CheckLink { token: String },
+    /// Uses an invite once: its e-mail joins the team as `name`, with the invite's role;
+    /// answers their profile.
+    UseInvite { token: String, name: String },
+    /// Uses a password reset once: every session of its member ends; answers the member.
+    UseReset { token: String },
+    /// Ends every session of `email` but `except` (a session's token hash): a password changed,
+    /// or signing out everywhere.
+    EndSessions { email: AgentId, except: Option<String> },
     /// Something the shop's webhook hears of.
     Announce { announcement: Announcement, conversation: Box<ConversationView> },
 }
@@ -123,7 +152,10 @@ pub enum DeskAnswer {
     Profile(ShopProfile),
     Agent(AgentProfile),
     SignedIn(SignedIn),
-    Token { token: String },
+    Opened { token: String, agent: AgentProfile },
+    Link { token: String, expires_at: UnixMillis },
+    LinkView(LinkView),
+    Team(Vec<TeamMember>),
     Metrics(Box<MetricsReport>),
     UserConversation { conversation_id: Option<ConversationId> },
     DeadLetters(DeadLetterListing),
@@ -163,6 +195,7 @@ const MIGRATIONS: Migrations = &[
     &[SCHEMA_V1, outbox::SCHEMA_V1, Samples::SCHEMA, Webhooks::SCHEMA],
     &[outbox::RETRIES_V2, DeadLetters::SCHEMA, Sessions::WATCHED_SCHEMA, Samples::HOURS_V2],
     &[ConversationIndex::SCHEMA_V3],
+    &[Team::SCHEMA_V4],
 ];
 
 impl DurableObject for ShopDesk {
@@ -201,6 +234,12 @@ impl DurableObject for ShopDesk {
         };
         let agent = console.agent.email;
         let (input, claimed) = match frame {
+            DeskClientFrame::Away { away } => {
+                if let Err(error) = self.team().set_away(&agent, away) {
+                    return reply(&ws, &DeskServerFrame::Error { error: error.to_api() });
+                }
+                (desk::Input::Away { agent, away }, None)
+            }
             DeskClientFrame::Claim { conversation_id } => {
                 (desk::Input::Claim { conversation_id: conversation_id.clone(), agent }, Some(conversation_id))
             }
@@ -266,14 +305,27 @@ impl ShopDesk {
                 let settings = self.profile()?.settings.patched(&patch).map_err(ApiError::from)?;
                 self.update_settings(settings).await
             }
-            DeskRequest::OpenSession { agent } => {
-                let agent = self.agent(agent.email.as_str())?;
+            DeskRequest::OpenSession { email } => {
+                if self.profile()?.disabled {
+                    return Err(disabled());
+                }
+                let agent = self.agent(email.as_str())?;
                 let token = crypto::random_hex(32)?;
                 let hash = crypto::sha256_hex(&token).await?;
                 self.sessions().open(&agent, &hash, UnixMillis(now().0 + SESSION_MILLIS))?;
                 // The session's expiry is a deadline of the alarm's.
                 self.wake().await?;
-                Ok(DeskAnswer::Token { token })
+                Ok(DeskAnswer::Opened { token, agent })
+            }
+            DeskRequest::SetDisabled { disabled } => {
+                let profile = ShopProfile { disabled, ..self.profile()? };
+                self.save_profile(&profile)?;
+                if disabled {
+                    for member in self.team().members()? {
+                        self.end_sessions(&member.profile.email, None).await?;
+                    }
+                }
+                Ok(DeskAnswer::Profile(profile))
             }
             DeskRequest::CheckSession { token, watching } => {
                 let session = crypto::sha256_hex(&token).await?;
@@ -329,6 +381,100 @@ impl ShopDesk {
             }
             DeskRequest::DeadLetters => Ok(DeskAnswer::DeadLetters(self.dead_letters().listing()?)),
             DeskRequest::Wake => self.run_due().await.map(|()| DeskAnswer::Done {}),
+            DeskRequest::Team => {
+                let seats = self.desk(self.profile()?.settings.assignment)?.seats();
+                let members = self.team().members()?;
+                let team = members
+                    .into_iter()
+                    .map(|member| {
+                        let seat = seats.iter().find(|seat| seat.agent == member.profile.email);
+                        TeamMember {
+                            email: member.profile.email.clone(),
+                            name: member.profile.name,
+                            role: member.profile.role,
+                            online: seat.is_some_and(|seat| seat.online),
+                            away: member.away,
+                            load: seat.map_or(0, |seat| seat.load),
+                            capacity: seat.map_or(0, |seat| seat.capacity),
+                        }
+                    })
+                    .collect();
+                Ok(DeskAnswer::Team(team))
+            }
+            DeskRequest::SetRole { email, role } => {
+                team::may_change_role(&self.team().roles()?, &email, role).map_err(ApiError::from)?;
+                let member = self.team().member(&email)?.ok_or_else(EdgeError::not_found)?;
+                let changed = AgentProfile { role, ..member };
+                self.team().update(&changed)?;
+                // The member's open consoles learn their new role when they next sign in; the
+                // role is checked on every request meanwhile.
+                Ok(DeskAnswer::Agent(changed))
+            }
+            DeskRequest::RemoveMember { email } => {
+                team::may_remove(&self.team().roles()?, &email).map_err(ApiError::from)?;
+                self.team().remove(&email)?;
+                self.end_sessions(&email, None).await?;
+                self.apply(desk::Input::Removed { agent: email }).await?;
+                Ok(DeskAnswer::Done {})
+            }
+            DeskRequest::IssueLink { email, purpose } => {
+                let member = self.team().member(&email)?;
+                match (purpose, &member) {
+                    (LinkPurpose::Invite { .. }, Some(_)) => {
+                        return Err(EdgeError::api(ErrorCode::Conflict, "they are on the team already"))
+                    }
+                    (LinkPurpose::PasswordReset, None) => return Err(EdgeError::not_found()),
+                    _ => {}
+                }
+                let token = crypto::random_hex(32)?;
+                let link = TeamLink::new(purpose, email, now());
+                self.team().keep_link(&crypto::sha256_hex(&token).await?, &link, now())?;
+                Ok(DeskAnswer::Link { token, expires_at: link.expires_at })
+            }
+            DeskRequest::CheckLink { token } => {
+                let link = self.team().usable_link(&crypto::sha256_hex(&token).await?, now())?;
+                let profile = self.profile()?;
+                Ok(DeskAnswer::LinkView(LinkView {
+                    purpose: link.purpose,
+                    email: link.email,
+                    shop: profile.shop,
+                    shop_name: profile.name,
+                }))
+            }
+            DeskRequest::UseInvite { token, name } => {
+                let hash = crypto::sha256_hex(&token).await?;
+                let shop = self.profile()?.shop;
+                let joined = self.store.transaction(|| {
+                    let link = self.team().usable_link(&hash, now())?;
+                    let LinkPurpose::Invite { role } = link.purpose else {
+                        return Err(EdgeError::api(ErrorCode::Unauthorized, "this link is not an invite"));
+                    };
+                    self.team().use_link(&hash, now())?;
+                    let profile = AgentProfile { email: link.email, name: name.clone(), shop: shop.clone(), role };
+                    self.team().add(&profile)?;
+                    Ok(profile)
+                })?;
+                // A new agent may take waiting chats as soon as they open a console.
+                self.apply(desk::Input::Tick).await?;
+                Ok(DeskAnswer::Agent(joined))
+            }
+            DeskRequest::UseReset { token } => {
+                let hash = crypto::sha256_hex(&token).await?;
+                let link = self.store.transaction(|| {
+                    let link = self.team().usable_link(&hash, now())?;
+                    if link.purpose != LinkPurpose::PasswordReset {
+                        return Err(EdgeError::api(ErrorCode::Unauthorized, "this link is not a password reset"));
+                    }
+                    self.team().use_link(&hash, now())
+                })?;
+                let member = self.team().member(&link.email)?.ok_or_else(EdgeError::not_found)?;
+                self.end_sessions(&member.email, None).await?;
+                Ok(DeskAnswer::Agent(member))
+            }
+            DeskRequest::EndSessions { email, except } => {
+                self.end_sessions(&email, except.as_deref()).await?;
+                Ok(DeskAnswer::Done {})
+            }
             DeskRequest::Erase { request } => {
                 let subject = request.subject().map_err(ApiError::from)?;
                 let conversations = self.index().concerning(&subject)?;
@@ -500,6 +646,16 @@ impl ShopDesk {
         self.deliver().await
     }
 
+    /// Ends every session of `email` but `except`.
+    async fn end_sessions(&self, email: &AgentId, except: Option<&str>) -> EdgeResult<()> {
+        for session in self.sessions().of(email)? {
+            if Some(session.as_str()) != except {
+                self.end_session(&session).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn end_expired_sessions(&self) -> EdgeResult<()> {
         for session in self.sessions().expired(now())? {
             self.end_session(&session).await?;
@@ -574,11 +730,12 @@ impl ShopDesk {
     fn desk(&self, rules: AssignmentRules) -> EdgeResult<Desk> {
         let items = self.store.json_values("SELECT item AS value FROM queue", vec![])?;
         let online = self.online_agents(&[]);
-        let agents: Vec<AgentProfile> = self.store.json_values("SELECT profile AS value FROM agents", vec![])?;
-        let agents: BTreeMap<AgentId, Agent> = agents
+        let agents: BTreeMap<AgentId, Agent> = self
+            .team()
+            .members()?
             .into_iter()
-            .map(|profile| {
-                let agent = Agent { name: profile.name, online: online.contains(&profile.email) };
+            .map(|Member { profile, away }| {
+                let agent = Agent { name: profile.name, online: online.contains(&profile.email), away };
                 (profile.email, agent)
             })
             .collect();
@@ -599,6 +756,10 @@ impl ShopDesk {
 
     fn sessions(&self) -> Sessions<'_> {
         Sessions::new(&self.store)
+    }
+
+    fn team(&self) -> Team<'_> {
+        Team::new(&self.store)
     }
 
     fn index(&self) -> ConversationIndex<'_> {
@@ -707,6 +868,11 @@ impl DeskRequest {
     }
 }
 
+/// The refusal of whatever a disabled shop is asked.
+pub fn disabled() -> EdgeError {
+    EdgeError::api(ErrorCode::Forbidden, "this shop is disabled")
+}
+
 /// A day, for retention.
 const DAY_MILLIS: u64 = 24 * 60 * 60 * 1000;
 /// How many conversations one alarm deletes for retention at most.
@@ -718,6 +884,20 @@ pub const SIGNED_OUT: u16 = 4401;
 /// The desk object of a shop.
 pub fn desk_key(shop: &ShopId) -> String {
     format!("shop:{shop}")
+}
+
+/// A shop's profile, as its desk keeps it; `not_found` for a shop that does not exist.
+pub async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
+    rpc::call(&desk_stub(env, shop)?, &DeskRequest::Profile).await
+}
+
+/// The profile of a shop open to its shoppers: a disabled one is refused.
+pub async fn open_shop(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
+    let profile = shop_profile(env, shop).await?;
+    match profile.disabled {
+        true => Err(disabled()),
+        false => Ok(profile),
+    }
 }
 
 /// The desk object of a shop, to call.

@@ -19,6 +19,7 @@ mod engine;
 mod eventually;
 mod fault_checks;
 mod faults;
+mod going_live;
 mod lifecycle;
 mod private_edge;
 mod resuming_client;
@@ -39,6 +40,7 @@ fn main() -> std::process::ExitCode {
         .chain(security::cases())
         .chain(lifecycle::cases())
         .chain(access::cases())
+        .chain(going_live::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(accessibility::cases())
