@@ -154,9 +154,10 @@ pub enum SettingsError {
     LauncherText { max: usize },
     #[error("retention must be 1 to {max} days, or none to keep everything")]
     Retention { max: u32 },
-    /// A patch whose result does not read as settings (an unknown field, a wrong type).
-    #[error("invalid settings: {0}")]
-    Patch(String),
+    /// A patch whose result does not read as settings (an unknown field, a wrong type), and
+    /// where, when serde could tell.
+    #[error("invalid settings: {message}")]
+    Patch { field: Option<String>, message: String },
 }
 
 /// Why a new shop or a password was refused.
@@ -180,7 +181,16 @@ pub enum SignupError {
 
 impl From<SignupError> for ApiError {
     fn from(error: SignupError) -> Self {
-        ApiError::new(ErrorCode::BadRequest, error.to_string())
+        // The sign-up form's field names.
+        let field = match error {
+            SignupError::ShopId { .. } | SignupError::ReservedShopId => "shop",
+            SignupError::ShopName { .. } => "shop_name",
+            SignupError::PersonName { .. } => "name",
+            SignupError::ShortPassword { .. } | SignupError::LongPassword { .. } | SignupError::CommonPassword => {
+                "password"
+            }
+        };
+        ApiError::new(ErrorCode::BadRequest, error.to_string()).about(field)
     }
 }
 
@@ -225,9 +235,31 @@ impl From<ErasureError> for ApiError {
     }
 }
 
+impl SettingsError {
+    /// The setting refused, as a path into `ShopSettings` (`hours.monday[0]`); `None` when
+    /// the refusal is of the whole.
+    pub fn field(&self) -> Option<String> {
+        Some(
+            match self {
+                SettingsError::Capacity { .. } => "assignment.capacity",
+                SettingsError::Reroute => "assignment.reroute_after_millis",
+                SettingsError::Target => "frt_target_seconds",
+                SettingsError::TimeZone => "time_zone",
+                SettingsError::Webhook(_) => "webhook",
+                SettingsError::IdentitySecret { .. } => "identity_secret",
+                SettingsError::LauncherText { .. } => "launcher.text",
+                SettingsError::Retention { .. } => "retention_days",
+                SettingsError::Patch { field, .. } => return field.clone(),
+            }
+            .to_owned(),
+        )
+    }
+}
+
 impl From<SettingsError> for ApiError {
     fn from(error: SettingsError) -> Self {
-        ApiError::new(ErrorCode::BadRequest, error.to_string())
+        let field = error.field();
+        ApiError { field, ..ApiError::new(ErrorCode::BadRequest, error.to_string()) }
     }
 }
 

@@ -436,11 +436,19 @@ pub struct ApiError {
     pub message: String,
     /// For `rate_limited`: when trying again will work.
     pub retry_after_seconds: Option<u64>,
+    /// The field of the request the refusal is about, as a path (`launcher.color`), so a form
+    /// can show the message beside it.
+    pub field: Option<String>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), retry_after_seconds: None }
+        Self { code, message: message.into(), retry_after_seconds: None, field: None }
+    }
+
+    /// This refusal, about the request's `field`.
+    pub fn about(self, field: &str) -> Self {
+        Self { field: Some(field.to_owned()), ..self }
     }
 }
 

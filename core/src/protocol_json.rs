@@ -330,11 +330,12 @@ impl Wire for ConversationTicket {
 
 impl Wire for ApiError {
     fn to_json(&self) -> Json {
-        let Self { code, message, retry_after_seconds } = self;
+        let Self { code, message, retry_after_seconds, field } = self;
         Object::new()
             .field("code", code)
             .field("message", message)
             .field("retry_after_seconds", retry_after_seconds)
+            .field("field", field)
             .build()
     }
 
@@ -344,6 +345,7 @@ impl Wire for ApiError {
             code: fields.required("code")?,
             message: fields.required("message")?,
             retry_after_seconds: fields.required("retry_after_seconds")?,
+            field: fields.required("field")?,
         })
     }
 }

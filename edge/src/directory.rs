@@ -134,7 +134,9 @@ impl Directory {
                     vec![shop.as_str().into(), name.into(), millis(now()).into()],
                 )?;
                 if taken.is_empty() {
-                    return Err(EdgeError::api(ErrorCode::Conflict, "that shop id is taken; please choose another"));
+                    return Err(ApiError::new(ErrorCode::Conflict, "that shop id is taken; please choose another")
+                        .about("shop")
+                        .into());
                 }
                 done
             }
@@ -174,7 +176,9 @@ impl Directory {
                 )?;
                 match holder.first() {
                     Some(row) if row.shop == shop => done,
-                    _ => Err(EdgeError::api(ErrorCode::Conflict, "an account with this e-mail address exists")),
+                    _ => Err(ApiError::new(ErrorCode::Conflict, "an account with this e-mail address exists")
+                        .about("email")
+                        .into()),
                 }
             }
             DirectoryRequest::ReleaseAccount { email } => {

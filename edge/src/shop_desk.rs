@@ -34,6 +34,7 @@ use parley_core::business_hours::is_open;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
+use parley_core::error::SettingsError;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::{self, MetricsReport};
 use parley_core::metrics_window::MetricsWindow;
@@ -421,7 +422,9 @@ impl ShopDesk {
                 let member = self.team().member(&email)?;
                 match (purpose, &member) {
                     (LinkPurpose::Invite { .. }, Some(_)) => {
-                        return Err(EdgeError::api(ErrorCode::Conflict, "they are on the team already"))
+                        return Err(ApiError::new(ErrorCode::Conflict, "they are on the team already")
+                            .about("email")
+                            .into())
                     }
                     (LinkPurpose::PasswordReset, None) => return Err(EdgeError::not_found()),
                     _ => {}
@@ -787,7 +790,7 @@ impl ShopDesk {
     async fn update_settings(&self, settings: ShopSettings) -> EdgeResult<DeskAnswer> {
         let settings = settings.validated(webhook_targets(&self.env)).map_err(ApiError::from)?;
         if IanaZone::new(&settings.time_zone).is_none() {
-            return Err(EdgeError::api(ErrorCode::BadRequest, "unknown time zone"));
+            return Err(ApiError::from(SettingsError::TimeZone).into());
         }
         let profile = ShopProfile { settings, ..self.profile()? };
         self.save_profile(&profile)?;

@@ -62,8 +62,9 @@ pub async fn sign_up(env: &Env, signup: Signup, client: &str) -> EdgeResult<NewS
         return Err(EdgeError::api(ErrorCode::Forbidden, "this edge does not take sign-ups; ask its operator"));
     }
     let (shop, shop_name) = NewShop { shop: signup.shop, name: signup.shop_name }.checked().map_err(ApiError::from)?;
-    let email = AgentId::parse(&signup.email)
-        .map_err(|_| EdgeError::api(ErrorCode::BadRequest, "that does not look like an e-mail address"))?;
+    let email = AgentId::parse(&signup.email).map_err(|_| {
+        ApiError::new(ErrorCode::BadRequest, "that does not look like an e-mail address").about("email")
+    })?;
     let name = parley_core::signup::person_name(&signup.name).map_err(ApiError::from)?;
     parley_core::signup::password(&signup.password).map_err(ApiError::from)?;
     // Counted once the form is valid, so typos do not use up the allowance; every attempt on

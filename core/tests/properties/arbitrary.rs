@@ -155,8 +155,8 @@ pub fn message() -> BoxedStrategy<Message> {
 }
 
 fn api_error() -> BoxedStrategy<ApiError> {
-    (error_code(), text(), option::of(any::<u64>()))
-        .prop_map(|(code, message, retry_after_seconds)| ApiError { code, message, retry_after_seconds })
+    (error_code(), text(), option::of(any::<u64>()), option::of(text()))
+        .prop_map(|(code, message, retry_after_seconds, field)| ApiError { code, message, retry_after_seconds, field })
         .boxed()
 }
 
@@ -224,7 +224,7 @@ const WORDS: &str = "type kind hello send typing read resolve leave_email rate c
     conversation place error v token last_seq client_id text internal seq email score comment page url title \
     product custom name sku price currency image id status assignee_name waiting_since first_response_millis \
     shopper_read agent_read contact_email user shopper rating missed author position estimate estimated_at \
-    overdue closed wait no_agents millis code retry_after_seconds user_id identity at sender new waiting \
+    overdue closed wait no_agents millis code retry_after_seconds field user_id identity at sender new waiting \
     assigned resolved agent system rate_limited c1 0123456789abcdef0123456789abcdef";
 
 fn word() -> BoxedStrategy<String> {

@@ -101,7 +101,12 @@ fn message() -> Message {
 }
 
 fn error() -> ApiError {
-    ApiError { code: ErrorCode::RateLimited, message: "slow down".into(), retry_after_seconds: Some(30) }
+    ApiError {
+        code: ErrorCode::RateLimited,
+        message: "slow down".into(),
+        retry_after_seconds: Some(30),
+        field: Some("text".into()),
+    }
 }
 
 #[test]

@@ -439,18 +439,26 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
     };
     let (status, body) = put(&bo, json!({"frt_target_seconds": 30})).await?;
     ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "an agent changed settings: {status}");
-    for bad in [
-        json!({"assignment": {"auto_assign": true, "capacity": 0, "reroute_after_millis": 60000}}),
-        json!({"time_zone": "Mars/Olympus_Mons"}),
-        json!({"hours": {"monday": [{"start_minute": 600, "end_minute": 500}]}}),
-        json!({"allowed_origins": ["https://shop.example; script-src *"]}),
-        json!({"frt_target_secs": 60}),
-        json!({"hours": {"munday": [{"start_minute": 540, "end_minute": 1020}]}}),
-        json!({"webhook": {"url": "ftp://hooks.example/x", "secret": "0123456789abcdef"}}),
-        json!({"webhook": {"url": "https://hooks.example/x", "secret": "short"}}),
+    // Each refusal names the setting, for the console to show beside it.
+    for (bad, field) in [
+        (
+            json!({"assignment": {"auto_assign": true, "capacity": 0, "reroute_after_millis": 60000}}),
+            "assignment.capacity",
+        ),
+        (json!({"time_zone": "Mars/Olympus_Mons"}), "time_zone"),
+        (json!({"hours": {"monday": [{"start_minute": 600, "end_minute": 500}]}}), "hours"),
+        (json!({"allowed_origins": ["https://shop.example; script-src *"]}), "allowed_origins[0]"),
+        (json!({"frt_target_secs": 60}), "frt_target_secs"),
+        (json!({"hours": {"munday": [{"start_minute": 540, "end_minute": 1020}]}}), "hours.munday"),
+        (json!({"webhook": {"url": "ftp://hooks.example/x", "secret": "0123456789abcdef"}}), "webhook"),
+        (json!({"webhook": {"url": "https://hooks.example/x", "secret": "short"}}), "webhook"),
     ] {
         let (status, body) = put(&ana, bad.clone()).await?;
-        ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{bad} answered {status} {body}");
+        let refusal = api_error(&body)?;
+        ensure!(
+            status == 400 && refusal.code == ErrorCode::BadRequest && refusal.field.as_deref() == Some(field),
+            "{bad} answered {status} {body}"
+        );
     }
     let (status, body) = put(&ana, json!({"frt_target_seconds": 45, "time_zone": "Europe/Warsaw"})).await?;
     ensure!(status == 200, "an owner's valid change: {status} {body}");
