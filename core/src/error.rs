@@ -152,6 +152,8 @@ pub enum SettingsError {
     IdentitySecret { min: usize },
     #[error("the launcher text must be 1 to {max} characters on one line")]
     LauncherText { max: usize },
+    #[error("the greeting is at most {max} characters")]
+    Greeting { max: usize },
     #[error("retention must be 1 to {max} days, or none to keep everything")]
     Retention { max: u32 },
     /// A patch whose result does not read as settings (an unknown field, a wrong type), and
@@ -249,6 +251,7 @@ impl SettingsError {
                 SettingsError::IdentitySecret { .. } => "identity_secret",
                 SettingsError::LauncherText { .. } => "launcher.text",
                 SettingsError::Retention { .. } => "retention_days",
+                SettingsError::Greeting { .. } => "greeting.text",
                 SettingsError::Patch { field, .. } => return field.clone(),
             }
             .to_owned(),

@@ -236,21 +236,33 @@ pub struct RecentFirstResponses {
     pub count: u32,
 }
 
-/// The calendar first responses of the hours that start in `[now - lookback_millis, now)`: the
-/// current hour included, so everything recorded until `now`, and the hour containing
+/// Which clock a first response is measured by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseClock {
+    /// Calendar time, as the shopper waits it.
+    Calendar,
+    /// Only the shop's opening hours.
+    OpeningHours,
+}
+
+/// The first responses, by `clock`, of the hours that start in `[now - lookback_millis, now)`:
+/// the current hour included, so everything recorded until `now`, and the hour containing
 /// `now - lookback_millis` left out unless it starts exactly then. Only the hours' sketches are
 /// merged, so the work is bounded by the lookback's hours.
 pub fn recent_first_responses(
     hours: &[(UtcHour, MetricsAggregate)],
     now: UnixMillis,
     lookback_millis: u64,
+    clock: ResponseClock,
 ) -> RecentFirstResponses {
     let since = UnixMillis(now.0.saturating_sub(lookback_millis));
     let mut recent = DurationSketch::default();
-    hours
-        .iter()
-        .filter(|(hour, _)| hour.starts_in(since, now))
-        .for_each(|(_, aggregate)| recent.merge(&aggregate.first_response));
+    hours.iter().filter(|(hour, _)| hour.starts_in(since, now)).for_each(|(_, aggregate)| {
+        recent.merge(match clock {
+            ResponseClock::Calendar => &aggregate.first_response,
+            ResponseClock::OpeningHours => &aggregate.first_response_business,
+        })
+    });
     RecentFirstResponses {
         // A float-to-int cast saturates; a median is never negative.
         median_millis: recent.percentile_millis(MEDIAN).map(|median| median.round() as u64),
@@ -673,7 +685,12 @@ mod tests {
             ("zero lookback", 0, None, 0),
         ];
         for (name, lookback_seconds, exact_median, count) in cases {
-            let recent = recent_first_responses(&stored.hours(), now, lookback_seconds.saturating_mul(1000));
+            let recent = recent_first_responses(
+                &stored.hours(),
+                now,
+                lookback_seconds.saturating_mul(1000),
+                ResponseClock::Calendar,
+            );
             assert_eq!(recent.count, count, "{name}");
             let close = match (recent.median_millis, exact_median) {
                 // Within the accuracy, then rounded to the millisecond.

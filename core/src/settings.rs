@@ -1,10 +1,12 @@
 //! A shop's settings: who may embed its widget, how conversations are assigned, its
-//! first-response target, its opening hours, what it asks shoppers before they chat and how its
-//! launcher looks. Owners change them through the API; the shop's desk stores them.
+//! first-response target, its opening hours, what it asks shoppers before they chat, how its
+//! launcher looks and what its widget greets with, and its industry. Owners change them through the API; the shop's desk stores them.
 
 use crate::business_hours::WeeklyHours;
 use crate::desk::AssignmentRules;
 use crate::error::SettingsError;
+use crate::greeting::GreetingSettings;
+use crate::industry::Industry;
 use crate::launcher::LauncherSettings;
 use crate::origin::OriginPattern;
 use crate::pre_chat::PreChatFields;
@@ -43,6 +45,10 @@ pub struct ShopSettings {
     /// How many days a conversation is kept after its last activity before it is deleted, with
     /// its shopper's personal data (its metrics stay, anonymous); `None` keeps everything.
     pub retention_days: Option<u32>,
+    /// What the widget says before anyone writes.
+    pub greeting: GreetingSettings,
+    /// The shop's industry, whose published first-response average the dashboard shows.
+    pub industry: Option<Industry>,
 }
 
 impl Default for ShopSettings {
@@ -58,6 +64,8 @@ impl Default for ShopSettings {
             pre_chat: PreChatFields::default(),
             launcher: LauncherSettings::default(),
             retention_days: None,
+            greeting: GreetingSettings::default(),
+            industry: None,
         }
     }
 }
@@ -94,6 +102,7 @@ impl ShopSettings {
             return Err(SettingsError::IdentitySecret { min: MIN_SECRET_CHARS });
         }
         self.launcher = self.launcher.validated()?;
+        self.greeting = self.greeting.validated()?;
         if self.retention_days.is_some_and(|days| days == 0 || days > MAX_RETENTION_DAYS) {
             return Err(SettingsError::Retention { max: MAX_RETENTION_DAYS });
         }

@@ -587,7 +587,8 @@ impl ShopDesk {
             }
         }
         let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
-        let recent = metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS);
+        let recent =
+            metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS, metrics::ResponseClock::Calendar);
         let open = IanaZone::new(&settings.time_zone).is_none_or(|zone| is_open(&settings.hours, &zone, at));
         for item in desk.place_waiting(at, open, recent.median_millis, recent.count) {
             self.save_item(&item)?;
