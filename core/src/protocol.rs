@@ -235,6 +235,30 @@ pub struct TeamMember {
     pub capacity: u32,
 }
 
+/// `GET /api/shops/{shop}/install`: the installation check. The origins whose pages loaded the
+/// shop's widget lately, and those refused because they are not among its allowed origins, the
+/// latest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallReport {
+    pub seen: Vec<OriginSighting>,
+    pub refused: Vec<OriginSighting>,
+}
+
+/// An origin a shop's widget was loaded on, and when last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginSighting {
+    pub origin: String,
+    pub last_at: UnixMillis,
+}
+
+/// `POST /api/shops/{shop}/webhook/tests`: what the shop's webhook receiver answered a test
+/// event: its HTTP status, or why there was none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookTestResult {
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
 /// A single-use link just made (an invite, a password reset): the URL to hand on, and until
 /// when it works.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
