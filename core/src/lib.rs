@@ -20,6 +20,7 @@ pub mod error;
 pub mod greeting;
 pub mod ids;
 pub mod industry;
+pub mod install_check;
 pub mod json;
 pub mod launcher;
 pub mod locale;

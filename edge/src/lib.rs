@@ -33,6 +33,7 @@ mod samples;
 mod session;
 mod sessions;
 mod shop_desk;
+mod sightings;
 mod signup;
 mod static_files;
 mod store;

@@ -26,26 +26,29 @@ use crate::outbox::{self, Outbox};
 use crate::rpc::{self, answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
+use crate::sightings::Sightings;
 use crate::store::{Migrations, Store};
 use crate::team::{Member, Team};
 use crate::time_zone::IanaZone;
-use crate::webhooks::Webhooks;
+use crate::webhooks::{self, Webhooks};
 use parley_core::business_hours::is_open;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
 use parley_core::error::SettingsError;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
+use parley_core::install_check;
 use parley_core::metrics::{self, MetricsReport};
 use parley_core::metrics_window::MetricsWindow;
 use parley_core::protocol::{
     AgentProfile, ApiError, ConversationView, DeadLetter, DeadLetters as DeadLetterListing, DeskClientFrame,
-    DeskServerFrame, ErrorCode, LinkView, QueueItem, Role, Status, TeamMember,
+    DeskServerFrame, ErrorCode, InstallReport, IssuedLink, LinkView, QueueItem, Role, Status, TeamMember,
+    WebhookTestResult,
 };
 use parley_core::settings::ShopSettings;
 use parley_core::team::{self, LinkPurpose, TeamLink};
 use parley_core::time::UnixMillis;
-use parley_core::webhook::{Announcement, Delivery, WebhookPayload};
+use parley_core::webhook::{Announcement, Delivery, InviteNotice, WebhookEvent, WebhookPayload};
 
 /// How often waiting shoppers' places are looked at again without any event (opening hours
 /// begin and end on the minute).
@@ -131,7 +134,9 @@ pub enum DeskRequest {
     RemoveMember { email: AgentId },
     /// Makes a single-use link: an invite for someone not on the team, or a password reset for
     /// a member; answers its token (the desk keeps the hash) and its expiry.
-    IssueLink { email: AgentId, purpose: LinkPurpose },
+    /// `origin` is the edge's, which serves the console the link opens. An invite is announced to
+    /// the shop's webhook (`agent.invited`), for the shop's own mailer.
+    IssueLink { email: AgentId, purpose: LinkPurpose, origin: String },
     /// What a link is for, while it works.
     CheckLink { token: String },
     /// Uses an invite once: its e-mail joins the team as `name`, with the invite's role;
@@ -144,6 +149,13 @@ pub enum DeskRequest {
     EndSessions { email: AgentId, except: Option<String> },
     /// Something the shop's webhook hears of.
     Announce { announcement: Announcement, conversation: Box<ConversationView> },
+    /// Sends a test event to the shop's webhook now, once; answers what the receiver said.
+    TestWebhook,
+    /// The profile, for the loader of a page of `origin` (its `Origin` header), which the
+    /// installation check records.
+    Launcher { origin: Option<String> },
+    /// The installation check.
+    InstallReport,
 }
 
 /// What the desk answers; callers decode the one shape their request gets.
@@ -154,7 +166,9 @@ pub enum DeskAnswer {
     Agent(AgentProfile),
     SignedIn(SignedIn),
     Opened { token: String, agent: AgentProfile },
-    Link { token: String, expires_at: UnixMillis },
+    IssuedLink(IssuedLink),
+    WebhookTested(WebhookTestResult),
+    InstallReport(InstallReport),
     LinkView(LinkView),
     Team(Vec<TeamMember>),
     Metrics(Box<MetricsReport>),
@@ -197,6 +211,7 @@ const MIGRATIONS: Migrations = &[
     &[outbox::RETRIES_V2, DeadLetters::SCHEMA, Sessions::WATCHED_SCHEMA, Samples::HOURS_V2],
     &[ConversationIndex::SCHEMA_V3],
     &[Team::SCHEMA_V4],
+    &[Sightings::SCHEMA_V5],
 ];
 
 impl DurableObject for ShopDesk {
@@ -301,6 +316,18 @@ impl ShopDesk {
                 Ok(DeskAnswer::Agent(profile))
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
+            DeskRequest::Launcher { origin } => {
+                let profile = self.profile()?;
+                if let Some(origin) = origin.as_deref().and_then(install_check::page_origin) {
+                    let allowed = profile.settings.allowed_origins.iter().any(|pattern| pattern.matches(origin));
+                    self.sightings().record(origin, allowed, now())?;
+                }
+                Ok(DeskAnswer::Profile(profile))
+            }
+            DeskRequest::InstallReport => {
+                let allowed = self.profile()?.settings.allowed_origins;
+                Ok(DeskAnswer::InstallReport(self.sightings().report(&allowed)?))
+            }
             DeskRequest::UpdateSettings { settings } => self.update_settings(settings).await,
             DeskRequest::PatchSettings { patch } => {
                 let settings = self.profile()?.settings.patched(&patch).map_err(ApiError::from)?;
@@ -418,7 +445,7 @@ impl ShopDesk {
                 self.apply(desk::Input::Removed { agent: email }).await?;
                 Ok(DeskAnswer::Done {})
             }
-            DeskRequest::IssueLink { email, purpose } => {
+            DeskRequest::IssueLink { email, purpose, origin } => {
                 let member = self.team().member(&email)?;
                 match (purpose, &member) {
                     (LinkPurpose::Invite { .. }, Some(_)) => {
@@ -431,8 +458,34 @@ impl ShopDesk {
                 }
                 let token = crypto::random_hex(32)?;
                 let link = TeamLink::new(purpose, email, now());
-                self.team().keep_link(&crypto::sha256_hex(&token).await?, &link, now())?;
-                Ok(DeskAnswer::Link { token, expires_at: link.expires_at })
+                let profile = self.profile()?;
+                let issued = IssuedLink {
+                    link: team::link_url(&origin, &profile.shop, purpose, &token),
+                    expires_at: link.expires_at,
+                };
+                let invite = match purpose {
+                    LinkPurpose::Invite { role } => Some(InviteNotice {
+                        email: link.email.clone(),
+                        role,
+                        link: issued.link.clone(),
+                        expires_at: issued.expires_at,
+                    }),
+                    LinkPurpose::PasswordReset => None,
+                };
+                let token_hash = crypto::sha256_hex(&token).await?;
+                let event_id = format!("invite-{}", crypto::random_hex(8)?);
+                // The link and its announcement are kept together or not at all.
+                self.store.transaction(|| {
+                    self.team().keep_link(&token_hash, &link, now())?;
+                    match invite {
+                        Some(invite) => self.queue_webhook(&profile, event_id, WebhookEvent::AgentInvited, |payload| {
+                            payload.invite = Some(invite);
+                        }),
+                        None => Ok(()),
+                    }
+                })?;
+                self.wake().await?;
+                Ok(DeskAnswer::IssuedLink(issued))
             }
             DeskRequest::CheckLink { token } => {
                 let link = self.team().usable_link(&crypto::sha256_hex(&token).await?, now())?;
@@ -486,22 +539,31 @@ impl ShopDesk {
             }
             DeskRequest::Announce { announcement, conversation } => {
                 let profile = self.profile()?;
-                if let Some(webhook) = &profile.settings.webhook {
-                    let at = now();
-                    let payload = WebhookPayload {
-                        id: announcement.key,
-                        event: announcement.event,
-                        shop: profile.shop,
-                        created_at: at,
-                        conversation: *conversation,
-                        message: announcement.message,
-                    };
-                    let delivery =
-                        Delivery::new(payload.id.clone(), webhook.url.clone(), serde_json::to_string(&payload)?, at);
-                    self.webhooks().queue(&delivery)?;
-                    self.wake().await?;
-                }
+                // The conversation's own key, so a request delivered twice is one delivery.
+                let key = announcement.key;
+                self.queue_webhook(&profile, key, announcement.event, |payload| {
+                    payload.conversation = Some(*conversation);
+                    payload.message = announcement.message;
+                })?;
+                self.wake().await?;
                 Ok(DeskAnswer::Done {})
+            }
+            DeskRequest::TestWebhook => {
+                let profile = self.profile()?;
+                let Some(webhook) = &profile.settings.webhook else {
+                    let refusal = ApiError::new(ErrorCode::BadRequest, "set the webhook's URL and secret first");
+                    return Err(refusal.about("webhook").into());
+                };
+                let at = now();
+                let payload = webhook_payload(
+                    &profile,
+                    format!("test-{}", crypto::random_hex(8)?),
+                    WebhookEvent::WebhookTest,
+                    at,
+                );
+                let delivery =
+                    Delivery::new(payload.id.clone(), webhook.url.clone(), serde_json::to_string(&payload)?, at);
+                Ok(DeskAnswer::WebhookTested(webhooks::test(webhook, webhook_targets(&self.env), &delivery, at).await))
             }
             DeskRequest::ContactLeft { conversation_id, email } => {
                 self.apply(desk::Input::ContactLeft { conversation_id, email }).await.map(|()| DeskAnswer::Done {})
@@ -746,6 +808,27 @@ impl ShopDesk {
         Ok(Desk::new(rules, items, agents))
     }
 
+    /// Queues the shop's webhook event `id`, if the shop has a webhook: `fill` adds what the
+    /// event is about. The desk's alarm sends it.
+    fn queue_webhook(
+        &self,
+        profile: &ShopProfile,
+        id: String,
+        event: WebhookEvent,
+        fill: impl FnOnce(&mut WebhookPayload),
+    ) -> EdgeResult<()> {
+        let Some(webhook) = &profile.settings.webhook else { return Ok(()) };
+        let at = now();
+        let mut payload = webhook_payload(profile, id, event, at);
+        fill(&mut payload);
+        self.webhooks().queue(&Delivery::new(
+            payload.id.clone(),
+            webhook.url.clone(),
+            serde_json::to_string(&payload)?,
+            at,
+        ))
+    }
+
     fn webhooks(&self) -> Webhooks<'_> {
         Webhooks::new(&self.store)
     }
@@ -760,6 +843,10 @@ impl ShopDesk {
 
     fn sessions(&self) -> Sessions<'_> {
         Sessions::new(&self.store)
+    }
+
+    fn sightings(&self) -> Sightings<'_> {
+        Sightings::new(&self.store)
     }
 
     fn team(&self) -> Team<'_> {
@@ -895,9 +982,26 @@ pub async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
     rpc::call(&desk_stub(env, shop)?, &DeskRequest::Profile).await
 }
 
+/// A webhook event of the shop, about nothing yet.
+fn webhook_payload(profile: &ShopProfile, id: String, event: WebhookEvent, at: UnixMillis) -> WebhookPayload {
+    WebhookPayload {
+        id,
+        event,
+        shop: profile.shop.clone(),
+        created_at: at,
+        conversation: None,
+        message: None,
+        invite: None,
+    }
+}
+
 /// The profile of a shop open to its shoppers: a disabled one is refused.
 pub async fn open_shop(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
-    let profile = shop_profile(env, shop).await?;
+    open_to_shoppers(shop_profile(env, shop).await?)
+}
+
+/// The profile given, unless the shop is disabled.
+pub fn open_to_shoppers(profile: ShopProfile) -> EdgeResult<ShopProfile> {
     match profile.disabled {
         true => Err(disabled()),
         false => Ok(profile),
