@@ -21,6 +21,7 @@ mod fault_checks;
 mod faults;
 mod going_live;
 mod history;
+mod history_browser;
 mod lifecycle;
 mod owner_tools;
 mod private_edge;
@@ -47,6 +48,7 @@ fn main() -> std::process::ExitCode {
         .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
+        .chain(history_browser::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)
