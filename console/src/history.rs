@@ -178,7 +178,9 @@ fn HistoryList() -> impl IntoView {
             <ul class="history-list" aria-busy=move || loading.get().to_string()>
                 <For
                     each=move || entries.get()
-                    key=|entry| entry.conversation_id.clone()
+                    // A row shows what matched and when it was last active: a new search or
+                    // a later page of the same conversation must redraw it.
+                    key=|entry| (entry.conversation_id.clone(), entry.matched.clone(), entry.last_activity_at)
                     children=|entry| view! { <HistoryEntryRow entry testid="search-result" /> }
                 />
             </ul>
