@@ -8,6 +8,7 @@
 //! every party speaks exactly the same types.
 
 pub mod business_hours;
+pub mod canned;
 pub mod client_address;
 pub mod color;
 pub mod conversation;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod greeting;
 pub mod ids;
 pub mod industry;
+pub mod install_check;
 pub mod json;
 pub mod launcher;
 pub mod locale;

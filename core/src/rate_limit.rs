@@ -20,8 +20,9 @@
 //! `leave_email` and 5 `rate` frames (given once, perhaps corrected), 60 `history` pages (a
 //! client fetching a long conversation's earlier messages). Per shop, all its clients
 //! together: 300 new conversations a minute, a ceiling well above a busy shop's traffic that keeps
-//! someone sending from many addresses from flooding the shop's queue. Per client on the whole
-//! edge: 5 sign-ups an hour.
+//! someone sending from many addresses from flooding the shop's queue, and 10 webhook test
+//! events a minute (each is a request the edge sends to the shop's receiver). Per client on the
+//! whole edge: 5 sign-ups an hour.
 
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,8 @@ impl Limit {
     pub const SIGN_UPS: Limit = Limit { max: 5, per_millis: 60 * MINUTE };
     /// Conversations all clients together may start in one shop.
     pub const SHOP_NEW_CONVERSATIONS: Limit = Limit { max: 300, per_millis: MINUTE };
+    /// Test events an owner may send to the shop's webhook.
+    pub const WEBHOOK_TESTS: Limit = Limit { max: 10, per_millis: MINUTE };
 }
 
 /// Whose actions one [`RateLimiter`] counts together.
@@ -87,6 +90,8 @@ pub enum Action {
     SignUp,
     /// A new conversation, counted against the shop's ceiling.
     ShopNewConversation,
+    /// A test event sent to the shop's webhook.
+    WebhookTest,
 }
 
 impl Action {
@@ -102,6 +107,7 @@ impl Action {
             Action::History => Limit::HISTORY_PAGES,
             Action::SignUp => Limit::SIGN_UPS,
             Action::ShopNewConversation => Limit::SHOP_NEW_CONVERSATIONS,
+            Action::WebhookTest => Limit::WEBHOOK_TESTS,
         }
     }
 
@@ -118,6 +124,7 @@ impl Action {
             Action::History => "history",
             Action::SignUp => "sign_up",
             Action::ShopNewConversation => "shop_new_conversation",
+            Action::WebhookTest => "webhook_test",
         }
     }
 
@@ -133,7 +140,7 @@ impl Action {
             | Action::LeaveEmail
             | Action::Rate
             | Action::History => Scope::Client,
-            Action::ShopNewConversation => Scope::Shop,
+            Action::ShopNewConversation | Action::WebhookTest => Scope::Shop,
             Action::SignUp => Scope::Edge,
         }
     }

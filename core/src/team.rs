@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::TeamError;
-use crate::ids::AgentId;
+use crate::ids::{AgentId, ShopId};
 use crate::protocol::Role;
 use crate::time::UnixMillis;
 
@@ -91,6 +91,17 @@ impl TeamLink {
         self.used_at = Some(now);
         Ok(())
     }
+}
+
+/// The URL of a link with `token` for `shop`, on the edge at `origin`: the console's page for
+/// its purpose, with the shop and token in the fragment, which browsers never send to a server,
+/// so the token lands in no log.
+pub fn link_url(origin: &str, shop: &ShopId, purpose: LinkPurpose, token: &str) -> String {
+    let page = match purpose {
+        LinkPurpose::Invite { .. } => "join",
+        LinkPurpose::PasswordReset => "reset",
+    };
+    format!("{origin}/console/{page}#shop={shop}&token={token}")
 }
 
 #[cfg(test)]

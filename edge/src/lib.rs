@@ -10,6 +10,7 @@
 
 mod accounts;
 mod agent_account;
+mod canned_answers;
 mod clock;
 mod conversation_index;
 mod conversation_room;
@@ -33,6 +34,7 @@ mod samples;
 mod session;
 mod sessions;
 mod shop_desk;
+mod sightings;
 mod signup;
 mod static_files;
 mod store;

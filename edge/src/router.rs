@@ -18,10 +18,11 @@ use crate::rate_limiter;
 use crate::rpc::{self, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, authenticate_watching, same_origin, SessionCookie};
 use crate::sessions::SignedIn;
-use crate::shop_desk::{desk_stub, open_shop, shop_profile, DeskRequest, ShopProfile};
+use crate::shop_desk::{desk_stub, open_shop, open_to_shoppers, shop_profile, DeskRequest, ShopProfile};
 use crate::signup;
 use crate::static_files;
 use crate::team_links;
+use parley_core::canned::CannedAnswer;
 use parley_core::client_address::rate_limit_key;
 use parley_core::color::Rgb;
 use parley_core::conversation::Conversation;
@@ -29,9 +30,10 @@ use parley_core::erasure::Erased;
 use parley_core::error::ConversationError;
 use parley_core::ids::{ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
+use parley_core::protocol::WebhookTestResult;
 use parley_core::protocol::{AcceptInvite, Invite, LinkToken, NamedMember, PasswordChange, PasswordReset, RoleChange};
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
-use parley_core::protocol::{ApiError, DeadLetters, Signup, SignupModeView, TeamMember, VerifiedUser};
+use parley_core::protocol::{ApiError, DeadLetters, InstallReport, Signup, SignupModeView, TeamMember, VerifiedUser};
 use parley_core::rate_limit::Action;
 use parley_core::signature::{verify_identity, IdentityError};
 use parley_core::team::LinkPurpose;
@@ -209,6 +211,48 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let profile: ShopProfile = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
             Ok(json(&profile.settings, 200)?)
         }
+        (Method::Get, ["api", "shops", shop, "canned-answers"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let answers: Vec<CannedAnswer> =
+                rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::CannedAnswers).await?;
+            Ok(json(&answers, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "canned-answers"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let save = DeskRequest::SaveCanned { id: None, draft: read_json(&mut req).await? };
+            let created: CannedAnswer = rpc::call(&desk_stub(env, &agent.shop)?, &save).await?;
+            Ok(json(&created, 201)?)
+        }
+        (Method::Put, ["api", "shops", shop, "canned-answers", id]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let save = DeskRequest::SaveCanned { id: Some((*id).to_owned()), draft: read_json(&mut req).await? };
+            let saved: CannedAnswer = rpc::call(&desk_stub(env, &agent.shop)?, &save).await?;
+            Ok(json(&saved, 200)?)
+        }
+        (Method::Delete, ["api", "shops", shop, "canned-answers", id]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let delete = DeskRequest::DeleteCanned { id: (*id).to_owned() };
+            rpc::call::<_, serde_json::Value>(&desk_stub(env, &agent.shop)?, &delete).await?;
+            no_content()
+        }
+        (Method::Post, ["api", "shops", shop, "canned-answers", id, "uses"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let used = DeskRequest::CannedUsed { id: (*id).to_owned() };
+            rpc::call::<_, serde_json::Value>(&desk_stub(env, &agent.shop)?, &used).await?;
+            no_content()
+        }
+        (Method::Get, ["api", "shops", shop, "install"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let report: InstallReport = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::InstallReport).await?;
+            Ok(json(&report, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "webhook", "tests"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            // Each test is a request the edge sends out: a few a minute per shop.
+            rate_limiter::count(env, &agent.shop, &client_key(&req, dev), Action::WebhookTest).await?;
+            let tested: WebhookTestResult = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::TestWebhook).await?;
+            Ok(json(&tested, 200)?)
+        }
         (Method::Post, ["api", "shops", shop, "erasures"]) => {
             // Owners only: it deletes shoppers' conversations for good.
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
@@ -281,7 +325,10 @@ const LAUNCHER_MAX_AGE_SECONDS: u32 = 300;
 /// readable cross-origin by the shop's allowed origins only. `?color=#rrggbb` (the embed tag's
 /// `data-color`) stands in for the shop's colour, so core picks the readable text for it too.
 async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) -> EdgeResult<Response> {
-    let profile = open_shop(env, shop).await?;
+    let origin = req.headers().get("origin")?;
+    // The desk records where the widget is being loaded, for the installation check.
+    let asked = DeskRequest::Launcher { origin: origin.clone() };
+    let profile = open_to_shoppers(rpc::call(&desk_stub(env, shop)?, &asked).await?)?;
     let mut settings = profile.settings.launcher.clone();
     if let Some((_, color)) = url.query_pairs().find(|(key, _)| key == "color") {
         settings.color = Rgb::parse(&color).map_err(ApiError::from)?;
@@ -290,7 +337,6 @@ async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) ->
     let headers = response.headers();
     headers.set("cache-control", &format!("public, max-age={LAUNCHER_MAX_AGE_SECONDS}"))?;
     headers.set("vary", "origin, accept-language")?;
-    let origin = req.headers().get("origin")?;
     if let Some(origin) = origin.filter(|origin| profile.settings.allowed_origins.iter().any(|a| a.matches(origin))) {
         headers.set("access-control-allow-origin", &origin)?;
     }
@@ -324,7 +370,8 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let user_id = user.as_ref().map(|user| user.user_id.clone());
     let page =
         validation::page_context(body.page).map_err(|refused| ApiError::from(ConversationError::from(refused)))?;
-    let conversation = Conversation::new(id.clone(), shop, page).with_user(user).with_shopper(shopper);
+    let conversation =
+        Conversation::new(id.clone(), shop, page).with_user(user).with_shopper(shopper).with_locale(body.locale);
     let room = room_stub(env, &id)?;
     let open = RoomRequest::Open { conversation: Box::new(conversation), token_hash: token_hash.clone() };
     rpc::call::<_, serde_json::Value>(&room, &open).await?;

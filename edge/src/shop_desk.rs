@@ -12,6 +12,7 @@ use worker::{
     WebSocketPair,
 };
 
+use crate::canned_answers::CannedAnswers;
 use crate::clock::{alarm_failed, now, wake_at};
 use crate::conversation_index::ConversationIndex;
 use crate::conversation_room::{room_key, RoomRequest};
@@ -26,26 +27,30 @@ use crate::outbox::{self, Outbox};
 use crate::rpc::{self, answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
+use crate::sightings::Sightings;
 use crate::store::{Migrations, Store};
 use crate::team::{Member, Team};
 use crate::time_zone::IanaZone;
-use crate::webhooks::Webhooks;
+use crate::webhooks::{self, Webhooks};
 use parley_core::business_hours::is_open;
+use parley_core::canned::{CannedAnswer, CannedDraft};
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
 use parley_core::error::SettingsError;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
+use parley_core::install_check;
 use parley_core::metrics::{self, MetricsReport};
 use parley_core::metrics_window::MetricsWindow;
 use parley_core::protocol::{
     AgentProfile, ApiError, ConversationView, DeadLetter, DeadLetters as DeadLetterListing, DeskClientFrame,
-    DeskServerFrame, ErrorCode, LinkView, QueueItem, Role, Status, TeamMember,
+    DeskServerFrame, ErrorCode, InstallReport, IssuedLink, LinkView, QueueItem, Role, Status, TeamMember,
+    WebhookTestResult,
 };
 use parley_core::settings::ShopSettings;
 use parley_core::team::{self, LinkPurpose, TeamLink};
 use parley_core::time::UnixMillis;
-use parley_core::webhook::{Announcement, Delivery, WebhookPayload};
+use parley_core::webhook::{Announcement, Delivery, InviteNotice, WebhookEvent, WebhookPayload};
 
 /// How often waiting shoppers' places are looked at again without any event (opening hours
 /// begin and end on the minute).
@@ -70,19 +75,29 @@ pub struct ShopProfile {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum DeskRequest {
     /// Creates the shop unless it exists; answers the shop as stored, which is never replaced.
-    CreateShop { profile: ShopProfile },
+    CreateShop {
+        profile: ShopProfile,
+    },
     /// Adds an agent to the shop unless they are in it already.
-    AddAgent { profile: AgentProfile },
+    AddAgent {
+        profile: AgentProfile,
+    },
     /// The shop's profile, or `not_found` for a shop that does not exist.
     Profile,
     /// Replaces the shop's settings (owners only; the Worker checks the role).
-    UpdateSettings { settings: ShopSettings },
+    UpdateSettings {
+        settings: ShopSettings,
+    },
     /// Changes the shop's settings by a JSON merge patch (owners only), here, so that two
     /// patches at once both take effect.
-    PatchSettings { patch: serde_json::Value },
+    PatchSettings {
+        patch: serde_json::Value,
+    },
     /// Opens a console session for a member whose password was verified; answers the token
     /// and the member as the desk knows them (name, role). Refused while the shop is disabled.
-    OpenSession { email: AgentId },
+    OpenSession {
+        email: AgentId,
+    },
     /// The agent behind a session token, or `unauthorized`. With `watching`, the session is
     /// opening a socket to that conversation, which is told when the session ends.
     CheckSession {
@@ -91,59 +106,135 @@ pub enum DeskRequest {
         watching: Option<ConversationId>,
     },
     /// Signs a session out: it ends, and so does every socket it opened.
-    CloseSession { token: String },
+    CloseSession {
+        token: String,
+    },
     /// A conversation started waiting (its first message, or a reopen).
-    Enter { item: QueueItem },
+    Enter {
+        item: QueueItem,
+    },
     /// The assignee answered.
-    Replied { conversation_id: ConversationId, agent: AgentId },
+    Replied {
+        conversation_id: ConversationId,
+        agent: AgentId,
+    },
     /// A conversation measured something.
-    Record { conversation_id: ConversationId, measurement: Measurement },
+    Record {
+        conversation_id: ConversationId,
+        measurement: Measurement,
+    },
     /// A conversation was resolved.
-    Resolved { conversation_id: ConversationId },
+    Resolved {
+        conversation_id: ConversationId,
+    },
     /// The metrics report for `[from, to)`, a window of whole hours of at most 93 days (core's
     /// `metrics_window`), refused otherwise.
-    Metrics { from: UnixMillis, to: UnixMillis },
+    Metrics {
+        from: UnixMillis,
+        to: UnixMillis,
+    },
     /// The shopper left an e-mail address to be answered at.
-    ContactLeft { conversation_id: ConversationId, email: String },
+    ContactLeft {
+        conversation_id: ConversationId,
+        email: String,
+    },
     /// The conversation of the shop's verified user, if they have one.
-    UserConversation { user_id: String },
+    UserConversation {
+        user_id: String,
+    },
     /// Records `conversation_id` as the verified user's conversation unless they have one
     /// already; answers the one they have. Two first visits at once both get the first's.
-    BindUser { user_id: String, conversation_id: ConversationId },
+    BindUser {
+        user_id: String,
+        conversation_id: ConversationId,
+    },
     /// A delivery the sender gave up on, for the shop's owners to see.
-    DeadLetter { letter: DeadLetter },
+    DeadLetter {
+        letter: DeadLetter,
+    },
     /// How many deliveries were given up, and the latest (owners only; the Worker checks).
     DeadLetters,
     /// Erases a shopper's conversations (owners only; the Worker checks); answers how many.
-    Erase { request: ErasureRequest },
+    Erase {
+        request: ErasureRequest,
+    },
     /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
     /// is harmless at any time; development's clock uses it after moving time on.
     Wake,
     /// The operator disables the shop (every session ends; its widget, console and API close),
     /// or enables it again.
-    SetDisabled { disabled: bool },
+    SetDisabled {
+        disabled: bool,
+    },
     /// The team, with who is online or away and each one's load.
     Team,
     /// Gives a member another role (owners only; the Worker checks). The last owner stays one.
-    SetRole { email: AgentId, role: Role },
+    SetRole {
+        email: AgentId,
+        role: Role,
+    },
     /// Removes a member (owners only): their sessions and sockets end at once, and their chats
     /// go back to the queue, each keeping its place. The last owner stays.
-    RemoveMember { email: AgentId },
+    RemoveMember {
+        email: AgentId,
+    },
     /// Makes a single-use link: an invite for someone not on the team, or a password reset for
     /// a member; answers its token (the desk keeps the hash) and its expiry.
-    IssueLink { email: AgentId, purpose: LinkPurpose },
+    /// `origin` is the edge's, which serves the console the link opens. An invite is announced to
+    /// the shop's webhook (`agent.invited`), for the shop's own mailer.
+    IssueLink {
+        email: AgentId,
+        purpose: LinkPurpose,
+        origin: String,
+    },
     /// What a link is for, while it works.
-    CheckLink { token: String },
+    CheckLink {
+        token: String,
+    },
     /// Uses an invite once: its e-mail joins the team as `name`, with the invite's role;
     /// answers their profile.
-    UseInvite { token: String, name: String },
+    UseInvite {
+        token: String,
+        name: String,
+    },
     /// Uses a password reset once: every session of its member ends; answers the member.
-    UseReset { token: String },
+    UseReset {
+        token: String,
+    },
     /// Ends every session of `email` but `except` (a session's token hash): a password changed,
     /// or signing out everywhere.
-    EndSessions { email: AgentId, except: Option<String> },
+    EndSessions {
+        email: AgentId,
+        except: Option<String>,
+    },
     /// Something the shop's webhook hears of.
-    Announce { announcement: Announcement, conversation: Box<ConversationView> },
+    Announce {
+        announcement: Announcement,
+        conversation: Box<ConversationView>,
+    },
+    /// Sends a test event to the shop's webhook now, once; answers what the receiver said.
+    TestWebhook,
+    /// The profile, for the loader of a page of `origin` (its `Origin` header), which the
+    /// installation check records.
+    Launcher {
+        origin: Option<String>,
+    },
+    /// The installation check.
+    InstallReport,
+    /// Every canned answer.
+    CannedAnswers,
+    /// Adds a canned answer (`id` none) or replaces one.
+    SaveCanned {
+        id: Option<String>,
+        draft: CannedDraft,
+    },
+    DeleteCanned {
+        id: String,
+    },
+    /// An agent inserted a canned answer.
+    CannedUsed {
+        id: String,
+    },
 }
 
 /// What the desk answers; callers decode the one shape their request gets.
@@ -154,7 +245,11 @@ pub enum DeskAnswer {
     Agent(AgentProfile),
     SignedIn(SignedIn),
     Opened { token: String, agent: AgentProfile },
-    Link { token: String, expires_at: UnixMillis },
+    IssuedLink(IssuedLink),
+    WebhookTested(WebhookTestResult),
+    InstallReport(InstallReport),
+    CannedAnswers(Vec<CannedAnswer>),
+    CannedAnswer(CannedAnswer),
     LinkView(LinkView),
     Team(Vec<TeamMember>),
     Metrics(Box<MetricsReport>),
@@ -197,6 +292,7 @@ const MIGRATIONS: Migrations = &[
     &[outbox::RETRIES_V2, DeadLetters::SCHEMA, Sessions::WATCHED_SCHEMA, Samples::HOURS_V2],
     &[ConversationIndex::SCHEMA_V3],
     &[Team::SCHEMA_V4],
+    &[Sightings::SCHEMA_V5, CannedAnswers::SCHEMA_V5],
 ];
 
 impl DurableObject for ShopDesk {
@@ -301,6 +397,28 @@ impl ShopDesk {
                 Ok(DeskAnswer::Agent(profile))
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
+            DeskRequest::Launcher { origin } => {
+                let profile = self.profile()?;
+                if let Some(origin) = origin.as_deref().and_then(install_check::page_origin) {
+                    let allowed = profile.settings.allowed_origins.iter().any(|pattern| pattern.matches(origin));
+                    self.sightings().record(origin, allowed, now())?;
+                }
+                Ok(DeskAnswer::Profile(profile))
+            }
+            DeskRequest::CannedAnswers => Ok(DeskAnswer::CannedAnswers(self.canned().all()?)),
+            DeskRequest::SaveCanned { id, draft } => {
+                let answer = match id {
+                    Some(id) => self.canned().save(&id, draft, false)?,
+                    None => self.canned().save(&crypto::random_hex(16)?, draft, true)?,
+                };
+                Ok(DeskAnswer::CannedAnswer(answer))
+            }
+            DeskRequest::DeleteCanned { id } => self.canned().delete(&id).map(|()| DeskAnswer::Done {}),
+            DeskRequest::CannedUsed { id } => self.canned().used(&id).map(|()| DeskAnswer::Done {}),
+            DeskRequest::InstallReport => {
+                let allowed = self.profile()?.settings.allowed_origins;
+                Ok(DeskAnswer::InstallReport(self.sightings().report(&allowed)?))
+            }
             DeskRequest::UpdateSettings { settings } => self.update_settings(settings).await,
             DeskRequest::PatchSettings { patch } => {
                 let settings = self.profile()?.settings.patched(&patch).map_err(ApiError::from)?;
@@ -418,7 +536,7 @@ impl ShopDesk {
                 self.apply(desk::Input::Removed { agent: email }).await?;
                 Ok(DeskAnswer::Done {})
             }
-            DeskRequest::IssueLink { email, purpose } => {
+            DeskRequest::IssueLink { email, purpose, origin } => {
                 let member = self.team().member(&email)?;
                 match (purpose, &member) {
                     (LinkPurpose::Invite { .. }, Some(_)) => {
@@ -431,8 +549,34 @@ impl ShopDesk {
                 }
                 let token = crypto::random_hex(32)?;
                 let link = TeamLink::new(purpose, email, now());
-                self.team().keep_link(&crypto::sha256_hex(&token).await?, &link, now())?;
-                Ok(DeskAnswer::Link { token, expires_at: link.expires_at })
+                let profile = self.profile()?;
+                let issued = IssuedLink {
+                    link: team::link_url(&origin, &profile.shop, purpose, &token),
+                    expires_at: link.expires_at,
+                };
+                let invite = match purpose {
+                    LinkPurpose::Invite { role } => Some(InviteNotice {
+                        email: link.email.clone(),
+                        role,
+                        link: issued.link.clone(),
+                        expires_at: issued.expires_at,
+                    }),
+                    LinkPurpose::PasswordReset => None,
+                };
+                let token_hash = crypto::sha256_hex(&token).await?;
+                let event_id = format!("invite-{}", crypto::random_hex(8)?);
+                // The link and its announcement are kept together or not at all.
+                self.store.transaction(|| {
+                    self.team().keep_link(&token_hash, &link, now())?;
+                    match invite {
+                        Some(invite) => self.queue_webhook(&profile, event_id, WebhookEvent::AgentInvited, |payload| {
+                            payload.invite = Some(invite);
+                        }),
+                        None => Ok(()),
+                    }
+                })?;
+                self.wake().await?;
+                Ok(DeskAnswer::IssuedLink(issued))
             }
             DeskRequest::CheckLink { token } => {
                 let link = self.team().usable_link(&crypto::sha256_hex(&token).await?, now())?;
@@ -486,22 +630,31 @@ impl ShopDesk {
             }
             DeskRequest::Announce { announcement, conversation } => {
                 let profile = self.profile()?;
-                if let Some(webhook) = &profile.settings.webhook {
-                    let at = now();
-                    let payload = WebhookPayload {
-                        id: announcement.key,
-                        event: announcement.event,
-                        shop: profile.shop,
-                        created_at: at,
-                        conversation: *conversation,
-                        message: announcement.message,
-                    };
-                    let delivery =
-                        Delivery::new(payload.id.clone(), webhook.url.clone(), serde_json::to_string(&payload)?, at);
-                    self.webhooks().queue(&delivery)?;
-                    self.wake().await?;
-                }
+                // The conversation's own key, so a request delivered twice is one delivery.
+                let key = announcement.key;
+                self.queue_webhook(&profile, key, announcement.event, |payload| {
+                    payload.conversation = Some(*conversation);
+                    payload.message = announcement.message;
+                })?;
+                self.wake().await?;
                 Ok(DeskAnswer::Done {})
+            }
+            DeskRequest::TestWebhook => {
+                let profile = self.profile()?;
+                let Some(webhook) = &profile.settings.webhook else {
+                    let refusal = ApiError::new(ErrorCode::BadRequest, "set the webhook's URL and secret first");
+                    return Err(refusal.about("webhook").into());
+                };
+                let at = now();
+                let payload = webhook_payload(
+                    &profile,
+                    format!("test-{}", crypto::random_hex(8)?),
+                    WebhookEvent::WebhookTest,
+                    at,
+                );
+                let delivery =
+                    Delivery::new(payload.id.clone(), webhook.url.clone(), serde_json::to_string(&payload)?, at);
+                Ok(DeskAnswer::WebhookTested(webhooks::test(webhook, webhook_targets(&self.env), &delivery, at).await))
             }
             DeskRequest::ContactLeft { conversation_id, email } => {
                 self.apply(desk::Input::ContactLeft { conversation_id, email }).await.map(|()| DeskAnswer::Done {})
@@ -746,6 +899,27 @@ impl ShopDesk {
         Ok(Desk::new(rules, items, agents))
     }
 
+    /// Queues the shop's webhook event `id`, if the shop has a webhook: `fill` adds what the
+    /// event is about. The desk's alarm sends it.
+    fn queue_webhook(
+        &self,
+        profile: &ShopProfile,
+        id: String,
+        event: WebhookEvent,
+        fill: impl FnOnce(&mut WebhookPayload),
+    ) -> EdgeResult<()> {
+        let Some(webhook) = &profile.settings.webhook else { return Ok(()) };
+        let at = now();
+        let mut payload = webhook_payload(profile, id, event, at);
+        fill(&mut payload);
+        self.webhooks().queue(&Delivery::new(
+            payload.id.clone(),
+            webhook.url.clone(),
+            serde_json::to_string(&payload)?,
+            at,
+        ))
+    }
+
     fn webhooks(&self) -> Webhooks<'_> {
         Webhooks::new(&self.store)
     }
@@ -760,6 +934,14 @@ impl ShopDesk {
 
     fn sessions(&self) -> Sessions<'_> {
         Sessions::new(&self.store)
+    }
+
+    fn canned(&self) -> CannedAnswers<'_> {
+        CannedAnswers::new(&self.store)
+    }
+
+    fn sightings(&self) -> Sightings<'_> {
+        Sightings::new(&self.store)
     }
 
     fn team(&self) -> Team<'_> {
@@ -895,9 +1077,26 @@ pub async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
     rpc::call(&desk_stub(env, shop)?, &DeskRequest::Profile).await
 }
 
+/// A webhook event of the shop, about nothing yet.
+fn webhook_payload(profile: &ShopProfile, id: String, event: WebhookEvent, at: UnixMillis) -> WebhookPayload {
+    WebhookPayload {
+        id,
+        event,
+        shop: profile.shop.clone(),
+        created_at: at,
+        conversation: None,
+        message: None,
+        invite: None,
+    }
+}
+
 /// The profile of a shop open to its shoppers: a disabled one is refused.
 pub async fn open_shop(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
-    let profile = shop_profile(env, shop).await?;
+    open_to_shoppers(shop_profile(env, shop).await?)
+}
+
+/// The profile given, unless the shop is disabled.
+pub fn open_to_shoppers(profile: ShopProfile) -> EdgeResult<ShopProfile> {
     match profile.disabled {
         true => Err(disabled()),
         false => Ok(profile),

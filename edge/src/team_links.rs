@@ -1,7 +1,7 @@
 //! The single-use links that bring someone into a shop's team (an invite) or let a member
 //! choose a new password (a reset): made by the shop's desk, which keeps only their token's
-//! hash, handed on as a URL of the console's page for them with the token in the fragment
-//! (which browsers never send to a server, so it lands in no log), and used once.
+//! hash, handed on as a URL of the console's page for them (core's `team::link_url`), and used
+//! once.
 
 use worker::Env;
 
@@ -13,7 +13,6 @@ use parley_core::ids::{AgentId, ShopId};
 use parley_core::protocol::{AgentProfile, ApiError, ErrorCode, IssuedLink, LinkView};
 use parley_core::signup;
 use parley_core::team::LinkPurpose;
-use parley_core::time::UnixMillis;
 
 /// Makes a link for `email` in `shop`; `origin` is the edge's, which serves the console.
 pub async fn issue(
@@ -23,18 +22,7 @@ pub async fn issue(
     email: AgentId,
     purpose: LinkPurpose,
 ) -> EdgeResult<IssuedLink> {
-    #[derive(serde::Deserialize)]
-    struct Made {
-        token: String,
-        expires_at: UnixMillis,
-    }
-    let page = match purpose {
-        LinkPurpose::Invite { .. } => "join",
-        LinkPurpose::PasswordReset => "reset",
-    };
-    let Made { token, expires_at } =
-        rpc::call(&desk_stub(env, shop)?, &DeskRequest::IssueLink { email, purpose }).await?;
-    Ok(IssuedLink { link: format!("{origin}/console/{page}#shop={shop}&token={token}"), expires_at })
+    rpc::call(&desk_stub(env, shop)?, &DeskRequest::IssueLink { email, purpose, origin: origin.to_owned() }).await
 }
 
 /// What a link is for, while it works.

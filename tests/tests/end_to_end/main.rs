@@ -21,6 +21,7 @@ mod fault_checks;
 mod faults;
 mod going_live;
 mod lifecycle;
+mod owner_tools;
 mod private_edge;
 mod resuming_client;
 mod runner;
@@ -41,6 +42,7 @@ fn main() -> std::process::ExitCode {
         .chain(lifecycle::cases())
         .chain(access::cases())
         .chain(going_live::cases())
+        .chain(owner_tools::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(accessibility::cases())
