@@ -1,0 +1,249 @@
+//! Browser cases of the owner's screens in the console: a shop signed up on an edge that takes
+//! sign-ups, whose owner lands on the getting-started checklist and finds the exact tag on the
+//! install page; an invite accepted in a second browser, which opens the console signed in
+//! without the owner's tabs; a removed agent's open console falling back to the sign-in form;
+//! and a setting the edge refuses, its message shown beside the field.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+use crate::accessibility::{ensure_accessible, Scope};
+use crate::browser::{browser, eventually, Console};
+use crate::case;
+use crate::client::Api;
+use crate::private_edge::PrivateEdge;
+use crate::runner::{Case, Env};
+use crate::shops::{agent_email, seed};
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        case!(browser a_shop_signs_up_in_the_console_and_its_owner_finds_the_checklist_and_the_tag),
+        case!(browser an_invite_accepted_in_another_browser_opens_the_console_without_the_owners_tabs),
+        case!(browser a_removed_agents_open_console_shows_the_sign_in_form),
+        case!(browser a_setting_the_edge_refuses_shows_its_message_beside_the_field),
+    ]
+}
+
+/// The operator's key of the case's own production edge (unused here, but every edge has one).
+const OPERATOR_KEY: &str = "operator-key-of-the-owner-screens-case";
+
+/// A browser on one of the console's pages, found by their test hooks.
+pub(crate) struct ConsolePage {
+    pub(crate) driver: WebDriver,
+}
+
+impl ConsolePage {
+    /// A fresh browser at `path` of the edge at `origin`.
+    pub(crate) async fn open(env: &Env, origin: &str, path: &str) -> Result<Self> {
+        let driver = browser(env).await?;
+        driver.goto(format!("{origin}{path}")).await?;
+        Ok(Self { driver })
+    }
+
+    /// The element with test hook `testid`, once it is shown.
+    pub(crate) async fn wait_for(&self, testid: &str) -> Result<WebElement> {
+        let selector = format!("[data-testid={testid}]");
+        eventually(&selector, || async { Ok(self.driver.find(By::Css(&selector)).await.ok()) }).await
+    }
+
+    /// Types `text` into the field with test hook `testid`, once it is shown.
+    pub(crate) async fn fill(&self, testid: &str, text: &str) -> Result<()> {
+        let field = self.wait_for(testid).await?;
+        field.clear().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn click(&self, testid: &str) -> Result<()> {
+        self.wait_for(testid).await?.click().await?;
+        Ok(())
+    }
+
+    /// Whether an element with test hook `testid` is on the page now.
+    pub(crate) async fn has(&self, testid: &str) -> Result<bool> {
+        Ok(!self.driver.find_all(By::Css(format!("[data-testid={testid}]"))).await?.is_empty())
+    }
+
+    /// The text of the element `testid`, once it has some.
+    pub(crate) async fn text_of(&self, testid: &str) -> Result<String> {
+        let selector = format!("[data-testid={testid}]");
+        eventually(&format!("{selector} with text"), || async {
+            match self.driver.find(By::Css(&selector)).await {
+                Ok(element) => Ok(Some(element.text().await?).filter(|text| !text.trim().is_empty())),
+                Err(_) => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// Waits until the workspace is open (its first tab is shown).
+    pub(crate) async fn wait_for_workspace(&self) -> Result<()> {
+        self.wait_for("chats-tab").await.map(drop)
+    }
+
+    /// Switches the workspace to the view of `tab` and waits for the view's `testid`.
+    pub(crate) async fn show(&self, tab: &str, testid: &str) -> Result<WebElement> {
+        self.click(tab).await?;
+        self.wait_for(testid).await
+    }
+
+    /// The invite link an owner makes for `email` on the team view.
+    pub(crate) async fn invite(&self, email: &str) -> Result<String> {
+        self.show("team-tab", "team").await?;
+        self.fill("invite-email", email).await?;
+        self.click("invite-submit").await?;
+        let field = self.wait_for("invite-link").await?;
+        eventually("the invite link", || async { Ok(field.prop("value").await?.filter(|link| link.contains("#"))) })
+            .await
+    }
+
+    pub(crate) async fn quit(self) {
+        let _ = self.driver.quit().await;
+    }
+}
+
+impl From<Console> for ConsolePage {
+    fn from(console: Console) -> Self {
+        Self { driver: console.driver }
+    }
+}
+
+async fn a_shop_signs_up_in_the_console_and_its_owner_finds_the_checklist_and_the_tag(env: Arc<Env>) -> Result<()> {
+    let edge = PrivateEdge::production("console-signup", "open", OPERATOR_KEY).await?;
+    let page = ConsolePage::open(&env, edge.origin(), "/console/signup").await?;
+    let outcome = async {
+        for (testid, text) in [
+            ("signup-shop", "boot-corner"),
+            ("signup-shop-name", "Boot Corner"),
+            ("signup-name", "Kata"),
+            ("signup-email", "kata@boots.test"),
+            ("signup-password", "correct horse battery"),
+        ] {
+            page.fill(testid, text).await.with_context(|| format!("filling {testid}"))?;
+        }
+        ensure!(!page.has("signup-code").await?, "an open edge asks for a code");
+        ensure_accessible(&page.driver, "the sign-up form", Scope::Document).await?;
+        page.click("signup-submit").await?;
+        page.wait_for_workspace().await.context("the new owner lands in the console")?;
+        page.wait_for("checklist").await.context("the getting-started checklist")?;
+        let steps = page.driver.find_all(By::Css("[data-testid=checklist-step]")).await?;
+        let mut undone = Vec::new();
+        for step in steps {
+            undone.push((step.attr("data-step").await?, step.attr("data-done").await?));
+        }
+        let expected = ["tag", "team", "hours"].map(|step| (Some(step.to_owned()), Some("false".to_owned())));
+        ensure!(undone == expected, "a new shop's steps: {undone:?}");
+
+        page.show("install-tab", "install").await?;
+        let snippet = page.text_of("snippet").await?;
+        let tag = format!(r#"<script async src="{}/widget.js" data-shop="boot-corner"></script>"#, edge.origin());
+        ensure!(snippet == tag, "the snippet reads {snippet:?}, not {tag:?}");
+        ensure_accessible(&page.driver, "the install page of a new shop", Scope::Document).await?;
+
+        // The team step ticks itself once someone is invited.
+        page.invite("lee@boots.test").await?;
+        eventually("the team step done", || async {
+            let step = page.driver.find(By::Css("[data-testid=checklist-step][data-step=team]")).await?;
+            Ok((step.attr("data-done").await?.as_deref() == Some("true")).then_some(()))
+        })
+        .await?;
+        Ok(())
+    }
+    .await;
+    page.quit().await;
+    outcome
+}
+
+async fn an_invite_accepted_in_another_browser_opens_the_console_without_the_owners_tabs(env: Arc<Env>) -> Result<()> {
+    let shop = seed(&Api::new(&env.origin), &env, "", json!({}), &[("ana", "owner")]).await?;
+    let owner = ConsolePage::from(Console::sign_in_as(&env, &shop, "ana").await?);
+    let mut newcomer = None;
+    let outcome = async {
+        owner.wait_for_workspace().await?;
+        ensure!(owner.has("settings-tab").await? && owner.has("install-tab").await?, "an owner lacks their tabs");
+        let link = owner.invite(&agent_email(&shop, "bo")).await?;
+        ensure!(link.starts_with(&format!("{}/console/join#", env.origin)), "the invite link is {link:?}");
+
+        let bo = newcomer.insert(ConsolePage::open(&env, "", &link).await?);
+        bo.fill("accept-name", "Bo").await?;
+        bo.fill("accept-password", "bo's long password").await?;
+        bo.click("accept-submit").await?;
+        bo.wait_for_workspace().await.context("Bo's console opens signed in")?;
+        ensure!(bo.has("team-tab").await?, "an agent sees the team");
+        ensure!(!bo.has("settings-tab").await? && !bo.has("install-tab").await?, "an agent sees the owner's tabs");
+        // The team lists Bo, to the owner too.
+        owner.show("team-tab", "team").await?;
+        eventually("Bo on the team", || async {
+            for member in owner.driver.find_all(By::Css("[data-testid=team-member]")).await? {
+                if member.text().await?.contains("Bo") {
+                    return Ok(Some(()));
+                }
+            }
+            Ok(None)
+        })
+        .await?;
+        Ok(())
+    }
+    .await;
+    owner.quit().await;
+    if let Some(bo) = newcomer {
+        bo.quit().await;
+    }
+    outcome
+}
+
+async fn a_removed_agents_open_console_shows_the_sign_in_form(env: Arc<Env>) -> Result<()> {
+    let shop = seed(&Api::new(&env.origin), &env, "", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let owner = ConsolePage::from(Console::sign_in_as(&env, &shop, "ana").await?);
+    let agent = ConsolePage::from(Console::sign_in_as(&env, &shop, "bo").await?);
+    let outcome = async {
+        agent.wait_for_workspace().await?;
+        owner.show("team-tab", "team").await?;
+        let bo_email = agent_email(&shop, "bo");
+        let remove = eventually("Bo's remove button", || async {
+            for member in owner.driver.find_all(By::Css("[data-testid=team-member]")).await? {
+                if member.text().await?.contains(&bo_email) {
+                    return Ok(member.find(By::Css("[data-testid=remove]")).await.ok());
+                }
+            }
+            Ok(None)
+        })
+        .await?;
+        remove.click().await?;
+        owner.click("remove-confirm").await?;
+        agent.wait_for("login-email").await.context("the removed agent's console shows the sign-in form")?;
+        Ok(())
+    }
+    .await;
+    owner.quit().await;
+    agent.quit().await;
+    outcome
+}
+
+async fn a_setting_the_edge_refuses_shows_its_message_beside_the_field(env: Arc<Env>) -> Result<()> {
+    let shop = seed(&Api::new(&env.origin), &env, "", json!({}), &[("ana", "owner")]).await?;
+    let owner = ConsolePage::from(Console::sign_in_as(&env, &shop, "ana").await?);
+    let outcome = async {
+        owner.show("settings-tab", "settings").await?;
+        owner.fill("settings-launcher-text", "Chat with us about anything at all, any time").await?;
+        owner.click("settings-save").await?;
+        let message = owner.text_of("settings-launcher-text-error").await.context("the refusal beside the field")?;
+        ensure!(message.contains("30"), "the launcher text's refusal reads {message:?}");
+        let invalid = owner.wait_for("settings-launcher-text").await?.attr("aria-invalid").await?;
+        ensure!(invalid.as_deref() == Some("true"), "the field is not marked invalid: {invalid:?}");
+
+        owner.fill("settings-launcher-text", "Chat with us").await?;
+        owner.click("settings-save").await?;
+        let saved = owner.text_of("settings-saved").await.context("saved once the text fits")?;
+        ensure!(saved.contains("Saved"), "after saving: {saved:?}");
+        let left = owner.wait_for("settings-launcher-text-error").await?.text().await?;
+        ensure!(left.trim().is_empty(), "the old refusal stays: {left:?}");
+        Ok(())
+    }
+    .await;
+    owner.quit().await;
+    outcome
+}
