@@ -1,7 +1,8 @@
 //! Getting a shop live, for its owners: three steps that tick themselves once done. The tag is
 //! pasted once the installation check has seen the widget on a page of the shop
 //! (`GET /api/shops/{shop}/install`; an edge without the check has seen nothing), the team is
-//! invited once the desk lists more than one member, and the hours are set once they differ from
+//! invited once the desk lists more than one member or an owner made an invite in this browser
+//! (the edge lists no pending invites), and the hours are set once they differ from
 //! the default (open around the clock, in UTC). Each step opens the view that does it. Shown
 //! until all three are done, or until an owner dismisses it in this browser. Test hooks:
 //! `checklist`, `checklist-step` (with `data-step` and `data-done`) and `checklist-dismiss`.
@@ -25,15 +26,28 @@ fn dismissal_key(shop: &ShopId) -> String {
     format!("parley-checklist-dismissed:{shop}")
 }
 
+/// Where this browser remembers that an owner of a shop invited someone.
+fn invite_key(shop: &ShopId) -> String {
+    format!("parley-checklist-invited:{shop}")
+}
+
+/// Ticks the team step in this browser: an owner of `shop` just invited someone.
+pub fn remember_invite(shop: &ShopId) {
+    remember(&invite_key(shop));
+}
+
 #[component]
-pub fn Checklist(shop: ShopId, desk: Desk, main_view: RwSignal<MainView>, settings_changed: Trigger) -> impl IntoView {
+pub fn Checklist(shop: ShopId, desk: Desk, main_view: RwSignal<MainView>, shop_changed: Trigger) -> impl IntoView {
     let dismissed = RwSignal::new(remembered(&dismissal_key(&shop)));
     // Not known until the edge answers: a shop set up long ago must not flash an empty list.
     let tag_pasted = RwSignal::new(None::<bool>);
     let hours_set = RwSignal::new(None::<bool>);
-    let team_invited = Memo::new(move |_| desk.seats().len() > 1);
+    let invited_here = RwSignal::new(false);
+    let team_invited = Memo::new(move |_| invited_here.get() || desk.seats().len() > 1);
     let paths = StoredValue::new((format!("/api/shops/{shop}/settings"), format!("/api/shops/{shop}/install")));
+    let invited = StoredValue::new(invite_key(&shop));
     let look = move || {
+        invited_here.set(remembered(&invited.get_value()));
         spawn_local_scoped(async move {
             let (settings_path, install_path) = paths.get_value();
             // A failed look leaves the step as it was; the next one may succeed.
@@ -48,10 +62,10 @@ pub fn Checklist(shop: ShopId, desk: Desk, main_view: RwSignal<MainView>, settin
         });
     };
     // On start, when the owner goes to another view (they may have just done a step there),
-    // and whenever the settings change.
+    // and whenever the shop changes here.
     Effect::new(move || {
         main_view.track();
-        settings_changed.track();
+        shop_changed.track();
         look();
     });
     clock::every(REFRESH_EVERY, look);

@@ -31,7 +31,7 @@ pub fn snippet(edge_origin: &str, shop: &ShopId) -> String {
 }
 
 #[component]
-pub fn InstallTab(shop: ShopId, settings_changed: Trigger, now: Signal<UnixMillis>) -> impl IntoView {
+pub fn InstallTab(shop: ShopId, shop_changed: Trigger, now: Signal<UnixMillis>) -> impl IntoView {
     // The console is served by the edge the widget comes from.
     let tag = snippet(&window().location().origin().unwrap_or_default(), &shop);
     let origins = RwSignal::new(None::<Result<Vec<OriginPattern>, ApiError>>);
@@ -46,7 +46,7 @@ pub fn InstallTab(shop: ShopId, settings_changed: Trigger, now: Signal<UnixMilli
         });
     };
     Effect::new(move || {
-        settings_changed.track();
+        shop_changed.track();
         look();
     });
     clock::every(REFRESH_EVERY, look);
@@ -55,7 +55,7 @@ pub fn InstallTab(shop: ShopId, settings_changed: Trigger, now: Signal<UnixMilli
         adding_error.set(None);
         spawn_local_scoped(async move {
             match allowed_with(&paths.get_value().0, &origin).await {
-                Ok(()) => settings_changed.notify(),
+                Ok(()) => shop_changed.notify(),
                 Err(refused) => adding_error.set(Some(refused.message)),
             }
         });

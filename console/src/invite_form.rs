@@ -1,8 +1,10 @@
 //! An owner invites someone by e-mail, as an agent or an owner (`invite-email`, `invite-role`,
 //! `invite-submit`). Parley sends no mail: `POST /api/shops/{shop}/invites` answers a link that
 //! works once, for 7 days, shown whole to copy and hand on (`invite-link`, `invite-link-copy`).
+//! The getting-started checklist hears of it (`shop_changed`).
 
 use crate::api::post_json;
+use crate::checklist::remember_invite;
 use crate::form_errors::{FieldError, FormErrors, GeneralError};
 use crate::issued_link::IssuedLinkField;
 use crate::roles::{role_from_value, role_name, role_value, ROLES};
@@ -15,13 +17,14 @@ use parley_core::protocol::{ApiError, ErrorCode, Invite, IssuedLink, Role};
 const FIELDS: &[&str] = &["email", "role"];
 
 #[component]
-pub fn InviteForm(shop: ShopId) -> impl IntoView {
+pub fn InviteForm(shop: ShopId, shop_changed: Trigger) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Agent);
     let errors = FormErrors::new(FIELDS);
     let issued = RwSignal::new(None::<(String, IssuedLink)>);
     let sending = RwSignal::new(false);
     let path = StoredValue::new(format!("/api/shops/{shop}/invites"));
+    let shop = StoredValue::new(shop);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         if sending.get_untracked() {
@@ -42,6 +45,8 @@ pub fn InviteForm(shop: ShopId) -> impl IntoView {
                 Ok(link) => {
                     issued.set(Some((address, link)));
                     email.set(String::new());
+                    remember_invite(&shop.get_value());
+                    shop_changed.notify();
                 }
                 Err(refused) => errors.show(refused),
             }

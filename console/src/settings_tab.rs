@@ -52,7 +52,7 @@ const FIELDS: &[&str] = &[
 ];
 
 #[component]
-pub fn SettingsTab(shop: ShopId, settings_changed: Trigger) -> impl IntoView {
+pub fn SettingsTab(shop: ShopId, shop_changed: Trigger) -> impl IntoView {
     let draft = SettingsDraft::new();
     let loaded = RwSignal::new(None::<Result<(), ApiError>>);
     let errors = FormErrors::new(FIELDS);
@@ -82,7 +82,7 @@ pub fn SettingsTab(shop: ShopId, settings_changed: Trigger) -> impl IntoView {
                 Ok(stored) => {
                     draft.fill(&stored);
                     saved.set(true);
-                    settings_changed.notify();
+                    shop_changed.notify();
                 }
                 Err(refused) => errors.show(refused),
             }

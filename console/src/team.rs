@@ -21,7 +21,7 @@ use std::time::Duration;
 const REFRESH_EVERY: Duration = Duration::from_secs(30);
 
 #[component]
-pub fn TeamTab(me: AgentProfile, desk: Desk, session: RwSignal<Session>) -> impl IntoView {
+pub fn TeamTab(me: AgentProfile, desk: Desk, session: RwSignal<Session>, shop_changed: Trigger) -> impl IntoView {
     let owner = me.role == Role::Owner;
     let members = RwSignal::new(None::<Vec<TeamMember>>);
     let error = RwSignal::new(None::<ApiError>);
@@ -99,7 +99,7 @@ pub fn TeamTab(me: AgentProfile, desk: Desk, session: RwSignal<Session>) -> impl
                 </Card>
                 {owner.then(|| view! {
                     <Card id="invite" title="Invite someone">
-                        <InviteForm shop=invite_shop.clone() />
+                        <InviteForm shop=invite_shop.clone() shop_changed />
                     </Card>
                 })}
                 <Card id="you" title="You">

@@ -38,9 +38,9 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
             main_view.set(MainView::Chats);
         }
     });
-    // The shop's settings changed here (saved, or an origin added): what depends on them looks
-    // again.
-    let settings_changed = Trigger::new();
+    // The shop changed here (its settings saved, an origin added, someone invited): what
+    // depends on it looks again.
+    let shop_changed = Trigger::new();
     let owner = agent.role == Role::Owner;
     let me = StoredValue::new(agent.clone());
     let sign_out = move |_| {
@@ -56,9 +56,9 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
         match main_view.get() {
             MainView::Chats => view! { <ChatPane chats desk me=email now /> }.into_any(),
             MainView::Dashboard => view! { <Dashboard shop desk owner /> }.into_any(),
-            MainView::Team => view! { <TeamTab me=me.get_value() desk session /> }.into_any(),
-            MainView::Settings => view! { <SettingsTab shop settings_changed /> }.into_any(),
-            MainView::Install => view! { <InstallTab shop settings_changed now /> }.into_any(),
+            MainView::Team => view! { <TeamTab me=me.get_value() desk session shop_changed /> }.into_any(),
+            MainView::Settings => view! { <SettingsTab shop shop_changed /> }.into_any(),
+            MainView::Install => view! { <InstallTab shop shop_changed now /> }.into_any(),
         }
     };
     view! {
@@ -77,7 +77,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
             <div class="workspace-notices">
                 <LinkNotice link=desk.link() meanwhile="The queue may be out of date." />
                 {move || desk.error().get().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
-                {owner.then(|| view! { <Checklist shop=agent.shop.clone() desk main_view settings_changed /> })}
+                {owner.then(|| view! { <Checklist shop=agent.shop.clone() desk main_view shop_changed /> })}
             </div>
             <nav class="sidebar" aria-label="Conversations">
                 <Queue desk now />
