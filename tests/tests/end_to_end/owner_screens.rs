@@ -2,7 +2,9 @@
 //! sign-ups, whose owner lands on the getting-started checklist and finds the exact tag on the
 //! install page; an invite accepted in a second browser, which opens the console signed in
 //! without the owner's tabs; a removed agent's open console falling back to the sign-in form;
-//! and a setting the edge refuses, its message shown beside the field.
+//! a setting the edge refuses, its message shown beside the field; the installation check's
+//! origins, a refused one allowed with one button; and a password-reset link used in the
+//! browser.
 
 use std::sync::Arc;
 
@@ -16,7 +18,8 @@ use crate::case;
 use crate::client::Api;
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
-use crate::shops::{agent_email, seed};
+use crate::shops::{agent_email, login, seed};
+use parley_core::protocol::IssuedLink;
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -24,6 +27,8 @@ pub fn cases() -> Vec<Case> {
         case!(browser an_invite_accepted_in_another_browser_opens_the_console_without_the_owners_tabs),
         case!(browser a_removed_agents_open_console_shows_the_sign_in_form),
         case!(browser a_setting_the_edge_refuses_shows_its_message_beside_the_field),
+        case!(browser the_install_page_shows_where_the_widget_loaded_and_allows_a_refused_origin),
+        case!(browser a_password_reset_link_sets_a_new_password_that_signs_in),
     ]
 }
 
@@ -215,6 +220,8 @@ async fn a_removed_agents_open_console_shows_the_sign_in_form(env: Arc<Env>) -> 
         remove.click().await?;
         owner.click("remove-confirm").await?;
         agent.wait_for("login-email").await.context("the removed agent's console shows the sign-in form")?;
+        let notice = agent.text_of("login-notice").await?;
+        ensure!(notice.contains("session ended"), "the sign-in form says {notice:?}");
         Ok(())
     }
     .await;
@@ -245,5 +252,78 @@ async fn a_setting_the_edge_refuses_shows_its_message_beside_the_field(env: Arc<
     }
     .await;
     owner.quit().await;
+    outcome
+}
+
+async fn the_install_page_shows_where_the_widget_loaded_and_allows_a_refused_origin(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let settings = json!({"allowed_origins": ["https://shop.example"]});
+    let shop = seed(&api, &env, "", settings, &[("ana", "owner")]).await?;
+    // What the loader on each page asks for; a page's origin rides in `Origin`.
+    let launcher = format!("/api/shops/{shop}/launcher");
+    for origin in ["https://shop.example", "https://staging.shop.example"] {
+        let (status, _, body) = api.get_with(&launcher, &[("origin", origin)]).await?;
+        ensure!(status == 200, "the launcher for {origin} answered {status}: {body}");
+    }
+    let owner = ConsolePage::from(Console::sign_in_as(&env, &shop, "ana").await?);
+    let outcome = async {
+        owner.show("install-tab", "install").await?;
+        let seen = owner.text_of("install-seen").await?;
+        // When, in words: "just now" on a quick machine, "1 minute ago" on a slow one.
+        let when = |text: &str| text.contains("just now") || text.contains(" ago");
+        ensure!(seen.starts_with("Seen on https://shop.example ") && when(&seen), "the seen origin reads {seen:?}");
+        let refused = owner.text_of("install-refused").await?;
+        ensure!(
+            refused.starts_with("Refused on https://staging.shop.example ")
+                && refused.contains(": add it?")
+                && when(&refused),
+            "the refused origin reads {refused:?}"
+        );
+        owner.click("install-allow").await?;
+        eventually("the refused origin allowed", || async {
+            let origins = owner.text_of("install-origins").await?;
+            let allowed = origins.contains("https://staging.shop.example") && !owner.has("install-refused").await?;
+            Ok(allowed.then_some(()))
+        })
+        .await?;
+        let ana = login(&api, &shop, "ana").await?;
+        let (_, _, body) = api.get(&format!("/api/shops/{shop}/settings"), Some(&ana.cookie)).await?;
+        let stored: serde_json::Value = serde_json::from_str(&body)?;
+        ensure!(
+            stored["allowed_origins"] == json!(["https://shop.example", "https://staging.shop.example"]),
+            "the stored origins: {}",
+            stored["allowed_origins"]
+        );
+        Ok(())
+    }
+    .await;
+    owner.quit().await;
+    outcome
+}
+
+async fn a_password_reset_link_sets_a_new_password_that_signs_in(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    let bo_email = agent_email(&shop, "bo");
+    let (status, body) =
+        api.post(&format!("/api/shops/{shop}/team/resets"), &json!({"email": bo_email}), Some(&ana.cookie)).await?;
+    ensure!(status == 201, "issuing a reset answered {status}: {body}");
+    let link = serde_json::from_str::<IssuedLink>(&body)?.link;
+    let page = ConsolePage::open(&env, "", &link).await?;
+    let outcome = async {
+        page.fill("reset-password", "bo's brand new password").await?;
+        page.fill("reset-password-again", "bo's brand new password").await?;
+        page.click("reset-submit").await?;
+        let notice = page.text_of("login-notice").await.context("the sign-in form after the reset")?;
+        ensure!(notice.contains("password is changed"), "the sign-in form says {notice:?}");
+        page.fill("login-email", &bo_email).await?;
+        page.fill("login-password", "bo's brand new password").await?;
+        page.click("login-submit").await?;
+        page.wait_for_workspace().await.context("the new password signs in")?;
+        Ok(())
+    }
+    .await;
+    page.quit().await;
     outcome
 }
