@@ -1,10 +1,11 @@
-//! Browser cases of the owner's screens in the console: a shop signed up on an edge that takes
-//! sign-ups, whose owner lands on the getting-started checklist and finds the exact tag on the
-//! install page; an invite accepted in a second browser, which opens the console signed in
-//! without the owner's tabs; a removed agent's open console falling back to the sign-in form;
-//! a setting the edge refuses, its message shown beside the field; the installation check's
-//! origins, a refused one allowed with one button; and a password-reset link used in the
-//! browser.
+//! Browser cases of the owner's screens in the console: the sign-up page as the edge takes
+//! sign-ups (closed, or by the operator's code); a shop signed up on an edge open to them,
+//! whose owner lands on the getting-started checklist and finds the exact tag on the install
+//! page; an invite accepted in a second browser, which opens the console signed in without the
+//! owner's tabs; a removed agent's open console falling back to the sign-in form; a setting the
+//! edge refuses, its message shown beside the field; a time zone picked, which ticks the
+//! checklist's hours step; the installation check's origins, a
+//! refused one allowed with one button; and a password-reset link used in the browser.
 
 use std::sync::Arc;
 
@@ -24,9 +25,11 @@ use parley_core::protocol::IssuedLink;
 pub fn cases() -> Vec<Case> {
     vec![
         case!(browser a_shop_signs_up_in_the_console_and_its_owner_finds_the_checklist_and_the_tag),
+        case!(browser sign_up_asks_for_the_operators_code_when_by_invitation_and_says_so_when_closed),
         case!(browser an_invite_accepted_in_another_browser_opens_the_console_without_the_owners_tabs),
         case!(browser a_removed_agents_open_console_shows_the_sign_in_form),
         case!(browser a_setting_the_edge_refuses_shows_its_message_beside_the_field),
+        case!(browser a_time_zone_picked_and_saved_ticks_the_checklists_hours_step),
         case!(browser the_install_page_shows_where_the_widget_loaded_and_allows_a_refused_origin),
         case!(browser a_password_reset_link_sets_a_new_password_that_signs_in),
     ]
@@ -120,15 +123,7 @@ async fn a_shop_signs_up_in_the_console_and_its_owner_finds_the_checklist_and_th
     let edge = PrivateEdge::production("console-signup", "open", OPERATOR_KEY).await?;
     let page = ConsolePage::open(&env, edge.origin(), "/console/signup").await?;
     let outcome = async {
-        for (testid, text) in [
-            ("signup-shop", "boot-corner"),
-            ("signup-shop-name", "Boot Corner"),
-            ("signup-name", "Kata"),
-            ("signup-email", "kata@boots.test"),
-            ("signup-password", "correct horse battery"),
-        ] {
-            page.fill(testid, text).await.with_context(|| format!("filling {testid}"))?;
-        }
+        fill_sign_up(&page, "boot-corner", "kata@boots.test").await?;
         ensure!(!page.has("signup-code").await?, "an open edge asks for a code");
         ensure_accessible(&page.driver, "the sign-up form", Scope::Document).await?;
         page.click("signup-submit").await?;
@@ -155,6 +150,49 @@ async fn a_shop_signs_up_in_the_console_and_its_owner_finds_the_checklist_and_th
             Ok((step.attr("data-done").await?.as_deref() == Some("true")).then_some(()))
         })
         .await?;
+        Ok(())
+    }
+    .await;
+    page.quit().await;
+    outcome
+}
+
+/// Fills the sign-up form with a valid shop and owner (the code aside).
+async fn fill_sign_up(page: &ConsolePage, shop: &str, email: &str) -> Result<()> {
+    for (testid, text) in [
+        ("signup-shop", shop),
+        ("signup-shop-name", "Boot Corner"),
+        ("signup-name", "Kata"),
+        ("signup-email", email),
+        ("signup-password", "correct horse battery"),
+    ] {
+        page.fill(testid, text).await.with_context(|| format!("filling {testid}"))?;
+    }
+    Ok(())
+}
+
+async fn sign_up_asks_for_the_operators_code_when_by_invitation_and_says_so_when_closed(env: Arc<Env>) -> Result<()> {
+    // The shared edge is started without `PARLEY_SIGNUP`: closed, as a deploy's default.
+    let closed = ConsolePage::open(&env, &env.origin, "/console/signup").await?;
+    let outcome = async {
+        let said = closed.text_of("signup-closed").await?;
+        ensure!(said.contains("does not take sign-ups"), "a closed edge's sign-up page says {said:?}");
+        ensure!(!closed.has("signup-shop").await?, "a closed edge shows the form");
+        Ok(())
+    }
+    .await;
+    closed.quit().await;
+    outcome?;
+
+    let edge = PrivateEdge::production("console-signup-invite", "invite", OPERATOR_KEY).await?;
+    let page = ConsolePage::open(&env, edge.origin(), "/console/signup").await?;
+    let outcome = async {
+        fill_sign_up(&page, "code-shop", "kata@code.test").await?;
+        page.fill("signup-code", "a made-up code").await.context("the code field")?;
+        page.click("signup-submit").await?;
+        let refused = page.text_of("signup-error").await.context("a wrong code refused")?;
+        ensure!(refused.contains("code"), "a wrong code's refusal reads {refused:?}");
+        ensure!(!page.has("chats-tab").await?, "a wrong code signed up");
         Ok(())
     }
     .await;
@@ -325,5 +363,38 @@ async fn a_password_reset_link_sets_a_new_password_that_signs_in(env: Arc<Env>) 
     }
     .await;
     page.quit().await;
+    outcome
+}
+
+async fn a_time_zone_picked_and_saved_ticks_the_checklists_hours_step(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let owner = ConsolePage::from(Console::sign_in_as(&env, &shop, "ana").await?);
+    let outcome = async {
+        let hours_done = || async {
+            let step = owner.driver.find(By::Css("[data-testid=checklist-step][data-step=hours]")).await?;
+            Ok(step.attr("data-done").await?)
+        };
+        owner.wait_for("checklist").await?;
+        ensure!(hours_done().await?.as_deref() == Some("false"), "a new shop's hours are set");
+        owner.show("settings-tab", "settings-time-zone").await?;
+        // As a person picks from the list: the value, then the change event.
+        let pick = "const zone = document.querySelector('[data-testid=settings-time-zone]');
+            zone.value = 'Europe/Budapest';
+            zone.dispatchEvent(new Event('change', { bubbles: true }));";
+        owner.driver.execute(pick, Vec::new()).await?;
+        owner.click("settings-save").await?;
+        eventually("the hours step done", || async {
+            Ok((hours_done().await?.as_deref() == Some("true")).then_some(()))
+        })
+        .await?;
+        let ana = login(&api, &shop, "ana").await?;
+        let (_, _, body) = api.get(&format!("/api/shops/{shop}/settings"), Some(&ana.cookie)).await?;
+        let stored: serde_json::Value = serde_json::from_str(&body)?;
+        ensure!(stored["time_zone"] == "Europe/Budapest", "the stored time zone: {}", stored["time_zone"]);
+        Ok(())
+    }
+    .await;
+    owner.quit().await;
     outcome
 }
