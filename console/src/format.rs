@@ -81,8 +81,8 @@ pub fn ago(now: UnixMillis, at: UnixMillis) -> String {
     format!("{count} {unit}{plural} ago")
 }
 
-/// A local date and time: "2026-03-12 09:41".
-pub fn date_and_time(at: UnixMillis) -> String {
+/// The local date and time of day: "2026-12-06 09:41".
+pub fn date_time(at: UnixMillis) -> String {
     let date = js_sys::Date::new(&(at.0 as f64).into());
     format!("{}-{:02}-{:02} {}", date.get_full_year(), date.get_month() + 1, date.get_date(), time_of_day(at))
 }

@@ -27,7 +27,7 @@ pub fn IssuedLinkField(link: IssuedLink, id: String, testid: &'static str, label
                 <CopyButton text=link.link source=id testid=format!("{testid}-copy") label="Copy the link" />
             </div>
             <p class="field-hint" id=hint_id>
-                {format!("Works once, until {}.", format::date_and_time(link.expires_at))}
+                {format!("Works once, until {}.", format::date_time(link.expires_at))}
             </p>
         </div>
     }

@@ -1,7 +1,8 @@
 //! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations,
 //! answer shoppers in several chats at once (with internal notes, typing and read marks),
-//! transfer and resolve them, see who the shopper is and how they rated the chat, and watch
-//! the shop's first-response and satisfaction dashboard. The edge serves it
+//! transfer and resolve them, see who the shopper is and how they rated the chat, look back
+//! on the shop's history (filters, search, past transcripts, a shopper's earlier conversations
+//! and notes that follow them), and watch the shop's first-response and satisfaction dashboard. The edge serves it
 //! at `/console`.
 
 mod api;
@@ -16,11 +17,14 @@ mod copy_button;
 mod dashboard;
 mod dead_letters;
 mod desk;
+mod earlier_conversations;
 mod entry;
 mod entry_card;
 mod form_errors;
 mod format;
 mod frt_histogram;
+mod history;
+mod history_entry;
 mod hours_editor;
 mod identity_examples;
 mod install;
@@ -38,6 +42,7 @@ mod my_chats;
 mod open_chats;
 mod origins_editor;
 mod password_reset;
+mod past_conversation;
 mod queue;
 mod rating;
 mod roles;
@@ -46,7 +51,9 @@ mod select_field;
 mod session;
 mod settings_draft;
 mod settings_tab;
+mod shop_history;
 mod shopper_details;
+mod shopper_notes;
 mod shopper_page;
 mod signup;
 mod team;

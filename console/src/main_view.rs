@@ -1,13 +1,15 @@
 //! What the workspace's main area shows, switched by buttons in the top bar: the open chat, the
-//! shop's dashboard and its team for everyone, and the shop's settings and installation for
-//! its owners only (the edge refuses agents those routes anyway). Each switch's test hook is
-//! `{view}-tab`: `chats-tab`, `dashboard-tab`, `team-tab`, `settings-tab`, `install-tab`.
+//! shop's history, its dashboard and its team for everyone, and the shop's settings and
+//! installation for its owners only (the edge refuses agents those routes anyway). Each
+//! switch's test hook is `{view}-tab`: `chats-tab`, `history-tab`, `dashboard-tab`,
+//! `team-tab`, `settings-tab`, `install-tab`.
 
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum MainView {
     Chats,
+    History,
     Dashboard,
     Team,
     Settings,
@@ -16,12 +18,19 @@ pub enum MainView {
 
 impl MainView {
     /// Every view, in the order of their switches.
-    const ALL: [MainView; 5] =
-        [MainView::Chats, MainView::Dashboard, MainView::Team, MainView::Settings, MainView::Install];
+    const ALL: [MainView; 6] = [
+        MainView::Chats,
+        MainView::History,
+        MainView::Dashboard,
+        MainView::Team,
+        MainView::Settings,
+        MainView::Install,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             MainView::Chats => "Chats",
+            MainView::History => "History",
             MainView::Dashboard => "Dashboard",
             MainView::Team => "Team",
             MainView::Settings => "Settings",
@@ -32,6 +41,7 @@ impl MainView {
     fn testid(self) -> &'static str {
         match self {
             MainView::Chats => "chats-tab",
+            MainView::History => "history-tab",
             MainView::Dashboard => "dashboard-tab",
             MainView::Team => "team-tab",
             MainView::Settings => "settings-tab",

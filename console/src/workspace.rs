@@ -1,7 +1,7 @@
-//! The signed-in agent's workspace: the switch between chats, the dashboard, the team and, for
-//! owners, the shop's settings and installation; who is signed in and a sign-out button on top;
-//! for owners of a shop not yet set up, the getting-started checklist under it; the queue and
-//! the agent's own chats on the left; the chosen view in the main area.
+//! The signed-in agent's workspace: the switch between chats, the history, the dashboard, the
+//! team and, for owners, the shop's settings and installation; who is signed in and a sign-out
+//! button on top; for owners of a shop not yet set up, the getting-started checklist under it;
+//! the queue and the agent's own chats on the left; the chosen view in the main area.
 //!
 //! Everything live hangs off this component's owner, so signing out (which drops it) closes
 //! the desk socket and every chat's socket.
@@ -11,6 +11,7 @@ use crate::checklist::Checklist;
 use crate::clock;
 use crate::dashboard::Dashboard;
 use crate::desk::Desk;
+use crate::history::History;
 use crate::install::InstallTab;
 use crate::link_notice::LinkNotice;
 use crate::main_view::{MainView, MainViewSwitch};
@@ -19,6 +20,7 @@ use crate::open_chats::OpenChats;
 use crate::queue::Queue;
 use crate::session::{sign_out_if_ended, Session};
 use crate::settings_tab::SettingsTab;
+use crate::shop_history::ShopHistory;
 use crate::team::TeamTab;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
@@ -32,6 +34,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
     let desk = Desk::open(chats);
     sign_out_when_session_ends(desk, session);
     let main_view = RwSignal::new(MainView::Chats);
+    ShopHistory::provide(agent.shop.clone(), main_view);
     // Picking or claiming a chat means the agent wants to see it.
     Effect::new(move || {
         if chats.shown().is_some() {
@@ -55,6 +58,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
         let AgentProfile { email, shop, .. } = me.get_value();
         match main_view.get() {
             MainView::Chats => view! { <ChatPane chats desk me=email now /> }.into_any(),
+            MainView::History => view! { <History /> }.into_any(),
             MainView::Dashboard => view! { <Dashboard shop desk owner /> }.into_any(),
             MainView::Team => view! { <TeamTab me=me.get_value() desk session shop_changed /> }.into_any(),
             MainView::Settings => view! { <SettingsTab shop shop_changed /> }.into_any(),
