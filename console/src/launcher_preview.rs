@@ -27,7 +27,7 @@ pub fn LauncherPreview(draft: SettingsDraft, shop_name: String) -> impl IntoView
         })
     };
     view! {
-        <figure class="preview" aria-labelledby="preview-caption">
+        <figure class="launcher-preview" aria-labelledby="preview-caption">
             <figcaption class="card-subheading" id="preview-caption">
                 "How shoppers see it"
             </figcaption>
