@@ -2,7 +2,8 @@
 //! sign-ups (closed, or by the operator's code); a shop signed up on an edge open to them,
 //! whose owner lands on the getting-started checklist and finds the exact tag on the install
 //! page; an invite accepted in a second browser, which opens the console signed in without the
-//! owner's tabs; a removed agent's open console falling back to the sign-in form; a setting the
+//! owner's tabs; a removed agent's open console falling back to the sign-in form; the team
+//! showing who is away, and the last owner's refused demotion beside them; a setting the
 //! edge refuses, its message shown beside the field; a time zone picked, which ticks the
 //! checklist's hours step; the installation check's origins, a
 //! refused one allowed with one button; and a password-reset link used in the browser.
@@ -28,6 +29,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser sign_up_asks_for_the_operators_code_when_by_invitation_and_says_so_when_closed),
         case!(browser an_invite_accepted_in_another_browser_opens_the_console_without_the_owners_tabs),
         case!(browser a_removed_agents_open_console_shows_the_sign_in_form),
+        case!(browser the_team_shows_an_agent_away_and_refuses_to_demote_the_last_owner),
         case!(browser a_setting_the_edge_refuses_shows_its_message_beside_the_field),
         case!(browser a_time_zone_picked_and_saved_ticks_the_checklists_hours_step),
         case!(browser the_install_page_shows_where_the_widget_loaded_and_allows_a_refused_origin),
@@ -396,5 +398,64 @@ async fn a_time_zone_picked_and_saved_ticks_the_checklists_hours_step(env: Arc<E
     }
     .await;
     owner.quit().await;
+    outcome
+}
+
+/// The team member whose row contains `who`, on the team view `page` shows.
+async fn member_row(page: &ConsolePage, who: &str) -> Result<WebElement> {
+    eventually(&format!("{who} on the team"), || async {
+        for member in page.driver.find_all(By::Css("[data-testid=team-member]")).await? {
+            if member.text().await?.contains(who) {
+                return Ok(Some(member));
+            }
+        }
+        Ok(None)
+    })
+    .await
+}
+
+async fn the_team_shows_an_agent_away_and_refuses_to_demote_the_last_owner(env: Arc<Env>) -> Result<()> {
+    let shop = seed(&Api::new(&env.origin), &env, "", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let owner = ConsolePage::from(Console::sign_in_as(&env, &shop, "ana").await?);
+    let agent = ConsolePage::from(Console::sign_in_as(&env, &shop, "bo").await?);
+    let outcome = async {
+        agent.show("team-tab", "team").await?;
+        // The switch works once the desk socket is up.
+        let away = agent.wait_for("away-toggle").await?;
+        eventually("the away switch enabled", || async { Ok(away.is_enabled().await?.then_some(())) }).await?;
+        away.click().await?;
+        eventually("Bo away", || async {
+            Ok((away.attr("aria-checked").await?.as_deref() == Some("true")).then_some(()))
+        })
+        .await?;
+
+        owner.show("team-tab", "team").await?;
+        let bo_email = agent_email(&shop, "bo");
+        eventually("Bo shown away to the owner", || async {
+            let presence = member_row(&owner, &bo_email).await?.find(By::Css("[data-testid=member-presence]")).await?;
+            Ok((presence.text().await? == "Away").then_some(()))
+        })
+        .await?;
+
+        // Ana is the only owner: making herself an agent is refused, beside her row.
+        let ana_email = agent_email(&shop, "ana");
+        let role = member_row(&owner, &ana_email).await?.find(By::Css("[data-testid=member-role]")).await?;
+        let pick = "arguments[0].value = 'agent'; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));";
+        owner.driver.execute(pick, vec![role.to_json()?]).await?;
+        let refusal = eventually("the refusal beside Ana", || async {
+            let row = member_row(&owner, &ana_email).await?;
+            match row.find(By::Css(".member-error")).await {
+                Ok(error) => Ok(Some(error.text().await?)),
+                Err(_) => Ok(None),
+            }
+        })
+        .await?;
+        ensure!(refusal.contains("owner"), "the last owner's demotion refused with {refusal:?}");
+        ensure!(owner.has("settings-tab").await?, "Ana lost the owner's tabs");
+        Ok(())
+    }
+    .await;
+    owner.quit().await;
+    agent.quit().await;
     outcome
 }
