@@ -23,6 +23,7 @@ mod going_live;
 mod history;
 mod history_browser;
 mod lifecycle;
+mod owner_screens;
 mod owner_tools;
 mod private_edge;
 mod resuming_client;
@@ -45,6 +46,7 @@ fn main() -> std::process::ExitCode {
         .chain(access::cases())
         .chain(going_live::cases())
         .chain(owner_tools::cases())
+        .chain(owner_screens::cases())
         .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
