@@ -7,6 +7,7 @@
 
 mod api;
 mod app;
+mod canned_answers_card;
 mod card;
 mod chat;
 mod checklist;
