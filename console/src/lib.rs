@@ -1,11 +1,17 @@
 //! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations,
-//! answer shoppers in several chats at once (with internal notes, typing and read marks),
-//! transfer and resolve them, see who the shopper is and how they rated the chat, and watch
-//! the shop's first-response and satisfaction dashboard. The edge serves it
-//! at `/console`.
+//! answer shoppers in several chats at once (with internal notes, typing, read marks and
+//! canned answers), transfer and resolve them, see who the shopper is and how they rated the
+//! chat, hear of new chats and messages, work from the keyboard, and watch the shop's
+//! first-response and satisfaction dashboard. The edge serves it at `/console`.
 
+mod alerts;
 mod api;
 mod app;
+mod attention;
+mod beep;
+mod browser_notification;
+mod canned_answers;
+mod canned_picker;
 mod chat;
 mod clock;
 mod composer;
@@ -13,6 +19,7 @@ mod contact_email;
 mod dashboard;
 mod dead_letters;
 mod desk;
+mod desk_keys;
 mod format;
 mod frt_histogram;
 mod link_notice;
@@ -26,7 +33,10 @@ mod rating;
 mod session;
 mod shopper_details;
 mod shopper_page;
+mod shortcuts;
+mod slash_command;
 mod transfer;
+mod wait_urgency;
 mod workspace;
 
 use wasm_bindgen::prelude::wasm_bindgen;

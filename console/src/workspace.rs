@@ -1,14 +1,16 @@
 //! The signed-in agent's workspace: the switch between chats and the dashboard, who is signed
-//! in and a sign-out button on top, the queue and the agent's own chats on the left, the shown
+//! in, the alerts switch, the shortcuts' help and a sign-out button on top, the queue and the agent's own chats on the left, the shown
 //! chat or the dashboard in the main area.
 //!
 //! Everything live hangs off this component's owner, so signing out (which drops it) closes
 //! the desk socket and every chat's socket.
 
+use crate::alerts::Alerts;
 use crate::chat::ChatPane;
 use crate::clock;
 use crate::dashboard::Dashboard;
 use crate::desk::Desk;
+use crate::desk_keys::DeskKeys;
 use crate::link_notice::LinkNotice;
 use crate::main_view::{MainView, MainViewSwitch};
 use crate::my_chats::MyChats;
@@ -49,6 +51,8 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
             <header class="topbar">
                 <h1 class="brand">"Parley"</h1>
                 <MainViewSwitch shown=main_view />
+                <Alerts desk chats me=agent.email.clone() />
+                <DeskKeys desk chats />
                 <span class="signed-in">
                     <span class="agent-name">{agent.name}</span>
                     <span class="shop">{agent.shop.to_string()}</span>
@@ -67,7 +71,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
             </nav>
             <main class="main">
                 {move || match main_view.get() {
-                    MainView::Chats => view! { <ChatPane chats desk me=me.clone() now /> }.into_any(),
+                    MainView::Chats => view! { <ChatPane chats desk me=me.clone() shop=shop.clone() now /> }.into_any(),
                     MainView::Dashboard => view! { <Dashboard shop=shop.clone() desk owner /> }.into_any(),
                 }}
             </main>
