@@ -11,6 +11,7 @@
 mod access;
 mod accessibility;
 mod api;
+mod at_the_desk;
 mod browser;
 mod chaos;
 mod client;
@@ -45,6 +46,7 @@ fn main() -> std::process::ExitCode {
         .chain(owner_tools::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
+        .chain(at_the_desk::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)
