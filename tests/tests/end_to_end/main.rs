@@ -21,6 +21,7 @@ mod eventually;
 mod fault_checks;
 mod faults;
 mod going_live;
+mod history;
 mod lifecycle;
 mod owner_tools;
 mod private_edge;
@@ -44,6 +45,7 @@ fn main() -> std::process::ExitCode {
         .chain(access::cases())
         .chain(going_live::cases())
         .chain(owner_tools::cases())
+        .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(at_the_desk::cases())
