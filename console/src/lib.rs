@@ -1,8 +1,10 @@
 //! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations,
 //! answer shoppers in several chats at once (with internal notes, typing, read marks and
 //! canned answers), transfer and resolve them, see who the shopper is and how they rated the
-//! chat, hear of new chats and messages, work from the keyboard, and watch the shop's
-//! first-response and satisfaction dashboard. The edge serves it at `/console`.
+//! chat, hear of new chats and messages, work from the keyboard, look back on the shop's
+//! history (filters, search, past transcripts, a shopper's earlier conversations and notes
+//! that follow them), and watch the shop's first-response and satisfaction dashboard. The
+//! edge serves it at `/console`.
 
 mod alerts;
 mod api;
@@ -20,18 +22,24 @@ mod dashboard;
 mod dead_letters;
 mod desk;
 mod desk_keys;
+mod earlier_conversations;
 mod format;
 mod frt_histogram;
+mod history;
+mod history_entry;
 mod link_notice;
 mod login;
 mod main_view;
 mod message_log;
 mod my_chats;
 mod open_chats;
+mod past_conversation;
 mod queue;
 mod rating;
 mod session;
+mod shop_history;
 mod shopper_details;
+mod shopper_notes;
 mod shopper_page;
 mod shortcuts;
 mod slash_command;

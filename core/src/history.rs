@@ -32,7 +32,8 @@ pub struct HistoryEntry {
     pub rating: Option<u8>,
     /// The page the shopper was on.
     pub page_url: String,
-    /// The latest message shoppers and agents can both read.
+    /// The latest thing the shopper or an agent said to the other (not a note, not a line of
+    /// Parley's own).
     pub preview: String,
     /// For a search: the words around the match, from a message or the shopper's name or
     /// e-mail.

@@ -17,6 +17,7 @@ mod conversation_room;
 mod crypto;
 mod dead_letters;
 mod dev_clock;
+mod dev_history;
 mod dev_seed;
 mod development;
 mod directory;

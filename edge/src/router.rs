@@ -8,6 +8,7 @@ use crate::clock::now;
 use crate::conversation_room::{room_stub, RoomRequest};
 use crate::crypto;
 use crate::dev_clock;
+use crate::dev_history;
 use crate::dev_seed;
 use crate::development::is_development;
 use crate::error::{EdgeError, EdgeResult};
@@ -311,6 +312,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
                     .map_err(|e| EdgeError::api(ErrorCode::BadRequest, format!("invalid seed: {e}")))?,
             };
             Ok(json(&dev_seed::seed(env, seed).await?, 200)?)
+        }
+        (Method::Post, ["api", "dev", "history"]) if dev => {
+            Ok(json(&dev_history::fill(env, read_json(&mut req).await?).await?, 200)?)
         }
         (Method::Post, ["api", "dev", "clock"]) if dev => {
             Ok(json(&dev_clock::advance(env, read_json(&mut req).await?).await?, 200)?)

@@ -22,7 +22,7 @@ use crate::rpc::{answer, Object};
 use crate::store::{millis, Migrations, Store};
 use parley_core::history::{shopper_keys, HistoryEntry, HistoryPage, HistoryQuery, ShopperNote, MAX_NOTES_PER_SHOPPER};
 use parley_core::ids::{AgentId, ConversationId, DeviceId, ShopId};
-use parley_core::message::Message;
+use parley_core::message::{Author, Message};
 use parley_core::protocol::{ApiError, ConversationView, ErrorCode, Status};
 use parley_core::time::UnixMillis;
 
@@ -187,7 +187,9 @@ impl ShopHistory {
         if forgotten.first().is_some_and(|row| row.count > 0.0) {
             return Ok(());
         }
-        let preview = messages.iter().rev().find(|message| !message.internal).map(|message| preview(&message.text));
+        // What the shopper and the agent said, not notes or Parley's own lines.
+        let said = |message: &&Message| !message.internal && message.author != Author::System;
+        let preview = messages.iter().rev().find(said).map(|message| preview(&message.text));
         let (agent, agent_name) = assignee.map_or((None, None), |(agent, name)| (Some(agent), Some(name)));
         let email =
             view.shopper.as_ref().and_then(|shopper| shopper.email.clone()).or_else(|| view.contact_email.clone());

@@ -16,13 +16,14 @@ use crate::engine::{claim, conversation_where};
 use crate::eventually::eventually_within;
 use crate::runner::{Case, Env};
 use crate::shops::{login, seed};
-use parley_core::history::{HistoryEntry, HistoryPage, ShopperNote};
+use parley_core::history::{HistoryEntry, HistoryPage, HistoryQuery, ShopperNote};
 use parley_core::protocol::{ClientFrame, ConversationTicket, ErrorCode, Status};
 
 pub fn cases() -> Vec<Case> {
     vec![
         case!(agents_find_conversations_by_filters_and_by_their_words),
         case!(a_shoppers_earlier_conversations_and_notes_follow_them),
+        case!(searches_over_a_big_history_find_the_one_conversation),
     ]
 }
 
@@ -195,5 +196,62 @@ async fn a_shoppers_earlier_conversations_and_notes_follow_them(env: Arc<Env>) -
     lists(&api, &shop, &ana, "", &[&third, &stranger]).await?;
     let (_, _, body) = api.get(&notes_of(&third), Some(&ana.cookie)).await?;
     ensure!(body == "[]", "notes go with the last conversation that named the shopper: {body}");
+    Ok(())
+}
+
+/// How many conversations the search case fills the history with: a few hundred in a test run,
+/// 10,000 when `cargo xtask bench` sets `PARLEY_BENCH_CONVERSATIONS`.
+fn filled_conversations() -> u32 {
+    std::env::var("PARLEY_BENCH_CONVERSATIONS").ok().and_then(|count| count.parse().ok()).unwrap_or(300)
+}
+
+/// Messages in each filled conversation.
+const FILLED_MESSAGES: u32 = 10;
+
+/// Searches timed per kind of query.
+const TIMED_SEARCHES: usize = 9;
+
+async fn searches_over_a_big_history_find_the_one_conversation(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    let total = filled_conversations();
+    let mut first = 0;
+    while first < total {
+        let count = (total - first).min(500);
+        let body = json!({"shop": shop, "first": first, "count": count, "messages": FILLED_MESSAGES});
+        let (status, answer) = api.post("/api/dev/history", &body, None).await?;
+        ensure!(status == 200, "filling the history answered {status}: {answer}");
+        first += count;
+    }
+    let wanted = total / 2;
+    let queries = [
+        ("one_conversations_own_word", format!("q=parcel{wanted}")),
+        ("a_shoppers_name", format!("q=shopper%20{wanted}")),
+        ("a_word_of_thousands", "q=delivery".to_owned()),
+        ("a_filter_and_a_word", "q=refund&status=resolved".to_owned()),
+        ("the_newest_page", String::new()),
+    ];
+    let mut timings = Vec::new();
+    for (what, query) in &queries {
+        let mut millis = Vec::new();
+        for _ in 0..TIMED_SEARCHES {
+            let started = std::time::Instant::now();
+            let (status, body) = listed(&api, &shop, &ana, query).await?;
+            millis.push(started.elapsed().as_secs_f64() * 1000.0);
+            ensure!(status == 200, "?{query} answered {status}: {body}");
+            let page: HistoryPage = serde_json::from_str(&body)?;
+            if query.contains("parcel") || query.contains("shopper") {
+                let ids: Vec<_> =
+                    page.conversations.iter().map(|entry| entry.conversation_id.as_str().to_owned()).collect();
+                ensure!(ids == [format!("{wanted:032x}")], "?{query} found {ids:?}");
+            } else {
+                ensure!(page.conversations.len() == HistoryQuery::PAGE, "?{query}: a full page");
+            }
+        }
+        millis.sort_by(f64::total_cmp);
+        timings.push(format!("{what}={:.1}", millis[millis.len() / 2]));
+    }
+    println!("BENCH history-search-median-ms conversations={total} {}", timings.join(" "));
     Ok(())
 }

@@ -22,6 +22,7 @@ mod fault_checks;
 mod faults;
 mod going_live;
 mod history;
+mod history_browser;
 mod lifecycle;
 mod owner_tools;
 mod private_edge;
@@ -49,6 +50,7 @@ fn main() -> std::process::ExitCode {
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(at_the_desk::cases())
+        .chain(history_browser::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)
