@@ -3,6 +3,7 @@
 //! transfers. The edge sends the whole queue on connect and again on every change, so a
 //! reconnect needs nothing from us.
 
+use crate::clock;
 use crate::open_chats::OpenChats;
 use crate::shortcuts;
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use parley_client::{Link, LiveSocket};
 use parley_core::ids::{AgentId, ConversationId};
 use parley_core::protocol::{AgentSeat, ApiError, DeskClientFrame, DeskServerFrame, QueueItem, Status};
 use parley_core::settings::ShopSettings;
+use parley_core::time::UnixMillis;
 
 /// The desk's state; copies share it.
 #[derive(Clone, Copy)]
@@ -20,6 +22,8 @@ pub struct Desk {
     has_queue: RwSignal<bool>,
     agents: RwSignal<Vec<AgentSeat>>,
     frt_target_seconds: RwSignal<u64>,
+    /// How far the edge's clock is ahead of the browser's (behind if negative), in ms.
+    edge_ahead_millis: RwSignal<i64>,
     /// The waiting conversation picked with the keyboard (`j`/`k`), which `c` claims.
     picked: RwSignal<Option<ConversationId>>,
     error: RwSignal<Option<ApiError>>,
@@ -32,13 +36,16 @@ impl Desk {
         let has_queue = RwSignal::new(false);
         let agents = RwSignal::new(Vec::new());
         let frt_target_seconds = RwSignal::new(ShopSettings::default().frt_target_seconds);
+        let edge_ahead_millis = RwSignal::new(0);
         let error = RwSignal::new(None);
         let socket = LiveSocket::open("/api/desk/ws", (), Vec::new, move |text| {
             match serde_json::from_str(&text) {
-                Ok(DeskServerFrame::Queue { items, agents: seats, frt_target_seconds: target }) => {
+                Ok(DeskServerFrame::Queue { items, agents: seats, frt_target_seconds: target, now }) => {
                     queue.set(items);
                     agents.set(seats);
                     frt_target_seconds.set(target);
+                    // Milliseconds since 1970 fit an i64 for millions of years.
+                    edge_ahead_millis.set(now.0 as i64 - clock::read().0 as i64);
                     has_queue.set(true);
                 }
                 Ok(DeskServerFrame::Claimed { conversation_id }) => chats.show(conversation_id),
@@ -47,7 +54,22 @@ impl Desk {
             }
             None
         });
-        Desk { socket, queue, has_queue, agents, frt_target_seconds, picked: RwSignal::new(None), error }
+        Desk {
+            socket,
+            queue,
+            has_queue,
+            agents,
+            frt_target_seconds,
+            edge_ahead_millis,
+            picked: RwSignal::new(None),
+            error,
+        }
+    }
+
+    /// The edge's clock when the browser's reads `browser_now` (tracked): the queue's times
+    /// are the edge's, and a browser's clock may be off.
+    pub fn edge_time(&self, browser_now: UnixMillis) -> UnixMillis {
+        UnixMillis(browser_now.0.saturating_add_signed(self.edge_ahead_millis.get()))
     }
 
     /// Whether the edge has sent the queue yet (tracked): before, an empty queue means nothing.

@@ -44,7 +44,8 @@ fn Waiting(item: QueueItem, desk: Desk, now: Signal<UnixMillis>) -> impl IntoVie
     let conversation_id = item.conversation_id;
     let waiting_since = item.waiting_since;
     let label = format!("Claim: {}", item.preview);
-    let urgency = Memo::new(move |_| Urgency::of(now.get().millis_since(waiting_since), desk.frt_target_seconds()));
+    let waited = move || desk.edge_time(now.get()).millis_since(waiting_since);
+    let urgency = Memo::new(move |_| Urgency::of(waited(), desk.frt_target_seconds()));
     let picked = {
         let conversation_id = conversation_id.clone();
         Memo::new(move |_| desk.is_picked(&conversation_id))
@@ -73,7 +74,7 @@ fn Waiting(item: QueueItem, desk: Desk, now: Signal<UnixMillis>) -> impl IntoVie
             <div class="item-footer">
                 <span class="age">
                     {move || urgency.get().label().map(|(icon, _)| view! { <span class="urgency-icon" aria-hidden="true">{icon}" "</span> })}
-                    "waiting " {move || format::stopwatch(now.get().millis_since(waiting_since))}
+                    "waiting " {move || format::stopwatch(waited())}
                     {move || urgency.get().label().map(|(_, words)| view! { <span class="urgency-words">", "{words}</span> })}
                 </span>
                 <button

@@ -108,6 +108,9 @@ pub enum DeskServerFrame {
         agents: Vec<AgentSeat>,
         /// The shop's first-response target now, against which consoles colour waiting rows.
         frt_target_seconds: u64,
+        /// The edge's clock as it sent this: consoles count waits on it, whatever their own
+        /// clock says.
+        now: UnixMillis,
     },
     /// The receiving agent's claim succeeded.
     Claimed {

@@ -1036,7 +1036,12 @@ impl ShopDesk {
 
     /// Sends the queue, the agents and the first-response target to every console.
     fn broadcast(&self, desk: &Desk, frt_target_seconds: u64) {
-        let frame = DeskServerFrame::Queue { items: desk.items().to_vec(), agents: desk.seats(), frt_target_seconds };
+        let frame = DeskServerFrame::Queue {
+            items: desk.items().to_vec(),
+            agents: desk.seats(),
+            frt_target_seconds,
+            now: now(),
+        };
         for socket in self.state.get_websockets() {
             // A socket that is closing cannot take the frame; it will get a fresh queue when it
             // reconnects.
