@@ -1,13 +1,20 @@
 //! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations,
-//! answer shoppers in several chats at once (with internal notes, typing and read marks),
-//! transfer and resolve them, see who the shopper is and how they rated the chat, look back
-//! on the shop's history (filters, search, past transcripts, a shopper's earlier conversations
-//! and notes that follow them), and watch the shop's first-response and satisfaction dashboard. The edge serves it
-//! at `/console`.
+//! answer shoppers in several chats at once (with internal notes, typing, read marks and
+//! canned answers), transfer and resolve them, see who the shopper is and how they rated the
+//! chat, hear of new chats and messages, work from the keyboard, look back on the shop's
+//! history (filters, search, past transcripts, a shopper's earlier conversations and notes
+//! that follow them), and watch the shop's first-response and satisfaction dashboard. The
+//! edge serves it at `/console`.
 
+mod alerts;
 mod api;
 mod app;
+mod attention;
+mod beep;
+mod browser_notification;
+mod canned_answers;
 mod canned_answers_card;
+mod canned_picker;
 mod card;
 mod chat;
 mod checklist;
@@ -18,6 +25,7 @@ mod copy_button;
 mod dashboard;
 mod dead_letters;
 mod desk;
+mod desk_keys;
 mod earlier_conversations;
 mod entry;
 mod entry_card;
@@ -56,13 +64,16 @@ mod shop_history;
 mod shopper_details;
 mod shopper_notes;
 mod shopper_page;
+mod shortcuts;
 mod signup;
+mod slash_command;
 mod team;
 mod team_member;
 mod text_field;
 mod time_text;
 mod time_zone_field;
 mod transfer;
+mod wait_urgency;
 mod webhook_fields;
 mod workspace;
 

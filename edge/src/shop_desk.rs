@@ -698,8 +698,10 @@ impl ShopDesk {
     /// writes in one transaction, then the consoles told, the conversations told, and the alarm
     /// set.
     async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
+        // Read before the transaction: once it commits, nothing may stop the delivery below.
+        let frt_target_seconds = self.profile()?.settings.frt_target_seconds;
         let desk = self.store.transaction(|| self.write(input))?;
-        self.broadcast(&desk);
+        self.broadcast(&desk, frt_target_seconds);
         self.deliver().await
     }
 
@@ -805,7 +807,7 @@ impl ShopDesk {
             }
             Ok(())
         })?;
-        self.broadcast(&self.desk(profile.settings.assignment)?);
+        self.broadcast(&self.desk(profile.settings.assignment)?, profile.settings.frt_target_seconds);
         self.deliver().await
     }
 
@@ -1032,8 +1034,14 @@ impl ShopDesk {
         Ok(Response::from_websocket(pair.client)?)
     }
 
-    fn broadcast(&self, desk: &Desk) {
-        let frame = DeskServerFrame::Queue { items: desk.items().to_vec(), agents: desk.seats() };
+    /// Sends the queue, the agents and the first-response target to every console.
+    fn broadcast(&self, desk: &Desk, frt_target_seconds: u64) {
+        let frame = DeskServerFrame::Queue {
+            items: desk.items().to_vec(),
+            agents: desk.seats(),
+            frt_target_seconds,
+            now: now(),
+        };
         for socket in self.state.get_websockets() {
             // A socket that is closing cannot take the frame; it will get a fresh queue when it
             // reconnects.

@@ -11,6 +11,7 @@
 mod access;
 mod accessibility;
 mod api;
+mod at_the_desk;
 mod browser;
 mod chaos;
 mod client;
@@ -50,6 +51,7 @@ fn main() -> std::process::ExitCode {
         .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
+        .chain(at_the_desk::cases())
         .chain(history_browser::cases())
         .chain(accessibility::cases())
         .collect();
