@@ -21,6 +21,7 @@ mod eventually;
 mod fault_checks;
 mod faults;
 mod going_live;
+mod going_live_journey;
 mod history;
 mod history_browser;
 mod lifecycle;
@@ -32,6 +33,7 @@ mod runner;
 mod security;
 mod seeded_rng;
 mod shop_page;
+mod shop_site;
 mod shops;
 mod tcp_proxy;
 mod webhook_receiver;
@@ -53,6 +55,7 @@ fn main() -> std::process::ExitCode {
         .chain(browser::cases())
         .chain(at_the_desk::cases())
         .chain(history_browser::cases())
+        .chain(going_live_journey::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)
