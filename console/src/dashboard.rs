@@ -120,7 +120,7 @@ fn Figures(report: MetricsReport, desk: Desk, dead_letters: Option<DeadLetters>)
                     <Stat label="Waiting" value=report.waiting_now.to_string() testid="waiting-now" />
                     <Stat
                         label="Longest wait"
-                        value=format::maybe_duration(report.oldest_wait_seconds.map(|seconds| seconds * 1000))
+                        value=format::seconds(report.oldest_wait_seconds)
                         testid="oldest-wait"
                     />
                 </dl>
