@@ -25,7 +25,7 @@ pub async fn create(env: &Env, profile: &AgentProfile, password: &str) -> EdgeRe
     directory::ask::<DirectoryAnswer>(env, &reserve).await?;
     let create = AccountRequest::Create { profile: profile.clone(), password: password.to_owned() };
     match call_account(env, &profile.email, &create).await {
-        Ok(()) => Ok(()),
+        Ok(_) => Ok(()),
         // The account exists (a retry, or seeding again): its reservation is its own, and stays.
         Err(EdgeError::Api(exists)) if exists.code == ErrorCode::Conflict => Err(EdgeError::Api(exists)),
         Err(error) => {
