@@ -20,8 +20,9 @@
 //! `leave_email` and 5 `rate` frames (given once, perhaps corrected), 60 `history` pages (a
 //! client fetching a long conversation's earlier messages). Per shop, all its clients
 //! together: 300 new conversations a minute, a ceiling well above a busy shop's traffic that keeps
-//! someone sending from many addresses from flooding the shop's queue, and 10 webhook test
-//! events a minute (each is a request the edge sends to the shop's receiver). Per client on the
+//! someone sending from many addresses from flooding the shop's queue, 10 webhook test
+//! events a minute (each is a request the edge sends to the shop's receiver), and 10 CSV
+//! exports a minute (each reads up to 93 days of the shop's records). Per client on the
 //! whole edge: 5 sign-ups an hour.
 
 use crate::time::UnixMillis;
@@ -61,6 +62,8 @@ impl Limit {
     pub const SHOP_NEW_CONVERSATIONS: Limit = Limit { max: 300, per_millis: MINUTE };
     /// Test events an owner may send to the shop's webhook.
     pub const WEBHOOK_TESTS: Limit = Limit { max: 10, per_millis: MINUTE };
+    /// CSV exports an owner may download: each reads up to 93 days of records.
+    pub const EXPORTS: Limit = Limit { max: 10, per_millis: MINUTE };
 }
 
 /// Whose actions one [`RateLimiter`] counts together.
@@ -92,6 +95,8 @@ pub enum Action {
     ShopNewConversation,
     /// A test event sent to the shop's webhook.
     WebhookTest,
+    /// A CSV export of the shop's metrics or conversations.
+    Export,
 }
 
 impl Action {
@@ -108,6 +113,7 @@ impl Action {
             Action::SignUp => Limit::SIGN_UPS,
             Action::ShopNewConversation => Limit::SHOP_NEW_CONVERSATIONS,
             Action::WebhookTest => Limit::WEBHOOK_TESTS,
+            Action::Export => Limit::EXPORTS,
         }
     }
 
@@ -125,6 +131,7 @@ impl Action {
             Action::SignUp => "sign_up",
             Action::ShopNewConversation => "shop_new_conversation",
             Action::WebhookTest => "webhook_test",
+            Action::Export => "export",
         }
     }
 
@@ -140,7 +147,7 @@ impl Action {
             | Action::LeaveEmail
             | Action::Rate
             | Action::History => Scope::Client,
-            Action::ShopNewConversation | Action::WebhookTest => Scope::Shop,
+            Action::ShopNewConversation | Action::WebhookTest | Action::Export => Scope::Shop,
             Action::SignUp => Scope::Edge,
         }
     }

@@ -14,6 +14,7 @@ mod api;
 mod browser;
 mod chaos;
 mod client;
+mod dashboard_numbers;
 mod delivery;
 mod engine;
 mod eventually;
@@ -43,6 +44,7 @@ fn main() -> std::process::ExitCode {
         .chain(access::cases())
         .chain(going_live::cases())
         .chain(owner_tools::cases())
+        .chain(dashboard_numbers::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(accessibility::cases())
