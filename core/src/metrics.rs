@@ -24,6 +24,7 @@
 
 use crate::duration_sketch::DurationSketch;
 use crate::ids::AgentId;
+use crate::industry::Industry;
 use crate::metrics_aggregate::{MetricsAggregate, SCORES};
 use crate::metrics_daily::{self, DayMetrics};
 use crate::metrics_window::{MetricsWindow, UtcHour};
@@ -202,6 +203,10 @@ pub struct MetricsReport {
     pub per_agent: Vec<AgentMetrics>,
     /// Every UTC day the window covers, oldest first: the same figures per day, for charts.
     pub by_day: Vec<DayMetrics>,
+    /// The shop's industry, from its settings, whose published first-response average the
+    /// dashboard draws beside the shop's median; `None` when not chosen.
+    #[serde(default)]
+    pub industry: Option<Industry>,
     /// Conversations waiting for a first response right now (not limited to the window).
     pub waiting_now: u64,
     /// How long the longest-waiting of them has waited, in seconds to the millisecond.
@@ -217,8 +222,9 @@ pub fn missed_at(since: UnixMillis, frt_target_seconds: u64, now: UnixMillis) ->
 }
 
 /// Computes the report for `window` from the hours stored: those the window covers are merged,
-/// any others are ignored. `frt_target_seconds` is the shop's target now, reported as is; the
-/// share within target counts each first response against the target it was recorded with.
+/// any others are ignored. `frt_target_seconds` and `industry` are the shop's settings now,
+/// reported as they are; the share within target counts each first response against the target
+/// it was recorded with.
 ///
 /// `waiting_since` holds the instants at which each conversation waiting now started waiting;
 /// `waiting_now` and `oldest_wait_seconds` describe them as of `now`, whatever the window, and
@@ -226,6 +232,7 @@ pub fn missed_at(since: UnixMillis, frt_target_seconds: u64, now: UnixMillis) ->
 pub fn report(
     window: MetricsWindow,
     frt_target_seconds: u64,
+    industry: Option<Industry>,
     hours: &[(UtcHour, MetricsAggregate)],
     waiting_since: &[UnixMillis],
     now: UnixMillis,
@@ -263,6 +270,7 @@ pub fn report(
             })
             .collect(),
         by_day: metrics_daily::by_day(window, hours, &missed),
+        industry,
         waiting_now: waiting_since.len() as u64,
         oldest_wait_seconds: waiting_since
             .iter()
@@ -543,7 +551,7 @@ mod tests {
             let stored = target_and_seconds.iter().enumerate().fold(Stored::default(), |stored, (n, &(target, s))| {
                 stored.first(response(n as u64, "a@demo.test", 10, s, s), target)
             });
-            let got = report(window(at(0), at(HOUR)), 30, &stored.hours(), &[], at(HOUR));
+            let got = report(window(at(0), at(HOUR)), 30, None, &stored.hours(), &[], at(HOUR));
             assert_eq!(got.within_target_percent, expected, "{name}");
             assert_eq!(got.frt_target_seconds, 30, "{name}: the target now, whatever was recorded");
         }
@@ -570,7 +578,7 @@ mod tests {
             .rating(rated(3, 3 * HOUR, 1)); // on `to`: excluded
         let waiting_since = [at(3 * HOUR + 900), at(3 * HOUR + 400), at(3 * HOUR + 1001)];
         let now = UnixMillis(at(3 * HOUR + 1000).0 + 999);
-        report(window(at(HOUR), at(3 * HOUR)), 60, &stored.hours(), &waiting_since, now)
+        report(window(at(HOUR), at(3 * HOUR)), 60, None, &stored.hours(), &waiting_since, now)
     }
 
     #[test]
@@ -656,7 +664,8 @@ mod tests {
             .first(response(1, "a@demo.test", 10 * HOUR + 2700, 1, 1), 60) // 10:45, after from, in an hour before it
             .first(response(2, "a@demo.test", 11 * HOUR + 60, 2, 2), 60) // 11:01
             .first(response(3, "a@demo.test", 12 * HOUR + 2700, 3, 3), 60); // 12:45, after to, in an hour before it
-        let got = report(window(at(10 * HOUR + 1800), at(12 * HOUR + 1800)), 60, &stored.hours(), &[], at(13 * HOUR));
+        let got =
+            report(window(at(10 * HOUR + 1800), at(12 * HOUR + 1800)), 60, None, &stored.hours(), &[], at(13 * HOUR));
         assert_eq!((got.frt_seconds.count, got.frt_seconds.min, got.frt_seconds.max), (2, Some(2.0), Some(3.0)));
     }
 
@@ -697,7 +706,7 @@ mod tests {
             ("to the millisecond", vec![UnixMillis(at(94).0 + 200)], 1, Some(5.8)),
         ];
         for (name, waiting_since, count, oldest) in cases {
-            let got = report(window(at(0), at(1)), 60, &[], &waiting_since, at(100));
+            let got = report(window(at(0), at(1)), 60, None, &[], &waiting_since, at(100));
             assert_eq!((got.waiting_now, got.oldest_wait_seconds), (count, oldest), "{name}");
         }
     }
@@ -712,7 +721,7 @@ mod tests {
         assert!(got.frt_histogram.iter().all(|b| b.count == 0));
         assert!(got.per_agent.is_empty());
         let elsewhere = Stored::default().first(response(1, "a@demo.test", 5 * HOUR, 1, 1), 60);
-        let got = report(window(at(0), at(HOUR)), 60, &elsewhere.hours(), &[], at(HOUR));
+        let got = report(window(at(0), at(HOUR)), 60, None, &elsewhere.hours(), &[], at(HOUR));
         assert_eq!(got.frt_seconds.count, 0, "hours outside the window are ignored");
     }
 
@@ -800,7 +809,7 @@ mod tests {
             ("missed with nothing answered: 0 %", window(at(0), at(HOUR)), vec![at(0)], Some(0.0), 1, 1, Some(39600.0)),
         ];
         for (name, window, waiting_since, within, past_target, waiting, oldest) in cases {
-            let got = report(window, 2 * MINUTE, &answered.hours(), &waiting_since, now);
+            let got = report(window, 2 * MINUTE, None, &answered.hours(), &waiting_since, now);
             assert_eq!(got.within_target_percent, within, "{name}");
             assert_eq!(got.waiting_past_target, past_target, "{name}");
             assert_eq!((got.waiting_now, got.oldest_wait_seconds), (waiting, oldest), "{name}");
@@ -840,6 +849,6 @@ mod tests {
     }
 
     fn report_of_nothing() -> MetricsReport {
-        report(window(at(0), at(100)), 60, &[], &[], at(100))
+        report(window(at(0), at(100)), 60, None, &[], &[], at(100))
     }
 }

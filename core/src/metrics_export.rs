@@ -107,7 +107,7 @@ mod tests {
         let hours = vec![first(1, 10, 5800), first(2, DAY + 10, 90_001)];
         let window = MetricsWindow::new(at(0), at(2 * DAY)).expect("two days");
         let waiting = [at(DAY + 100)];
-        let csv = metrics_csv(&report(window, 60, &hours, &waiting, at(2 * DAY)));
+        let csv = metrics_csv(&report(window, 60, None, &hours, &waiting, at(2 * DAY)));
         let expected = [
             "day,first_responses,frt_median_seconds,frt_p90_seconds,frt_mean_seconds,within_target_percent,\
              waiting_past_target,resolved,ratings,csat_percent",
@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn an_empty_window_has_empty_figures() {
         let window = MetricsWindow::new(at(0), at(DAY)).expect("a day");
-        let csv = metrics_csv(&report(window, 60, &[], &[], at(DAY)));
+        let csv = metrics_csv(&report(window, 60, None, &[], &[], at(DAY)));
         assert!(csv.ends_with("2024-01-01,0,,,,,0,0,0,\r\ntotal,0,,,,,0,0,0,\r\n"), "{csv}");
     }
 }

@@ -695,7 +695,8 @@ impl ShopDesk {
                     .map(|item| item.waiting_since)
                     .collect();
                 let hours = self.samples().hours(window.from(), window.to())?;
-                let report = metrics::report(window, settings.frt_target_seconds, &hours, &waiting, now());
+                let target = settings.frt_target_seconds;
+                let report = metrics::report(window, target, settings.industry, &hours, &waiting, now());
                 Ok(DeskAnswer::Metrics(Box::new(report)))
             }
             DeskRequest::ConversationsExport { from, to } => {

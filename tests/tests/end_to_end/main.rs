@@ -15,6 +15,7 @@ mod browser;
 mod chaos;
 mod client;
 mod dashboard_numbers;
+mod dashboard_page;
 mod delivery;
 mod engine;
 mod eventually;
@@ -47,6 +48,7 @@ fn main() -> std::process::ExitCode {
         .chain(dashboard_numbers::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
+        .chain(dashboard_page::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)
