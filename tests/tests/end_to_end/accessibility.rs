@@ -40,7 +40,7 @@ const WCAG_AA: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a
 const AXE_SCRIPT: &str = "node_modules/axe-core/axe.min.js";
 
 /// What part of the current frame's document axe examines.
-enum Scope {
+pub(crate) enum Scope {
     /// The whole document (the chat's own page).
     Document,
     /// The loader's shadow host and its open shadow tree, on the shop's page: the page around
@@ -74,7 +74,7 @@ struct AxeReport {
 
 /// Runs axe's WCAG A and AA rules in the current frame (injecting axe first if this page has
 /// not got it) and fails with every violation, naming `state`. Returns the rules that passed.
-async fn ensure_accessible(driver: &WebDriver, state: &str, scope: Scope) -> Result<Vec<String>> {
+pub(crate) async fn ensure_accessible(driver: &WebDriver, state: &str, scope: Scope) -> Result<Vec<String>> {
     let report = run_axe(driver, scope).await.with_context(|| format!("running axe on {state}"))?;
     anyhow::ensure!(report.violations.is_empty(), "axe on {state}:\n{}", describe(&report.violations));
     Ok(report.passes)

@@ -1,6 +1,7 @@
 //! The dashboard in headless Chromium: who is unanswered now, the first-response chart per day
 //! with the shop's industry average beside it, the date-range picker changing the window, and
-//! the owner's CSV links following it. The page object reads the dashboard by its test hooks.
+//! the owner's CSV links following it; axe finds nothing serious on it. The page object reads
+//! the dashboard by its test hooks.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -9,6 +10,7 @@ use anyhow::{ensure, Context, Result};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
+use crate::accessibility::{ensure_accessible, Scope};
 use crate::browser::{eventually, Console};
 use crate::case;
 use crate::client::Api;
@@ -117,6 +119,7 @@ async fn the_dashboard_charts_each_day_follows_the_picked_window_and_shows_the_u
         dashboard.driver.find(By::Css("[data-testid=frt-chart-benchmark]")).await.context("the industry band")?;
         let industry = dashboard.figure("industry-benchmark", |text| !text.is_empty()).await?;
         ensure!(industry.contains("1–3 h") && industry.contains("faster than"), "beside the median: {industry:?}");
+        ensure_accessible(dashboard.driver, "the dashboard", Scope::Document).await?;
 
         // Picking three days makes the window, the chart and the downloads follow.
         let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis() as u64;
