@@ -22,6 +22,8 @@ mod eventually;
 mod fault_checks;
 mod faults;
 mod going_live;
+mod history;
+mod history_browser;
 mod lifecycle;
 mod owner_tools;
 mod private_edge;
@@ -46,9 +48,11 @@ fn main() -> std::process::ExitCode {
         .chain(going_live::cases())
         .chain(owner_tools::cases())
         .chain(dashboard_numbers::cases())
+        .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(dashboard_page::cases())
+        .chain(history_browser::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)
