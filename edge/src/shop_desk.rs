@@ -35,6 +35,7 @@ use crate::time_zone::IanaZone;
 use crate::webhooks::{self, Webhooks};
 use parley_core::business_hours::is_open;
 use parley_core::canned::{CannedAnswer, CannedDraft};
+use parley_core::conversation_export::conversations_csv;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
@@ -131,6 +132,12 @@ pub enum DeskRequest {
     /// The metrics report for `[from, to)`, a window of whole hours of at most 93 days (core's
     /// `metrics_window`), refused otherwise.
     Metrics {
+        from: UnixMillis,
+        to: UnixMillis,
+    },
+    /// The conversations export (core's `conversation_export`) for `[from, to)`, a window of at
+    /// most 93 days (owners only; the Worker checks): answers the CSV text.
+    ConversationsExport {
         from: UnixMillis,
         to: UnixMillis,
     },
@@ -254,6 +261,7 @@ pub enum DeskAnswer {
     LinkView(LinkView),
     Team(Vec<TeamMember>),
     Metrics(Box<MetricsReport>),
+    Csv(String),
     UserConversation { conversation_id: Option<ConversationId> },
     DeadLetters(DeadLetterListing),
     Erased(Erased),
@@ -688,8 +696,15 @@ impl ShopDesk {
                     .map(|item| item.waiting_since)
                     .collect();
                 let hours = self.samples().hours(window.from(), window.to())?;
-                let report = metrics::report(window, settings.frt_target_seconds, &hours, &waiting, now());
+                let target = settings.frt_target_seconds;
+                let report = metrics::report(window, target, settings.industry, &hours, &waiting, now());
                 Ok(DeskAnswer::Metrics(Box::new(report)))
+            }
+            DeskRequest::ConversationsExport { from, to } => {
+                let window = MetricsWindow::new(from, to).map_err(ApiError::from)?;
+                let desk = self.desk(self.profile()?.settings.assignment)?;
+                let cycles = self.samples().cycles(window.from(), window.to())?;
+                Ok(DeskAnswer::Csv(conversations_csv(&cycles, desk.items(), window.from(), window.to())))
             }
         }
     }

@@ -15,6 +15,8 @@ mod at_the_desk;
 mod browser;
 mod chaos;
 mod client;
+mod dashboard_numbers;
+mod dashboard_page;
 mod delivery;
 mod engine;
 mod eventually;
@@ -50,10 +52,12 @@ fn main() -> std::process::ExitCode {
         .chain(going_live::cases())
         .chain(owner_tools::cases())
         .chain(owner_screens::cases())
+        .chain(dashboard_numbers::cases())
         .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(at_the_desk::cases())
+        .chain(dashboard_page::cases())
         .chain(history_browser::cases())
         .chain(going_live_journey::cases())
         .chain(accessibility::cases())
