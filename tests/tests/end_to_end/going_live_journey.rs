@@ -13,6 +13,7 @@ use thirtyfour::prelude::*;
 
 use crate::browser::{browser, eventually, send_message, wait_for_message, Console, ShopPage};
 use crate::case;
+use crate::client::Api;
 use crate::owner_screens::ConsolePage;
 use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
@@ -79,11 +80,18 @@ async fn a_shop_goes_live_without_a_developer(env: Arc<Env>) -> Result<()> {
         site.paste(&snippet);
         shop.driver.goto(&site.origin).await?;
         let launcher = shop.launcher().await.context("3. the launcher on the shop's site")?;
-        eventually("3. the launcher in the owner's colour", || async {
+        let coloured = eventually("3. the launcher in the owner's colour", || async {
             let background = launcher.css_value("background-color").await?;
             Ok((background == COLOUR.1).then_some(()))
         })
-        .await?;
+        .await;
+        if coloured.is_err() {
+            let api = Api::new(edge.origin());
+            let kata = api.login("kata@trail.test", "correct horse battery").await?;
+            let (_, _, stored) = api.get("/api/shops/trail-shop/settings", Some(&kata.cookie)).await?;
+            let background = launcher.css_value("background-color").await?;
+            coloured.with_context(|| format!("the launcher is {background}; the settings stored: {stored}"))?;
+        }
         eventually("3. the install page reporting the site", || async {
             owner.show("install-tab", "install").await?;
             let seen = owner.driver.find_all(By::Css("[data-testid=install-seen]")).await?;
