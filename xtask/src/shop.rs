@@ -10,6 +10,8 @@
 //! - `code [--days N]`: a sign-up code, for an edge that takes sign-ups by invitation.
 
 use anyhow::{bail, Context, Result};
+use parley_core::time::UnixMillis;
+use parley_core::utc_date;
 use serde_json::{json, Value};
 
 pub const USAGE: &str = "cargo xtask shop <create --shop ID --owner EMAIL [--name NAME] | list | disable --shop ID | enable --shop ID | code [--days N]> --edge URL [--key KEY]";
@@ -122,26 +124,9 @@ impl<'a> Options<'a> {
     }
 }
 
-/// An instant the edge gave (milliseconds since 1970) as UTC, to the minute.
+/// An instant the edge gave (milliseconds since 1970) as UTC, to the second.
 fn when(millis: &Value) -> String {
-    let Some(millis) = millis.as_u64() else { return "later".to_owned() };
-    let (days, minutes) = (millis / 86_400_000, millis % 86_400_000 / 60_000);
-    let (year, month, day) = civil_from_days(days as i64);
-    format!("{year}-{month:02}-{day:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
-}
-
-/// The calendar date of a day counted from 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    millis.as_u64().map_or_else(|| "later".to_owned(), |millis| utc_date::date_time(UnixMillis(millis)))
 }
 
 #[cfg(test)]
@@ -151,9 +136,9 @@ mod tests {
     #[test]
     fn instants_read_as_utc_dates() {
         let cases = [
-            (0_u64, "1970-01-01 00:00 UTC"),
-            (951_782_400_000, "2000-02-29 00:00 UTC"),
-            (1_796_558_303_882, "2026-12-06 12:38 UTC"),
+            (0_u64, "1970-01-01T00:00:00Z"),
+            (951_782_400_000, "2000-02-29T00:00:00Z"),
+            (1_796_558_303_882, "2026-12-06T11:58:23Z"),
         ];
         for (millis, expected) in cases {
             assert_eq!(when(&json!(millis)), expected, "{millis}");
