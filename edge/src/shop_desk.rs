@@ -31,7 +31,7 @@ use crate::store::{Migrations, Store};
 use crate::team::{Member, Team};
 use crate::time_zone::IanaZone;
 use crate::webhooks::{self, Webhooks};
-use parley_core::business_hours::is_open;
+use parley_core::business_hours::is_open_in;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
@@ -651,7 +651,7 @@ impl ShopDesk {
         let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
         let recent =
             metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS, metrics::ResponseClock::Calendar);
-        let open = IanaZone::new(&settings.time_zone).is_none_or(|zone| is_open(&settings.hours, &zone, at));
+        let open = is_open_in(&settings.hours, IanaZone::new(&settings.time_zone).as_ref(), at);
         for item in desk.place_waiting(at, open, recent.median_millis, recent.count) {
             self.save_item(&item)?;
             let request = RoomRequest::Place { place: item.place };
