@@ -18,6 +18,7 @@
 use crate::cycle::{Cycle, Measurement};
 use crate::error::ConversationError;
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
+use crate::locale::Locale;
 use crate::message::{Author, Message};
 use crate::protocol::{ConversationView, PageContext, QueuePlace, ShopperDetails, Status, VerifiedUser};
 use crate::rating::Rating;
@@ -134,6 +135,8 @@ pub struct Conversation {
     user: Option<VerifiedUser>,
     #[serde(default)]
     shopper: Option<ShopperDetails>,
+    #[serde(default)]
+    locale: Option<Locale>,
     /// System lines stored so far. A conversation stored before the cap counts from zero.
     #[serde(default)]
     system_lines: u32,
@@ -156,6 +159,7 @@ impl Conversation {
             contact_email: None,
             user: None,
             shopper: None,
+            locale: None,
             system_lines: 0,
         }
     }
@@ -170,6 +174,12 @@ impl Conversation {
     /// [`crate::pre_chat::PreChatFields::accept`]).
     pub fn with_shopper(mut self, shopper: Option<ShopperDetails>) -> Self {
         self.shopper = shopper;
+        self
+    }
+
+    /// Keeps the language the widget speaks to the shopper.
+    pub fn with_locale(mut self, locale: Option<Locale>) -> Self {
+        self.locale = locale;
         self
     }
 
@@ -205,6 +215,7 @@ impl Conversation {
             user: self.user.clone(),
             shopper: self.shopper.clone(),
             rating: self.cycle.as_ref().and_then(Cycle::rating).cloned(),
+            locale: self.locale,
         }
     }
 

@@ -196,6 +196,53 @@ impl From<SignupError> for ApiError {
     }
 }
 
+/// Why a canned answer was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CannedError {
+    #[error("a title is 1 to {max} characters on one line")]
+    Title { max: usize },
+    #[error("a shortcut is 1 to {max} characters of a-z, 0-9, '-' and '_'")]
+    Shortcut { max: usize },
+    #[error("a text is 1 to {max} characters")]
+    Text { which: String, max: usize },
+    #[error("the chat does not speak {tag:?}: translations are for en, hu and pl")]
+    Language { tag: String },
+    #[error("another canned answer has that shortcut")]
+    ShortcutTaken,
+    #[error("a shop keeps at most {max} canned answers")]
+    TooMany { max: usize },
+}
+
+impl CannedError {
+    /// The draft's field the refusal is about (`translations.hu` for a translation).
+    pub fn field(&self) -> String {
+        match self {
+            CannedError::Title { .. } => "title".to_owned(),
+            CannedError::Shortcut { .. } | CannedError::ShortcutTaken => "shortcut".to_owned(),
+            CannedError::Text { which, .. } if which == "text" => "text".to_owned(),
+            CannedError::Text { which, .. } => format!("translations.{which}"),
+            CannedError::Language { tag } => format!("translations.{tag}"),
+            CannedError::TooMany { .. } => String::new(),
+        }
+    }
+}
+
+impl From<CannedError> for ApiError {
+    fn from(error: CannedError) -> Self {
+        let code = match error {
+            CannedError::ShortcutTaken => ErrorCode::Conflict,
+            _ => ErrorCode::BadRequest,
+        };
+        let field = error.field();
+        let refusal = ApiError::new(code, error.to_string());
+        if field.is_empty() {
+            refusal
+        } else {
+            refusal.about(&field)
+        }
+    }
+}
+
 /// Why a change to a shop's team, or a link of its, was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TeamError {

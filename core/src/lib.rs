@@ -8,6 +8,7 @@
 //! every party speaks exactly the same types.
 
 pub mod business_hours;
+pub mod canned;
 pub mod client_address;
 pub mod color;
 pub mod conversation;

@@ -10,6 +10,7 @@ use crate::color::Rgb;
 use crate::custom_values::CustomValues;
 use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
 use crate::launcher::LauncherPosition;
+use crate::locale::Locale;
 use crate::message::{Author, Message};
 use crate::rating::Rating;
 use crate::time::UnixMillis;
@@ -179,6 +180,8 @@ pub struct ConversationView {
     pub shopper: Option<ShopperDetails>,
     /// The shopper's rating of the current cycle, once it was resolved and rated.
     pub rating: Option<Rating>,
+    /// The language the widget speaks to the shopper.
+    pub locale: Option<Locale>,
 }
 
 impl ConversationView {
@@ -358,6 +361,9 @@ pub struct NewConversation {
     pub identity: Option<String>,
     /// What the shopper filled in the shop's pre-chat fields.
     pub shopper: Option<ShopperDetails>,
+    /// The language the widget speaks to the shopper (`<html lang>` of its page), which
+    /// agents' canned answers prefer.
+    pub locale: Option<Locale>,
 }
 
 /// What a shopper tells the shop about themselves in its pre-chat fields. Unknown fields are

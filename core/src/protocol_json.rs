@@ -4,6 +4,7 @@
 
 use crate::error::WireError;
 use crate::json::Json;
+use crate::locale::Locale;
 use crate::protocol::{
     ApiError, ClientFrame, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext, Product,
     QueuePlace, ServerFrame, ShopperDetails, Status, VerifiedUser,
@@ -206,6 +207,7 @@ impl Wire for ConversationView {
             user,
             shopper,
             rating,
+            locale,
         } = self;
         Object::new()
             .field("id", id)
@@ -221,6 +223,7 @@ impl Wire for ConversationView {
             .field("user", user)
             .field("shopper", shopper)
             .field("rating", rating)
+            .field("locale", locale)
             .build()
     }
 
@@ -240,6 +243,7 @@ impl Wire for ConversationView {
             user: fields.required("user")?,
             shopper: fields.required("shopper")?,
             rating: fields.required("rating")?,
+            locale: fields.required("locale")?,
         })
     }
 }
@@ -270,8 +274,13 @@ impl Wire for QueuePlace {
 
 impl Wire for NewConversation {
     fn to_json(&self) -> Json {
-        let Self { page, identity, shopper } = self;
-        Object::new().field("page", page).field("identity", identity).field("shopper", shopper).build()
+        let Self { page, identity, shopper, locale } = self;
+        Object::new()
+            .field("page", page)
+            .field("identity", identity)
+            .field("shopper", shopper)
+            .field("locale", locale)
+            .build()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
@@ -280,7 +289,24 @@ impl Wire for NewConversation {
             page: fields.or_default("page")?,
             identity: fields.required("identity")?,
             shopper: fields.required("shopper")?,
+            locale: fields.required("locale")?,
         })
+    }
+}
+
+impl Wire for Locale {
+    fn to_json(&self) -> Json {
+        Json::String(self.tag().to_owned())
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        match json {
+            Json::String(tag) => Locale::ALL
+                .into_iter()
+                .find(|locale| locale.tag() == tag)
+                .ok_or_else(|| WireError::Unknown { what: "language", value: tag.clone() }),
+            _ => Err(WireError::Expected("a string")),
+        }
     }
 }
 
@@ -351,6 +377,7 @@ impl Wire for ApiError {
 }
 
 serde_via_wire!(
+    Locale,
     ClientFrame,
     ServerFrame,
     Status,
@@ -389,6 +416,7 @@ mod tests {
             user: None,
             shopper: None,
             rating: None,
+            locale: None,
         }
     }
 

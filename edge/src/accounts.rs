@@ -24,13 +24,17 @@ pub async fn create(env: &Env, profile: &AgentProfile, password: &str) -> EdgeRe
     let reserve = DirectoryRequest::ReserveAccount { email: profile.email.clone(), shop: profile.shop.clone() };
     directory::ask::<DirectoryAnswer>(env, &reserve).await?;
     let create = AccountRequest::Create { profile: profile.clone(), password: password.to_owned() };
-    if let Err(error) = call_account(env, &profile.email, &create).await {
-        // The e-mail is free again for a later try.
-        let release = DirectoryRequest::ReleaseAccount { email: profile.email.clone() };
-        directory::ask::<DirectoryAnswer>(env, &release).await?;
-        return Err(error);
+    match call_account(env, &profile.email, &create).await {
+        Ok(_) => Ok(()),
+        // The account exists (a retry, or seeding again): its reservation is its own, and stays.
+        Err(EdgeError::Api(exists)) if exists.code == ErrorCode::Conflict => Err(EdgeError::Api(exists)),
+        Err(error) => {
+            // Nothing was created: the e-mail is free again for a later try.
+            let release = DirectoryRequest::ReleaseAccount { email: profile.email.clone() };
+            directory::ask::<DirectoryAnswer>(env, &release).await?;
+            Err(error)
+        }
     }
-    Ok(())
 }
 
 /// A signed-in agent: the desk's profile of them and their new session's token.

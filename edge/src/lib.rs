@@ -10,6 +10,7 @@
 
 mod accounts;
 mod agent_account;
+mod canned_answers;
 mod clock;
 mod conversation_index;
 mod conversation_room;

@@ -22,6 +22,7 @@ use crate::shop_desk::{desk_stub, open_shop, open_to_shoppers, shop_profile, Des
 use crate::signup::{self, Signup, SignupMode};
 use crate::static_files;
 use crate::team_links;
+use parley_core::canned::CannedAnswer;
 use parley_core::client_address::rate_limit_key;
 use parley_core::color::Rgb;
 use parley_core::conversation::Conversation;
@@ -208,6 +209,36 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let profile: ShopProfile = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
             Ok(json(&profile.settings, 200)?)
         }
+        (Method::Get, ["api", "shops", shop, "canned-answers"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let answers: Vec<CannedAnswer> =
+                rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::CannedAnswers).await?;
+            Ok(json(&answers, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "canned-answers"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let save = DeskRequest::SaveCanned { id: None, draft: read_json(&mut req).await? };
+            let created: CannedAnswer = rpc::call(&desk_stub(env, &agent.shop)?, &save).await?;
+            Ok(json(&created, 201)?)
+        }
+        (Method::Put, ["api", "shops", shop, "canned-answers", id]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let save = DeskRequest::SaveCanned { id: Some((*id).to_owned()), draft: read_json(&mut req).await? };
+            let saved: CannedAnswer = rpc::call(&desk_stub(env, &agent.shop)?, &save).await?;
+            Ok(json(&saved, 200)?)
+        }
+        (Method::Delete, ["api", "shops", shop, "canned-answers", id]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let delete = DeskRequest::DeleteCanned { id: (*id).to_owned() };
+            rpc::call::<_, serde_json::Value>(&desk_stub(env, &agent.shop)?, &delete).await?;
+            no_content()
+        }
+        (Method::Post, ["api", "shops", shop, "canned-answers", id, "uses"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let used = DeskRequest::CannedUsed { id: (*id).to_owned() };
+            rpc::call::<_, serde_json::Value>(&desk_stub(env, &agent.shop)?, &used).await?;
+            no_content()
+        }
         (Method::Get, ["api", "shops", shop, "install"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
             let report: InstallReport = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::InstallReport).await?;
@@ -337,7 +368,8 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let user_id = user.as_ref().map(|user| user.user_id.clone());
     let page =
         validation::page_context(body.page).map_err(|refused| ApiError::from(ConversationError::from(refused)))?;
-    let conversation = Conversation::new(id.clone(), shop, page).with_user(user).with_shopper(shopper);
+    let conversation =
+        Conversation::new(id.clone(), shop, page).with_user(user).with_shopper(shopper).with_locale(body.locale);
     let room = room_stub(env, &id)?;
     let open = RoomRequest::Open { conversation: Box::new(conversation), token_hash: token_hash.clone() };
     rpc::call::<_, serde_json::Value>(&room, &open).await?;

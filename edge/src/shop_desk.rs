@@ -12,6 +12,7 @@ use worker::{
     WebSocketPair,
 };
 
+use crate::canned_answers::CannedAnswers;
 use crate::clock::{alarm_failed, now, wake_at};
 use crate::conversation_index::ConversationIndex;
 use crate::conversation_room::{room_key, RoomRequest};
@@ -32,6 +33,7 @@ use crate::team::{Member, Team};
 use crate::time_zone::IanaZone;
 use crate::webhooks::{self, Webhooks};
 use parley_core::business_hours::is_open_in;
+use parley_core::canned::{CannedAnswer, CannedDraft};
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
@@ -73,19 +75,29 @@ pub struct ShopProfile {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum DeskRequest {
     /// Creates the shop unless it exists; answers the shop as stored, which is never replaced.
-    CreateShop { profile: ShopProfile },
+    CreateShop {
+        profile: ShopProfile,
+    },
     /// Adds an agent to the shop unless they are in it already.
-    AddAgent { profile: AgentProfile },
+    AddAgent {
+        profile: AgentProfile,
+    },
     /// The shop's profile, or `not_found` for a shop that does not exist.
     Profile,
     /// Replaces the shop's settings (owners only; the Worker checks the role).
-    UpdateSettings { settings: ShopSettings },
+    UpdateSettings {
+        settings: ShopSettings,
+    },
     /// Changes the shop's settings by a JSON merge patch (owners only), here, so that two
     /// patches at once both take effect.
-    PatchSettings { patch: serde_json::Value },
+    PatchSettings {
+        patch: serde_json::Value,
+    },
     /// Opens a console session for a member whose password was verified; answers the token
     /// and the member as the desk knows them (name, role). Refused while the shop is disabled.
-    OpenSession { email: AgentId },
+    OpenSession {
+        email: AgentId,
+    },
     /// The agent behind a session token, or `unauthorized`. With `watching`, the session is
     /// opening a socket to that conversation, which is told when the session ends.
     CheckSession {
@@ -94,68 +106,135 @@ pub enum DeskRequest {
         watching: Option<ConversationId>,
     },
     /// Signs a session out: it ends, and so does every socket it opened.
-    CloseSession { token: String },
+    CloseSession {
+        token: String,
+    },
     /// A conversation started waiting (its first message, or a reopen).
-    Enter { item: QueueItem },
+    Enter {
+        item: QueueItem,
+    },
     /// The assignee answered.
-    Replied { conversation_id: ConversationId, agent: AgentId },
+    Replied {
+        conversation_id: ConversationId,
+        agent: AgentId,
+    },
     /// A conversation measured something.
-    Record { conversation_id: ConversationId, measurement: Measurement },
+    Record {
+        conversation_id: ConversationId,
+        measurement: Measurement,
+    },
     /// A conversation was resolved.
-    Resolved { conversation_id: ConversationId },
+    Resolved {
+        conversation_id: ConversationId,
+    },
     /// The metrics report for `[from, to)`, a window of whole hours of at most 93 days (core's
     /// `metrics_window`), refused otherwise.
-    Metrics { from: UnixMillis, to: UnixMillis },
+    Metrics {
+        from: UnixMillis,
+        to: UnixMillis,
+    },
     /// The shopper left an e-mail address to be answered at.
-    ContactLeft { conversation_id: ConversationId, email: String },
+    ContactLeft {
+        conversation_id: ConversationId,
+        email: String,
+    },
     /// The conversation of the shop's verified user, if they have one.
-    UserConversation { user_id: String },
+    UserConversation {
+        user_id: String,
+    },
     /// Records `conversation_id` as the verified user's conversation unless they have one
     /// already; answers the one they have. Two first visits at once both get the first's.
-    BindUser { user_id: String, conversation_id: ConversationId },
+    BindUser {
+        user_id: String,
+        conversation_id: ConversationId,
+    },
     /// A delivery the sender gave up on, for the shop's owners to see.
-    DeadLetter { letter: DeadLetter },
+    DeadLetter {
+        letter: DeadLetter,
+    },
     /// How many deliveries were given up, and the latest (owners only; the Worker checks).
     DeadLetters,
     /// Erases a shopper's conversations (owners only; the Worker checks); answers how many.
-    Erase { request: ErasureRequest },
+    Erase {
+        request: ErasureRequest,
+    },
     /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
     /// is harmless at any time; development's clock uses it after moving time on.
     Wake,
     /// The operator disables the shop (every session ends; its widget, console and API close),
     /// or enables it again.
-    SetDisabled { disabled: bool },
+    SetDisabled {
+        disabled: bool,
+    },
     /// The team, with who is online or away and each one's load.
     Team,
     /// Gives a member another role (owners only; the Worker checks). The last owner stays one.
-    SetRole { email: AgentId, role: Role },
+    SetRole {
+        email: AgentId,
+        role: Role,
+    },
     /// Removes a member (owners only): their sessions and sockets end at once, and their chats
     /// go back to the queue, each keeping its place. The last owner stays.
-    RemoveMember { email: AgentId },
+    RemoveMember {
+        email: AgentId,
+    },
     /// Makes a single-use link: an invite for someone not on the team, or a password reset for
     /// a member; answers its token (the desk keeps the hash) and its expiry.
     /// `origin` is the edge's, which serves the console the link opens. An invite is announced to
     /// the shop's webhook (`agent.invited`), for the shop's own mailer.
-    IssueLink { email: AgentId, purpose: LinkPurpose, origin: String },
+    IssueLink {
+        email: AgentId,
+        purpose: LinkPurpose,
+        origin: String,
+    },
     /// What a link is for, while it works.
-    CheckLink { token: String },
+    CheckLink {
+        token: String,
+    },
     /// Uses an invite once: its e-mail joins the team as `name`, with the invite's role;
     /// answers their profile.
-    UseInvite { token: String, name: String },
+    UseInvite {
+        token: String,
+        name: String,
+    },
     /// Uses a password reset once: every session of its member ends; answers the member.
-    UseReset { token: String },
+    UseReset {
+        token: String,
+    },
     /// Ends every session of `email` but `except` (a session's token hash): a password changed,
     /// or signing out everywhere.
-    EndSessions { email: AgentId, except: Option<String> },
+    EndSessions {
+        email: AgentId,
+        except: Option<String>,
+    },
     /// Something the shop's webhook hears of.
-    Announce { announcement: Announcement, conversation: Box<ConversationView> },
+    Announce {
+        announcement: Announcement,
+        conversation: Box<ConversationView>,
+    },
     /// Sends a test event to the shop's webhook now, once; answers what the receiver said.
     TestWebhook,
     /// The profile, for the loader of a page of `origin` (its `Origin` header), which the
     /// installation check records.
-    Launcher { origin: Option<String> },
+    Launcher {
+        origin: Option<String>,
+    },
     /// The installation check.
     InstallReport,
+    /// Every canned answer.
+    CannedAnswers,
+    /// Adds a canned answer (`id` none) or replaces one.
+    SaveCanned {
+        id: Option<String>,
+        draft: CannedDraft,
+    },
+    DeleteCanned {
+        id: String,
+    },
+    /// An agent inserted a canned answer.
+    CannedUsed {
+        id: String,
+    },
 }
 
 /// What the desk answers; callers decode the one shape their request gets.
@@ -169,6 +248,8 @@ pub enum DeskAnswer {
     IssuedLink(IssuedLink),
     WebhookTested(WebhookTestResult),
     InstallReport(InstallReport),
+    CannedAnswers(Vec<CannedAnswer>),
+    CannedAnswer(CannedAnswer),
     LinkView(LinkView),
     Team(Vec<TeamMember>),
     Metrics(Box<MetricsReport>),
@@ -211,7 +292,7 @@ const MIGRATIONS: Migrations = &[
     &[outbox::RETRIES_V2, DeadLetters::SCHEMA, Sessions::WATCHED_SCHEMA, Samples::HOURS_V2],
     &[ConversationIndex::SCHEMA_V3],
     &[Team::SCHEMA_V4],
-    &[Sightings::SCHEMA_V5],
+    &[Sightings::SCHEMA_V5, CannedAnswers::SCHEMA_V5],
 ];
 
 impl DurableObject for ShopDesk {
@@ -324,6 +405,16 @@ impl ShopDesk {
                 }
                 Ok(DeskAnswer::Profile(profile))
             }
+            DeskRequest::CannedAnswers => Ok(DeskAnswer::CannedAnswers(self.canned().all()?)),
+            DeskRequest::SaveCanned { id, draft } => {
+                let answer = match id {
+                    Some(id) => self.canned().save(&id, draft, false)?,
+                    None => self.canned().save(&crypto::random_hex(16)?, draft, true)?,
+                };
+                Ok(DeskAnswer::CannedAnswer(answer))
+            }
+            DeskRequest::DeleteCanned { id } => self.canned().delete(&id).map(|()| DeskAnswer::Done {}),
+            DeskRequest::CannedUsed { id } => self.canned().used(&id).map(|()| DeskAnswer::Done {}),
             DeskRequest::InstallReport => {
                 let allowed = self.profile()?.settings.allowed_origins;
                 Ok(DeskAnswer::InstallReport(self.sightings().report(&allowed)?))
@@ -843,6 +934,10 @@ impl ShopDesk {
 
     fn sessions(&self) -> Sessions<'_> {
         Sessions::new(&self.store)
+    }
+
+    fn canned(&self) -> CannedAnswers<'_> {
+        CannedAnswers::new(&self.store)
     }
 
     fn sightings(&self) -> Sightings<'_> {

@@ -9,6 +9,7 @@ use parley_core::custom_values::CustomValues;
 use parley_core::greeting::ReplyTime;
 use parley_core::ids::{ClientMessageId, ConversationId};
 use parley_core::json::Json;
+use parley_core::locale::Locale;
 use parley_core::message::{Author, Message};
 use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::protocol::{
@@ -120,8 +121,9 @@ fn shopper_details() -> BoxedStrategy<ShopperDetails> {
 pub fn conversation_view() -> BoxedStrategy<ConversationView> {
     let who = (option::of(text()), option::of(verified_user()), option::of(shopper_details()), option::of(text()));
     let clocks = (option::of(millis()), option::of(any::<u64>()), any::<u64>(), any::<u64>());
-    (conversation_id(), status(), page_context(), option::of(queue_place()), option::of(rating()), who, clocks)
-        .prop_map(|(id, status, page, place, rating, who, clocks)| {
+    let locale = option::of(locale());
+    (conversation_id(), status(), page_context(), option::of(queue_place()), option::of(rating()), who, clocks, locale)
+        .prop_map(|(id, status, page, place, rating, who, clocks, locale)| {
             let (assignee_name, user, shopper, contact_email) = who;
             let (waiting_since, first_response_millis, shopper_read, agent_read) = clocks;
             ConversationView {
@@ -138,6 +140,7 @@ pub fn conversation_view() -> BoxedStrategy<ConversationView> {
                 user,
                 shopper,
                 rating,
+                locale,
             }
         })
         .boxed()
@@ -163,9 +166,13 @@ fn api_error() -> BoxedStrategy<ApiError> {
         .boxed()
 }
 
+fn locale() -> BoxedStrategy<Locale> {
+    select(Locale::ALL.to_vec()).boxed()
+}
+
 pub fn new_conversation() -> BoxedStrategy<NewConversation> {
-    (page_context(), option::of(text()), option::of(shopper_details()))
-        .prop_map(|(page, identity, shopper)| NewConversation { page, identity, shopper })
+    (page_context(), option::of(text()), option::of(shopper_details()), option::of(locale()))
+        .prop_map(|(page, identity, shopper, locale)| NewConversation { page, identity, shopper, locale })
         .boxed()
 }
 
@@ -246,7 +253,7 @@ const WORDS: &str = "type kind hello send typing read resolve leave_email rate c
     conversation place error v token last_seq client_id text internal seq email score comment page url title \
     product custom name sku price currency image id status assignee_name waiting_since first_response_millis \
     shopper_read agent_read contact_email user shopper rating missed author position estimate estimated_at \
-    overdue closed wait no_agents millis code retry_after_seconds field user_id identity at sender new waiting \
+    overdue closed wait no_agents millis code retry_after_seconds field locale user_id identity at sender new waiting \
     assigned resolved agent system rate_limited greeting reply_time pre_chat open off optional required \
     few_minutes under_an_hour few_hours a_day c1 0123456789abcdef0123456789abcdef";
 

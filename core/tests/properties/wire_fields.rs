@@ -7,6 +7,7 @@ use crate::round_trip::round_trip;
 use parley_core::custom_values::CustomValues;
 use parley_core::greeting::ReplyTime;
 use parley_core::ids::{ClientMessageId, ConversationId};
+use parley_core::locale::Locale;
 use parley_core::message::{Author, Message};
 use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::protocol::{
@@ -88,6 +89,7 @@ fn view() -> ConversationView {
         user: Some(user()),
         shopper: Some(shopper()),
         rating: Some(rating()),
+        locale: Some(Locale::Polish),
     }
 }
 
@@ -143,7 +145,12 @@ fn every_field_of_every_wire_type_survives_the_wire() {
         ("WidgetView", round_trip(&widget_view())),
         (
             "NewConversation",
-            round_trip(&NewConversation { page: page(), identity: Some("token".into()), shopper: Some(shopper()) }),
+            round_trip(&NewConversation {
+                page: page(),
+                identity: Some("token".into()),
+                shopper: Some(shopper()),
+                locale: Some(Locale::Hungarian),
+            }),
         ),
         (
             "ConversationTicket",

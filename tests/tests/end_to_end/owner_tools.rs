@@ -1,6 +1,6 @@
 //! The owner's tools beside the settings: the installation check (which origins' pages loaded
-//! the widget, which were refused), the webhook's test event, and invites announced to the
-//! shop's webhook for its own mailer.
+//! the widget, which were refused), the webhook's test event, invites announced to the shop's
+//! webhook for its own mailer, and canned answers.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +14,7 @@ use crate::eventually::eventually_within;
 use crate::runner::{Case, Env};
 use crate::shops::{login, seed};
 use crate::webhook_receiver::WebhookReceiver;
+use parley_core::canned::CannedAnswer;
 use parley_core::protocol::{ErrorCode, InstallReport, IssuedLink, WebhookTestResult};
 use parley_core::signature::webhook_signature_header;
 
@@ -21,6 +22,7 @@ pub fn cases() -> Vec<Case> {
     vec![
         case!(the_install_check_reports_the_origins_seen_and_refused),
         case!(owners_test_their_webhook_and_it_hears_of_invites),
+        case!(owners_keep_canned_answers_that_agents_use_and_owners_see_counted),
     ]
 }
 
@@ -138,5 +140,71 @@ async fn owners_test_their_webhook_and_it_hears_of_invites(env: Arc<Env>) -> Res
     );
     ensure!(payload.get("conversation").is_none(), "an invite is about no conversation: {payload}");
     announced.header("parley-delivery").context("a delivery id")?;
+    Ok(())
+}
+
+async fn owners_keep_canned_answers_that_agents_use_and_owners_see_counted(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner"), ("bo", "agent")]).await?;
+    let (ana, bo) = (login(&api, &shop, "ana").await?, login(&api, &shop, "bo").await?);
+    let path = format!("/api/shops/{shop}/canned-answers");
+    let shipping = json!({"title": "Shipping", "shortcut": "/shipping", "text": "Hi {shopper.name|there}, we ship in 2 days.",
+        "translations": {"hu": "Szia {shopper.name|}, 2 nap alatt szállítunk."}});
+    let (status, body) = api.post(&path, &shipping, Some(&bo.cookie)).await?;
+    ensure!(status == 403, "an agent made a canned answer: {status} {body}");
+    let (status, body) = api.post(&path, &shipping, Some(&ana.cookie)).await?;
+    ensure!(status == 201, "an owner's canned answer answered {status}: {body}");
+    let created: CannedAnswer = serde_json::from_str(&body)?;
+    ensure!(created.shortcut == "shipping" && created.uses == 0, "{created:?}");
+
+    // Refusals name their field.
+    for (bad, code, field) in [
+        (json!({"title": "Again", "shortcut": "shipping", "text": "x"}), ErrorCode::Conflict, "shortcut"),
+        (json!({"title": "T", "shortcut": "Bad Shortcut", "text": "x"}), ErrorCode::BadRequest, "shortcut"),
+        (
+            json!({"title": "T", "shortcut": "t", "text": "x", "translations": {"de": "Hallo"}}),
+            ErrorCode::BadRequest,
+            "translations.de",
+        ),
+        (json!({"title": "T", "shortcut": "t", "txt": "x"}), ErrorCode::BadRequest, "txt"),
+    ] {
+        let (status, body) = api.post(&path, &bad, Some(&ana.cookie)).await?;
+        let refusal = api_error(&body)?;
+        ensure!(refusal.code == code && refusal.field.as_deref() == Some(field), "{bad} answered {status}: {body}");
+    }
+
+    // Agents list them and count their uses; owners see the count.
+    let (status, _, body) = api.get(&path, Some(&bo.cookie)).await?;
+    let listed: Vec<CannedAnswer> = serde_json::from_str(&body)?;
+    ensure!(status == 200 && listed == vec![created.clone()], "{status}: {body}");
+    for _ in 0..2 {
+        let (status, body) = api.post(&format!("{path}/{}/uses", created.id), &json!({}), Some(&bo.cookie)).await?;
+        ensure!(status == 204, "counting a use answered {status}: {body}");
+    }
+    let (status, _) = api.post(&format!("{path}/unknown-id/uses"), &json!({}), Some(&bo.cookie)).await?;
+    ensure!(status == 404, "an unknown answer's use answered {status}");
+    let edited = json!({"title": "Shipping times", "shortcut": "ship", "text": "We ship in 2 days."});
+    let (status, body) = api.put(&format!("{path}/{}", created.id), &edited, Some(&ana.cookie)).await?;
+    let saved: CannedAnswer = serde_json::from_str(&body)?;
+    ensure!(status == 200 && saved.uses == 2 && saved.shortcut == "ship" && saved.translations.is_empty(), "{body}");
+    let delete = |cookie: String| {
+        let (api, path, id) = (&api, &path, created.id.clone());
+        async move {
+            api.send_raw(
+                reqwest::Method::DELETE,
+                &format!("{path}/{id}"),
+                "application/json",
+                "",
+                &[("cookie", cookie.as_str())],
+            )
+            .await
+        }
+    };
+    let (status, _) = delete(bo.cookie.clone()).await?;
+    ensure!(status == 403, "an agent deleted a canned answer: {status}");
+    let (status, _) = delete(ana.cookie.clone()).await?;
+    ensure!(status == 204, "deleting answered {status}");
+    let (_, _, body) = api.get(&path, Some(&ana.cookie)).await?;
+    ensure!(serde_json::from_str::<Vec<CannedAnswer>>(&body)?.is_empty(), "deleted: {body}");
     Ok(())
 }
