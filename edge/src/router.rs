@@ -316,11 +316,10 @@ fn metrics_window(url: &worker::Url) -> EdgeResult<(UnixMillis, UnixMillis)> {
 /// The default metrics window.
 const METRICS_DEFAULT_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
-/// How long browsers and caches may keep a shop's launcher: a settings change shows within it.
-const LAUNCHER_MAX_AGE_SECONDS: u32 = 300;
-
-/// The shop's launcher for the loader on its pages: public, cacheable for a few minutes, and
-/// readable cross-origin by the shop's allowed origins only. `?color=#rrggbb` (the embed tag's
+/// The shop's launcher for the loader on its pages: public, and readable cross-origin by the
+/// shop's allowed origins only. Never reused without asking (`no-cache`): an owner's change of
+/// colour, corner or text shows on the shop's next page view, and every page view reaches the
+/// desk, which records it for the installation check. `?color=#rrggbb` (the embed tag's
 /// `data-color`) stands in for the shop's colour, so core picks the readable text for it too.
 async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) -> EdgeResult<Response> {
     let origin = req.headers().get("origin")?;
@@ -333,7 +332,7 @@ async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) ->
     }
     let response = json(&settings.view(&profile.name, shopper_locale(req, url)), 200)?;
     let headers = response.headers();
-    headers.set("cache-control", &format!("public, max-age={LAUNCHER_MAX_AGE_SECONDS}"))?;
+    headers.set("cache-control", "no-cache")?;
     headers.set("vary", "origin, accept-language")?;
     if let Some(origin) = origin.filter(|origin| profile.settings.allowed_origins.iter().any(|a| a.matches(origin))) {
         headers.set("access-control-allow-origin", &origin)?;
