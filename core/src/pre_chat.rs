@@ -34,11 +34,7 @@ wire_names!(FieldRule, "pre-chat rule", {
 });
 
 impl FieldRule {
-    /// The rule named `name`; `None` for anything else.
-    pub fn parse(name: &str) -> Option<FieldRule> {
-        [FieldRule::Off, FieldRule::Optional, FieldRule::Required].into_iter().find(|rule| rule.as_str() == name)
-    }
-
+    /// Whether the field is shown at all.
     pub fn asked(self) -> bool {
         self != FieldRule::Off
     }

@@ -28,6 +28,14 @@ pub struct WidgetView {
     pub open: bool,
 }
 
+/// What a widget shows knowing nothing of its shop: its own greeting, no promise, no fields
+/// asked, and not said to be closed.
+impl Default for WidgetView {
+    fn default() -> Self {
+        WidgetView { greeting: None, reply_time: None, pre_chat: PreChatFields::default(), open: true }
+    }
+}
+
 impl WidgetView {
     /// The view of a shop with `settings` at `now`: its greeting and pre-chat fields as set, the
     /// reply time its `recent` first responses in opening hours (over
@@ -183,6 +191,8 @@ mod tests {
                 WidgetView { pre_chat: PreChatFields::default(), ..view(None, None, false) },
                 r#"{"pre_chat":{"name":"off","email":"off"},"open":false}"#,
             ),
+            // Knowing nothing of the shop promises nothing and asks nothing.
+            (WidgetView::default(), r#"{"pre_chat":{"name":"off","email":"off"},"open":true}"#),
         ];
         for (view, text) in cases {
             assert_eq!(view.encode(), text);

@@ -34,6 +34,7 @@ mod samples;
 mod session;
 mod sessions;
 mod shop_desk;
+mod shop_widget;
 mod sightings;
 mod signup;
 mod static_files;

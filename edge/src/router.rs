@@ -19,6 +19,7 @@ use crate::rpc::{self, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, authenticate_watching, same_origin, SessionCookie};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_stub, open_shop, open_to_shoppers, shop_profile, DeskRequest, ShopProfile};
+use crate::shop_widget::{self, shop_widget};
 use crate::signup::{self, Signup, SignupMode};
 use crate::static_files;
 use crate::team_links;
@@ -54,7 +55,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, ["healthz"]) => Ok(Response::ok("ok")?),
         (Method::Get, ["widget.js"] | ["assets", _, _]) => static_files::serve(&req, env, url.path()).await,
         (Method::Get, ["w", shop]) => {
-            pages::widget_page(&open_shop(env, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
+            pages::widget_page(&shop_widget(env, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
         }
         // The console is one app: its sign-up, join and reset pages are its own.
         (Method::Get, ["console"] | ["console", "signup" | "join" | "reset"]) => pages::console_page(),
@@ -84,6 +85,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             create_conversation(env, shop, body).await
         }
         (Method::Get, ["api", "shops", shop, "launcher"]) => launcher(&req, env, &url, &ShopId::parse(shop)?).await,
+        (Method::Get, ["api", "shops", shop, "widget"]) => {
+            shop_widget::serve(env, &origin, &ShopId::parse(shop)?).await
+        }
         (Method::Get, ["api", "conversations", id, "ws"]) => {
             let id = ConversationId::parse(id)?;
             // Shoppers have no session; an agent's session is passed on when present and valid.
@@ -207,6 +211,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 _ => DeskRequest::PatchSettings { patch: read_json(&mut req).await? },
             };
             let profile: ShopProfile = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
+            shop_widget::forget(&origin, &agent.shop).await;
             Ok(json(&profile.settings, 200)?)
         }
         (Method::Get, ["api", "shops", shop, "canned-answers"]) => {

@@ -21,6 +21,7 @@ mod fault_checks;
 mod faults;
 mod going_live;
 mod lifecycle;
+mod live_widget;
 mod owner_tools;
 mod private_edge;
 mod resuming_client;
@@ -43,6 +44,7 @@ fn main() -> std::process::ExitCode {
         .chain(access::cases())
         .chain(going_live::cases())
         .chain(owner_tools::cases())
+        .chain(live_widget::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(accessibility::cases())
