@@ -5,12 +5,14 @@
 
 use crate::composer::Composer;
 use crate::desk::Desk;
+use crate::earlier_conversations::EarlierConversations;
 use crate::format;
 use crate::link_notice::LinkNotice;
 use crate::message_log::MessageLog;
 use crate::open_chats::{OpenChat, OpenChats};
 use crate::rating::RatingFact;
 use crate::shopper_details::ShopperDetailsFacts;
+use crate::shopper_notes::ShopperNotes;
 use crate::shopper_page::ShopperPage;
 use crate::transfer::Transfer;
 use leptos::prelude::*;
@@ -85,7 +87,7 @@ fn Chat(
                     }}
                 </dl>
                 <div class="chat-actions">
-                    <Transfer desk conversation_id me />
+                    <Transfer desk conversation_id=conversation_id.clone() me />
                     <button
                         type="button"
                         class="button small"
@@ -97,6 +99,11 @@ fn Chat(
                     </button>
                 </div>
             </header>
+            <details class="shopper-memory" open>
+                <summary>"Earlier conversations and notes"</summary>
+                <EarlierConversations conversation_id=conversation_id.clone() />
+                <ShopperNotes conversation_id=conversation_id.clone() />
+            </details>
             <LinkNotice link=Signal::derive(move || live.link()) meanwhile="Messages you send go out once the connection is back." />
             {move || live.error().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
             <MessageLog live />

@@ -67,6 +67,12 @@ pub fn average_score(average: Option<f64>) -> String {
     average.map_or_else(|| NOTHING_YET.to_owned(), |average| format!("{average:.1} / {MAX_SCORE}"))
 }
 
+/// The local date and time of day: "2026-12-06 09:41".
+pub fn date_time(at: UnixMillis) -> String {
+    let date = js_sys::Date::new(&(at.0 as f64).into());
+    format!("{}-{:02}-{:02} {}", date.get_full_year(), date.get_month() + 1, date.get_date(), time_of_day(at))
+}
+
 /// The local time of day: "09:41".
 pub fn time_of_day(at: UnixMillis) -> String {
     let date = js_sys::Date::new(&(at.0 as f64).into());

@@ -1,7 +1,8 @@
 //! Parley's agent console: agents sign in, watch their shop's queue live, claim conversations,
 //! answer shoppers in several chats at once (with internal notes, typing and read marks),
-//! transfer and resolve them, see who the shopper is and how they rated the chat, and watch
-//! the shop's first-response and satisfaction dashboard. The edge serves it
+//! transfer and resolve them, see who the shopper is and how they rated the chat, look back
+//! on the shop's history (filters, search, past transcripts, a shopper's earlier conversations
+//! and notes that follow them), and watch the shop's first-response and satisfaction dashboard. The edge serves it
 //! at `/console`.
 
 mod api;
@@ -13,18 +14,24 @@ mod contact_email;
 mod dashboard;
 mod dead_letters;
 mod desk;
+mod earlier_conversations;
 mod format;
 mod frt_histogram;
+mod history;
+mod history_entry;
 mod link_notice;
 mod login;
 mod main_view;
 mod message_log;
 mod my_chats;
 mod open_chats;
+mod past_conversation;
 mod queue;
 mod rating;
 mod session;
+mod shop_history;
 mod shopper_details;
+mod shopper_notes;
 mod shopper_page;
 mod transfer;
 mod workspace;

@@ -1,11 +1,13 @@
-//! What the workspace's main area shows: the open chat or the shop's dashboard, switched by two
-//! buttons in the top bar (`data-testid="chats-tab"` and `"dashboard-tab"`).
+//! What the workspace's main area shows: the open chat, the shop's history or its dashboard,
+//! switched by buttons in the top bar (`data-testid="chats-tab"`, `"history-tab"` and
+//! `"dashboard-tab"`).
 
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum MainView {
     Chats,
+    History,
     Dashboard,
 }
 
@@ -28,6 +30,7 @@ pub fn MainViewSwitch(shown: RwSignal<MainView>) -> impl IntoView {
     view! {
         <nav class="views" aria-label="Views">
             {switch(MainView::Chats, "Chats", "chats-tab")}
+            {switch(MainView::History, "History", "history-tab")}
             {switch(MainView::Dashboard, "Dashboard", "dashboard-tab")}
         </nav>
     }

@@ -9,12 +9,14 @@ use crate::chat::ChatPane;
 use crate::clock;
 use crate::dashboard::Dashboard;
 use crate::desk::Desk;
+use crate::history::History;
 use crate::link_notice::LinkNotice;
 use crate::main_view::{MainView, MainViewSwitch};
 use crate::my_chats::MyChats;
 use crate::open_chats::OpenChats;
 use crate::queue::Queue;
 use crate::session::{signed_in_agent, Session};
+use crate::shop_history::ShopHistory;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use parley_client::{request, Link};
@@ -27,6 +29,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
     let desk = Desk::open(chats);
     sign_out_when_session_ends(desk, session);
     let main_view = RwSignal::new(MainView::Chats);
+    ShopHistory::provide(agent.shop.clone(), main_view);
     // Picking or claiming a chat means the agent wants to see it.
     Effect::new(move || {
         if chats.shown().is_some() {
@@ -68,6 +71,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
             <main class="main">
                 {move || match main_view.get() {
                     MainView::Chats => view! { <ChatPane chats desk me=me.clone() now /> }.into_any(),
+                    MainView::History => view! { <History /> }.into_any(),
                     MainView::Dashboard => view! { <Dashboard shop=shop.clone() desk owner /> }.into_any(),
                 }}
             </main>

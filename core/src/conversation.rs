@@ -17,7 +17,7 @@
 
 use crate::cycle::{Cycle, Measurement};
 use crate::error::ConversationError;
-use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
+use crate::ids::{AgentId, ClientMessageId, ConversationId, DeviceId, ShopId};
 use crate::locale::Locale;
 use crate::message::{Author, Message};
 use crate::protocol::{ConversationView, PageContext, QueuePlace, ShopperDetails, Status, VerifiedUser};
@@ -137,6 +137,9 @@ pub struct Conversation {
     shopper: Option<ShopperDetails>,
     #[serde(default)]
     locale: Option<Locale>,
+    /// The browser the conversation was started in.
+    #[serde(default)]
+    device: Option<DeviceId>,
     /// System lines stored so far. A conversation stored before the cap counts from zero.
     #[serde(default)]
     system_lines: u32,
@@ -160,6 +163,7 @@ impl Conversation {
             user: None,
             shopper: None,
             locale: None,
+            device: None,
             system_lines: 0,
         }
     }
@@ -181,6 +185,21 @@ impl Conversation {
     pub fn with_locale(mut self, locale: Option<Locale>) -> Self {
         self.locale = locale;
         self
+    }
+
+    /// Keeps the browser the conversation was started in.
+    pub fn with_device(mut self, device: Option<DeviceId>) -> Self {
+        self.device = device;
+        self
+    }
+
+    pub fn device(&self) -> Option<&DeviceId> {
+        self.device.as_ref()
+    }
+
+    /// The agent who has the conversation, or had it last.
+    pub fn assignee(&self) -> Option<&Assignee> {
+        self.assignee.as_ref()
     }
 
     pub fn id(&self) -> &ConversationId {

@@ -243,6 +243,48 @@ impl From<CannedError> for ApiError {
     }
 }
 
+/// Why a history listing, search or shopper note was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum HistoryError {
+    #[error("status is one of waiting, assigned and resolved")]
+    Status,
+    #[error("agent is an agent's e-mail address")]
+    Agent,
+    #[error("{name} must be milliseconds since the Unix epoch")]
+    Millis { name: String },
+    #[error("from must be before to")]
+    Window,
+    #[error("rating is a score from 1 to 5")]
+    Rating,
+    #[error("a search is at most {max} characters")]
+    QueryTooLong { max: usize },
+    #[error("unknown filter {name:?}: the filters are status, agent, from, to, rating, q and before")]
+    UnknownFilter { name: String },
+    #[error("a note is 1 to {max} characters")]
+    NoteText { max: usize },
+}
+
+impl HistoryError {
+    /// The parameter or field the refusal is about.
+    fn field(&self) -> &str {
+        match self {
+            HistoryError::Status => "status",
+            HistoryError::Agent => "agent",
+            HistoryError::Millis { name } | HistoryError::UnknownFilter { name } => name,
+            HistoryError::Window => "from",
+            HistoryError::Rating => "rating",
+            HistoryError::QueryTooLong { .. } => "q",
+            HistoryError::NoteText { .. } => "text",
+        }
+    }
+}
+
+impl From<HistoryError> for ApiError {
+    fn from(error: HistoryError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string()).about(error.field())
+    }
+}
+
 /// Why a change to a shop's team, or a link of its, was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TeamError {

@@ -19,6 +19,7 @@ pub mod duration_sketch;
 pub mod erasure;
 pub mod error;
 pub mod greeting;
+pub mod history;
 pub mod ids;
 pub mod industry;
 pub mod install_check;

@@ -8,7 +8,7 @@
 
 use crate::color::Rgb;
 use crate::custom_values::CustomValues;
-use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
+use crate::ids::{AgentId, ClientMessageId, ConversationId, DeviceId, ShopId};
 use crate::launcher::LauncherPosition;
 use crate::locale::Locale;
 use crate::message::{Author, Message};
@@ -364,6 +364,9 @@ pub struct NewConversation {
     /// The language the widget speaks to the shopper (`<html lang>` of its page), which
     /// agents' canned answers prefer.
     pub locale: Option<Locale>,
+    /// The browser the widget runs in (its own random id, kept in its storage), so the shop's
+    /// agents see this shopper's earlier conversations.
+    pub device: Option<DeviceId>,
 }
 
 /// What a shopper tells the shop about themselves in its pre-chat fields. Unknown fields are

@@ -274,12 +274,13 @@ impl Wire for QueuePlace {
 
 impl Wire for NewConversation {
     fn to_json(&self) -> Json {
-        let Self { page, identity, shopper, locale } = self;
+        let Self { page, identity, shopper, locale, device } = self;
         Object::new()
             .field("page", page)
             .field("identity", identity)
             .field("shopper", shopper)
             .field("locale", locale)
+            .field("device", device)
             .build()
     }
 
@@ -290,6 +291,7 @@ impl Wire for NewConversation {
             identity: fields.required("identity")?,
             shopper: fields.required("shopper")?,
             locale: fields.required("locale")?,
+            device: fields.required("device")?,
         })
     }
 }

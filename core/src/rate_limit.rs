@@ -18,7 +18,8 @@
 //! `typing` and 120 `read` frames (sent as the shopper types and reads, so often but each only on
 //! a change), 30 `context` frames (one per page opened or `Parley.setContext` call), 5
 //! `leave_email` and 5 `rate` frames (given once, perhaps corrected), 60 `history` pages (a
-//! client fetching a long conversation's earlier messages). Per shop, all its clients
+//! client fetching a long conversation's earlier messages), 60 pages of the shop's history
+//! listed or searched by an agent. Per shop, all its clients
 //! together: 300 new conversations a minute, a ceiling well above a busy shop's traffic that keeps
 //! someone sending from many addresses from flooding the shop's queue, and 10 webhook test
 //! events a minute (each is a request the edge sends to the shop's receiver). Per client on the
@@ -61,6 +62,8 @@ impl Limit {
     pub const SHOP_NEW_CONVERSATIONS: Limit = Limit { max: 300, per_millis: MINUTE };
     /// Test events an owner may send to the shop's webhook.
     pub const WEBHOOK_TESTS: Limit = Limit { max: 10, per_millis: MINUTE };
+    /// Pages of the shop's history (lists and searches) one agent's client may ask for.
+    pub const SEARCHES: Limit = Limit { max: 60, per_millis: MINUTE };
 }
 
 /// Whose actions one [`RateLimiter`] counts together.
@@ -92,6 +95,8 @@ pub enum Action {
     ShopNewConversation,
     /// A test event sent to the shop's webhook.
     WebhookTest,
+    /// A page of the shop's history, listed or searched.
+    Search,
 }
 
 impl Action {
@@ -108,6 +113,7 @@ impl Action {
             Action::SignUp => Limit::SIGN_UPS,
             Action::ShopNewConversation => Limit::SHOP_NEW_CONVERSATIONS,
             Action::WebhookTest => Limit::WEBHOOK_TESTS,
+            Action::Search => Limit::SEARCHES,
         }
     }
 
@@ -125,6 +131,7 @@ impl Action {
             Action::SignUp => "sign_up",
             Action::ShopNewConversation => "shop_new_conversation",
             Action::WebhookTest => "webhook_test",
+            Action::Search => "search",
         }
     }
 
@@ -139,7 +146,8 @@ impl Action {
             | Action::Context
             | Action::LeaveEmail
             | Action::Rate
-            | Action::History => Scope::Client,
+            | Action::History
+            | Action::Search => Scope::Client,
             Action::ShopNewConversation | Action::WebhookTest => Scope::Shop,
             Action::SignUp => Scope::Edge,
         }
@@ -322,6 +330,8 @@ mod tests {
             (Action::History, "history", Scope::Client, 60, 1),
             (Action::SignUp, "sign_up", Scope::Edge, 5, 60),
             (Action::ShopNewConversation, "shop_new_conversation", Scope::Shop, 300, 1),
+            (Action::WebhookTest, "webhook_test", Scope::Shop, 10, 1),
+            (Action::Search, "search", Scope::Client, 60, 1),
         ];
         for (action, key, scope, most, minutes) in cases {
             let window = minutes * 60_000;

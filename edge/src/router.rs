@@ -8,6 +8,7 @@ use crate::clock::now;
 use crate::conversation_room::{room_stub, RoomRequest};
 use crate::crypto;
 use crate::dev_clock;
+use crate::dev_history;
 use crate::dev_seed;
 use crate::development::is_development;
 use crate::error::{EdgeError, EdgeResult};
@@ -19,6 +20,7 @@ use crate::rpc::{self, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, authenticate_watching, same_origin, SessionCookie};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_stub, open_shop, open_to_shoppers, shop_profile, DeskRequest, ShopProfile};
+use crate::shop_history::{self, HistoryRequest};
 use crate::shop_widget::{self, shop_widget};
 use crate::signup::{self, Signup, SignupMode};
 use crate::static_files;
@@ -29,6 +31,7 @@ use parley_core::color::Rgb;
 use parley_core::conversation::Conversation;
 use parley_core::erasure::Erased;
 use parley_core::error::ConversationError;
+use parley_core::history::{HistoryEntry, HistoryPage, HistoryQuery, NewShopperNote, ShopperNote};
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
@@ -244,6 +247,40 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             rpc::call::<_, serde_json::Value>(&desk_stub(env, &agent.shop)?, &used).await?;
             no_content()
         }
+        (Method::Get, ["api", "shops", shop, "conversations"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            rate_limiter::count(env, &agent.shop, &client_key(&req, dev), Action::Search).await?;
+            let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            let query = HistoryQuery::from_pairs(pairs.iter().map(|(name, value)| (name.as_str(), value.as_str())))
+                .map_err(ApiError::from)?;
+            let page: HistoryPage = shop_history::ask(env, &agent.shop, &HistoryRequest::List { query }).await?;
+            Ok(json(&page, 200)?)
+        }
+        (Method::Get, ["api", "shops", shop, "conversations", id, "earlier"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let earlier = HistoryRequest::Earlier { conversation_id: ConversationId::parse(id)? };
+            let entries: Vec<HistoryEntry> = shop_history::ask(env, &agent.shop, &earlier).await?;
+            Ok(json(&entries, 200)?)
+        }
+        (Method::Get, ["api", "shops", shop, "conversations", id, "shopper-notes"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let notes = HistoryRequest::Notes { conversation_id: ConversationId::parse(id)? };
+            let notes: Vec<ShopperNote> = shop_history::ask(env, &agent.shop, &notes).await?;
+            Ok(json(&notes, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "conversations", id, "shopper-notes"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let note: NewShopperNote = read_json(&mut req).await?;
+            let add = HistoryRequest::AddNote {
+                conversation_id: ConversationId::parse(id)?,
+                text: note.checked_text().map_err(ApiError::from)?,
+                author: agent.email,
+                author_name: agent.name,
+                at: now(),
+            };
+            let notes: Vec<ShopperNote> = shop_history::ask(env, &agent.shop, &add).await?;
+            Ok(json(&notes, 201)?)
+        }
         (Method::Get, ["api", "shops", shop, "install"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
             let report: InstallReport = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::InstallReport).await?;
@@ -280,6 +317,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
                     .map_err(|e| EdgeError::api(ErrorCode::BadRequest, format!("invalid seed: {e}")))?,
             };
             Ok(json(&dev_seed::seed(env, seed).await?, 200)?)
+        }
+        (Method::Post, ["api", "dev", "history"]) if dev => {
+            Ok(json(&dev_history::fill(env, read_json(&mut req).await?).await?, 200)?)
         }
         (Method::Post, ["api", "dev", "clock"]) if dev => {
             Ok(json(&dev_clock::advance(env, read_json(&mut req).await?).await?, 200)?)
@@ -372,8 +412,11 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let user_id = user.as_ref().map(|user| user.user_id.clone());
     let page =
         validation::page_context(body.page).map_err(|refused| ApiError::from(ConversationError::from(refused)))?;
-    let conversation =
-        Conversation::new(id.clone(), shop, page).with_user(user).with_shopper(shopper).with_locale(body.locale);
+    let conversation = Conversation::new(id.clone(), shop, page)
+        .with_user(user)
+        .with_shopper(shopper)
+        .with_locale(body.locale)
+        .with_device(body.device);
     let room = room_stub(env, &id)?;
     let open = RoomRequest::Open { conversation: Box::new(conversation), token_hash: token_hash.clone() };
     rpc::call::<_, serde_json::Value>(&room, &open).await?;

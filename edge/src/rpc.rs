@@ -40,6 +40,8 @@ pub enum Object {
     RateLimiter,
     /// One for the edge: every shop and account, and sign-up codes.
     Directory,
+    /// One per shop: its conversations' history, search index and notes on shoppers.
+    ShopHistory,
 }
 
 impl Object {
@@ -50,6 +52,7 @@ impl Object {
             Object::AgentAccount => "AGENT_ACCOUNT",
             Object::RateLimiter => "RATE_LIMITER",
             Object::Directory => "DIRECTORY",
+            Object::ShopHistory => "SHOP_HISTORY",
         }
     }
 

@@ -27,6 +27,7 @@ use crate::outbox::{self, Outbox};
 use crate::rpc::{self, answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
+use crate::shop_history::{history_key, HistoryRequest};
 use crate::shop_widget::ShopWidget;
 use crate::sightings::Sightings;
 use crate::store::{Migrations, Store};
@@ -783,12 +784,15 @@ impl ShopDesk {
 
     /// Deletes conversations with everything that names their shopper: the rooms (messages,
     /// tokens, sockets), their queue items, verified users' bindings, index entries, the ledger
-    /// rows of their measurements and their pending webhook deliveries. The metrics' hourly
+    /// rows of their measurements, their pending webhook deliveries, and their history (words,
+    /// and the notes on a shopper no remaining conversation names). The metrics' hourly
     /// aggregates stay: they are anonymous.
     async fn erase(&self, conversations: &[ConversationId]) -> EdgeResult<()> {
         if conversations.is_empty() {
             return Ok(());
         }
+        let profile = self.profile()?;
+        let history = history_key(&profile.shop);
         self.store.transaction(|| {
             for conversation in conversations {
                 let id = || vec![conversation.as_str().into()];
@@ -803,10 +807,12 @@ impl ShopDesk {
                     &room_key(conversation),
                     &RoomRequest::Erase,
                 )?;
+                let forget = HistoryRequest::Forget { conversation_id: conversation.clone() };
+                self.outbox.push(&self.store, Object::ShopHistory, &history, &forget)?;
             }
             Ok(())
         })?;
-        self.broadcast(&self.desk(self.profile()?.settings.assignment)?);
+        self.broadcast(&self.desk(profile.settings.assignment)?);
         self.deliver().await
     }
 

@@ -79,7 +79,8 @@ impl Chat {
             Some(live) => live.send(text, false),
             None => {
                 let locale = Some(Locale::negotiate(&lang()));
-                self.start(text, NewConversation { page, identity, shopper, locale })
+                let device = ticket_store::device();
+                self.start(text, NewConversation { page, identity, shopper, locale, device })
             }
         }
     }

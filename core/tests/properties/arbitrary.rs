@@ -7,7 +7,7 @@
 
 use parley_core::custom_values::CustomValues;
 use parley_core::greeting::ReplyTime;
-use parley_core::ids::{ClientMessageId, ConversationId};
+use parley_core::ids::{ClientMessageId, ConversationId, DeviceId};
 use parley_core::json::Json;
 use parley_core::locale::Locale;
 use parley_core::message::{Author, Message};
@@ -166,13 +166,23 @@ fn api_error() -> BoxedStrategy<ApiError> {
         .boxed()
 }
 
+fn device_id() -> BoxedStrategy<DeviceId> {
+    "[0-9a-f]{32}".prop_map(|hex| DeviceId::parse(&hex).expect("32 hex digits")).boxed()
+}
+
 fn locale() -> BoxedStrategy<Locale> {
     select(Locale::ALL.to_vec()).boxed()
 }
 
 pub fn new_conversation() -> BoxedStrategy<NewConversation> {
-    (page_context(), option::of(text()), option::of(shopper_details()), option::of(locale()))
-        .prop_map(|(page, identity, shopper, locale)| NewConversation { page, identity, shopper, locale })
+    (page_context(), option::of(text()), option::of(shopper_details()), option::of(locale()), option::of(device_id()))
+        .prop_map(|(page, identity, shopper, locale, device)| NewConversation {
+            page,
+            identity,
+            shopper,
+            locale,
+            device,
+        })
         .boxed()
 }
 
@@ -253,7 +263,7 @@ const WORDS: &str = "type kind hello send typing read resolve leave_email rate c
     conversation place error v token last_seq client_id text internal seq email score comment page url title \
     product custom name sku price currency image id status assignee_name waiting_since first_response_millis \
     shopper_read agent_read contact_email user shopper rating missed author position estimate estimated_at \
-    overdue closed wait no_agents millis code retry_after_seconds field locale user_id identity at sender new waiting \
+    overdue closed wait no_agents millis code retry_after_seconds field locale device user_id identity at sender new waiting \
     assigned resolved agent system rate_limited greeting reply_time pre_chat open off optional required \
     few_minutes under_an_hour few_hours a_day c1 0123456789abcdef0123456789abcdef";
 

@@ -6,7 +6,7 @@
 use crate::round_trip::round_trip;
 use parley_core::custom_values::CustomValues;
 use parley_core::greeting::ReplyTime;
-use parley_core::ids::{ClientMessageId, ConversationId};
+use parley_core::ids::{ClientMessageId, ConversationId, DeviceId};
 use parley_core::locale::Locale;
 use parley_core::message::{Author, Message};
 use parley_core::pre_chat::{FieldRule, PreChatFields};
@@ -150,6 +150,7 @@ fn every_field_of_every_wire_type_survives_the_wire() {
                 identity: Some("token".into()),
                 shopper: Some(shopper()),
                 locale: Some(Locale::Hungarian),
+                device: Some(DeviceId::parse("0123456789abcdef0123456789abcdef").expect("a device id")),
             }),
         ),
         (

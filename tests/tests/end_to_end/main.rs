@@ -20,6 +20,8 @@ mod eventually;
 mod fault_checks;
 mod faults;
 mod going_live;
+mod history;
+mod history_browser;
 mod lifecycle;
 mod live_widget;
 mod owner_tools;
@@ -45,8 +47,10 @@ fn main() -> std::process::ExitCode {
         .chain(going_live::cases())
         .chain(owner_tools::cases())
         .chain(live_widget::cases())
+        .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
+        .chain(history_browser::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)
