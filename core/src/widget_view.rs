@@ -63,7 +63,8 @@ impl Wire for WidgetView {
         Object::new()
             .field("greeting", greeting)
             .field("reply_time", reply_time)
-            .field("pre_chat", pre_chat)
+            // Left out when nothing is asked (most shops): every widget page carries it.
+            .field("pre_chat", &pre_chat.any().then_some(*pre_chat))
             .field("open", open)
             .build()
     }
@@ -187,12 +188,9 @@ mod tests {
                 view(Some("Hi \"there\"\nAsk away."), Some(ReplyTime::UnderAnHour), true),
                 r#"{"greeting":"Hi \"there\"\nAsk away.","reply_time":"under_an_hour","pre_chat":{"name":"optional","email":"required"},"open":true}"#,
             ),
-            (
-                WidgetView { pre_chat: PreChatFields::default(), ..view(None, None, false) },
-                r#"{"pre_chat":{"name":"off","email":"off"},"open":false}"#,
-            ),
+            (WidgetView { pre_chat: PreChatFields::default(), ..view(None, None, false) }, r#"{"open":false}"#),
             // Knowing nothing of the shop promises nothing and asks nothing.
-            (WidgetView::default(), r#"{"pre_chat":{"name":"off","email":"off"},"open":true}"#),
+            (WidgetView::default(), r#"{"open":true}"#),
         ];
         for (view, text) in cases {
             assert_eq!(view.encode(), text);

@@ -173,7 +173,7 @@ fn shop_lines(chat: Chat, shop_view: ShopView) -> Vec<Line> {
     if let Some(reply_time) = reply_time {
         lines.push(shop_line("reply-time", t(Text::reply_time(reply_time)).to_owned()));
     }
-    if !open && chat.live.with(Option::is_none) {
+    if !open && !chat.live.with(Option::is_some) {
         lines.push(shop_line("closed", t(Text::ShopClosed).to_owned()));
     }
     lines

@@ -86,6 +86,7 @@ fn field(
     autocomplete: &'static str,
     value: RwSignal<String>,
 ) -> impl IntoView {
+    // `required` is what assistive technology reads of it (no `aria-required` beside it).
     let required = move || pick(&pre_chat.rules()) == FieldRule::Required;
     let asked = move || pick(&pre_chat.asked()).asked();
     let testid = id.strip_prefix("parley-").unwrap_or(id);
@@ -100,7 +101,6 @@ fn field(
             type=kind
             autocomplete=autocomplete
             required=live(required)
-            aria-required=live(move || required().to_string())
             data-testid=testid
             hidden=live(move || !asked())
             on:input=keep_in(value)

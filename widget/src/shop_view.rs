@@ -43,8 +43,7 @@ impl ShopView {
                         // shows; the next one may do better.
                         let Ok(fresh) = answer else { return };
                         // Readers run again only when something changed.
-                        if WidgetView::decode(&fresh).is_ok() && shop_view.json.with_untracked(|shown| shown != &fresh)
-                        {
+                        if WidgetView::decode(&fresh).is_ok() && shop_view.json.get_untracked() != fresh {
                             shop_view.json.set(fresh);
                         }
                     }),
@@ -54,9 +53,11 @@ impl ShopView {
         shop_view
     }
 
-    /// The view now (tracked). Only a view that reads is ever kept, so the default stands in
-    /// for nothing in practice.
+    /// The view now (tracked); the widget's defaults if the page's does not read (a refresh is
+    /// kept only if it reads).
     pub fn view(&self) -> WidgetView {
-        self.json.with(|json| WidgetView::decode(json)).unwrap_or_default()
+        // `get` rather than `with`: each reading closure costs the widget its own copy of the
+        // signal's code, and `get` of a `String` it has already.
+        WidgetView::decode(&self.json.get()).unwrap_or_default()
     }
 }
