@@ -7,6 +7,7 @@
 //! `"csat-percent"`, `"csat-average"`, `"csat-count"` and `"dashboard-refresh"`.
 
 use crate::api::get_json;
+use crate::card::Card;
 use crate::clock;
 use crate::dead_letters::DeadLetterList;
 use crate::desk::Desk;
@@ -167,22 +168,6 @@ fn Figures(report: MetricsReport, desk: Desk, dead_letters: Option<DeadLetters>)
                     }
                 })}
         </div>
-    }
-}
-
-/// A card of figures: a section labelled by its heading (`{id}-heading`), across the whole
-/// row when `wide`.
-#[component]
-fn Card(id: &'static str, title: &'static str, #[prop(optional)] wide: bool, children: Children) -> impl IntoView {
-    let heading = format!("{id}-heading");
-    let labelled_by = heading.clone();
-    view! {
-        <section class=if wide { "card wide" } else { "card" } aria-labelledby=labelled_by>
-            <h3 class="card-heading" id=heading>
-                {title}
-            </h3>
-            {children()}
-        </section>
     }
 }
 

@@ -1,6 +1,6 @@
 //! The shop's desk over `/api/desk/ws`: every open conversation of the shop and the shop's
-//! agents, live; claims and transfers. The edge sends the whole queue on connect and again on
-//! every change, so a reconnect needs nothing from us.
+//! agents, live; claims, transfers, and the agent setting themselves away. The edge sends the
+//! whole queue on connect and again on every change, so a reconnect needs nothing from us.
 
 use crate::open_chats::OpenChats;
 use leptos::prelude::*;
@@ -64,6 +64,16 @@ impl Desk {
         self.agents.with(|agents| agents.iter().filter(|seat| &seat.agent != me).cloned().collect())
     }
 
+    /// Every agent of the shop, as the desk last listed them (tracked).
+    pub fn seats(&self) -> Vec<AgentSeat> {
+        self.agents.get()
+    }
+
+    /// How the desk last listed `agent` (tracked).
+    pub fn seat_of(&self, agent: &AgentId) -> Option<AgentSeat> {
+        self.agents.with(|agents| agents.iter().find(|seat| &seat.agent == agent).cloned())
+    }
+
     /// An agent's display name, if the desk lists them (tracked).
     pub fn name_of(&self, agent: &AgentId) -> Option<String> {
         self.agents.with(|agents| agents.iter().find(|seat| &seat.agent == agent).map(|seat| seat.name.clone()))
@@ -81,6 +91,12 @@ impl Desk {
     pub fn transfer(&self, conversation_id: ConversationId, to: AgentId) {
         self.error.set(None);
         self.send(&DeskClientFrame::Transfer { conversation_id, to });
+    }
+
+    /// Sets the signed-in agent away (given no new chats) or back; the next queue shows it.
+    pub fn set_away(&self, away: bool) {
+        self.error.set(None);
+        self.send(&DeskClientFrame::Away { away });
     }
 
     fn send(&self, frame: &DeskClientFrame) {

@@ -67,6 +67,20 @@ pub fn average_score(average: Option<f64>) -> String {
     average.map_or_else(|| NOTHING_YET.to_owned(), |average| format!("{average:.1} / {MAX_SCORE}"))
 }
 
+/// How long ago `at` was, as of `now`, in words: "just now", "1 minute ago", "3 hours ago",
+/// "2 days ago".
+pub fn ago(now: UnixMillis, at: UnixMillis) -> String {
+    let minutes = now.millis_since(at) / 60_000;
+    let (count, unit) = match minutes {
+        0 => return "just now".to_owned(),
+        1..60 => (minutes, "minute"),
+        60..1440 => (minutes / 60, "hour"),
+        _ => (minutes / 1440, "day"),
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{count} {unit}{plural} ago")
+}
+
 /// The local date and time of day: "2026-12-06 09:41".
 pub fn date_time(at: UnixMillis) -> String {
     let date = js_sys::Date::new(&(at.0 as f64).into());
@@ -104,6 +118,22 @@ mod tests {
     fn round_durations_read_like_an_axis() {
         for (seconds, expected) in [(30, "30 s"), (60, "1 min"), (90, "90 s"), (1800, "30 min"), (86_400, "24 h")] {
             assert_eq!(round_duration(seconds), expected, "{seconds}");
+        }
+    }
+
+    #[test]
+    fn ages_read_in_words() {
+        let now = UnixMillis(10_000_000_000);
+        for (millis_ago, expected) in [
+            (0, "just now"),
+            (59_999, "just now"),
+            (60_000, "1 minute ago"),
+            (150_000, "2 minutes ago"),
+            (3_600_000, "1 hour ago"),
+            (86_399_999, "23 hours ago"),
+            (2 * 86_400_000, "2 days ago"),
+        ] {
+            assert_eq!(ago(now, UnixMillis(now.0 - millis_ago)), expected, "{millis_ago}");
         }
     }
 

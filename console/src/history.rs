@@ -73,6 +73,9 @@ fn HistoryList() -> impl IntoView {
     let next_before = RwSignal::new(None::<UnixMillis>);
     let error = RwSignal::new(None::<ApiError>);
     let loading = RwSignal::new(false);
+    // Each listing asked for is numbered: an answer to one asked before the latest (the first
+    // page still on its way when the agent searches) is dropped, not shown over the latest.
+    let asked = StoredValue::new(0u64);
     let team = RwSignal::new(Vec::<TeamMember>::new());
     let team_path = history.path("/team");
     spawn_local_scoped(async move {
@@ -86,8 +89,14 @@ fn HistoryList() -> impl IntoView {
         move |before: Option<UnixMillis>| {
             let path = history.path(&format!("/conversations?{}", filters.query(before)));
             loading.set(true);
+            asked.update_value(|asked| *asked += 1);
+            let this = asked.get_value();
             spawn_local_scoped(async move {
-                match get_json::<HistoryPage>(&path).await {
+                let answer = get_json::<HistoryPage>(&path).await;
+                if asked.get_value() != this {
+                    return;
+                }
+                match answer {
                     Ok(page) => {
                         entries.update(|entries| {
                             if before.is_none() {
@@ -169,7 +178,9 @@ fn HistoryList() -> impl IntoView {
             <ul class="history-list" aria-busy=move || loading.get().to_string()>
                 <For
                     each=move || entries.get()
-                    key=|entry| entry.conversation_id.clone()
+                    // A row shows what matched and when it was last active: a new search or
+                    // a later page of the same conversation must redraw it.
+                    key=|entry| (entry.conversation_id.clone(), entry.matched.clone(), entry.last_activity_at)
                     children=|entry| view! { <HistoryEntryRow entry testid="search-result" /> }
                 />
             </ul>

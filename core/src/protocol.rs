@@ -279,6 +279,94 @@ pub struct LinkView {
     pub shop_name: String,
 }
 
+/// `GET /api/signup`: whether this edge takes sign-ups, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupModeView {
+    pub mode: SignupMode,
+}
+
+/// Who may create a shop on an edge: its operator's choice (`PARLEY_SIGNUP`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignupMode {
+    Open,
+    /// With a code the operator issued.
+    Invite,
+    Closed,
+}
+
+/// `POST /api/signup`: a new shop and its first owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signup {
+    pub shop: String,
+    pub shop_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    /// The operator's sign-up code, when sign-up is by invitation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `PATCH /api/shops/{shop}/team`: a member's new role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub email: AgentId,
+    pub role: Role,
+}
+
+/// `POST /api/shops/{shop}/invites`: whom to invite, as what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    pub email: AgentId,
+    pub role: Role,
+}
+
+/// A member named in a body: `POST /api/shops/{shop}/team/removals` and `…/team/resets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedMember {
+    pub email: AgentId,
+}
+
+/// `POST /api/links/check`: a single-use link's shop and token, from its fragment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkToken {
+    pub shop: ShopId,
+    pub token: String,
+}
+
+/// `POST /api/invites/accept`: an invite used, with the newcomer's name and password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvite {
+    pub shop: ShopId,
+    pub token: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// `POST /api/password-resets`: a reset link used, with the new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub shop: ShopId,
+    pub token: String,
+    pub password: String,
+}
+
+/// `POST /api/password`: the signed-in agent's current password and the new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
 /// One open conversation as the shop's queue lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItem {

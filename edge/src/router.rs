@@ -22,7 +22,7 @@ use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_stub, open_shop, open_to_shoppers, shop_profile, DeskRequest, ShopProfile};
 use crate::shop_history::{self, HistoryRequest};
 use crate::shop_widget::{self, shop_widget};
-use crate::signup::{self, Signup, SignupMode};
+use crate::signup;
 use crate::static_files;
 use crate::team_links;
 use parley_core::canned::CannedAnswer;
@@ -32,10 +32,12 @@ use parley_core::conversation::Conversation;
 use parley_core::erasure::Erased;
 use parley_core::error::ConversationError;
 use parley_core::history::{HistoryEntry, HistoryPage, HistoryQuery, NewShopperNote, ShopperNote};
-use parley_core::ids::{AgentId, ConversationId, ShopId};
+use parley_core::ids::{ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
+use parley_core::protocol::WebhookTestResult;
+use parley_core::protocol::{AcceptInvite, Invite, LinkToken, NamedMember, PasswordChange, PasswordReset, RoleChange};
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
-use parley_core::protocol::{ApiError, DeadLetters, InstallReport, TeamMember, VerifiedUser, WebhookTestResult};
+use parley_core::protocol::{ApiError, DeadLetters, InstallReport, Signup, SignupModeView, TeamMember, VerifiedUser};
 use parley_core::rate_limit::Action;
 use parley_core::signature::{verify_identity, IdentityError};
 use parley_core::team::LinkPurpose;
@@ -107,7 +109,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let signed_in = accounts::sign_in(env, &body.email, &body.password, &client_key(&req, dev)).await?;
             signed_in_response(signed_in, 200, secure)
         }
-        (Method::Get, ["api", "signup"]) => Ok(json(&SignupAnswer { mode: SignupMode::of(env) }, 200)?),
+        (Method::Get, ["api", "signup"]) => Ok(json(&SignupModeView { mode: signup::mode(env) }, 200)?),
         (Method::Post, ["api", "signup"]) => {
             let body: Signup = read_json(&mut req).await?;
             let signed_in = signup::sign_up(env, body, &client_key(&req, dev)).await?;
@@ -152,7 +154,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         }
         (Method::Post, ["api", "shops", shop, "team", "removals"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
-            let Member { email } = read_json(&mut req).await?;
+            let NamedMember { email } = read_json(&mut req).await?;
             rpc::call::<_, serde_json::Value>(
                 &desk_stub(env, &agent.shop)?,
                 &DeskRequest::RemoveMember { email: email.clone() },
@@ -163,7 +165,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         }
         (Method::Post, ["api", "shops", shop, "team", "resets"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
-            let Member { email } = read_json(&mut req).await?;
+            let NamedMember { email } = read_json(&mut req).await?;
             let link = team_links::issue(env, &origin, &agent.shop, email, LinkPurpose::PasswordReset).await?;
             Ok(json(&link, 201)?)
         }
@@ -172,11 +174,11 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             Ok(json(&team_links::check(env, &shop, token).await?, 200)?)
         }
         (Method::Post, ["api", "invites", "accept"]) => {
-            let Accept { shop, token, name, password } = read_json(&mut req).await?;
+            let AcceptInvite { shop, token, name, password } = read_json(&mut req).await?;
             signed_in_response(team_links::accept_invite(env, &shop, token, &name, &password).await?, 201, secure)
         }
         (Method::Post, ["api", "password-resets"]) => {
-            let Reset { shop, token, password } = read_json(&mut req).await?;
+            let PasswordReset { shop, token, password } = read_json(&mut req).await?;
             team_links::reset_password(env, &shop, token, &password).await?;
             no_content()
         }
@@ -476,75 +478,11 @@ fn signed_out(secure: bool) -> EdgeResult<Response> {
     Ok(Response::empty()?.with_status(204).with_headers(headers))
 }
 
-/// `GET /api/signup`: whether this edge takes sign-ups.
-#[derive(serde::Serialize)]
-struct SignupAnswer {
-    mode: SignupMode,
-}
-
 /// `POST /api/operator/shops/{shop}/disabled`.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DisabledRequest {
     disabled: bool,
-}
-
-/// `PATCH /api/shops/{shop}/team`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RoleChange {
-    email: AgentId,
-    role: Role,
-}
-
-/// `POST /api/shops/{shop}/invites`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Invite {
-    email: AgentId,
-    role: Role,
-}
-
-/// A member named in a body (removals, resets).
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Member {
-    email: AgentId,
-}
-
-/// `POST /api/links/check`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LinkToken {
-    shop: ShopId,
-    token: String,
-}
-
-/// `POST /api/invites/accept`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Accept {
-    shop: ShopId,
-    token: String,
-    name: String,
-    password: String,
-}
-
-/// `POST /api/password-resets`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Reset {
-    shop: ShopId,
-    token: String,
-    password: String,
-}
-
-/// `POST /api/password`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PasswordChange {
-    current: String,
-    new: String,
 }
 
 /// Signs the session out: it ends on the desk, and with it every socket it opened.

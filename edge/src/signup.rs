@@ -4,7 +4,6 @@
 //! [`create_shop`]: a shop id is taken once, in the directory, and nothing is created over what
 //! exists.
 
-use serde::{Deserialize, Serialize};
 use worker::Env;
 
 use crate::accounts::{self, NewSession};
@@ -14,50 +13,24 @@ use crate::rate_limiter;
 use crate::rpc;
 use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
 use parley_core::ids::{AgentId, ShopId};
-use parley_core::protocol::{AgentProfile, ApiError, ErrorCode, Role};
+use parley_core::protocol::{AgentProfile, ApiError, ErrorCode, Role, Signup, SignupMode};
 use parley_core::rate_limit::Action;
 use parley_core::settings::ShopSettings;
 use parley_core::signup::NewShop;
 
-/// Who may create a shop on this edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SignupMode {
-    Open,
-    /// With a code the operator issued.
-    Invite,
-    Closed,
-}
-
-impl SignupMode {
-    /// The edge's `PARLEY_SIGNUP`; `closed` unless it says otherwise.
-    pub fn of(env: &Env) -> SignupMode {
-        match env.var("PARLEY_SIGNUP").map(|value| value.to_string()).as_deref() {
-            Ok("open") => SignupMode::Open,
-            Ok("invite") => SignupMode::Invite,
-            _ => SignupMode::Closed,
-        }
+/// Who may create a shop on this edge: its `PARLEY_SIGNUP`, `closed` unless it says otherwise.
+pub fn mode(env: &Env) -> SignupMode {
+    match env.var("PARLEY_SIGNUP").map(|value| value.to_string()).as_deref() {
+        Ok("open") => SignupMode::Open,
+        Ok("invite") => SignupMode::Invite,
+        _ => SignupMode::Closed,
     }
-}
-
-/// `POST /api/signup`: a new shop and its first owner.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Signup {
-    pub shop: String,
-    pub shop_name: String,
-    pub name: String,
-    pub email: String,
-    pub password: String,
-    /// The operator's sign-up code, when sign-up is by invitation.
-    #[serde(default)]
-    pub code: Option<String>,
 }
 
 /// Creates the shop and its owner, and signs the owner in. `client` is the caller's rate-limit
 /// key: valid sign-ups are few per client.
 pub async fn sign_up(env: &Env, signup: Signup, client: &str) -> EdgeResult<NewSession> {
-    let mode = SignupMode::of(env);
+    let mode = mode(env);
     if mode == SignupMode::Closed {
         return Err(EdgeError::api(ErrorCode::Forbidden, "this edge does not take sign-ups; ask its operator"));
     }

@@ -1,7 +1,10 @@
 //! Accessibility in the browser: axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules run against
 //! the launcher on a shop's page and against the chat in the states a shopper meets it (empty
 //! with the pre-chat fields, an error, waiting in the queue, answered, leave-your-e-mail,
-//! rating), the live regions that announce what changes, and the chat full-screen on a phone.
+//! rating), the live regions that announce what changes, and the chat full-screen on a phone;
+//! and the console's owner screens: the team, the settings, the install page, the page of an
+//! invite link and the sign-up page (the sign-up form itself in `owner_screens`, on an edge that
+//! takes sign-ups).
 //!
 //! axe-core comes from `node_modules` (package-lock.json; `cargo xtask` installs it) and is
 //! injected through WebDriver, as DevTools runs it: the chat page's CSP, which allows only
@@ -21,8 +24,9 @@ use crate::browser::{
 };
 use crate::case;
 use crate::client::Api;
+use crate::owner_screens::ConsolePage;
 use crate::runner::{Case, Env};
-use crate::shops::seed;
+use crate::shops::{login, seed};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -30,6 +34,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser a_chat_from_the_queue_to_the_rating_passes_axe_and_announces_what_changes),
         case!(browser the_leave_your_email_form_passes_axe),
         case!(browser on_a_phone_the_chat_fills_the_screen_and_takes_typing),
+        case!(browser the_consoles_owner_screens_and_the_invite_page_pass_axe),
     ]
 }
 
@@ -40,7 +45,7 @@ const WCAG_AA: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a
 const AXE_SCRIPT: &str = "node_modules/axe-core/axe.min.js";
 
 /// What part of the current frame's document axe examines.
-enum Scope {
+pub(crate) enum Scope {
     /// The whole document (the chat's own page).
     Document,
     /// The loader's shadow host and its open shadow tree, on the shop's page: the page around
@@ -74,7 +79,7 @@ struct AxeReport {
 
 /// Runs axe's WCAG A and AA rules in the current frame (injecting axe first if this page has
 /// not got it) and fails with every violation, naming `state`. Returns the rules that passed.
-async fn ensure_accessible(driver: &WebDriver, state: &str, scope: Scope) -> Result<Vec<String>> {
+pub(crate) async fn ensure_accessible(driver: &WebDriver, state: &str, scope: Scope) -> Result<Vec<String>> {
     let report = run_axe(driver, scope).await.with_context(|| format!("running axe on {state}"))?;
     anyhow::ensure!(report.violations.is_empty(), "axe on {state}:\n{}", describe(&report.violations));
     Ok(report.passes)
@@ -357,5 +362,58 @@ async fn on_a_phone_the_chat_fills_the_screen_and_takes_typing(env: Arc<Env>) ->
     }
     .await;
     let _ = shop.driver.quit().await;
+    outcome
+}
+
+async fn the_consoles_owner_screens_and_the_invite_page_pass_axe(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({"allowed_origins": ["https://shop.example"]}), &[("ana", "owner")]).await?;
+    let owner = ConsolePage::from(Console::sign_in_as(&env, &shop, "ana").await?);
+    let mut others = Vec::new();
+    let outcome = async {
+        owner.wait_for("checklist").await?;
+        ensure_accessible(&owner.driver, "the workspace with the checklist", Scope::Document).await?;
+        owner.invite("bo@team.test").await?;
+        ensure_accessible(&owner.driver, "the team with an invite link", Scope::Document).await?;
+        owner.show("settings-tab", "settings-save").await?;
+        ensure_accessible(&owner.driver, "the settings", Scope::Document).await?;
+        owner.show("install-tab", "snippet").await?;
+        ensure_accessible(&owner.driver, "the install page", Scope::Document).await?;
+
+        let ana = login(&api, &shop, "ana").await?;
+        let (status, body) = api
+            .post(
+                &format!("/api/shops/{shop}/invites"),
+                &json!({"email": "cy@team.test", "role": "agent"}),
+                Some(&ana.cookie),
+            )
+            .await?;
+        anyhow::ensure!(status == 201, "inviting answered {status}: {body}");
+        let link: parley_core::protocol::IssuedLink = serde_json::from_str(&body)?;
+        let joining = ConsolePage::open(&env, "", &link.link).await?;
+        joining.wait_for("accept-name").await?;
+        ensure_accessible(&joining.driver, "the invite's page", Scope::Document).await?;
+        others.push(joining);
+        // The shared edge takes no sign-ups: the page says so.
+        let signing_up = ConsolePage::open(&env, &env.origin, "/console/signup").await?;
+        let shown = eventually("the sign-up page", || async {
+            for testid in ["signup-closed", "signup-shop"] {
+                if signing_up.has(testid).await? {
+                    return Ok(Some(()));
+                }
+            }
+            Ok(None)
+        })
+        .await;
+        others.push(signing_up);
+        shown?;
+        ensure_accessible(&others[1].driver, "the sign-up page", Scope::Document).await?;
+        Ok(())
+    }
+    .await;
+    owner.quit().await;
+    for page in others {
+        page.quit().await;
+    }
     outcome
 }

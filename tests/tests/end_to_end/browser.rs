@@ -71,7 +71,7 @@ pub(crate) enum Screen {
 }
 
 /// A fresh headless Chromium on a desktop screen.
-async fn browser(env: &Env) -> Result<WebDriver> {
+pub(crate) async fn browser(env: &Env) -> Result<WebDriver> {
     browser_on(env, Screen::Desktop).await
 }
 

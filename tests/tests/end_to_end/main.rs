@@ -24,6 +24,7 @@ mod history;
 mod history_browser;
 mod lifecycle;
 mod live_widget;
+mod owner_screens;
 mod owner_tools;
 mod private_edge;
 mod resuming_client;
@@ -47,6 +48,7 @@ fn main() -> std::process::ExitCode {
         .chain(going_live::cases())
         .chain(owner_tools::cases())
         .chain(live_widget::cases())
+        .chain(owner_screens::cases())
         .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
