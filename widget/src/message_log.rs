@@ -5,10 +5,10 @@
 //! messages carry the test hooks `data-testid="message"` and `data-author`; messages on their
 //! way are `data-testid="pending"`.
 //!
-//! Every line, the shop's, stored or on its way, is a plain `Line` in one list, redrawn in place when the
-//! transcript changes. The lines are drawn by hand with the DOM (`Drawn`), touching only what
-//! changed: a list view, keyed or not, would cost the widget kilobytes of generated code (and
-//! chats are short). Redrawn in place, the log's nodes stay: its live region announces what is
+//! Every line, the shop's, stored or on its way, is a plain `Line` in one list, redrawn in place
+//! when the transcript changes. The lines are drawn by hand with the DOM (`Drawn`), touching
+//! only what changed: a list view, keyed or not, would cost the widget kilobytes of generated
+//! code (and chats are short). Redrawn in place, the log's nodes stay: its live region announces what is
 //! added, not the whole conversation again.
 //!
 //! The log takes the keyboard (`tabindex`) so that it can be scrolled without a mouse: its
