@@ -39,6 +39,16 @@ pub async fn patch_json<B: Serialize, T: DeserializeOwned>(path: &str, body: &B)
     parse(path, &call("PATCH", path, Some(encode(body)?)).await?)
 }
 
+/// `PUT path` with a JSON body and parse the JSON answer.
+pub async fn put_json<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    parse(path, &call("PUT", path, Some(encode(body)?)).await?)
+}
+
+/// `DELETE path`, for an answer without a body (`204`).
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    call("DELETE", path, None).await.map(drop)
+}
+
 /// `POST path` with a JSON body, for an answer without one (`204`).
 pub async fn post_no_answer<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
     call("POST", path, Some(encode(body)?)).await.map(drop)

@@ -3,6 +3,7 @@
 //! running wait beside it until then), what the shopper told us before chatting and their
 //! rating once resolved, transfer and resolve (`data-testid="resolve"`) on top, then the messages, whether the shopper is typing (`data-testid="typing"`) and the composer.
 
+use crate::canned_answers::CannedAnswers;
 use crate::composer::Composer;
 use crate::desk::Desk;
 use crate::earlier_conversations::EarlierConversations;
@@ -17,16 +18,19 @@ use crate::shopper_page::ShopperPage;
 use crate::transfer::Transfer;
 use leptos::prelude::*;
 use parley_client::Link;
-use parley_core::ids::{AgentId, ConversationId};
+use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::protocol::{ConversationView, Status};
 use parley_core::time::UnixMillis;
 
 /// The shown chat, or a hint while none is.
 #[component]
-pub fn ChatPane(chats: OpenChats, desk: Desk, me: AgentId, now: Signal<UnixMillis>) -> impl IntoView {
+pub fn ChatPane(chats: OpenChats, desk: Desk, me: AgentId, shop: ShopId, now: Signal<UnixMillis>) -> impl IntoView {
     let shown = Memo::new(move |_| chats.shown());
+    let canned = CannedAnswers::of(&shop);
     move || match shown.get().and_then(|conversation_id| Some((chats.get(&conversation_id)?, conversation_id))) {
-        Some((chat, conversation_id)) => view! { <Chat chat conversation_id desk me=me.clone() now /> }.into_any(),
+        Some((chat, conversation_id)) => {
+            view! { <Chat chat conversation_id desk me=me.clone() canned now /> }.into_any()
+        }
         None => view! { <p class="placeholder">"Claim a conversation from the queue, or pick one of your chats."</p> }
             .into_any(),
     }
@@ -38,9 +42,14 @@ fn Chat(
     conversation_id: ConversationId,
     desk: Desk,
     me: AgentId,
+    canned: CannedAnswers,
     now: Signal<UnixMillis>,
 ) -> impl IntoView {
     let live = chat.live;
+    let agent_name = {
+        let me = me.clone();
+        Signal::derive(move || desk.name_of(&me))
+    };
     // Whatever arrives while this chat is shown is seen, and the shopper is told so.
     Effect::new(move || chat.mark_seen());
     let conversation = Memo::new(move |_| live.with_transcript(|transcript| transcript.conversation().cloned()));
@@ -113,7 +122,7 @@ fn Chat(
                     shopper_typing.get().then(|| view! { <span data-testid="typing">"Shopper is typing…"</span> })
                 }}
             </p>
-            <Composer chat />
+            <Composer chat canned agent_name />
         </article>
     }
 }

@@ -4,9 +4,10 @@
 //! the form shows the stored settings and says so (`settings-saved`); a refusal shows its
 //! message beside the field it names (`{field's hook}-error`), or at the top
 //! (`settings-error`), and the form keeps what the owner typed. Beside the launcher and the
-//! greeting, a live preview.
+//! greeting, a live preview. Below the form, the shop's canned answers, saved one by one.
 
 use crate::api::{get_json, patch_json};
+use crate::canned_answers_card::CannedAnswersCard;
 use crate::card::Card;
 use crate::form_errors::{FieldError, FormErrors, GeneralError};
 use crate::hours_editor::HoursEditor;
@@ -159,6 +160,10 @@ pub fn SettingsTab(shop: ShopId, shop_changed: Trigger) -> impl IntoView {
                         .into_any()
                 }
             }}
+            // Saved on their own, each answer at once: not part of the settings' form.
+            <div class="cards">
+                <CannedAnswersCard shop=shop.get_value() />
+            </div>
         </section>
     }
 }

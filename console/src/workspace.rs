@@ -1,16 +1,19 @@
 //! The signed-in agent's workspace: the switch between chats, the history, the dashboard, the
-//! team and, for owners, the shop's settings and installation; who is signed in and a sign-out
-//! button on top; for owners of a shop not yet set up, the getting-started checklist under it;
-//! the queue and the agent's own chats on the left; the chosen view in the main area.
+//! team and, for owners, the shop's settings and installation; the alerts switch, the
+//! shortcuts' help, who is signed in and a sign-out button on top; for owners of a shop not yet
+//! set up, the getting-started checklist under it; the queue and the agent's own chats on the
+//! left; the chosen view in the main area.
 //!
 //! Everything live hangs off this component's owner, so signing out (which drops it) closes
 //! the desk socket and every chat's socket.
 
+use crate::alerts::Alerts;
 use crate::chat::ChatPane;
 use crate::checklist::Checklist;
 use crate::clock;
 use crate::dashboard::Dashboard;
 use crate::desk::Desk;
+use crate::desk_keys::DeskKeys;
 use crate::history::History;
 use crate::install::InstallTab;
 use crate::link_notice::LinkNotice;
@@ -57,7 +60,7 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
     let main = move || {
         let AgentProfile { email, shop, .. } = me.get_value();
         match main_view.get() {
-            MainView::Chats => view! { <ChatPane chats desk me=email now /> }.into_any(),
+            MainView::Chats => view! { <ChatPane chats desk me=email shop=shop now /> }.into_any(),
             MainView::History => view! { <History /> }.into_any(),
             MainView::Dashboard => view! { <Dashboard shop desk owner /> }.into_any(),
             MainView::Team => view! { <TeamTab me=me.get_value() desk session shop_changed /> }.into_any(),
@@ -70,6 +73,8 @@ pub fn Workspace(agent: AgentProfile, session: RwSignal<Session>) -> impl IntoVi
             <header class="topbar">
                 <h1 class="brand">"Parley"</h1>
                 <MainViewSwitch shown=main_view owner />
+                <Alerts desk chats me=agent.email.clone() />
+                <DeskKeys desk chats />
                 <span class="signed-in">
                     <span class="agent-name">{agent.name}</span>
                     <span class="shop">{agent.shop.to_string()}</span>

@@ -226,6 +226,9 @@ mod tests {
     use super::*;
     use crate::protocol::{PageContext, ShopperDetails, VerifiedUser};
 
+    /// A query string's pairs, and what they read as.
+    type QueryCase = (&'static [(&'static str, &'static str)], Result<HistoryQuery, HistoryError>);
+
     fn query(pairs: &[(&str, &str)]) -> Result<HistoryQuery, HistoryError> {
         HistoryQuery::from_pairs(pairs.iter().copied())
     }
@@ -234,7 +237,7 @@ mod tests {
     fn query_strings() {
         let agent = AgentId::parse("ann@example.com").expect("an agent");
         let words = |query: &str| SearchWords::parse(query).expect("words");
-        let cases: Vec<(&[(&str, &str)], Result<HistoryQuery, HistoryError>)> = vec![
+        let cases: Vec<QueryCase> = vec![
             (&[], Ok(HistoryQuery::default())),
             (&[("status", ""), ("q", "")], Ok(HistoryQuery::default())),
             (&[("status", "resolved")], Ok(HistoryQuery { status: Some(Status::Resolved), ..Default::default() })),

@@ -101,11 +101,16 @@ pub enum DeskClientFrame {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeskServerFrame {
-    /// Every open conversation of the shop, oldest first, and the shop's agents. Sent on
-    /// connect and on each change.
+    /// Every open conversation of the shop, oldest first, the shop's agents and its
+    /// first-response target. Sent on connect and on each change (a settings change included).
     Queue {
         items: Vec<QueueItem>,
         agents: Vec<AgentSeat>,
+        /// The shop's first-response target now, against which consoles colour waiting rows.
+        frt_target_seconds: u64,
+        /// The edge's clock as it sent this: consoles count waits on it, whatever their own
+        /// clock says.
+        now: UnixMillis,
     },
     /// The receiving agent's claim succeeded.
     Claimed {

@@ -21,8 +21,9 @@
 //! client fetching a long conversation's earlier messages), 60 pages of the shop's history
 //! listed or searched by an agent. Per shop, all its clients
 //! together: 300 new conversations a minute, a ceiling well above a busy shop's traffic that keeps
-//! someone sending from many addresses from flooding the shop's queue, and 10 webhook test
-//! events a minute (each is a request the edge sends to the shop's receiver). Per client on the
+//! someone sending from many addresses from flooding the shop's queue, 10 webhook test
+//! events a minute (each is a request the edge sends to the shop's receiver), and 10 CSV
+//! exports a minute (each reads up to 93 days of the shop's records). Per client on the
 //! whole edge: 5 sign-ups an hour.
 
 use crate::time::UnixMillis;
@@ -64,6 +65,8 @@ impl Limit {
     pub const WEBHOOK_TESTS: Limit = Limit { max: 10, per_millis: MINUTE };
     /// Pages of the shop's history (lists and searches) one agent's client may ask for.
     pub const SEARCHES: Limit = Limit { max: 60, per_millis: MINUTE };
+    /// CSV exports an owner may download: each reads up to 93 days of records.
+    pub const EXPORTS: Limit = Limit { max: 10, per_millis: MINUTE };
 }
 
 /// Whose actions one [`RateLimiter`] counts together.
@@ -97,6 +100,8 @@ pub enum Action {
     WebhookTest,
     /// A page of the shop's history, listed or searched.
     Search,
+    /// A CSV export of the shop's metrics or conversations.
+    Export,
 }
 
 impl Action {
@@ -114,6 +119,7 @@ impl Action {
             Action::ShopNewConversation => Limit::SHOP_NEW_CONVERSATIONS,
             Action::WebhookTest => Limit::WEBHOOK_TESTS,
             Action::Search => Limit::SEARCHES,
+            Action::Export => Limit::EXPORTS,
         }
     }
 
@@ -132,6 +138,7 @@ impl Action {
             Action::ShopNewConversation => "shop_new_conversation",
             Action::WebhookTest => "webhook_test",
             Action::Search => "search",
+            Action::Export => "export",
         }
     }
 
@@ -148,7 +155,7 @@ impl Action {
             | Action::Rate
             | Action::History
             | Action::Search => Scope::Client,
-            Action::ShopNewConversation | Action::WebhookTest => Scope::Shop,
+            Action::ShopNewConversation | Action::WebhookTest | Action::Export => Scope::Shop,
             Action::SignUp => Scope::Edge,
         }
     }

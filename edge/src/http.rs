@@ -20,6 +20,15 @@ pub fn json<T: Serialize>(value: &T, status: u16) -> worker::Result<Response> {
     Ok(Response::ok(serde_json::to_string(value)?)?.with_status(status).with_headers(headers))
 }
 
+/// A CSV file to download as `filename`, never cached: exports hold the shop's records.
+pub fn csv_attachment(csv: String, filename: &str) -> worker::Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "text/csv; charset=utf-8")?;
+    headers.set("content-disposition", &format!("attachment; filename=\"{filename}\""))?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::ok(csv)?.with_headers(headers))
+}
+
 /// Refuses a body that does not say it is JSON. A page of another site can post a form or a
 /// `text/plain` body without asking; only a script of the edge's own origin can send
 /// `application/json` with an agent's cookie.

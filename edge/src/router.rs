@@ -12,7 +12,7 @@ use crate::dev_history;
 use crate::dev_seed;
 use crate::development::is_development;
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{is_websocket_upgrade, json, read_json, require_json, shopper_locale};
+use crate::http::{csv_attachment, is_websocket_upgrade, json, read_json, require_json, shopper_locale};
 use crate::operator;
 use crate::pages;
 use crate::rate_limiter;
@@ -34,6 +34,7 @@ use parley_core::error::ConversationError;
 use parley_core::history::{HistoryEntry, HistoryPage, HistoryQuery, NewShopperNote, ShopperNote};
 use parley_core::ids::{ConversationId, ShopId};
 use parley_core::metrics::MetricsReport;
+use parley_core::metrics_export::metrics_csv;
 use parley_core::protocol::WebhookTestResult;
 use parley_core::protocol::{AcceptInvite, Invite, LinkToken, NamedMember, PasswordChange, PasswordReset, RoleChange};
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
@@ -42,6 +43,7 @@ use parley_core::rate_limit::Action;
 use parley_core::signature::{verify_identity, IdentityError};
 use parley_core::team::LinkPurpose;
 use parley_core::time::UnixMillis;
+use parley_core::utc_date;
 use parley_core::validation;
 
 pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -203,6 +205,21 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let desk = desk_stub(env, &agent.shop)?;
             let report: MetricsReport = rpc::call(&desk, &DeskRequest::Metrics { from, to }).await?;
             Ok(json(&report, 200)?)
+        }
+        (Method::Get, ["api", "shops", shop, "exports", export @ ("metrics.csv" | "conversations.csv")]) => {
+            // Owners only: the exports hold every conversation's record; and each reads up to
+            // 93 days of it, so a few a minute.
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let (from, to) = metrics_window(&url)?;
+            rate_limiter::count(env, &agent.shop, &client_key(&req, dev), Action::Export).await?;
+            let desk = desk_stub(env, &agent.shop)?;
+            let csv = if *export == "metrics.csv" {
+                metrics_csv(&rpc::call::<_, MetricsReport>(&desk, &DeskRequest::Metrics { from, to }).await?)
+            } else {
+                rpc::call(&desk, &DeskRequest::ConversationsExport { from, to }).await?
+            };
+            let (from, to) = (utc_date::date(from), utc_date::date(to));
+            Ok(csv_attachment(csv, &format!("parley-{}-{from}-{to}-{export}", agent.shop))?)
         }
         (Method::Get, ["api", "shops", shop, "settings"]) => {
             // Owners only: the settings hold the webhook's signing secret.

@@ -36,6 +36,7 @@ use crate::time_zone::IanaZone;
 use crate::webhooks::{self, Webhooks};
 use parley_core::business_hours::is_open_in;
 use parley_core::canned::{CannedAnswer, CannedDraft};
+use parley_core::conversation_export::conversations_csv;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
@@ -136,6 +137,12 @@ pub enum DeskRequest {
     /// The metrics report for `[from, to)`, a window of whole hours of at most 93 days (core's
     /// `metrics_window`), refused otherwise.
     Metrics {
+        from: UnixMillis,
+        to: UnixMillis,
+    },
+    /// The conversations export (core's `conversation_export`) for `[from, to)`, a window of at
+    /// most 93 days (owners only; the Worker checks): answers the CSV text.
+    ConversationsExport {
         from: UnixMillis,
         to: UnixMillis,
     },
@@ -260,6 +267,7 @@ pub enum DeskAnswer {
     LinkView(LinkView),
     Team(Vec<TeamMember>),
     Metrics(Box<MetricsReport>),
+    Csv(String),
     UserConversation { conversation_id: Option<ConversationId> },
     DeadLetters(DeadLetterListing),
     Erased(Erased),
@@ -695,8 +703,15 @@ impl ShopDesk {
                     .map(|item| item.waiting_since)
                     .collect();
                 let hours = self.samples().hours(window.from(), window.to())?;
-                let report = metrics::report(window, settings.frt_target_seconds, &hours, &waiting, now());
+                let target = settings.frt_target_seconds;
+                let report = metrics::report(window, target, settings.industry, &hours, &waiting, now());
                 Ok(DeskAnswer::Metrics(Box::new(report)))
+            }
+            DeskRequest::ConversationsExport { from, to } => {
+                let window = MetricsWindow::new(from, to).map_err(ApiError::from)?;
+                let desk = self.desk(self.profile()?.settings.assignment)?;
+                let cycles = self.samples().cycles(window.from(), window.to())?;
+                Ok(DeskAnswer::Csv(conversations_csv(&cycles, desk.items(), window.from(), window.to())))
             }
         }
     }
@@ -705,8 +720,10 @@ impl ShopDesk {
     /// writes in one transaction, then the consoles told, the conversations told, and the alarm
     /// set.
     async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
+        // Read before the transaction: once it commits, nothing may stop the delivery below.
+        let frt_target_seconds = self.profile()?.settings.frt_target_seconds;
         let desk = self.store.transaction(|| self.write(input))?;
-        self.broadcast(&desk);
+        self.broadcast(&desk, frt_target_seconds);
         self.deliver().await
     }
 
@@ -812,7 +829,7 @@ impl ShopDesk {
             }
             Ok(())
         })?;
-        self.broadcast(&self.desk(profile.settings.assignment)?);
+        self.broadcast(&self.desk(profile.settings.assignment)?, profile.settings.frt_target_seconds);
         self.deliver().await
     }
 
@@ -1052,8 +1069,14 @@ impl ShopDesk {
         Ok(Response::from_websocket(pair.client)?)
     }
 
-    fn broadcast(&self, desk: &Desk) {
-        let frame = DeskServerFrame::Queue { items: desk.items().to_vec(), agents: desk.seats() };
+    /// Sends the queue, the agents and the first-response target to every console.
+    fn broadcast(&self, desk: &Desk, frt_target_seconds: u64) {
+        let frame = DeskServerFrame::Queue {
+            items: desk.items().to_vec(),
+            agents: desk.seats(),
+            frt_target_seconds,
+            now: now(),
+        };
         for socket in self.state.get_websockets() {
             // A socket that is closing cannot take the frame; it will get a fresh queue when it
             // reconnects.

@@ -4,7 +4,7 @@
 //! rating), the live regions that announce what changes, and the chat full-screen on a phone;
 //! and the console's owner screens: the team, the settings, the install page, the page of an
 //! invite link and the sign-up page (the sign-up form itself in `owner_screens`, on an edge that
-//! takes sign-ups).
+//! takes sign-ups), and its canned answers' list and shortcuts' help.
 //!
 //! axe-core comes from `node_modules` (package-lock.json; `cargo xtask` installs it) and is
 //! injected through WebDriver, as DevTools runs it: the chat page's CSP, which allows only
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
+use crate::at_the_desk::{shop_with_canned_answers, waiting_shopper};
 use crate::browser::{
     eventually, find_visible, seed_demo_page_shop, send_message, wait_for_message, wait_for_text, Console, Screen,
     ShopPage,
@@ -35,6 +36,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser the_leave_your_email_form_passes_axe),
         case!(browser on_a_phone_the_chat_fills_the_screen_and_takes_typing),
         case!(browser the_consoles_owner_screens_and_the_invite_page_pass_axe),
+        case!(browser the_consoles_canned_answers_list_and_shortcuts_help_pass_axe),
     ]
 }
 
@@ -51,6 +53,19 @@ pub(crate) enum Scope {
     /// The loader's shadow host and its open shadow tree, on the shop's page: the page around
     /// it is the shop's business.
     Launcher,
+    /// The part of the page the selector names, with what it holds.
+    Part(&'static str),
+}
+
+impl Scope {
+    /// The selector of the part examined; `None` for the whole document.
+    fn include(&self) -> Option<&'static str> {
+        match self {
+            Scope::Document => None,
+            Scope::Launcher => Some("#parley-root"),
+            Scope::Part(selector) => Some(selector),
+        }
+    }
 }
 
 /// One rule axe found broken, with where.
@@ -93,8 +108,8 @@ async fn run_axe(driver: &WebDriver, scope: Scope) -> Result<AxeReport> {
     // Frames are left out: the chat's frame is checked from inside, with its own copy of axe.
     // Only violations keep every node; of the passes we need no more than the rules' ids.
     let script = r#"
-        const [launcher, tags] = arguments;
-        const context = launcher ? { include: [['#parley-root']] } : document;
+        const [include, tags] = arguments;
+        const context = include ? { include: [[include]] } : document;
         const options = { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'], iframes: false };
         return axe.run(context, options).then((results) => ({
             violations: results.violations.map((v) => ({
@@ -104,8 +119,7 @@ async fn run_axe(driver: &WebDriver, scope: Scope) -> Result<AxeReport> {
             passes: results.passes.map((rule) => rule.id),
         }));
     "#;
-    let launcher = matches!(scope, Scope::Launcher);
-    let answer = driver.execute(script, vec![json!(launcher), json!(WCAG_AA)]).await?;
+    let answer = driver.execute(script, vec![json!(scope.include()), json!(WCAG_AA)]).await?;
     serde_json::from_value(answer.json().clone()).context("reading axe's results")
 }
 
@@ -415,5 +429,35 @@ async fn the_consoles_owner_screens_and_the_invite_page_pass_axe(env: Arc<Env>) 
     for page in others {
         page.quit().await;
     }
+    outcome
+}
+
+async fn the_consoles_canned_answers_list_and_shortcuts_help_pass_axe(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let (shop_id, _) = shop_with_canned_answers(&api, &env).await?;
+    let question = "Can I return an opened box?";
+    waiting_shopper(&api, &shop_id, question).await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
+    let outcome = async {
+        let driver = &console.driver;
+        console.claim(question).await?;
+        console.composer().await?.send_keys("/").await?;
+        console.wait_for_canned_options(2).await?;
+        let passed = ensure_accessible(driver, "the canned answers' list", Scope::Part(".composer")).await?;
+        anyhow::ensure!(passed.iter().any(|rule| rule == "aria-required-children"), "axe saw no list: {passed:?}");
+
+        console.press(Key::Escape).await?;
+        console.press(Key::Escape).await?;
+        console.press("?").await?;
+        eventually("the shortcuts' help", || find_visible(driver, "[data-testid=shortcuts-help]")).await?;
+        let passed = ensure_accessible(driver, "the shortcuts' help", Scope::Part(".overlay")).await?;
+        anyhow::ensure!(
+            passed.iter().any(|rule| rule == "definition-list"),
+            "axe saw no list of shortcuts: {passed:?}"
+        );
+        Ok(())
+    }
+    .await;
+    let _ = console.driver.quit().await;
     outcome
 }

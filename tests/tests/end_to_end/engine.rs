@@ -57,7 +57,11 @@ pub fn cases() -> Vec<Case> {
 }
 
 /// Starts a conversation in `shop` whose shopper has written `text`.
-async fn waiting_conversation(api: &Api, shop: &str, text: &str) -> Result<(ConversationId, Socket, Instant)> {
+pub(crate) async fn waiting_conversation(
+    api: &Api,
+    shop: &str,
+    text: &str,
+) -> Result<(ConversationId, Socket, Instant)> {
     let ticket = api.new_conversation(shop).await?;
     let (mut socket, _) = shopper(api, &ticket, 0).await?;
     send_acked(&mut socket, "first", text).await?;
@@ -114,7 +118,7 @@ pub(crate) async fn claim_answer(desk: &mut Socket, id: &ConversationId) -> Resu
     }
 }
 
-async fn metrics(api: &Api, shop: &str, agent: &Agent) -> Result<MetricsReport> {
+pub(crate) async fn metrics(api: &Api, shop: &str, agent: &Agent) -> Result<MetricsReport> {
     let (status, _, body) = api.get(&format!("/api/shops/{shop}/metrics"), Some(&agent.cookie)).await?;
     ensure!(status == 200, "metrics answered {status}: {body}");
     Ok(serde_json::from_str(&body)?)
@@ -745,13 +749,13 @@ async fn a_verified_user_finds_their_conversation_on_another_device(env: Arc<Env
     Ok(())
 }
 
-fn rate(score: u8, comment: Option<&str>) -> ClientFrame {
+pub(crate) fn rate(score: u8, comment: Option<&str>) -> ClientFrame {
     ClientFrame::Rate { score, comment: comment.map(str::to_owned) }
 }
 
 /// Starts a conversation in `shop`, has `agent` claim, answer and resolve it, and returns the
 /// shopper's and the agent's sockets once the shopper has heard it is resolved.
-async fn resolved_conversation(
+pub(crate) async fn resolved_conversation(
     api: &Api,
     shop: &str,
     agent: &Agent,
@@ -827,8 +831,8 @@ async fn shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_cs
     };
     let csat = &report.csat;
     ensure!(csat.count == 3, "three ratings: {csat:?}");
-    ensure!(csat.satisfied_percent == Some(200.0 / 3.0), "two of three are 4 or 5: {csat:?}");
-    ensure!(csat.average_score == Some(11.0 / 3.0), "the mean of 4, 2 and 5: {csat:?}");
+    ensure!(csat.satisfied_percent == Some(66.667), "two of three are 4 or 5, to 3 decimals: {csat:?}");
+    ensure!(csat.average_score == Some(3.667), "the mean of 4, 2 and 5, to 3 decimals: {csat:?}");
     let (status, _, body) = api.get(&format!("/api/shops/{shop}/metrics?from=0&to=1000"), Some(&ana.cookie)).await?;
     ensure!(status == 200 && serde_json::from_str::<MetricsReport>(&body)?.csat.count == 0, "an empty window");
 

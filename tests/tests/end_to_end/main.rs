@@ -11,15 +11,19 @@
 mod access;
 mod accessibility;
 mod api;
+mod at_the_desk;
 mod browser;
 mod chaos;
 mod client;
+mod dashboard_numbers;
+mod dashboard_page;
 mod delivery;
 mod engine;
 mod eventually;
 mod fault_checks;
 mod faults;
 mod going_live;
+mod going_live_journey;
 mod history;
 mod history_browser;
 mod lifecycle;
@@ -32,6 +36,7 @@ mod runner;
 mod security;
 mod seeded_rng;
 mod shop_page;
+mod shop_site;
 mod shops;
 mod tcp_proxy;
 mod webhook_receiver;
@@ -49,10 +54,14 @@ fn main() -> std::process::ExitCode {
         .chain(owner_tools::cases())
         .chain(live_widget::cases())
         .chain(owner_screens::cases())
+        .chain(dashboard_numbers::cases())
         .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
+        .chain(at_the_desk::cases())
+        .chain(dashboard_page::cases())
         .chain(history_browser::cases())
+        .chain(going_live_journey::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)

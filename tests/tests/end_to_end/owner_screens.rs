@@ -375,7 +375,7 @@ async fn a_time_zone_picked_and_saved_ticks_the_checklists_hours_step(env: Arc<E
     let outcome = async {
         let hours_done = || async {
             let step = owner.driver.find(By::Css("[data-testid=checklist-step][data-step=hours]")).await?;
-            Ok(step.attr("data-done").await?)
+            anyhow::Ok(step.attr("data-done").await?)
         };
         owner.wait_for("checklist").await?;
         ensure!(hours_done().await?.as_deref() == Some("false"), "a new shop's hours are set");
