@@ -8,12 +8,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SettingsError;
 use crate::metrics::RecentFirstResponses;
+use crate::wire::wire_names;
+use crate::wire_serde::serde_via_wire;
 
 /// The longest greeting a shop may set, in characters.
 pub const MAX_GREETING_CHARS: usize = 300;
 
 /// How many first responses the last seven days must hold before a reply time is promised.
 pub const MIN_RESPONSES_FOR_PROMISE: u32 = 5;
+
+/// How far back the first responses behind the promise go: seven days.
+pub const PROMISE_LOOKBACK_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -46,8 +51,7 @@ impl GreetingSettings {
 }
 
 /// How fast a shop typically replies, as the widget words it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyTime {
     /// Within 5 minutes.
     FewMinutes,
@@ -58,6 +62,15 @@ pub enum ReplyTime {
     /// Within a day.
     ADay,
 }
+
+wire_names!(ReplyTime, "reply time", {
+    FewMinutes => "few_minutes",
+    UnderAnHour => "under_an_hour",
+    FewHours => "few_hours",
+    ADay => "a_day",
+});
+
+serde_via_wire!(ReplyTime);
 
 impl ReplyTime {
     /// The upper bound of each bucket, in milliseconds, smallest first.
@@ -102,6 +115,17 @@ mod tests {
         for (recent, expected) in cases {
             assert_eq!(ReplyTime::typical(&recent), expected, "{recent:?}");
         }
+    }
+
+    #[test]
+    fn reply_times_have_stable_names() {
+        use crate::wire::Wire;
+        let names = ["\"few_minutes\"", "\"under_an_hour\"", "\"few_hours\"", "\"a_day\""];
+        for ((reply_time, _), name) in ReplyTime::BUCKETS.into_iter().zip(names) {
+            assert_eq!(reply_time.encode(), name);
+            assert_eq!(ReplyTime::decode(name), Ok(reply_time));
+        }
+        assert!(ReplyTime::decode("\"soon\"").is_err());
     }
 
     #[test]

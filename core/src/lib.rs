@@ -54,5 +54,6 @@ pub mod validation;
 pub mod wait_estimate;
 pub mod webhook;
 pub mod widget_text;
+pub mod widget_view;
 pub mod wire;
 pub mod wire_serde;

@@ -36,6 +36,7 @@ mod session;
 mod sessions;
 mod shop_desk;
 mod shop_history;
+mod shop_widget;
 mod sightings;
 mod signup;
 mod static_files;

@@ -21,6 +21,7 @@ use crate::session::{authenticate, authenticate_watching, same_origin, SessionCo
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_stub, open_shop, open_to_shoppers, shop_profile, DeskRequest, ShopProfile};
 use crate::shop_history::{self, HistoryRequest};
+use crate::shop_widget::{self, shop_widget};
 use crate::signup;
 use crate::static_files;
 use crate::team_links;
@@ -61,7 +62,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, ["healthz"]) => Ok(Response::ok("ok")?),
         (Method::Get, ["widget.js"] | ["assets", _, _]) => static_files::serve(&req, env, url.path()).await,
         (Method::Get, ["w", shop]) => {
-            pages::widget_page(&open_shop(env, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
+            pages::widget_page(&shop_widget(env, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
         }
         // The console is one app: its sign-up, join and reset pages are its own.
         (Method::Get, ["console"] | ["console", "signup" | "join" | "reset"]) => pages::console_page(),
@@ -91,6 +92,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             create_conversation(env, shop, body).await
         }
         (Method::Get, ["api", "shops", shop, "launcher"]) => launcher(&req, env, &url, &ShopId::parse(shop)?).await,
+        (Method::Get, ["api", "shops", shop, "widget"]) => {
+            shop_widget::serve(env, &origin, &ShopId::parse(shop)?).await
+        }
         (Method::Get, ["api", "conversations", id, "ws"]) => {
             let id = ConversationId::parse(id)?;
             // Shoppers have no session; an agent's session is passed on when present and valid.
@@ -229,6 +233,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 _ => DeskRequest::PatchSettings { patch: read_json(&mut req).await? },
             };
             let profile: ShopProfile = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
+            shop_widget::forget(&origin, &agent.shop).await;
             Ok(json(&profile.settings, 200)?)
         }
         (Method::Get, ["api", "shops", shop, "canned-answers"]) => {
@@ -375,11 +380,10 @@ fn metrics_window(url: &worker::Url) -> EdgeResult<(UnixMillis, UnixMillis)> {
 /// The default metrics window.
 const METRICS_DEFAULT_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
-/// How long browsers and caches may keep a shop's launcher: a settings change shows within it.
-const LAUNCHER_MAX_AGE_SECONDS: u32 = 300;
-
-/// The shop's launcher for the loader on its pages: public, cacheable for a few minutes, and
-/// readable cross-origin by the shop's allowed origins only. `?color=#rrggbb` (the embed tag's
+/// The shop's launcher for the loader on its pages: public, and readable cross-origin by the
+/// shop's allowed origins only. Never reused without asking (`no-cache`): an owner's change of
+/// colour, corner or text shows on the shop's next page view, and every page view reaches the
+/// desk, which records it for the installation check. `?color=#rrggbb` (the embed tag's
 /// `data-color`) stands in for the shop's colour, so core picks the readable text for it too.
 async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) -> EdgeResult<Response> {
     let origin = req.headers().get("origin")?;
@@ -392,7 +396,7 @@ async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) ->
     }
     let response = json(&settings.view(&profile.name, shopper_locale(req, url)), 200)?;
     let headers = response.headers();
-    headers.set("cache-control", &format!("public, max-age={LAUNCHER_MAX_AGE_SECONDS}"))?;
+    headers.set("cache-control", "no-cache")?;
     headers.set("vary", "origin, accept-language")?;
     if let Some(origin) = origin.filter(|origin| profile.settings.allowed_origins.iter().any(|a| a.matches(origin))) {
         headers.set("access-control-allow-origin", &origin)?;

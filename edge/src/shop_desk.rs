@@ -28,18 +28,20 @@ use crate::rpc::{self, answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
 use crate::shop_history::{history_key, HistoryRequest};
+use crate::shop_widget::ShopWidget;
 use crate::sightings::Sightings;
 use crate::store::{Migrations, Store};
 use crate::team::{Member, Team};
 use crate::time_zone::IanaZone;
 use crate::webhooks::{self, Webhooks};
-use parley_core::business_hours::is_open;
+use parley_core::business_hours::is_open_in;
 use parley_core::canned::{CannedAnswer, CannedDraft};
 use parley_core::conversation_export::conversations_csv;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
 use parley_core::error::SettingsError;
+use parley_core::greeting::PROMISE_LOOKBACK_MILLIS;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::install_check;
 use parley_core::metrics::{self, MetricsReport};
@@ -53,6 +55,7 @@ use parley_core::settings::ShopSettings;
 use parley_core::team::{self, LinkPurpose, TeamLink};
 use parley_core::time::UnixMillis;
 use parley_core::webhook::{Announcement, Delivery, InviteNotice, WebhookEvent, WebhookPayload};
+use parley_core::widget_view::WidgetView;
 
 /// How often waiting shoppers' places are looked at again without any event (opening hours
 /// begin and end on the minute).
@@ -86,6 +89,8 @@ pub enum DeskRequest {
     },
     /// The shop's profile, or `not_found` for a shop that does not exist.
     Profile,
+    /// The shop's profile and its widget's view of it now.
+    Widget,
     /// Replaces the shop's settings (owners only; the Worker checks the role).
     UpdateSettings {
         settings: ShopSettings,
@@ -250,6 +255,7 @@ pub enum DeskRequest {
 #[serde(untagged)]
 pub enum DeskAnswer {
     Profile(ShopProfile),
+    Widget(ShopWidget),
     Agent(AgentProfile),
     SignedIn(SignedIn),
     Opened { token: String, agent: AgentProfile },
@@ -406,6 +412,7 @@ impl ShopDesk {
                 Ok(DeskAnswer::Agent(profile))
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
+            DeskRequest::Widget => Ok(DeskAnswer::Widget(self.widget()?)),
             DeskRequest::Launcher { origin } => {
                 let profile = self.profile()?;
                 if let Some(origin) = origin.as_deref().and_then(install_check::page_origin) {
@@ -760,7 +767,7 @@ impl ShopDesk {
         let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
         let recent =
             metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS, metrics::ResponseClock::Calendar);
-        let open = IanaZone::new(&settings.time_zone).is_none_or(|zone| is_open(&settings.hours, &zone, at));
+        let open = is_open_in(&settings.hours, IanaZone::new(&settings.time_zone).as_ref(), at);
         for item in desk.place_waiting(at, open, recent.median_millis, recent.count) {
             self.save_item(&item)?;
             let request = RoomRequest::Place { place: item.place };
@@ -980,6 +987,19 @@ impl ShopDesk {
         let Some(days) = settings.retention_days else { return Ok(None) };
         let oldest = self.index().oldest_inactive()?;
         Ok(oldest.map(|at| UnixMillis(at.0.saturating_add(u64::from(days) * DAY_MILLIS))))
+    }
+
+    /// The shop and what its widget shows now: the reply time it may promise is the median of
+    /// its first responses of the last seven days, counted in opening hours.
+    fn widget(&self) -> EdgeResult<ShopWidget> {
+        let profile = self.profile()?;
+        let at = now();
+        let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(PROMISE_LOOKBACK_MILLIS)), at)?;
+        let recent =
+            metrics::recent_first_responses(&hours, at, PROMISE_LOOKBACK_MILLIS, metrics::ResponseClock::OpeningHours);
+        let zone = IanaZone::new(&profile.settings.time_zone);
+        let view = WidgetView::of(&profile.settings, &recent, zone.as_ref(), at);
+        Ok(ShopWidget { profile, view })
     }
 
     fn profile(&self) -> EdgeResult<ShopProfile> {

@@ -6,10 +6,12 @@
 //! generating one overflows a test thread's stack in a debug build.
 
 use parley_core::custom_values::CustomValues;
+use parley_core::greeting::ReplyTime;
 use parley_core::ids::{ClientMessageId, ConversationId, DeviceId};
 use parley_core::json::Json;
 use parley_core::locale::Locale;
 use parley_core::message::{Author, Message};
+use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::protocol::{
     ApiError, ClientFrame, ConversationView, ErrorCode, NewConversation, PageContext, Product, QueuePlace, ServerFrame,
     ShopperDetails, Status, VerifiedUser,
@@ -17,6 +19,7 @@ use parley_core::protocol::{
 use parley_core::rating::Rating;
 use parley_core::time::UnixMillis;
 use parley_core::wait_estimate::Estimate;
+use parley_core::widget_view::WidgetView;
 use parley_core::wire::Wire;
 use proptest::collection::vec;
 use proptest::option;
@@ -206,6 +209,25 @@ pub fn client_frame() -> BoxedStrategy<ClientFrame> {
     .boxed()
 }
 
+fn field_rule() -> BoxedStrategy<FieldRule> {
+    select(&[FieldRule::Off, FieldRule::Optional, FieldRule::Required][..]).boxed()
+}
+
+fn reply_time() -> BoxedStrategy<ReplyTime> {
+    select(&[ReplyTime::FewMinutes, ReplyTime::UnderAnHour, ReplyTime::FewHours, ReplyTime::ADay][..]).boxed()
+}
+
+pub fn widget_view() -> BoxedStrategy<WidgetView> {
+    (option::of(text()), option::of(reply_time()), field_rule(), field_rule(), any::<bool>())
+        .prop_map(|(greeting, reply_time, name, email, open)| WidgetView {
+            greeting,
+            reply_time,
+            pre_chat: PreChatFields { name, email },
+            open,
+        })
+        .boxed()
+}
+
 /// Server frames that carry no message: what may come between messages without adding any.
 pub fn server_notice() -> BoxedStrategy<ServerFrame> {
     prop_oneof![
@@ -242,7 +264,8 @@ const WORDS: &str = "type kind hello send typing read resolve leave_email rate c
     product custom name sku price currency image id status assignee_name waiting_since first_response_millis \
     shopper_read agent_read contact_email user shopper rating missed author position estimate estimated_at \
     overdue closed wait no_agents millis code retry_after_seconds field locale device user_id identity at sender new waiting \
-    assigned resolved agent system rate_limited c1 0123456789abcdef0123456789abcdef";
+    assigned resolved agent system rate_limited greeting reply_time pre_chat open off optional required \
+    few_minutes under_an_hour few_hours a_day c1 0123456789abcdef0123456789abcdef";
 
 fn word() -> BoxedStrategy<String> {
     select(WORDS.split_whitespace().collect::<Vec<_>>()).prop_map(str::to_owned).boxed()

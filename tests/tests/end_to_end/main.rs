@@ -27,6 +27,7 @@ mod going_live_journey;
 mod history;
 mod history_browser;
 mod lifecycle;
+mod live_widget;
 mod owner_screens;
 mod owner_tools;
 mod private_edge;
@@ -51,6 +52,7 @@ fn main() -> std::process::ExitCode {
         .chain(access::cases())
         .chain(going_live::cases())
         .chain(owner_tools::cases())
+        .chain(live_widget::cases())
         .chain(owner_screens::cases())
         .chain(dashboard_numbers::cases())
         .chain(history::cases())
