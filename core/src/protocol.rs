@@ -457,8 +457,9 @@ pub struct NewConversation {
     /// The language the widget speaks to the shopper (`<html lang>` of its page), which
     /// agents' canned answers prefer.
     pub locale: Option<Locale>,
-    /// The browser the widget runs in (its own random id, kept in its storage), so the shop's
-    /// agents see this shopper's earlier conversations.
+    /// The browser the widget runs in, so the shop's agents see this shopper's earlier
+    /// conversations: the id of the first conversation it started, which the edge made that
+    /// conversation's device. Without one, the new conversation's own id is its device.
     pub device: Option<DeviceId>,
 }
 

@@ -32,7 +32,7 @@ use parley_core::conversation::Conversation;
 use parley_core::erasure::Erased;
 use parley_core::error::ConversationError;
 use parley_core::history::{HistoryEntry, HistoryPage, HistoryQuery, NewShopperNote, ShopperNote};
-use parley_core::ids::{ConversationId, ShopId};
+use parley_core::ids::{ConversationId, DeviceId, ShopId};
 use parley_core::metrics::MetricsReport;
 use parley_core::metrics_export::metrics_csv;
 use parley_core::protocol::WebhookTestResult;
@@ -431,11 +431,17 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let user_id = user.as_ref().map(|user| user.user_id.clone());
     let page =
         validation::page_context(body.page).map_err(|refused| ApiError::from(ConversationError::from(refused)))?;
+    // A browser's first conversation names its device: the widget keeps that id and sends it
+    // with the browser's later conversations.
+    let device = match body.device {
+        Some(device) => device,
+        None => DeviceId::parse(id.as_str())?,
+    };
     let conversation = Conversation::new(id.clone(), shop, page)
         .with_user(user)
         .with_shopper(shopper)
         .with_locale(body.locale)
-        .with_device(body.device);
+        .with_device(Some(device));
     let room = room_stub(env, &id)?;
     let open = RoomRequest::Open { conversation: Box::new(conversation), token_hash: token_hash.clone() };
     rpc::call::<_, serde_json::Value>(&room, &open).await?;

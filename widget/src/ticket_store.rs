@@ -1,7 +1,9 @@
 //! Where the shopper's conversation ticket survives reloads and navigation: localStorage under
 //! `parley.conversation.{shop}`, as the ticket's JSON (`{"conversation_id": …, "token": …}`).
 //!
-//! The browser's device id lives beside it, under `parley.device`, for every shop.
+//! The browser's device id lives beside it, under `parley.device`, for every shop: the id of
+//! the first conversation this browser started, which the edge made the conversation's own
+//! device id (128 bits from its CSPRNG, so the widget needs no random numbers of its own).
 //!
 //! Storage may be unavailable (a partitioned or blocked third-party iframe); the chat then
 //! still works, it just starts afresh on the next page.
@@ -19,7 +21,13 @@ pub fn load(shop: &ShopId) -> Option<ConversationTicket> {
 }
 
 pub fn save(shop: &ShopId, ticket: &ConversationTicket) {
-    let saved = storage().is_some_and(|storage| storage.set_item(&key(shop), &ticket.encode()).is_ok());
+    let saved = storage().is_some_and(|storage| {
+        // The first conversation names the device for good.
+        if device().is_none() {
+            let _ = storage.set_item(DEVICE_KEY, ticket.conversation_id.as_str());
+        }
+        storage.set_item(&key(shop), &ticket.encode()).is_ok()
+    });
     if !saved {
         warn!("cannot remember the conversation; it will not survive a reload");
     }
@@ -31,19 +39,10 @@ pub fn forget(shop: &ShopId) {
     }
 }
 
-/// This browser's device id: made once from the browser's CSPRNG and remembered, so the shop's
-/// agents know the shopper's later conversations. Without storage there is none: an id that
-/// changed on every page would tie nothing together.
+/// This browser's device id, so the shop's agents know the shopper's later conversations;
+/// none before its first conversation, or without storage.
 pub fn device() -> Option<DeviceId> {
-    let storage = storage()?;
-    if let Some(device) = storage.get_item(DEVICE_KEY).ok().flatten().and_then(|id| DeviceId::parse(&id).ok()) {
-        return Some(device);
-    }
-    let mut bytes = [0u8; 16];
-    window().crypto().ok()?.get_random_values_with_u8_array(&mut bytes).ok()?;
-    let device = DeviceId::parse(&bytes.iter().map(|byte| format!("{byte:02x}")).collect::<String>()).ok()?;
-    storage.set_item(DEVICE_KEY, device.as_str()).ok()?;
-    Some(device)
+    DeviceId::parse(&storage()?.get_item(DEVICE_KEY).ok()??).ok()
 }
 
 const DEVICE_KEY: &str = "parley.device";

@@ -196,6 +196,19 @@ async fn a_shoppers_earlier_conversations_and_notes_follow_them(env: Arc<Env>) -
     lists(&api, &shop, &ana, "", &[&third, &stranger]).await?;
     let (_, _, body) = api.get(&notes_of(&third), Some(&ana.cookie)).await?;
     ensure!(body == "[]", "notes go with the last conversation that named the shopper: {body}");
+
+    // A browser's first conversation, started without a device id, names its own: the widget
+    // sends that id with the browser's next conversation.
+    let (fresh, _fresh_socket) = asked(&api, &shop, json!({}), "New browser").await?;
+    let again = json!({"device": fresh.conversation_id.as_str()});
+    let (next, _next_socket) = asked(&api, &shop, again, "Same browser, next day").await?;
+    lists(&api, &shop, &ana, "", &[&next, &fresh, &third, &stranger]).await?;
+    let (_, _, body) = api.get(&earlier_of(&next), Some(&ana.cookie)).await?;
+    let earlier: Vec<HistoryEntry> = serde_json::from_str(&body)?;
+    ensure!(
+        earlier.iter().map(|entry| &entry.conversation_id).collect::<Vec<_>>() == [&fresh.conversation_id],
+        "the first conversation of the browser: {body}"
+    );
     Ok(())
 }
 
