@@ -3,12 +3,12 @@
 //!
 //! Every failure comes back as the wire's `ApiError`, so callers show one kind of error
 //! whether the edge refused the call or the network failed. Bodies are JSON text: `post` reads
-//! and writes `Wire` types (the widget's), and the console puts its serde types on top of
-//! `request`.
+//! and writes `Wire` types (the widget's), `get` answers the text, and the console puts its
+//! serde types on top of `request`.
 //!
-//! `request` is async, for the console. `post` answers through a callback, driven by the
-//! promises' own handlers: the widget makes one call, and has no room for the future and task
-//! code around it.
+//! `request` is async, for the console. `post` and `get` answer through a callback, driven by
+//! the promises' own handlers: the widget makes few calls, and has no room for the future and
+//! task code around them.
 
 use js_sys::Promise;
 use leptos::logging::warn;
@@ -32,18 +32,40 @@ pub async fn request(method: &str, path: &str, body: Option<&str>) -> Result<Str
 /// `POST path` with a `Wire` body; `done` is called once, with the `Wire` answer or the
 /// `ApiError`.
 pub fn post<T: Wire>(path: &str, body: &impl Wire, done: impl FnOnce(Result<T, ApiError>) + 'static) {
-    let fetched = fetch("POST", path, Some(&body.encode()));
+    answered(fetch("POST", path, Some(&body.encode())), decoded(path, done));
+}
+
+/// `GET path`; `done` is called once, with the answer's text or the `ApiError`. The text is the
+/// caller's to read: a type it decodes anyway then costs the widget no second copy of a call's
+/// decoding.
+pub fn get(path: &str, done: Answered) {
+    answered(fetch("GET", path, None), done);
+}
+
+/// `done`, taking the answer's text and reading it as a `T`. Only this part is generic: the
+/// widget pays for the rest of a call once, whatever its calls answer.
+fn decoded<T: Wire>(path: &str, done: impl FnOnce(Result<T, ApiError>) + 'static) -> Answered {
     let path = path.to_owned();
-    // Called by whichever of the handlers below runs.
-    let done = Rc::new(Cell::new(Some(done)));
-    let finish = move |answer: Result<String, ApiError>| {
-        let Some(done) = done.take() else { return };
+    Box::new(move |answer: Result<String, ApiError>| {
         done(answer.and_then(|text| {
             T::decode(&text).map_err(|problem| {
                 warn!("unexpected answer from {path}: {problem}");
                 ApiError::new(ErrorCode::Internal, "unexpected answer from the server")
             })
-        }));
+        }))
+    })
+}
+
+/// What a call does with its answer's text, or the `ApiError` it carries.
+pub type Answered = Box<dyn FnOnce(Result<String, ApiError>)>;
+
+/// Calls `done` once, with the text `fetched` answers or why it failed.
+fn answered(fetched: Promise, done: Answered) {
+    // Called by whichever of the handlers below runs.
+    let done = Rc::new(Cell::new(Some(done)));
+    let finish = move |answer: Result<String, ApiError>| {
+        let Some(done) = done.take() else { return };
+        done(answer);
     };
     let fail = finish.clone();
     let read = Box::new(move |response: JsValue| {

@@ -10,6 +10,6 @@ mod live_socket;
 
 pub use client_id::new_client_id;
 pub use enter_sends::enter_sends;
-pub use http::{post, request};
+pub use http::{get, post, request};
 pub use live_conversation::LiveConversation;
 pub use live_socket::{Link, LiveSocket};

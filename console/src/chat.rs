@@ -3,28 +3,34 @@
 //! running wait beside it until then), what the shopper told us before chatting and their
 //! rating once resolved, transfer and resolve (`data-testid="resolve"`) on top, then the messages, whether the shopper is typing (`data-testid="typing"`) and the composer.
 
+use crate::canned_answers::CannedAnswers;
 use crate::composer::Composer;
 use crate::desk::Desk;
+use crate::earlier_conversations::EarlierConversations;
 use crate::format;
 use crate::link_notice::LinkNotice;
 use crate::message_log::MessageLog;
 use crate::open_chats::{OpenChat, OpenChats};
 use crate::rating::RatingFact;
 use crate::shopper_details::ShopperDetailsFacts;
+use crate::shopper_notes::ShopperNotes;
 use crate::shopper_page::ShopperPage;
 use crate::transfer::Transfer;
 use leptos::prelude::*;
 use parley_client::Link;
-use parley_core::ids::{AgentId, ConversationId};
+use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::protocol::{ConversationView, Status};
 use parley_core::time::UnixMillis;
 
 /// The shown chat, or a hint while none is.
 #[component]
-pub fn ChatPane(chats: OpenChats, desk: Desk, me: AgentId, now: Signal<UnixMillis>) -> impl IntoView {
+pub fn ChatPane(chats: OpenChats, desk: Desk, me: AgentId, shop: ShopId, now: Signal<UnixMillis>) -> impl IntoView {
     let shown = Memo::new(move |_| chats.shown());
+    let canned = CannedAnswers::of(&shop);
     move || match shown.get().and_then(|conversation_id| Some((chats.get(&conversation_id)?, conversation_id))) {
-        Some((chat, conversation_id)) => view! { <Chat chat conversation_id desk me=me.clone() now /> }.into_any(),
+        Some((chat, conversation_id)) => {
+            view! { <Chat chat conversation_id desk me=me.clone() canned now /> }.into_any()
+        }
         None => view! { <p class="placeholder">"Claim a conversation from the queue, or pick one of your chats."</p> }
             .into_any(),
     }
@@ -36,9 +42,14 @@ fn Chat(
     conversation_id: ConversationId,
     desk: Desk,
     me: AgentId,
+    canned: CannedAnswers,
     now: Signal<UnixMillis>,
 ) -> impl IntoView {
     let live = chat.live;
+    let agent_name = {
+        let me = me.clone();
+        Signal::derive(move || desk.name_of(&me))
+    };
     // Whatever arrives while this chat is shown is seen, and the shopper is told so.
     Effect::new(move || chat.mark_seen());
     let conversation = Memo::new(move |_| live.with_transcript(|transcript| transcript.conversation().cloned()));
@@ -85,7 +96,7 @@ fn Chat(
                     }}
                 </dl>
                 <div class="chat-actions">
-                    <Transfer desk conversation_id me />
+                    <Transfer desk conversation_id=conversation_id.clone() me />
                     <button
                         type="button"
                         class="button small"
@@ -97,6 +108,11 @@ fn Chat(
                     </button>
                 </div>
             </header>
+            <details class="shopper-memory" open>
+                <summary>"Earlier conversations and notes"</summary>
+                <EarlierConversations conversation_id=conversation_id.clone() />
+                <ShopperNotes conversation_id=conversation_id.clone() />
+            </details>
             <LinkNotice link=Signal::derive(move || live.link()) meanwhile="Messages you send go out once the connection is back." />
             {move || live.error().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
             <MessageLog live />
@@ -106,7 +122,7 @@ fn Chat(
                     shopper_typing.get().then(|| view! { <span data-testid="typing">"Shopper is typing…"</span> })
                 }}
             </p>
-            <Composer chat />
+            <Composer chat canned agent_name />
         </article>
     }
 }

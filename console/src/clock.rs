@@ -21,7 +21,8 @@ pub fn every(period: Duration, tick: impl Fn() + 'static) {
     }
 }
 
-fn read() -> UnixMillis {
+/// The browser's clock now.
+pub fn read() -> UnixMillis {
     // `Date.now()` is a whole, non-negative number of milliseconds.
     UnixMillis(js_sys::Date::now() as u64)
 }

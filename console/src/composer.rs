@@ -1,17 +1,25 @@
 //! Where the agent writes in the shown chat: a text box (Enter sends, Shift+Enter breaks the
-//! line), an "Internal note" switch for messages only agents see, and a send button, with the
-//! test hooks `data-testid="composer"`, `"note-toggle"` and `"send"`. While a reply is being
-//! drafted the shopper is told the agent is typing; never while a note is.
+//! line, `/` and a few letters open the canned answers), an "Internal note" switch for
+//! messages only agents see, and a send button, with the test hooks `data-testid="composer"`,
+//! `"note-toggle"` and `"send"`. While a reply is being drafted the shopper is told the agent
+//! is typing; never while a note is.
 
+use crate::canned_answers::CannedAnswers;
+use crate::canned_picker::{CannedList, CannedPicker, LIST_ID};
 use crate::open_chats::OpenChat;
-use leptos::ev::SubmitEvent;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use parley_client::enter_sends;
 
+/// The text box's element id, where the "reply" shortcut puts the keyboard.
+pub const COMPOSER_ID: &str = "composer";
+
+/// `agent_name` fills canned answers' `{agent.name}`.
 #[component]
-pub fn Composer(chat: OpenChat) -> impl IntoView {
+pub fn Composer(chat: OpenChat, canned: CannedAnswers, agent_name: Signal<Option<String>>) -> impl IntoView {
     let input = NodeRef::<Textarea>::new();
+    let picker = CannedPicker::new(canned, chat, agent_name, input);
     // The agent switched to this chat to write in it.
     Effect::new(move || {
         if let Some(input) = input.get() {
@@ -37,7 +45,14 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
             chat.draft.set(String::new());
         }
     };
-    let on_keydown = enter_sends(send);
+    let enter = enter_sends(send);
+    // The canned answers' list, while open, has the first say over the keys.
+    let on_keydown = move |event: KeyboardEvent| {
+        if !picker.handle_key(&event) {
+            enter(event);
+        }
+    };
+    let list_open = move || picker.is_open() && picker.has_options();
     view! {
         <form
             class="composer"
@@ -47,8 +62,10 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
                 send();
             }
         >
+            <CannedList picker />
             <textarea
                 class="field composer-input"
+                id=COMPOSER_ID
                 data-testid="composer"
                 aria-label=move || if writing_note.get() { "Internal note" } else { "Reply" }
                 rows="3"
@@ -56,12 +73,18 @@ pub fn Composer(chat: OpenChat) -> impl IntoView {
                     if writing_note.get() {
                         "Write an internal note, only agents see it… (Enter adds it, Shift+Enter for a new line)"
                     } else {
-                        "Write a reply… (Enter sends, Shift+Enter for a new line)"
+                        "Write a reply… (Enter sends, Shift+Enter for a new line, / for canned answers)"
                     }
                 }
+                aria-autocomplete="list"
+                aria-controls=move || list_open().then_some(LIST_ID)
+                aria-activedescendant=move || list_open().then(|| picker.active_option_id()).flatten()
                 node_ref=input
                 bind:value=chat.draft
                 on:keydown=on_keydown
+                on:input=move |_| picker.follow_caret()
+                on:keyup=move |_| picker.follow_caret()
+                on:click=move |_| picker.follow_caret()
             ></textarea>
             <div class="composer-actions">
                 <label class="note-toggle">

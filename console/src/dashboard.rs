@@ -1,20 +1,29 @@
-//! The shop's service at a glance, from `GET /api/shops/{shop}/metrics` (the edge's default
-//! window, the last 7 days): first-response time (median, p90, p99, mean, count, the
-//! business-hours median, the share within the shop's target, and how the times spread), each
-//! agent's share, resolution and handle times, shoppers' satisfaction (CSAT) and who is waiting
-//! now; and for owners, what the edge gave up delivering (`dead_letters`). Refreshed on demand
+//! The shop's service at a glance, from `GET /api/shops/{shop}/metrics` over a window the agent
+//! picks (`date_range`; at first the edge's default, the last 7 days): who is unanswered now
+//! and for how long (`unanswered`), first-response time (median, p90, p99, mean, count, the
+//! business-hours median, the share within the shop's target, and how the times spread), its
+//! median and p90 per day beside the shop's industry average (`frt_chart`), each agent's share,
+//! resolution and handle times and shoppers' satisfaction (CSAT); and for owners, the window as
+//! CSV (`exports`) and what the edge gave up delivering (`dead_letters`). Refreshed on demand
 //! and every 30 s while shown. Test hooks: `data-testid="frt-median"`, `"frt-p90"`,
-//! `"csat-percent"`, `"csat-average"`, `"csat-count"` and `"dashboard-refresh"`.
+//! `"industry-benchmark"`, `"csat-percent"`, `"csat-average"`, `"csat-count"` and
+//! `"dashboard-refresh"`.
 
 use crate::api::get_json;
+use crate::card::Card;
 use crate::clock;
+use crate::date_range::{shown_days, DateRange, Window};
 use crate::dead_letters::DeadLetterList;
 use crate::desk::Desk;
+use crate::exports::ExportLinks;
 use crate::format;
+use crate::frt_chart::{benchmark_range, comparison, FrtChart};
 use crate::frt_histogram::FrtHistogram;
+use crate::unanswered::Unanswered;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use parley_core::ids::ShopId;
+use parley_core::industry::Industry;
 use parley_core::metrics::{AgentMetrics, MetricsReport};
 use parley_core::protocol::{ApiError, DeadLetters};
 use std::time::Duration;
@@ -22,26 +31,34 @@ use std::time::Duration;
 /// How often the shown dashboard asks for fresh figures.
 const REFRESH_EVERY: Duration = Duration::from_secs(30);
 
-const DAY_MILLIS: u64 = 24 * 60 * 60 * 1000;
-
-/// The dashboard of `shop`; an `owner` also sees what was given up delivering.
+/// The dashboard of `shop`; an `owner` also gets the exports and sees what was given up
+/// delivering.
 #[component]
 pub fn Dashboard(shop: ShopId, desk: Desk, owner: bool) -> impl IntoView {
     let report = RwSignal::new(None::<MetricsReport>);
     let dead_letters = RwSignal::new(None::<DeadLetters>);
     let error = RwSignal::new(None::<ApiError>);
     let loading = RwSignal::new(false);
+    // The window picked; `None` until a pick, for the edge's default.
+    let picked = RwSignal::new(None::<Window>);
+    // Each request's number: only the latest one's answer is shown, so a slow answer for an
+    // earlier window never replaces the one picked since.
+    let latest = StoredValue::new(0u64);
     let path = StoredValue::new(format!("/api/shops/{shop}/metrics"));
     let dead_letters_path = StoredValue::new(owner.then(|| format!("/api/shops/{shop}/dead-letters")));
-    let refresh = move || {
-        // One request at a time: a slow edge must not pile them up.
-        if loading.get_untracked() {
-            return;
-        }
+    let fetch = move || {
+        let number = latest.get_value() + 1;
+        latest.set_value(number);
+        let window = picked.get_untracked().map(|(from, to)| format!("?from={}&to={}", from.0, to.0));
+        let metrics_path = format!("{}{}", path.get_value(), window.unwrap_or_default());
         loading.set(true);
         spawn_local_scoped(async move {
+            let fresh = get_json::<MetricsReport>(&metrics_path).await;
+            if latest.get_value() != number {
+                return;
+            }
             // The last good figures stay on screen when a refresh fails.
-            match get_json::<MetricsReport>(&path.get_value()).await {
+            match fresh {
                 Ok(fresh) => {
                     report.set(Some(fresh));
                     error.set(None);
@@ -57,15 +74,29 @@ pub fn Dashboard(shop: ShopId, desk: Desk, owner: bool) -> impl IntoView {
             loading.set(false);
         });
     };
+    let refresh = move || {
+        // One refresh at a time: a slow edge must not pile them up.
+        if !loading.get_untracked() {
+            fetch();
+        }
+    };
+    let pick = move |window: Window| {
+        picked.set(Some(window));
+        fetch();
+    };
     refresh();
     clock::every(REFRESH_EVERY, refresh);
+    let shown = Signal::derive(move || report.with(|report| report.as_ref().map(|report| (report.from, report.to))));
     view! {
         <section class="dashboard" aria-labelledby="dashboard-heading" data-testid="dashboard">
             <header class="dashboard-header">
                 <h2 class="dashboard-heading" id="dashboard-heading">
                     "Dashboard"
                 </h2>
-                <p class="dashboard-window">{move || report.with(|report| report.as_ref().map(window))}</p>
+                <p class="dashboard-window" data-testid="dashboard-window">
+                    {move || report.with(|report| report.as_ref().map(window))}
+                </p>
+                {owner.then(|| view! { <ExportLinks shop=shop.clone() window=shown /> })}
                 <button
                     type="button"
                     class="button small"
@@ -77,6 +108,7 @@ pub fn Dashboard(shop: ShopId, desk: Desk, owner: bool) -> impl IntoView {
                     {move || if loading.get() { "Refreshing…" } else { "Refresh" }}
                 </button>
             </header>
+            <DateRange shown pick />
             {move || error.get().map(|error| view! { <p class="error" role="alert">{error.message}</p> })}
             {move || match report.get() {
                 Some(report) => view! { <Figures report desk dead_letters=dead_letters.get() /> }.into_any(),
@@ -86,18 +118,37 @@ pub fn Dashboard(shop: ShopId, desk: Desk, owner: bool) -> impl IntoView {
     }
 }
 
-/// "Last 7 days, as of 09:41".
+/// "2024-03-04 to 2024-03-10 (UTC), as of 09:41".
 fn window(report: &MetricsReport) -> String {
-    let days = report.to.millis_since(report.from).div_ceil(DAY_MILLIS);
-    let days = if days == 1 { "day".to_owned() } else { format!("{days} days") };
-    format!("Last {days}, as of {}", format::time_of_day(report.to))
+    let (first, last) = shown_days((report.from, report.to));
+    let days = if first == last { first } else { format!("{first} to {last}") };
+    format!("{days} (UTC), as of {}", format::time_of_day(report.to))
+}
+
+/// The shop's median beside its industry's published average, or how to choose one.
+fn industry_benchmark(industry: Option<Industry>, median_seconds: Option<f64>) -> (String, String) {
+    let Some(industry) = industry else {
+        return ("Industry average".to_owned(), "Choose your industry in the settings".to_owned());
+    };
+    let benchmark = industry.benchmark();
+    let compared = median_seconds
+        .map(|median| format!(" · your median is {} it", comparison(median, benchmark)))
+        .unwrap_or_default();
+    (format!("{} industry average", industry.name()), format!("{}{compared}", benchmark_range(benchmark)))
 }
 
 #[component]
 fn Figures(report: MetricsReport, desk: Desk, dead_letters: Option<DeadLetters>) -> impl IntoView {
     let frt = report.frt_seconds;
     let target = format!("Within {}", format::round_duration(report.frt_target_seconds));
+    let (industry_label, industry_value) = industry_benchmark(report.industry, frt.median);
     view! {
+        <Unanswered
+            waiting=report.waiting_now
+            oldest_seconds=report.oldest_wait_seconds
+            past_target=report.waiting_past_target
+            target_seconds=report.frt_target_seconds
+        />
         <div class="cards">
             <Card id="frt" title="First response" wide=true>
                 <dl class="stats">
@@ -112,18 +163,10 @@ fn Figures(report: MetricsReport, desk: Desk, dead_letters: Option<DeadLetters>)
                         testid="frt-business-median"
                     />
                     <Stat label=target value=format::percent(report.within_target_percent) testid="frt-within-target" />
+                    <Stat label=industry_label value=industry_value testid="industry-benchmark" />
                 </dl>
+                <FrtChart days=report.by_day industry=report.industry />
                 <FrtHistogram buckets=report.frt_histogram />
-            </Card>
-            <Card id="now" title="Right now">
-                <dl class="stats">
-                    <Stat label="Waiting" value=report.waiting_now.to_string() testid="waiting-now" />
-                    <Stat
-                        label="Longest wait"
-                        value=format::maybe_duration(report.oldest_wait_seconds.map(|seconds| seconds * 1000))
-                        testid="oldest-wait"
-                    />
-                </dl>
             </Card>
             <Card id="resolution" title="Resolution">
                 <dl class="stats">
@@ -167,22 +210,6 @@ fn Figures(report: MetricsReport, desk: Desk, dead_letters: Option<DeadLetters>)
                     }
                 })}
         </div>
-    }
-}
-
-/// A card of figures: a section labelled by its heading (`{id}-heading`), across the whole
-/// row when `wide`.
-#[component]
-fn Card(id: &'static str, title: &'static str, #[prop(optional)] wide: bool, children: Children) -> impl IntoView {
-    let heading = format!("{id}-heading");
-    let labelled_by = heading.clone();
-    view! {
-        <section class=if wide { "card wide" } else { "card" } aria-labelledby=labelled_by>
-            <h3 class="card-heading" id=heading>
-                {title}
-            </h3>
-            {children()}
-        </section>
     }
 }
 

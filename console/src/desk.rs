@@ -1,19 +1,31 @@
-//! The shop's desk over `/api/desk/ws`: every open conversation of the shop and the shop's
-//! agents, live; claims and transfers. The edge sends the whole queue on connect and again on
-//! every change, so a reconnect needs nothing from us.
+//! The shop's desk over `/api/desk/ws`: every open conversation of the shop, the shop's agents
+//! and its first-response target, live; the waiting chat the keyboard picked; claims,
+//! transfers, and the agent setting themselves away. The edge sends the whole queue on connect
+//! and again on every change, so a reconnect needs nothing from us.
 
+use crate::clock;
 use crate::open_chats::OpenChats;
+use crate::shortcuts;
 use leptos::prelude::*;
 use parley_client::{Link, LiveSocket};
 use parley_core::ids::{AgentId, ConversationId};
 use parley_core::protocol::{AgentSeat, ApiError, DeskClientFrame, DeskServerFrame, QueueItem, Status};
+use parley_core::settings::ShopSettings;
+use parley_core::time::UnixMillis;
 
 /// The desk's state; copies share it.
 #[derive(Clone, Copy)]
 pub struct Desk {
     socket: LiveSocket,
     queue: RwSignal<Vec<QueueItem>>,
+    /// Whether a queue has come since connecting for the first time.
+    has_queue: RwSignal<bool>,
     agents: RwSignal<Vec<AgentSeat>>,
+    frt_target_seconds: RwSignal<u64>,
+    /// How far the edge's clock is ahead of the browser's (behind if negative), in ms.
+    edge_ahead_millis: RwSignal<i64>,
+    /// The waiting conversation picked with the keyboard (`j`/`k`), which `c` claims.
+    picked: RwSignal<Option<ConversationId>>,
     error: RwSignal<Option<ApiError>>,
 }
 
@@ -21,13 +33,20 @@ impl Desk {
     /// Connects; a successful claim opens the claimed chat in `chats`.
     pub fn open(chats: OpenChats) -> Desk {
         let queue = RwSignal::new(Vec::new());
+        let has_queue = RwSignal::new(false);
         let agents = RwSignal::new(Vec::new());
+        let frt_target_seconds = RwSignal::new(ShopSettings::default().frt_target_seconds);
+        let edge_ahead_millis = RwSignal::new(0);
         let error = RwSignal::new(None);
         let socket = LiveSocket::open("/api/desk/ws", (), Vec::new, move |text| {
             match serde_json::from_str(&text) {
-                Ok(DeskServerFrame::Queue { items, agents: seats }) => {
+                Ok(DeskServerFrame::Queue { items, agents: seats, frt_target_seconds: target, now }) => {
                     queue.set(items);
                     agents.set(seats);
+                    frt_target_seconds.set(target);
+                    // Milliseconds since 1970 fit an i64 for millions of years.
+                    edge_ahead_millis.set(now.0 as i64 - clock::read().0 as i64);
+                    has_queue.set(true);
                 }
                 Ok(DeskServerFrame::Claimed { conversation_id }) => chats.show(conversation_id),
                 Ok(DeskServerFrame::Error { error: refused }) => error.set(Some(refused)),
@@ -35,7 +54,65 @@ impl Desk {
             }
             None
         });
-        Desk { socket, queue, agents, error }
+        Desk {
+            socket,
+            queue,
+            has_queue,
+            agents,
+            frt_target_seconds,
+            edge_ahead_millis,
+            picked: RwSignal::new(None),
+            error,
+        }
+    }
+
+    /// The edge's clock when the browser's reads `browser_now` (tracked): the queue's times
+    /// are the edge's, and a browser's clock may be off.
+    pub fn edge_time(&self, browser_now: UnixMillis) -> UnixMillis {
+        UnixMillis(browser_now.0.saturating_add_signed(self.edge_ahead_millis.get()))
+    }
+
+    /// Whether the edge has sent the queue yet (tracked): before, an empty queue means nothing.
+    pub fn has_queue(&self) -> bool {
+        self.has_queue.get()
+    }
+
+    /// The shop's first-response target, in seconds (tracked).
+    pub fn frt_target_seconds(&self) -> u64 {
+        self.frt_target_seconds.get()
+    }
+
+    /// Whether the keyboard picked this conversation (tracked).
+    pub fn is_picked(&self, conversation_id: &ConversationId) -> bool {
+        self.picked.with(|picked| picked.as_ref() == Some(conversation_id))
+    }
+
+    /// Picks the next (or previous) waiting conversation, wrapping around; answers it.
+    pub fn pick_next(&self, forward: bool) -> Option<ConversationId> {
+        let waiting = untrack(|| self.waiting());
+        let at = self.picked.with_untracked(|picked| {
+            picked.as_ref().and_then(|picked| waiting.iter().position(|item| &item.conversation_id == picked))
+        });
+        let next = shortcuts::step(at, waiting.len(), forward)
+            .and_then(|at| waiting.get(at))
+            .map(|item| item.conversation_id.clone());
+        self.picked.set(next.clone());
+        next
+    }
+
+    /// Claims the picked conversation if it still waits, else the one waiting longest.
+    pub fn claim_picked(&self) {
+        let waiting = untrack(|| self.waiting());
+        let picked = self.picked.get_untracked();
+        let chosen = waiting
+            .iter()
+            .find(|item| Some(&item.conversation_id) == picked.as_ref())
+            .or_else(|| waiting.first())
+            .map(|item| item.conversation_id.clone());
+        if let Some(conversation_id) = chosen {
+            self.picked.set(None);
+            self.claim(conversation_id);
+        }
     }
 
     /// Conversations waiting for an agent, oldest first (tracked).
@@ -64,6 +141,16 @@ impl Desk {
         self.agents.with(|agents| agents.iter().filter(|seat| &seat.agent != me).cloned().collect())
     }
 
+    /// Every agent of the shop, as the desk last listed them (tracked).
+    pub fn seats(&self) -> Vec<AgentSeat> {
+        self.agents.get()
+    }
+
+    /// How the desk last listed `agent` (tracked).
+    pub fn seat_of(&self, agent: &AgentId) -> Option<AgentSeat> {
+        self.agents.with(|agents| agents.iter().find(|seat| &seat.agent == agent).cloned())
+    }
+
     /// An agent's display name, if the desk lists them (tracked).
     pub fn name_of(&self, agent: &AgentId) -> Option<String> {
         self.agents.with(|agents| agents.iter().find(|seat| &seat.agent == agent).map(|seat| seat.name.clone()))
@@ -81,6 +168,12 @@ impl Desk {
     pub fn transfer(&self, conversation_id: ConversationId, to: AgentId) {
         self.error.set(None);
         self.send(&DeskClientFrame::Transfer { conversation_id, to });
+    }
+
+    /// Sets the signed-in agent away (given no new chats) or back; the next queue shows it.
+    pub fn set_away(&self, away: bool) {
+        self.error.set(None);
+        self.send(&DeskClientFrame::Away { away });
     }
 
     fn send(&self, frame: &DeskClientFrame) {

@@ -64,9 +64,16 @@ impl OpenChats {
 
     /// Shows a conversation, connecting to it first if it is not open yet.
     pub fn show(&self, conversation_id: ConversationId) {
-        if !self.chats.with_untracked(|chats| chats.contains_key(&conversation_id)) {
+        self.open(&conversation_id);
+        self.shown.set(Some(conversation_id));
+    }
+
+    /// Connects to a conversation without showing it, if it is not open yet: the agent's own
+    /// chats stay connected, so their new messages are heard (counted unread, alerted).
+    pub fn open(&self, conversation_id: &ConversationId) {
+        if !self.chats.with_untracked(|chats| chats.contains_key(conversation_id)) {
             let chat = self.owner.get_value().with(|| OpenChat {
-                live: LiveConversation::open(&conversation_id, None),
+                live: LiveConversation::open(conversation_id, None),
                 draft: RwSignal::new(String::new()),
                 writing_note: RwSignal::new(false),
                 seen: RwSignal::new(0),
@@ -75,7 +82,6 @@ impl OpenChats {
                 chats.insert(conversation_id.clone(), chat);
             });
         }
-        self.shown.set(Some(conversation_id));
     }
 
     /// The conversation shown (tracked).

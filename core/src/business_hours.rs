@@ -245,6 +245,13 @@ pub fn is_open(hours: &WeeklyHours, zone: &impl UtcOffset, at: UnixMillis) -> bo
     hours.is_open_at(minute_of_week)
 }
 
+/// Whether the shop is open at `at` in its time zone, when the runtime knows the zone; a shop
+/// whose zone it does not know (`None`) counts as open, so no shopper is told it is closed on a
+/// guess.
+pub fn is_open_in(hours: &WeeklyHours, zone: Option<&impl UtcOffset>, at: UnixMillis) -> bool {
+    zone.is_none_or(|zone| is_open(hours, zone, at))
+}
+
 /// The milliseconds of `[start, end)` during which the shop is open; 0 when `end <= start`.
 ///
 /// Walks the shop's open windows local day by local day (never minute by minute), converts each

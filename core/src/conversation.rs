@@ -17,7 +17,8 @@
 
 use crate::cycle::{Cycle, Measurement};
 use crate::error::ConversationError;
-use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
+use crate::ids::{AgentId, ClientMessageId, ConversationId, DeviceId, ShopId};
+use crate::locale::Locale;
 use crate::message::{Author, Message};
 use crate::protocol::{ConversationView, PageContext, QueuePlace, ShopperDetails, Status, VerifiedUser};
 use crate::rating::Rating;
@@ -134,6 +135,11 @@ pub struct Conversation {
     user: Option<VerifiedUser>,
     #[serde(default)]
     shopper: Option<ShopperDetails>,
+    #[serde(default)]
+    locale: Option<Locale>,
+    /// The browser the conversation was started in.
+    #[serde(default)]
+    device: Option<DeviceId>,
     /// System lines stored so far. A conversation stored before the cap counts from zero.
     #[serde(default)]
     system_lines: u32,
@@ -156,6 +162,8 @@ impl Conversation {
             contact_email: None,
             user: None,
             shopper: None,
+            locale: None,
+            device: None,
             system_lines: 0,
         }
     }
@@ -171,6 +179,27 @@ impl Conversation {
     pub fn with_shopper(mut self, shopper: Option<ShopperDetails>) -> Self {
         self.shopper = shopper;
         self
+    }
+
+    /// Keeps the language the widget speaks to the shopper.
+    pub fn with_locale(mut self, locale: Option<Locale>) -> Self {
+        self.locale = locale;
+        self
+    }
+
+    /// Keeps the browser the conversation was started in.
+    pub fn with_device(mut self, device: Option<DeviceId>) -> Self {
+        self.device = device;
+        self
+    }
+
+    pub fn device(&self) -> Option<&DeviceId> {
+        self.device.as_ref()
+    }
+
+    /// The agent who has the conversation, or had it last.
+    pub fn assignee(&self) -> Option<&Assignee> {
+        self.assignee.as_ref()
     }
 
     pub fn id(&self) -> &ConversationId {
@@ -205,6 +234,7 @@ impl Conversation {
             user: self.user.clone(),
             shopper: self.shopper.clone(),
             rating: self.cycle.as_ref().and_then(Cycle::rating).cloned(),
+            locale: self.locale,
         }
     }
 

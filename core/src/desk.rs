@@ -47,6 +47,16 @@ impl Default for AssignmentRules {
 pub struct Agent {
     pub name: String,
     pub online: bool,
+    /// Set away by the agent: online, but taking no new chats.
+    pub away: bool,
+}
+
+impl Agent {
+    /// Takes chats now: a console open, and not away. Automatic assignment and waiting
+    /// shoppers' estimates count only these.
+    pub fn available(&self) -> bool {
+        self.online && !self.away
+    }
 }
 
 /// What happened at the desk.
@@ -75,6 +85,16 @@ pub enum Input {
     Presence {
         agent: AgentId,
         online: bool,
+    },
+    /// An agent set themselves away (taking no new chats), or back.
+    Away {
+        agent: AgentId,
+        away: bool,
+    },
+    /// An agent left the team: their chats go back to the queue, each keeping its place, and
+    /// nobody can give them chats any more.
+    Removed {
+        agent: AgentId,
     },
     /// The shopper left an e-mail address to be answered at.
     ContactLeft {
@@ -129,6 +149,7 @@ impl Desk {
                 agent: agent.clone(),
                 name: state.name.clone(),
                 online: state.online,
+                away: state.away,
                 load: self.load(agent),
                 capacity: self.rules.capacity,
             })
@@ -194,6 +215,22 @@ impl Desk {
                     state.online = online;
                 }
             }
+            Input::Away { agent, away } => {
+                if let Some(state) = self.agents.get_mut(&agent) {
+                    state.away = away;
+                }
+            }
+            Input::Removed { agent } => {
+                self.agents.remove(&agent);
+                // Back to the queue with the place they had: the shopper did nothing wrong.
+                for item in self.items.iter_mut().filter(|item| item.assignee.as_ref() == Some(&agent)) {
+                    item.assignee = None;
+                    item.status = Status::Waiting;
+                    item.reply_due = None;
+                    effects.push(Effect::Save(Box::new(item.clone())));
+                    effects.push(Effect::Unassign { conversation_id: item.conversation_id.clone() });
+                }
+            }
             Input::ContactLeft { conversation_id, email } => {
                 if let Ok(item) = self.item_mut(&conversation_id) {
                     item.contact_email = Some(email);
@@ -218,7 +255,7 @@ impl Desk {
         recent_median_frt_millis: Option<u64>,
         recent_samples: u32,
     ) -> Vec<QueueItem> {
-        let online: Vec<&AgentId> = self.agents.iter().filter(|(_, a)| a.online).map(|(id, _)| id).collect();
+        let online: Vec<&AgentId> = self.agents.iter().filter(|(_, a)| a.available()).map(|(id, _)| id).collect();
         let free_slots = online.iter().map(|agent| self.rules.capacity.saturating_sub(self.load(agent))).sum();
         let mut facts = QueueFacts {
             position: 0,
@@ -319,7 +356,7 @@ impl Desk {
     fn least_loaded(&self, skip: &[AgentId]) -> Option<(AgentId, String)> {
         self.agents
             .iter()
-            .filter(|(agent, state)| state.online && !skip.contains(agent))
+            .filter(|(agent, state)| state.available() && !skip.contains(agent))
             .map(|(agent, state)| (self.load(agent), agent, state))
             .filter(|(load, ..)| *load < self.rules.capacity)
             .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
@@ -406,7 +443,7 @@ mod tests {
         let rules = AssignmentRules { auto_assign, capacity: 2, reroute_after_millis: 60_000 };
         let agents = agents
             .iter()
-            .map(|(name, online)| (agent(name), Agent { name: name.to_string(), online: *online }))
+            .map(|(name, online)| (agent(name), Agent { name: name.to_string(), online: *online, away: false }))
             .collect();
         Desk::new(rules, Vec::new(), agents)
     }
@@ -468,6 +505,30 @@ mod tests {
                 agents: vec![("ana", false)],
                 script: vec![enter(1, 0), (5, Input::Presence { agent: agent("ana"), online: true })],
                 assigned: vec![(1, "ana")],
+            },
+            Case {
+                name: "an agent set away takes no new chats, and takes them again when back",
+                auto_assign: true,
+                agents: vec![("ana", true), ("bo", true)],
+                script: vec![
+                    (0, Input::Away { agent: agent("bo"), away: true }),
+                    enter(1, 1),
+                    enter(2, 2),
+                    enter(3, 3),
+                    (4, Input::Away { agent: agent("bo"), away: false }),
+                ],
+                assigned: vec![(1, "ana"), (2, "ana"), (3, "bo")],
+            },
+            Case {
+                name: "a removed agent's chats go back to the queue, to someone else",
+                auto_assign: true,
+                agents: vec![("ana", true), ("bo", false)],
+                script: vec![
+                    enter(1, 0),
+                    (1, Input::Presence { agent: agent("bo"), online: true }),
+                    (2, Input::Removed { agent: agent("ana") }),
+                ],
+                assigned: vec![(1, "bo")],
             },
             Case {
                 name: "a manual claim may exceed capacity",

@@ -117,6 +117,7 @@ mod tests {
             user: Some(VerifiedUser { user_id: "u-42".into(), name: None, email: Some("Kata@Work.example".into()) }),
             shopper: Some(ShopperDetails { name: Some("Kata".into()), email: Some("kata@example.com".into()) }),
             rating: None,
+            locale: None,
         };
         assert_eq!(
             subjects_of(&view),

@@ -152,11 +152,161 @@ pub enum SettingsError {
     IdentitySecret { min: usize },
     #[error("the launcher text must be 1 to {max} characters on one line")]
     LauncherText { max: usize },
+    #[error("the greeting is at most {max} characters")]
+    Greeting { max: usize },
     #[error("retention must be 1 to {max} days, or none to keep everything")]
     Retention { max: u32 },
-    /// A patch whose result does not read as settings (an unknown field, a wrong type).
-    #[error("invalid settings: {0}")]
-    Patch(String),
+    /// A patch whose result does not read as settings (an unknown field, a wrong type), and
+    /// where, when serde could tell.
+    #[error("invalid settings: {message}")]
+    Patch { field: Option<String>, message: String },
+}
+
+/// Why a new shop or a password was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SignupError {
+    #[error("a shop id is {min} to {max} characters of a-z, 0-9 and '-', starting with a letter")]
+    ShopId { min: usize, max: usize },
+    #[error("that shop id is reserved; please choose another")]
+    ReservedShopId,
+    #[error("the shop's name is 1 to {max} characters on one line")]
+    ShopName { max: usize },
+    #[error("a name is 1 to {max} characters on one line")]
+    PersonName { max: usize },
+    #[error("a password needs at least {min} characters")]
+    ShortPassword { min: usize },
+    #[error("a password has at most {max} characters")]
+    LongPassword { max: usize },
+    #[error("that password is one of the most common ones; please choose another")]
+    CommonPassword,
+}
+
+impl From<SignupError> for ApiError {
+    fn from(error: SignupError) -> Self {
+        // The sign-up form's field names.
+        let field = match error {
+            SignupError::ShopId { .. } | SignupError::ReservedShopId => "shop",
+            SignupError::ShopName { .. } => "shop_name",
+            SignupError::PersonName { .. } => "name",
+            SignupError::ShortPassword { .. } | SignupError::LongPassword { .. } | SignupError::CommonPassword => {
+                "password"
+            }
+        };
+        ApiError::new(ErrorCode::BadRequest, error.to_string()).about(field)
+    }
+}
+
+/// Why a canned answer was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CannedError {
+    #[error("a title is 1 to {max} characters on one line")]
+    Title { max: usize },
+    #[error("a shortcut is 1 to {max} characters of a-z, 0-9, '-' and '_'")]
+    Shortcut { max: usize },
+    #[error("a text is 1 to {max} characters")]
+    Text { which: String, max: usize },
+    #[error("the chat does not speak {tag:?}: translations are for en, hu and pl")]
+    Language { tag: String },
+    #[error("another canned answer has that shortcut")]
+    ShortcutTaken,
+    #[error("a shop keeps at most {max} canned answers")]
+    TooMany { max: usize },
+}
+
+impl CannedError {
+    /// The draft's field the refusal is about (`translations.hu` for a translation).
+    pub fn field(&self) -> String {
+        match self {
+            CannedError::Title { .. } => "title".to_owned(),
+            CannedError::Shortcut { .. } | CannedError::ShortcutTaken => "shortcut".to_owned(),
+            CannedError::Text { which, .. } if which == "text" => "text".to_owned(),
+            CannedError::Text { which, .. } => format!("translations.{which}"),
+            CannedError::Language { tag } => format!("translations.{tag}"),
+            CannedError::TooMany { .. } => String::new(),
+        }
+    }
+}
+
+impl From<CannedError> for ApiError {
+    fn from(error: CannedError) -> Self {
+        let code = match error {
+            CannedError::ShortcutTaken => ErrorCode::Conflict,
+            _ => ErrorCode::BadRequest,
+        };
+        let field = error.field();
+        let refusal = ApiError::new(code, error.to_string());
+        if field.is_empty() {
+            refusal
+        } else {
+            refusal.about(&field)
+        }
+    }
+}
+
+/// Why a history listing, search or shopper note was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum HistoryError {
+    #[error("status is one of waiting, assigned and resolved")]
+    Status,
+    #[error("agent is an agent's e-mail address")]
+    Agent,
+    #[error("{name} must be milliseconds since the Unix epoch")]
+    Millis { name: String },
+    #[error("from must be before to")]
+    Window,
+    #[error("rating is a score from 1 to 5")]
+    Rating,
+    #[error("a search is at most {max} characters")]
+    QueryTooLong { max: usize },
+    #[error("unknown filter {name:?}: the filters are status, agent, from, to, rating, q and before")]
+    UnknownFilter { name: String },
+    #[error("a note is 1 to {max} characters")]
+    NoteText { max: usize },
+}
+
+impl HistoryError {
+    /// The parameter or field the refusal is about.
+    fn field(&self) -> &str {
+        match self {
+            HistoryError::Status => "status",
+            HistoryError::Agent => "agent",
+            HistoryError::Millis { name } | HistoryError::UnknownFilter { name } => name,
+            HistoryError::Window => "from",
+            HistoryError::Rating => "rating",
+            HistoryError::QueryTooLong { .. } => "q",
+            HistoryError::NoteText { .. } => "text",
+        }
+    }
+}
+
+impl From<HistoryError> for ApiError {
+    fn from(error: HistoryError) -> Self {
+        ApiError::new(ErrorCode::BadRequest, error.to_string()).about(error.field())
+    }
+}
+
+/// Why a change to a shop's team, or a link of its, was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TeamError {
+    #[error("a shop keeps at least one owner: make someone else an owner first")]
+    LastOwner,
+    #[error("no such member of the team")]
+    NoSuchMember,
+    #[error("this link was used already")]
+    LinkUsed,
+    #[error("this link has expired; ask for a new one")]
+    LinkExpired,
+}
+
+impl From<TeamError> for ApiError {
+    fn from(error: TeamError) -> Self {
+        let code = match error {
+            TeamError::LastOwner | TeamError::LinkUsed => ErrorCode::Conflict,
+            TeamError::NoSuchMember => ErrorCode::NotFound,
+            TeamError::LinkExpired => ErrorCode::Unauthorized,
+        };
+        ApiError::new(code, error.to_string())
+    }
 }
 
 /// Why an erasure request was refused.
@@ -176,9 +326,32 @@ impl From<ErasureError> for ApiError {
     }
 }
 
+impl SettingsError {
+    /// The setting refused, as a path into `ShopSettings` (`hours.monday[0]`); `None` when
+    /// the refusal is of the whole.
+    pub fn field(&self) -> Option<String> {
+        Some(
+            match self {
+                SettingsError::Capacity { .. } => "assignment.capacity",
+                SettingsError::Reroute => "assignment.reroute_after_millis",
+                SettingsError::Target => "frt_target_seconds",
+                SettingsError::TimeZone => "time_zone",
+                SettingsError::Webhook(_) => "webhook",
+                SettingsError::IdentitySecret { .. } => "identity_secret",
+                SettingsError::LauncherText { .. } => "launcher.text",
+                SettingsError::Retention { .. } => "retention_days",
+                SettingsError::Greeting { .. } => "greeting.text",
+                SettingsError::Patch { field, .. } => return field.clone(),
+            }
+            .to_owned(),
+        )
+    }
+}
+
 impl From<SettingsError> for ApiError {
     fn from(error: SettingsError) -> Self {
-        ApiError::new(ErrorCode::BadRequest, error.to_string())
+        let field = error.field();
+        ApiError { field, ..ApiError::new(ErrorCode::BadRequest, error.to_string()) }
     }
 }
 

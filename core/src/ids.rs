@@ -77,6 +77,12 @@ impl ClientMessageId {
     }
 }
 
+id_type!(
+    /// The browser a shopper's widget runs in: 128 random bits as 32 lowercase hex digits, kept
+    /// in the widget's storage, so a shopper's later conversations are known as theirs.
+    DeviceId, "a device id", 32, hex_char
+);
+
 impl ConversationId {
     /// The number of hex digits in a conversation id (128 bits).
     pub const HEX_LEN: usize = 32;
@@ -121,8 +127,8 @@ macro_rules! wire_id {
     )+};
 }
 
-wire_id!(ShopId, ConversationId, ClientMessageId, AgentId);
-serde_via_wire!(ShopId, ConversationId, ClientMessageId, AgentId);
+wire_id!(ShopId, ConversationId, ClientMessageId, AgentId, DeviceId);
+serde_via_wire!(ShopId, ConversationId, ClientMessageId, AgentId, DeviceId);
 
 #[cfg(test)]
 mod tests {

@@ -8,17 +8,25 @@
 //!
 //! - exact over all samples of the window: every count, mean, minimum and maximum, the
 //!   histogram, CSAT, and each agent's counts, and the share within target (each first response
-//!   against the target in force when it was recorded);
+//!   against the target in force when it was recorded, and each conversation still waiting past
+//!   the target now counted as missed: a tail of unanswered shoppers can't hide behind the
+//!   answered ones);
 //! - within 0.5 % of the exact nearest-rank value over all samples of the window, given to the
 //!   millisecond: the percentiles (median, p90, p99), from the merged [`DurationSketch`]es; see
 //!   [`Summary`].
 //!
 //! Nothing is averaged from hourly, daily or per-agent figures. Durations are stored in
-//! milliseconds and reported in seconds.
+//! milliseconds and reported in seconds to the millisecond; every fractional figure is rounded
+//! to 3 decimals, so a mean reads `3.09`, never `3.0904000000000003`.
+//!
+//! Beside the window's totals, the report gives the same per UTC day (`metrics_daily`), for
+//! the dashboard's chart and the metrics export.
 
 use crate::duration_sketch::DurationSketch;
 use crate::ids::AgentId;
+use crate::industry::Industry;
 use crate::metrics_aggregate::{MetricsAggregate, SCORES};
+use crate::metrics_daily::{self, DayMetrics};
 use crate::metrics_window::{MetricsWindow, UtcHour};
 use crate::rating;
 use crate::time::UnixMillis;
@@ -55,7 +63,7 @@ impl Summary {
     /// Summarizes durations in milliseconds, as sketched.
     pub fn of(millis: &DurationSketch) -> Self {
         // Whole milliseconds: finer digits would only be the sketch's, not the samples'.
-        let seconds_at = |percent| millis.percentile_millis(percent).map(|millis| seconds(millis.round()));
+        let seconds_at = |percent| millis.percentile_millis(percent).map(seconds);
         Self {
             count: millis.count(),
             mean: millis.mean_millis().map(seconds),
@@ -68,8 +76,22 @@ impl Summary {
     }
 }
 
-fn seconds(millis: f64) -> f64 {
-    millis / 1000.0
+/// Milliseconds in seconds, to the millisecond: a whole number of milliseconds divided by 1000
+/// is the closest `f64` to its 3-decimal figure, so it prints as one (`3090.4` ms is `3.09`).
+pub(crate) fn seconds(millis: f64) -> f64 {
+    millis.round() / 1000.0
+}
+
+/// A share or an average rounded to 3 decimals, as every fractional figure is reported.
+pub(crate) fn three_decimals(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+/// The share, in percent to 3 decimals, of first responses within target among those recorded
+/// and those missed by conversations still waiting; `None` when there are neither.
+pub(crate) fn within_target_percent(aggregate: &MetricsAggregate, missed_waiting: u64) -> Option<f64> {
+    let judged = aggregate.first_response.count().saturating_add(missed_waiting);
+    (judged > 0).then(|| three_decimals(aggregate.first_responses_within_target as f64 * 100.0 / judged as f64))
 }
 
 /// Upper bounds of the first-response histogram's buckets, in seconds: 30 s, 1 min, 2 min,
@@ -133,7 +155,7 @@ impl Csat {
                 (count + ratings, satisfied + satisfied_ratings, total + u64::from(score) * ratings)
             },
         );
-        let per_rating = |sum: f64| (count > 0).then(|| sum / count as f64);
+        let per_rating = |sum: f64| (count > 0).then(|| three_decimals(sum / count as f64));
         Self { count, satisfied_percent: per_rating(satisfied as f64 * 100.0), average_score: per_rating(total as f64) }
     }
 }
@@ -162,8 +184,13 @@ pub struct MetricsReport {
     /// The shop's target for calendar first-response time, now.
     pub frt_target_seconds: u64,
     /// The share of first responses with calendar FRT at or under the target in force when each
-    /// was recorded, 0 to 100; `None` when there were none.
+    /// was recorded, 0 to 100, counting each of `waiting_past_target` as missed; `None` when
+    /// there were neither.
     pub within_target_percent: Option<f64>,
+    /// Conversations still waiting for a first response whose target (the shop's now) passed in
+    /// the window: each counts as a miss in `within_target_percent`, dated to the instant its
+    /// target passed (see [`missed_at`]).
+    pub waiting_past_target: u64,
     /// Calendar first-response times, bucketed (see [`HistogramBucket`]).
     pub frt_histogram: Vec<HistogramBucket>,
     pub next_response_seconds: Summary,
@@ -174,37 +201,58 @@ pub struct MetricsReport {
     pub csat: Csat,
     /// Every agent with a first response or a resolution in the window, sorted by agent.
     pub per_agent: Vec<AgentMetrics>,
+    /// Every UTC day the window covers, oldest first: the same figures per day, for charts.
+    pub by_day: Vec<DayMetrics>,
+    /// The shop's industry, from its settings, whose published first-response average the
+    /// dashboard draws beside the shop's median; `None` when not chosen.
+    #[serde(default)]
+    pub industry: Option<Industry>,
     /// Conversations waiting for a first response right now (not limited to the window).
     pub waiting_now: u64,
-    /// How long the longest-waiting of them has waited, in whole seconds (rounded down).
-    pub oldest_wait_seconds: Option<u64>,
+    /// How long the longest-waiting of them has waited, in seconds to the millisecond.
+    pub oldest_wait_seconds: Option<f64>,
+}
+
+/// When a conversation waiting since `since` missed a target of `frt_target_seconds`, if it has
+/// by `now`: the instant the target passed. Waiting exactly the target is still within it, as
+/// a first response of exactly the target is.
+pub fn missed_at(since: UnixMillis, frt_target_seconds: u64, now: UnixMillis) -> Option<UnixMillis> {
+    let target_millis = frt_target_seconds.saturating_mul(1000);
+    (now.millis_since(since) > target_millis).then(|| UnixMillis(since.0.saturating_add(target_millis)))
 }
 
 /// Computes the report for `window` from the hours stored: those the window covers are merged,
-/// any others are ignored. `frt_target_seconds` is the shop's target now, reported as is; the
-/// share within target counts each first response against the target it was recorded with.
+/// any others are ignored. `frt_target_seconds` and `industry` are the shop's settings now,
+/// reported as they are; the share within target counts each first response against the target
+/// it was recorded with.
 ///
 /// `waiting_since` holds the instants at which each conversation waiting now started waiting;
-/// `waiting_now` and `oldest_wait_seconds` describe them as of `now`, whatever the window.
+/// `waiting_now` and `oldest_wait_seconds` describe them as of `now`, whatever the window, and
+/// those whose target passed in the window count as missed in it.
 pub fn report(
     window: MetricsWindow,
     frt_target_seconds: u64,
+    industry: Option<Industry>,
     hours: &[(UtcHour, MetricsAggregate)],
     waiting_since: &[UnixMillis],
     now: UnixMillis,
 ) -> MetricsReport {
     let mut total = MetricsAggregate::default();
     hours.iter().filter(|(hour, _)| window.covers(*hour)).for_each(|(_, aggregate)| total.merge(aggregate));
-    let first_responses = total.first_response.count();
-    let within_target_percent =
-        (first_responses > 0).then(|| total.first_responses_within_target as f64 * 100.0 / first_responses as f64);
+    let missed: Vec<UnixMillis> = waiting_since
+        .iter()
+        .filter_map(|&since| missed_at(since, frt_target_seconds, now))
+        .filter(|&missed| window.covers(UtcHour::containing(missed)))
+        .collect();
+    let waiting_past_target = missed.len() as u64;
     MetricsReport {
         from: window.from(),
         to: window.to(),
         frt_seconds: Summary::of(&total.first_response),
         frt_business_seconds: Summary::of(&total.first_response_business),
         frt_target_seconds,
-        within_target_percent,
+        within_target_percent: within_target_percent(&total, waiting_past_target),
+        waiting_past_target,
         frt_histogram: histogram(&total.first_response_histogram),
         next_response_seconds: Summary::of(&total.next_response),
         next_response_business_seconds: Summary::of(&total.next_response_business),
@@ -221,8 +269,14 @@ pub fn report(
                 resolved: credit.resolved,
             })
             .collect(),
+        by_day: metrics_daily::by_day(window, hours, &missed),
+        industry,
         waiting_now: waiting_since.len() as u64,
-        oldest_wait_seconds: waiting_since.iter().map(|&since| now.millis_since(since) / 1000).max(),
+        oldest_wait_seconds: waiting_since
+            .iter()
+            .map(|&since| now.millis_since(since))
+            .max()
+            .map(|m| seconds(m as f64)),
     }
 }
 
@@ -236,21 +290,33 @@ pub struct RecentFirstResponses {
     pub count: u32,
 }
 
-/// The calendar first responses of the hours that start in `[now - lookback_millis, now)`: the
-/// current hour included, so everything recorded until `now`, and the hour containing
+/// Which clock a first response is measured by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseClock {
+    /// Calendar time, as the shopper waits it.
+    Calendar,
+    /// Only the shop's opening hours.
+    OpeningHours,
+}
+
+/// The first responses, by `clock`, of the hours that start in `[now - lookback_millis, now)`:
+/// the current hour included, so everything recorded until `now`, and the hour containing
 /// `now - lookback_millis` left out unless it starts exactly then. Only the hours' sketches are
 /// merged, so the work is bounded by the lookback's hours.
 pub fn recent_first_responses(
     hours: &[(UtcHour, MetricsAggregate)],
     now: UnixMillis,
     lookback_millis: u64,
+    clock: ResponseClock,
 ) -> RecentFirstResponses {
     let since = UnixMillis(now.0.saturating_sub(lookback_millis));
     let mut recent = DurationSketch::default();
-    hours
-        .iter()
-        .filter(|(hour, _)| hour.starts_in(since, now))
-        .for_each(|(_, aggregate)| recent.merge(&aggregate.first_response));
+    hours.iter().filter(|(hour, _)| hour.starts_in(since, now)).for_each(|(_, aggregate)| {
+        recent.merge(match clock {
+            ResponseClock::Calendar => &aggregate.first_response,
+            ResponseClock::OpeningHours => &aggregate.first_response_business,
+        })
+    });
     RecentFirstResponses {
         // A float-to-int cast saturates; a median is never negative.
         median_millis: recent.percentile_millis(MEDIAN).map(|median| median.round() as u64),
@@ -485,7 +551,7 @@ mod tests {
             let stored = target_and_seconds.iter().enumerate().fold(Stored::default(), |stored, (n, &(target, s))| {
                 stored.first(response(n as u64, "a@demo.test", 10, s, s), target)
             });
-            let got = report(window(at(0), at(HOUR)), 30, &stored.hours(), &[], at(HOUR));
+            let got = report(window(at(0), at(HOUR)), 30, None, &stored.hours(), &[], at(HOUR));
             assert_eq!(got.within_target_percent, expected, "{name}");
             assert_eq!(got.frt_target_seconds, 30, "{name}: the target now, whatever was recorded");
         }
@@ -512,7 +578,7 @@ mod tests {
             .rating(rated(3, 3 * HOUR, 1)); // on `to`: excluded
         let waiting_since = [at(3 * HOUR + 900), at(3 * HOUR + 400), at(3 * HOUR + 1001)];
         let now = UnixMillis(at(3 * HOUR + 1000).0 + 999);
-        report(window(at(HOUR), at(3 * HOUR)), 60, &stored.hours(), &waiting_since, now)
+        report(window(at(HOUR), at(3 * HOUR)), 60, None, &stored.hours(), &waiting_since, now)
     }
 
     #[test]
@@ -546,7 +612,8 @@ mod tests {
         let report = scenario();
         assert_eq!(
             report.csat,
-            Csat { count: 3, satisfied_percent: Some(200.0 / 3.0), average_score: Some(11.0 / 3.0) }
+            Csat { count: 3, satisfied_percent: Some(66.667), average_score: Some(3.667) },
+            "rounded to 3 decimals"
         );
     }
 
@@ -579,13 +646,16 @@ mod tests {
         }
         assert_eq!(report.next_response_business_seconds.count, 1);
         assert_eq!(report.frt_target_seconds, 60);
-        assert_eq!(report.within_target_percent, Some(200.0 / 3.0));
+        assert_eq!(report.within_target_percent, Some(66.667), "two of three, to 3 decimals");
+        assert_eq!(report.waiting_past_target, 0, "every waiting one missed its target after the window");
         let counts: Vec<u64> = report.frt_histogram.iter().map(|b| b.count).collect();
         assert_eq!(counts, [1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
         assert_eq!(report.waiting_now, 3);
-        // Waiting since 400 s past the window, now is 1000.999 s past it: 600.999 s, reported
-        // as 600. A start after `now` (clock skew) counts as no wait at all.
-        assert_eq!(report.oldest_wait_seconds, Some(600));
+        // Waiting since 400 s past the window, now is 1000.999 s past it: 600.999 s, to the
+        // millisecond. A start after `now` (clock skew) counts as no wait at all.
+        assert_eq!(report.oldest_wait_seconds, Some(600.999));
+        assert_eq!(report.by_day.len(), 1, "one UTC day");
+        assert_eq!(report.by_day[0].frt_seconds.count, 3);
     }
 
     #[test]
@@ -594,7 +664,8 @@ mod tests {
             .first(response(1, "a@demo.test", 10 * HOUR + 2700, 1, 1), 60) // 10:45, after from, in an hour before it
             .first(response(2, "a@demo.test", 11 * HOUR + 60, 2, 2), 60) // 11:01
             .first(response(3, "a@demo.test", 12 * HOUR + 2700, 3, 3), 60); // 12:45, after to, in an hour before it
-        let got = report(window(at(10 * HOUR + 1800), at(12 * HOUR + 1800)), 60, &stored.hours(), &[], at(13 * HOUR));
+        let got =
+            report(window(at(10 * HOUR + 1800), at(12 * HOUR + 1800)), 60, None, &stored.hours(), &[], at(13 * HOUR));
         assert_eq!((got.frt_seconds.count, got.frt_seconds.min, got.frt_seconds.max), (2, Some(2.0), Some(3.0)));
     }
 
@@ -627,14 +698,15 @@ mod tests {
 
     #[test]
     fn waiting_now() {
-        let cases: Vec<(&str, Vec<UnixMillis>, u64, Option<u64>)> = vec![
+        let cases: Vec<(&str, Vec<UnixMillis>, u64, Option<f64>)> = vec![
             ("nobody waiting", vec![], 0, None),
-            ("one", vec![at(40)], 1, Some(60)),
-            ("the oldest of several", vec![at(90), at(10), at(50)], 3, Some(90)),
-            ("a start after now is no wait", vec![at(130)], 1, Some(0)),
+            ("one", vec![at(40)], 1, Some(60.0)),
+            ("the oldest of several", vec![at(90), at(10), at(50)], 3, Some(90.0)),
+            ("a start after now is no wait", vec![at(130)], 1, Some(0.0)),
+            ("to the millisecond", vec![UnixMillis(at(94).0 + 200)], 1, Some(5.8)),
         ];
         for (name, waiting_since, count, oldest) in cases {
-            let got = report(window(at(0), at(1)), 60, &[], &waiting_since, at(100));
+            let got = report(window(at(0), at(1)), 60, None, &[], &waiting_since, at(100));
             assert_eq!((got.waiting_now, got.oldest_wait_seconds), (count, oldest), "{name}");
         }
     }
@@ -649,7 +721,7 @@ mod tests {
         assert!(got.frt_histogram.iter().all(|b| b.count == 0));
         assert!(got.per_agent.is_empty());
         let elsewhere = Stored::default().first(response(1, "a@demo.test", 5 * HOUR, 1, 1), 60);
-        let got = report(window(at(0), at(HOUR)), 60, &elsewhere.hours(), &[], at(HOUR));
+        let got = report(window(at(0), at(HOUR)), 60, None, &elsewhere.hours(), &[], at(HOUR));
         assert_eq!(got.frt_seconds.count, 0, "hours outside the window are ignored");
     }
 
@@ -673,7 +745,12 @@ mod tests {
             ("zero lookback", 0, None, 0),
         ];
         for (name, lookback_seconds, exact_median, count) in cases {
-            let recent = recent_first_responses(&stored.hours(), now, lookback_seconds.saturating_mul(1000));
+            let recent = recent_first_responses(
+                &stored.hours(),
+                now,
+                lookback_seconds.saturating_mul(1000),
+                ResponseClock::Calendar,
+            );
             assert_eq!(recent.count, count, "{name}");
             let close = match (recent.median_millis, exact_median) {
                 // Within the accuracy, then rounded to the millisecond.
@@ -685,6 +762,76 @@ mod tests {
     }
 
     #[test]
+    fn waiting_past_the_target_counts_as_missed() {
+        const MINUTE: u64 = 60;
+        // Answered within 2 min: 30 s, 1 min, 2 min, 90 s, at 09:00 to 09:03.
+        let answered = [30, 60, 120, 90].iter().enumerate().fold(Stored::default(), |stored, (n, &seconds)| {
+            stored.first(response(n as u64, "a@demo.test", 9 * HOUR + n as u64 * 60, seconds, seconds), 2 * MINUTE)
+        });
+        let now = at(11 * HOUR);
+        let waited = |minutes: u64| UnixMillis(now.0 - minutes * MINUTE * 1000);
+        let five_for_17_minutes = vec![waited(17); 5];
+        let today = window(at(0), now);
+        /// What is asked, then what is expected: the share within target, the misses counted in
+        /// the window, those waiting now and the oldest wait.
+        type Case = (&'static str, MetricsWindow, Vec<UnixMillis>, Option<f64>, u64, u64, Option<f64>);
+        let cases: Vec<Case> = vec![
+            ("nobody waiting: all answered within", today, vec![], Some(100.0), 0, 0, None),
+            (
+                "five shoppers waited 17 min unanswered: not 100 %",
+                today,
+                five_for_17_minutes.clone(),
+                Some(44.444),
+                5,
+                5,
+                Some(1020.0),
+            ),
+            ("waiting under the target is not missed yet", today, vec![waited(1)], Some(100.0), 0, 1, Some(60.0)),
+            ("waiting exactly the target is within it", today, vec![waited(2)], Some(100.0), 0, 1, Some(120.0)),
+            (
+                "a millisecond past the target is missed",
+                today,
+                vec![UnixMillis(waited(2).0 - 1)],
+                Some(80.0),
+                1,
+                1,
+                Some(120.001),
+            ),
+            (
+                "missed (at 10:45) after the window: not this window's miss",
+                window(at(0), at(10 * HOUR)),
+                five_for_17_minutes,
+                Some(100.0),
+                0,
+                5,
+                Some(1020.0),
+            ),
+            ("missed with nothing answered: 0 %", window(at(0), at(HOUR)), vec![at(0)], Some(0.0), 1, 1, Some(39600.0)),
+        ];
+        for (name, window, waiting_since, within, past_target, waiting, oldest) in cases {
+            let got = report(window, 2 * MINUTE, None, &answered.hours(), &waiting_since, now);
+            assert_eq!(got.within_target_percent, within, "{name}");
+            assert_eq!(got.waiting_past_target, past_target, "{name}");
+            assert_eq!((got.waiting_now, got.oldest_wait_seconds), (waiting, oldest), "{name}");
+            let daily_misses: u64 = got.by_day.iter().map(|day| day.waiting_past_target).sum();
+            assert_eq!(daily_misses, past_target, "{name}: each miss on its day");
+        }
+    }
+
+    #[test]
+    fn figures_are_rounded_to_three_decimals() {
+        // 3090.4 ms on average: 3.09 s, not 3.0904000000000003.
+        let got = Summary::of(&sketch_of(&[3000, 3001, 3180, 3180, 3091]));
+        assert_eq!(got.mean, Some(3.09));
+        assert_eq!(serde_json::to_string(&got.mean).ok().as_deref(), Some("3.09"));
+        let cases = [(200.0 / 3.0, 66.667), (5.0, 5.0), (0.0004, 0.0), (11.0 / 3.0, 3.667)];
+        for (value, rounded) in cases {
+            assert_eq!(three_decimals(value), rounded, "{value}");
+        }
+        assert_eq!(seconds(5800.4), 5.8);
+    }
+
+    #[test]
     fn report_survives_serialization() {
         let report = scenario();
         let json = serde_json::to_string(&report).expect("serializes");
@@ -692,13 +839,8 @@ mod tests {
         assert!(json.contains(r#""p90":90.0,"p99":90.0,"min":30.0,"max":90.0}"#), "{json}");
         assert!(json.contains(r#"{"le_seconds":null,"count":0}"#), "{json}");
         assert!(json.contains(r#""agent":"ana@demo.test""#), "{json}");
-        assert!(json.contains(r#""oldest_wait_seconds":600"#), "{json}");
-        assert!(
-            json.contains(
-                r#""csat":{"count":3,"satisfied_percent":66.66666666666667,"average_score":3.6666666666666665}"#
-            ),
-            "{json}"
-        );
+        assert!(json.contains(r#""oldest_wait_seconds":600.999"#), "{json}");
+        assert!(json.contains(r#""csat":{"count":3,"satisfied_percent":66.667,"average_score":3.667}"#), "{json}");
         assert_eq!(serde_json::from_str::<MetricsReport>(&json).expect("parses"), report);
         let empty = report_of_nothing();
         let json = serde_json::to_string(&empty).expect("serializes");
@@ -707,6 +849,6 @@ mod tests {
     }
 
     fn report_of_nothing() -> MetricsReport {
-        report(window(at(0), at(100)), 60, &[], &[], at(100))
+        report(window(at(0), at(100)), 60, None, &[], &[], at(100))
     }
 }

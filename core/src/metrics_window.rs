@@ -22,7 +22,7 @@ use crate::time::UnixMillis;
 pub const MAX_WINDOW_DAYS: u64 = 93;
 
 const HOUR_MILLIS: u64 = 60 * 60 * 1000;
-const DAY_MILLIS: u64 = 24 * HOUR_MILLIS;
+pub(crate) const DAY_MILLIS: u64 = 24 * HOUR_MILLIS;
 
 /// One UTC hour, named by its first millisecond. Unix time has no leap seconds, so every hour
 /// is 3,600,000 ms and starts on a multiple of it.
@@ -38,6 +38,11 @@ impl UtcHour {
     /// Its first millisecond: the key the edge stores the hour's aggregate under.
     pub fn start(self) -> UnixMillis {
         self.0
+    }
+
+    /// The start of the UTC day the hour is in.
+    pub fn day(self) -> UnixMillis {
+        UnixMillis(self.0 .0 - self.0 .0 % DAY_MILLIS)
     }
 
     /// Whether the hour starts in `[from, to)`: the one rule for which hours a span of time
@@ -78,6 +83,17 @@ impl MetricsWindow {
     /// Whether the report counts `hour`.
     pub fn covers(self, hour: UtcHour) -> bool {
         hour.starts_in(self.from, self.to)
+    }
+
+    /// The starts of the UTC days holding an hour the window covers, oldest first: at most
+    /// [`MAX_WINDOW_DAYS`] + 1 (a window off midnight touches one day more than its length).
+    pub fn days(self) -> Vec<UnixMillis> {
+        let first = UtcHour(UnixMillis(self.from.0.div_ceil(HOUR_MILLIS).saturating_mul(HOUR_MILLIS)));
+        let last = UtcHour::containing(UnixMillis(self.to.0 - 1));
+        if first > last {
+            return Vec::new();
+        }
+        (first.day().0..=last.day().0).step_by(DAY_MILLIS as usize).map(UnixMillis).collect()
     }
 }
 
@@ -142,6 +158,26 @@ mod tests {
             let window = MetricsWindow::new(from, to).expect("a valid window");
             assert_eq!(window.covers(UtcHour::containing(hour_start)), covered, "{name}");
         }
+    }
+
+    #[test]
+    fn the_days_a_window_touches() {
+        let day = |n: u64| at(24 * n, 0);
+        let cases = [
+            ("one whole day", (at(0, 0), at(24, 0)), vec![day(0)]),
+            ("two whole days", (at(0, 0), at(48, 0)), vec![day(0), day(1)]),
+            ("an hour", (at(5, 0), at(6, 0)), vec![day(0)]),
+            ("across midnight", (at(23, 0), at(25, 0)), vec![day(0), day(1)]),
+            ("from inside the last hour of a day starts the next", (at(23, 1), at(25, 0)), vec![day(1)]),
+            ("to inside the first hour of a day takes it", (at(20, 0), at(24, 1)), vec![day(0), day(1)]),
+            ("a short window inside one hour covers no day", (at(10, 1), at(10, 2)), vec![]),
+        ];
+        for (name, (from, to), days) in cases {
+            let window = MetricsWindow::new(from, to).expect("a valid window");
+            assert_eq!(window.days(), days, "{name}");
+        }
+        let longest = MetricsWindow::new(at(1, 0), at(93 * 24 + 1, 0)).expect("93 days");
+        assert_eq!(longest.days().len(), 94, "off midnight, one day more");
     }
 
     #[test]

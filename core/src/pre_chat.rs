@@ -3,9 +3,11 @@
 //! widget shows the fields the shop asks for and does not already know; the edge checks the
 //! details that come with a new conversation by the same rules.
 
-use crate::error::PreChatError;
+use crate::error::{PreChatError, WireError};
+use crate::json::Json;
 use crate::protocol::ShopperDetails;
 use crate::validation;
+use crate::wire::{wire_names, Fields, Object, Wire};
 use serde::{Deserialize, Serialize};
 
 /// The longest name kept, in characters after trimming.
@@ -24,29 +26,22 @@ pub enum FieldRule {
     Required,
 }
 
+// The same names as its serde form, which the settings use (a test below holds them together).
+wire_names!(FieldRule, "pre-chat rule", {
+    Off => "off",
+    Optional => "optional",
+    Required => "required",
+});
+
 impl FieldRule {
-    /// The rule's name, the same as its serialized form (the widget page carries it as an
-    /// attribute).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldRule::Off => "off",
-            FieldRule::Optional => "optional",
-            FieldRule::Required => "required",
-        }
-    }
-
-    /// The rule named `name`; `None` for anything else.
-    pub fn parse(name: &str) -> Option<FieldRule> {
-        [FieldRule::Off, FieldRule::Optional, FieldRule::Required].into_iter().find(|rule| rule.as_str() == name)
-    }
-
+    /// Whether the field is shown at all.
     pub fn asked(self) -> bool {
         self != FieldRule::Off
     }
 }
 
-/// The pre-chat fields a shop asks for. Unknown fields are refused, like everywhere in the
-/// settings.
+/// The pre-chat fields a shop asks for. Unknown fields are refused in the settings, like
+/// everywhere there; the widget reads them as `Wire`, which skips what it does not know.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PreChatFields {
@@ -85,6 +80,19 @@ impl PreChatFields {
             .map_err(|_| PreChatError::Email)?;
         let details = ShopperDetails { name, email };
         Ok((details != ShopperDetails::default()).then_some(details))
+    }
+}
+
+/// The rules as the widget reads them (in `WidgetView`): a field left out is not asked.
+impl Wire for PreChatFields {
+    fn to_json(&self) -> Json {
+        let Self { name, email } = self;
+        Object::new().field("name", name).field("email", email).build()
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        let fields = Fields::of(json)?;
+        Ok(PreChatFields { name: fields.or_default("name")?, email: fields.or_default("email")? })
     }
 }
 
@@ -180,12 +188,17 @@ mod tests {
     }
 
     #[test]
-    fn rules_have_stable_names() {
+    fn rules_have_stable_names_in_the_settings_and_on_the_wire() {
         for rule in [FieldRule::Off, FieldRule::Optional, FieldRule::Required] {
-            assert_eq!(FieldRule::parse(rule.as_str()), Some(rule));
             assert_eq!(serde_json::to_string(&rule).expect("serializes"), format!("\"{}\"", rule.as_str()));
+            assert_eq!(rule.encode(), format!("\"{}\"", rule.as_str()));
         }
-        assert_eq!(FieldRule::parse("Required"), None);
+        let fields = rules(FieldRule::Required, FieldRule::Off);
+        let text = r#"{"name":"required","email":"off"}"#;
+        assert_eq!(fields.encode(), text);
+        assert_eq!(serde_json::to_string(&fields).expect("serializes"), text);
+        assert_eq!(PreChatFields::decode(r#"{"email":"optional"}"#), Ok(rules(FieldRule::Off, FieldRule::Optional)));
+        assert!(FieldRule::decode(r#""Required""#).is_err());
         assert!(serde_json::from_str::<PreChatFields>(r#"{"name": "required", "phone": "optional"}"#).is_err());
         assert!(serde_json::from_str::<PreChatFields>(r#"{"name": "sometimes"}"#).is_err());
     }

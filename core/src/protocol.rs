@@ -8,8 +8,9 @@
 
 use crate::color::Rgb;
 use crate::custom_values::CustomValues;
-use crate::ids::{AgentId, ClientMessageId, ConversationId, ShopId};
+use crate::ids::{AgentId, ClientMessageId, ConversationId, DeviceId, ShopId};
 use crate::launcher::LauncherPosition;
+use crate::locale::Locale;
 use crate::message::{Author, Message};
 use crate::rating::Rating;
 use crate::time::UnixMillis;
@@ -87,6 +88,8 @@ pub enum ServerFrame {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeskClientFrame {
+    /// The agent sets themselves away (taking no new chats), or back.
+    Away { away: bool },
     /// Take a waiting conversation; the first claim wins.
     Claim { conversation_id: ConversationId },
     /// Hand one of my conversations to another agent of the shop; history and the
@@ -98,11 +101,16 @@ pub enum DeskClientFrame {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeskServerFrame {
-    /// Every open conversation of the shop, oldest first, and the shop's agents. Sent on
-    /// connect and on each change.
+    /// Every open conversation of the shop, oldest first, the shop's agents and its
+    /// first-response target. Sent on connect and on each change (a settings change included).
     Queue {
         items: Vec<QueueItem>,
         agents: Vec<AgentSeat>,
+        /// The shop's first-response target now, against which consoles colour waiting rows.
+        frt_target_seconds: u64,
+        /// The edge's clock as it sent this: consoles count waits on it, whatever their own
+        /// clock says.
+        now: UnixMillis,
     },
     /// The receiving agent's claim succeeded.
     Claimed {
@@ -177,6 +185,8 @@ pub struct ConversationView {
     pub shopper: Option<ShopperDetails>,
     /// The shopper's rating of the current cycle, once it was resolved and rated.
     pub rating: Option<Rating>,
+    /// The language the widget speaks to the shopper.
+    pub locale: Option<Locale>,
 }
 
 impl ConversationView {
@@ -209,10 +219,157 @@ pub struct AgentSeat {
     pub name: String,
     /// Has a console open.
     pub online: bool,
+    /// Set away: online, but taking no new chats.
+    #[serde(default)]
+    pub away: bool,
     /// Open conversations assigned to them.
     pub load: u32,
     /// How many conversations automatic assignment gives them at most.
     pub capacity: u32,
+}
+
+/// `GET /api/shops/{shop}/team`: a member of the shop's team, and how they are doing now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub email: AgentId,
+    pub name: String,
+    pub role: Role,
+    /// Has a console open.
+    pub online: bool,
+    /// Set away: online, but taking no new chats.
+    pub away: bool,
+    /// Open conversations assigned to them, and how many automatic assignment gives them at most.
+    pub load: u32,
+    pub capacity: u32,
+}
+
+/// `GET /api/shops/{shop}/install`: the installation check. The origins whose pages loaded the
+/// shop's widget lately, and those refused because they are not among its allowed origins, the
+/// latest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallReport {
+    pub seen: Vec<OriginSighting>,
+    pub refused: Vec<OriginSighting>,
+}
+
+/// An origin a shop's widget was loaded on, and when last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginSighting {
+    pub origin: String,
+    pub last_at: UnixMillis,
+}
+
+/// `POST /api/shops/{shop}/webhook/tests`: what the shop's webhook receiver answered a test
+/// event: its HTTP status, or why there was none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookTestResult {
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// A single-use link just made (an invite, a password reset): the URL to hand on, and until
+/// when it works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedLink {
+    pub link: String,
+    pub expires_at: UnixMillis,
+}
+
+/// What a link is for, as its page shows it before it is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    pub purpose: crate::team::LinkPurpose,
+    pub email: AgentId,
+    pub shop: ShopId,
+    pub shop_name: String,
+}
+
+/// `GET /api/signup`: whether this edge takes sign-ups, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupModeView {
+    pub mode: SignupMode,
+}
+
+/// Who may create a shop on an edge: its operator's choice (`PARLEY_SIGNUP`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignupMode {
+    Open,
+    /// With a code the operator issued.
+    Invite,
+    Closed,
+}
+
+/// `POST /api/signup`: a new shop and its first owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signup {
+    pub shop: String,
+    pub shop_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    /// The operator's sign-up code, when sign-up is by invitation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `PATCH /api/shops/{shop}/team`: a member's new role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub email: AgentId,
+    pub role: Role,
+}
+
+/// `POST /api/shops/{shop}/invites`: whom to invite, as what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    pub email: AgentId,
+    pub role: Role,
+}
+
+/// A member named in a body: `POST /api/shops/{shop}/team/removals` and `…/team/resets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedMember {
+    pub email: AgentId,
+}
+
+/// `POST /api/links/check`: a single-use link's shop and token, from its fragment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkToken {
+    pub shop: ShopId,
+    pub token: String,
+}
+
+/// `POST /api/invites/accept`: an invite used, with the newcomer's name and password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvite {
+    pub shop: ShopId,
+    pub token: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// `POST /api/password-resets`: a reset link used, with the new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub shop: ShopId,
+    pub token: String,
+    pub password: String,
+}
+
+/// `POST /api/password`: the signed-in agent's current password and the new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
 }
 
 /// One open conversation as the shop's queue lists it.
@@ -297,6 +454,13 @@ pub struct NewConversation {
     pub identity: Option<String>,
     /// What the shopper filled in the shop's pre-chat fields.
     pub shopper: Option<ShopperDetails>,
+    /// The language the widget speaks to the shopper (`<html lang>` of its page), which
+    /// agents' canned answers prefer.
+    pub locale: Option<Locale>,
+    /// The browser the widget runs in, so the shop's agents see this shopper's earlier
+    /// conversations: the id of the first conversation it started, which the edge made that
+    /// conversation's device. Without one, the new conversation's own id is its device.
+    pub device: Option<DeviceId>,
 }
 
 /// What a shopper tells the shop about themselves in its pre-chat fields. Unknown fields are
@@ -399,11 +563,19 @@ pub struct ApiError {
     pub message: String,
     /// For `rate_limited`: when trying again will work.
     pub retry_after_seconds: Option<u64>,
+    /// The field of the request the refusal is about, as a path (`launcher.color`), so a form
+    /// can show the message beside it.
+    pub field: Option<String>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), retry_after_seconds: None }
+        Self { code, message: message.into(), retry_after_seconds: None, field: None }
+    }
+
+    /// This refusal, about the request's `field`.
+    pub fn about(self, field: &str) -> Self {
+        Self { field: Some(field.to_owned()), ..self }
     }
 }
 

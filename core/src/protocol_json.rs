@@ -4,6 +4,7 @@
 
 use crate::error::WireError;
 use crate::json::Json;
+use crate::locale::Locale;
 use crate::protocol::{
     ApiError, ClientFrame, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext, Product,
     QueuePlace, ServerFrame, ShopperDetails, Status, VerifiedUser,
@@ -206,6 +207,7 @@ impl Wire for ConversationView {
             user,
             shopper,
             rating,
+            locale,
         } = self;
         Object::new()
             .field("id", id)
@@ -221,6 +223,7 @@ impl Wire for ConversationView {
             .field("user", user)
             .field("shopper", shopper)
             .field("rating", rating)
+            .field("locale", locale)
             .build()
     }
 
@@ -240,6 +243,7 @@ impl Wire for ConversationView {
             user: fields.required("user")?,
             shopper: fields.required("shopper")?,
             rating: fields.required("rating")?,
+            locale: fields.required("locale")?,
         })
     }
 }
@@ -270,8 +274,14 @@ impl Wire for QueuePlace {
 
 impl Wire for NewConversation {
     fn to_json(&self) -> Json {
-        let Self { page, identity, shopper } = self;
-        Object::new().field("page", page).field("identity", identity).field("shopper", shopper).build()
+        let Self { page, identity, shopper, locale, device } = self;
+        Object::new()
+            .field("page", page)
+            .field("identity", identity)
+            .field("shopper", shopper)
+            .field("locale", locale)
+            .field("device", device)
+            .build()
     }
 
     fn from_json(json: &Json) -> Result<Self, WireError> {
@@ -280,7 +290,25 @@ impl Wire for NewConversation {
             page: fields.or_default("page")?,
             identity: fields.required("identity")?,
             shopper: fields.required("shopper")?,
+            locale: fields.required("locale")?,
+            device: fields.required("device")?,
         })
+    }
+}
+
+impl Wire for Locale {
+    fn to_json(&self) -> Json {
+        Json::String(self.tag().to_owned())
+    }
+
+    fn from_json(json: &Json) -> Result<Self, WireError> {
+        match json {
+            Json::String(tag) => Locale::ALL
+                .into_iter()
+                .find(|locale| locale.tag() == tag)
+                .ok_or_else(|| WireError::Unknown { what: "language", value: tag.clone() }),
+            _ => Err(WireError::Expected("a string")),
+        }
     }
 }
 
@@ -330,11 +358,12 @@ impl Wire for ConversationTicket {
 
 impl Wire for ApiError {
     fn to_json(&self) -> Json {
-        let Self { code, message, retry_after_seconds } = self;
+        let Self { code, message, retry_after_seconds, field } = self;
         Object::new()
             .field("code", code)
             .field("message", message)
             .field("retry_after_seconds", retry_after_seconds)
+            .field("field", field)
             .build()
     }
 
@@ -344,11 +373,13 @@ impl Wire for ApiError {
             code: fields.required("code")?,
             message: fields.required("message")?,
             retry_after_seconds: fields.required("retry_after_seconds")?,
+            field: fields.required("field")?,
         })
     }
 }
 
 serde_via_wire!(
+    Locale,
     ClientFrame,
     ServerFrame,
     Status,
@@ -387,6 +418,7 @@ mod tests {
             user: None,
             shopper: None,
             rating: None,
+            locale: None,
         }
     }
 

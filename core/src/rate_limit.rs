@@ -14,13 +14,17 @@
 //! ## What is limited
 //!
 //! Each [`Action`] has its own [`Limit`] and key, counted for one client in one shop unless its
-//! [`Scope`] is the whole shop. Per client, per minute: 30 new conversations, 60 messages, 120
+//! [`Scope`] is the whole shop or the whole edge. Per client, per minute: 30 new conversations, 60 messages, 120
 //! `typing` and 120 `read` frames (sent as the shopper types and reads, so often but each only on
 //! a change), 30 `context` frames (one per page opened or `Parley.setContext` call), 5
 //! `leave_email` and 5 `rate` frames (given once, perhaps corrected), 60 `history` pages (a
-//! client fetching a long conversation's earlier messages). Per shop, all its clients
+//! client fetching a long conversation's earlier messages), 60 pages of the shop's history
+//! listed or searched by an agent. Per shop, all its clients
 //! together: 300 new conversations a minute, a ceiling well above a busy shop's traffic that keeps
-//! someone sending from many addresses from flooding the shop's queue.
+//! someone sending from many addresses from flooding the shop's queue, 10 webhook test
+//! events a minute (each is a request the edge sends to the shop's receiver), and 10 CSV
+//! exports a minute (each reads up to 93 days of the shop's records). Per client on the
+//! whole edge: 5 sign-ups an hour.
 
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -53,8 +57,16 @@ impl Limit {
     pub const RATINGS: Limit = Limit { max: 5, per_millis: MINUTE };
     /// `history` frames: pages of earlier messages.
     pub const HISTORY_PAGES: Limit = Limit { max: 60, per_millis: MINUTE };
+    /// Shops one client may sign up on the whole edge.
+    pub const SIGN_UPS: Limit = Limit { max: 5, per_millis: 60 * MINUTE };
     /// Conversations all clients together may start in one shop.
     pub const SHOP_NEW_CONVERSATIONS: Limit = Limit { max: 300, per_millis: MINUTE };
+    /// Test events an owner may send to the shop's webhook.
+    pub const WEBHOOK_TESTS: Limit = Limit { max: 10, per_millis: MINUTE };
+    /// Pages of the shop's history (lists and searches) one agent's client may ask for.
+    pub const SEARCHES: Limit = Limit { max: 60, per_millis: MINUTE };
+    /// CSV exports an owner may download: each reads up to 93 days of records.
+    pub const EXPORTS: Limit = Limit { max: 10, per_millis: MINUTE };
 }
 
 /// Whose actions one [`RateLimiter`] counts together.
@@ -64,6 +76,8 @@ pub enum Scope {
     Client,
     /// Every client of one shop.
     Shop,
+    /// One client on the whole edge (what is not a shop's: signing up).
+    Edge,
 }
 
 /// What a shopper's client does that is limited, each under its own limit.
@@ -78,8 +92,16 @@ pub enum Action {
     LeaveEmail,
     Rate,
     History,
+    /// A new shop signed up for.
+    SignUp,
     /// A new conversation, counted against the shop's ceiling.
     ShopNewConversation,
+    /// A test event sent to the shop's webhook.
+    WebhookTest,
+    /// A page of the shop's history, listed or searched.
+    Search,
+    /// A CSV export of the shop's metrics or conversations.
+    Export,
 }
 
 impl Action {
@@ -93,7 +115,11 @@ impl Action {
             Action::LeaveEmail => Limit::CONTACT_EMAILS,
             Action::Rate => Limit::RATINGS,
             Action::History => Limit::HISTORY_PAGES,
+            Action::SignUp => Limit::SIGN_UPS,
             Action::ShopNewConversation => Limit::SHOP_NEW_CONVERSATIONS,
+            Action::WebhookTest => Limit::WEBHOOK_TESTS,
+            Action::Search => Limit::SEARCHES,
+            Action::Export => Limit::EXPORTS,
         }
     }
 
@@ -108,7 +134,11 @@ impl Action {
             Action::LeaveEmail => "leave_email",
             Action::Rate => "rate",
             Action::History => "history",
+            Action::SignUp => "sign_up",
             Action::ShopNewConversation => "shop_new_conversation",
+            Action::WebhookTest => "webhook_test",
+            Action::Search => "search",
+            Action::Export => "export",
         }
     }
 
@@ -123,8 +153,10 @@ impl Action {
             | Action::Context
             | Action::LeaveEmail
             | Action::Rate
-            | Action::History => Scope::Client,
-            Action::ShopNewConversation => Scope::Shop,
+            | Action::History
+            | Action::Search => Scope::Client,
+            Action::ShopNewConversation | Action::WebhookTest | Action::Export => Scope::Shop,
+            Action::SignUp => Scope::Edge,
         }
     }
 }
@@ -293,30 +325,34 @@ mod tests {
     }
 
     #[test]
-    fn every_action_has_its_own_key_scope_and_limit_which_allows_its_burst_and_no_more() {
+    fn every_action_has_its_own_key_scope_and_limit_which_allows_its_burst_and_no_more_in_its_window() {
         let cases = [
-            (Action::NewConversation, "new_conversation", Scope::Client, 30),
-            (Action::Message, "message", Scope::Client, 60),
-            (Action::Typing, "typing", Scope::Client, 120),
-            (Action::Read, "read", Scope::Client, 120),
-            (Action::Context, "context", Scope::Client, 30),
-            (Action::LeaveEmail, "leave_email", Scope::Client, 5),
-            (Action::Rate, "rate", Scope::Client, 5),
-            (Action::History, "history", Scope::Client, 60),
-            (Action::ShopNewConversation, "shop_new_conversation", Scope::Shop, 300),
+            (Action::NewConversation, "new_conversation", Scope::Client, 30, 1),
+            (Action::Message, "message", Scope::Client, 60, 1),
+            (Action::Typing, "typing", Scope::Client, 120, 1),
+            (Action::Read, "read", Scope::Client, 120, 1),
+            (Action::Context, "context", Scope::Client, 30, 1),
+            (Action::LeaveEmail, "leave_email", Scope::Client, 5, 1),
+            (Action::Rate, "rate", Scope::Client, 5, 1),
+            (Action::History, "history", Scope::Client, 60, 1),
+            (Action::SignUp, "sign_up", Scope::Edge, 5, 60),
+            (Action::ShopNewConversation, "shop_new_conversation", Scope::Shop, 300, 1),
+            (Action::WebhookTest, "webhook_test", Scope::Shop, 10, 1),
+            (Action::Search, "search", Scope::Client, 60, 1),
         ];
-        for (action, key, scope, per_minute) in cases {
-            let limit = Limit { max: per_minute, per_millis: 60_000 };
+        for (action, key, scope, most, minutes) in cases {
+            let window = minutes * 60_000;
+            let limit = Limit { max: most, per_millis: window };
             assert_eq!((action.key(), action.scope(), action.limit()), (key, scope, limit));
             let json = serde_json::to_string(&action).expect("serializes");
             assert_eq!(json, format!("\"{key}\""), "the edge's requests name an action by its key");
             let mut limiter = RateLimiter::new();
-            let max = u64::from(per_minute);
+            let max = u64::from(most);
             for n in 0..max {
                 assert_eq!(limiter.check(key, limit, at(n)), Ok(()), "{key}: event {n} of {max}");
             }
-            assert_eq!(limiter.check(key, limit, at(max)), refused(60_000 - max), "{key}");
-            assert_eq!(limiter.check(key, limit, at(60_000)), Ok(()), "{key}");
+            assert_eq!(limiter.check(key, limit, at(max)), refused(window - max), "{key}");
+            assert_eq!(limiter.check(key, limit, at(window)), Ok(()), "{key}");
         }
         let mut keys: Vec<&str> = cases.iter().map(|(action, ..)| action.key()).collect();
         keys.sort_unstable();

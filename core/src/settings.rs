@@ -1,10 +1,12 @@
 //! A shop's settings: who may embed its widget, how conversations are assigned, its
-//! first-response target, its opening hours, what it asks shoppers before they chat and how its
-//! launcher looks. Owners change them through the API; the shop's desk stores them.
+//! first-response target, its opening hours, what it asks shoppers before they chat, how its
+//! launcher looks and what its widget greets with, and its industry. Owners change them through the API; the shop's desk stores them.
 
 use crate::business_hours::WeeklyHours;
 use crate::desk::AssignmentRules;
 use crate::error::SettingsError;
+use crate::greeting::GreetingSettings;
+use crate::industry::Industry;
 use crate::launcher::LauncherSettings;
 use crate::origin::OriginPattern;
 use crate::pre_chat::PreChatFields;
@@ -43,6 +45,10 @@ pub struct ShopSettings {
     /// How many days a conversation is kept after its last activity before it is deleted, with
     /// its shopper's personal data (its metrics stay, anonymous); `None` keeps everything.
     pub retention_days: Option<u32>,
+    /// What the widget says before anyone writes.
+    pub greeting: GreetingSettings,
+    /// The shop's industry, whose published first-response average the dashboard shows.
+    pub industry: Option<Industry>,
 }
 
 impl Default for ShopSettings {
@@ -58,6 +64,8 @@ impl Default for ShopSettings {
             pre_chat: PreChatFields::default(),
             launcher: LauncherSettings::default(),
             retention_days: None,
+            greeting: GreetingSettings::default(),
+            industry: None,
         }
     }
 }
@@ -94,6 +102,7 @@ impl ShopSettings {
             return Err(SettingsError::IdentitySecret { min: MIN_SECRET_CHARS });
         }
         self.launcher = self.launcher.validated()?;
+        self.greeting = self.greeting.validated()?;
         if self.retention_days.is_some_and(|days| days == 0 || days > MAX_RETENTION_DAYS) {
             return Err(SettingsError::Retention { max: MAX_RETENTION_DAYS });
         }
@@ -109,12 +118,16 @@ impl ShopSettings {
         // Merge patch would replace everything with a non-object, and serde reads an array as
         // a struct's fields in order: a patch of `[]` would reset every setting.
         if !patch.is_object() {
-            return Err(SettingsError::Patch("a settings patch is a JSON object".into()));
+            return Err(SettingsError::Patch { field: None, message: "a settings patch is a JSON object".into() });
         }
-        let unreadable = |error: serde_json::Error| SettingsError::Patch(error.to_string());
-        let mut merged = serde_json::to_value(self).map_err(unreadable)?;
+        let mut merged = serde_json::to_value(self)
+            .map_err(|error| SettingsError::Patch { field: None, message: error.to_string() })?;
         merge(&mut merged, patch);
-        serde_json::from_value(merged).map_err(unreadable)
+        serde_path_to_error::deserialize(merged).map_err(|error| {
+            let path = error.path().to_string();
+            let field = (path != ".").then_some(path);
+            SettingsError::Patch { field, message: error.into_inner().to_string() }
+        })
     }
 }
 
@@ -256,13 +269,20 @@ mod tests {
         for (patch, expected) in cases {
             assert_eq!(patched(patch), expected, "{patch}");
         }
-        for refused in [
-            r#"{"frt_target_secs": 60}"#,
-            r#"{"pre_chat": {"phone": "optional"}}"#,
-            r#"{"frt_target_seconds": "soon"}"#,
-            "[]",
+        // Each refusal names the setting it is about, where serde can tell.
+        for (refused, field) in [
+            (r#"{"frt_target_secs": 60}"#, Some("frt_target_secs")),
+            (r#"{"pre_chat": {"phone": "optional"}}"#, Some("pre_chat.phone")),
+            (r#"{"frt_target_seconds": "soon"}"#, Some("frt_target_seconds")),
+            (r#"{"hours": {"monday": [{"start_minute": 600, "end_minute": 500}]}}"#, Some("hours")),
+            (r#"{"allowed_origins": ["https://a.example", "no origin"]}"#, Some("allowed_origins[1]")),
+            (r#"{"launcher": {"color": "blue"}}"#, Some("launcher.color")),
+            (r#"{"hours": {"munday": []}}"#, Some("hours.munday")),
+            ("[]", None),
         ] {
-            assert!(matches!(patched(refused), Err(SettingsError::Patch(_))), "{refused}");
+            let refusal = patched(refused).expect_err(refused);
+            assert!(matches!(refusal, SettingsError::Patch { .. }), "{refused}: {refusal:?}");
+            assert_eq!(refusal.field().as_deref(), field, "{refused}: {refusal}");
         }
     }
 

@@ -185,6 +185,7 @@ mod tests {
             user: None,
             shopper: None,
             rating: None,
+            locale: None,
         }
     }
 

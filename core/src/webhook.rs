@@ -17,9 +17,9 @@
 //! Every attempt carries the same [`Delivery::id`], so a receiver that saw an attempt succeed
 //! but whose answer was lost can recognise the repeat and ignore it.
 
-use crate::ids::ShopId;
+use crate::ids::{AgentId, ShopId};
 use crate::message::Message;
-use crate::protocol::ConversationView;
+use crate::protocol::{ConversationView, Role};
 use crate::public_host::{Host, NonPublicHost};
 use crate::retry::{Backoff, Outcome};
 use crate::time::UnixMillis;
@@ -41,6 +41,13 @@ pub enum WebhookEvent {
     ConversationResolved,
     #[serde(rename = "conversation.rated")]
     ConversationRated,
+    /// An owner invited someone to the team; the payload's `invite` carries the link, for the
+    /// shop's own mailer to send.
+    #[serde(rename = "agent.invited")]
+    AgentInvited,
+    /// An owner's "send a test event".
+    #[serde(rename = "webhook.test")]
+    WebhookTest,
 }
 
 impl WebhookEvent {
@@ -51,6 +58,8 @@ impl WebhookEvent {
             WebhookEvent::MessageCreated => "message.created",
             WebhookEvent::ConversationResolved => "conversation.resolved",
             WebhookEvent::ConversationRated => "conversation.rated",
+            WebhookEvent::AgentInvited => "agent.invited",
+            WebhookEvent::WebhookTest => "webhook.test",
         }
     }
 }
@@ -74,9 +83,23 @@ pub struct WebhookPayload {
     pub event: WebhookEvent,
     pub shop: ShopId,
     pub created_at: UnixMillis,
-    pub conversation: ConversationView,
+    /// The conversation, for the `conversation.*` and `message.*` events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<ConversationView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<Message>,
+    /// The invite, for `agent.invited`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<InviteNotice>,
+}
+
+/// Whom an owner invited, and the single-use link that lets them join.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteNotice {
+    pub email: AgentId,
+    pub role: Role,
+    pub link: String,
+    pub expires_at: UnixMillis,
 }
 
 /// Where a shop's webhook goes and the secret its requests are signed with.

@@ -4,6 +4,7 @@
 //! `Text` order), so the widget carries one language's words instead of all of them, and a new
 //! language needs no new widget build. `{}` marks where `fill` puts values, in order.
 
+use crate::greeting::ReplyTime;
 use crate::locale::Locale;
 
 /// A string of the widget, by what it says.
@@ -71,10 +72,30 @@ pub enum Text {
     NameTooLong,
     /// The sound toggle's name.
     Sound,
+    /// The shop's measured typical reply time, under the greeting: within 5 minutes.
+    RepliesInFewMinutes,
+    /// Within an hour.
+    RepliesInUnderAnHour,
+    /// Within 4 hours.
+    RepliesInFewHours,
+    /// Within a day.
+    RepliesInADay,
 }
 
 /// How many strings a language has.
-pub const TEXT_COUNT: usize = Text::Sound as usize + 1;
+pub const TEXT_COUNT: usize = Text::RepliesInADay as usize + 1;
+
+impl Text {
+    /// How the widget words a shop's typical reply time.
+    pub fn reply_time(reply_time: ReplyTime) -> Text {
+        match reply_time {
+            ReplyTime::FewMinutes => Text::RepliesInFewMinutes,
+            ReplyTime::UnderAnHour => Text::RepliesInUnderAnHour,
+            ReplyTime::FewHours => Text::RepliesInFewHours,
+            ReplyTime::ADay => Text::RepliesInADay,
+        }
+    }
+}
 
 /// The strings of `locale`, in `Text` order.
 pub fn catalog(locale: Locale) -> &'static [&'static str; TEXT_COUNT] {
@@ -114,7 +135,7 @@ pub fn fill(template: &str, values: &[&str]) -> String {
 
 const ENGLISH: [&str; TEXT_COUNT] = [
     "Chat with {}",
-    "Hi! Ask us anything — we usually answer in a few minutes.",
+    "Hi! How can we help you today?",
     "Close chat",
     "Message",
     "Write a message…",
@@ -160,11 +181,15 @@ const ENGLISH: [&str; TEXT_COUNT] = [
     "Please tell us your e-mail address.",
     "That name is too long: the limit is {} characters.",
     "Sound for new messages",
+    "Typically replies in a few minutes",
+    "Typically replies in under an hour",
+    "Typically replies in a few hours",
+    "Typically replies in a day",
 ];
 
 const HUNGARIAN: [&str; TEXT_COUNT] = [
     "Csevegés – {}",
-    "Szia! Kérdezz bármit – általában néhány percen belül válaszolunk.",
+    "Szia! Miben segíthetünk?",
     "Csevegés bezárása",
     "Üzenet",
     "Írj üzenetet…",
@@ -210,11 +235,15 @@ const HUNGARIAN: [&str; TEXT_COUNT] = [
     "Kérjük, add meg az e-mail-címed.",
     "Túl hosszú név: legfeljebb {} karakter lehet.",
     "Hang új üzenetnél",
+    "Általában néhány percen belül válaszol",
+    "Általában egy órán belül válaszol",
+    "Általában néhány órán belül válaszol",
+    "Általában egy napon belül válaszol",
 ];
 
 const POLISH: [&str; TEXT_COUNT] = [
     "Czat – {}",
-    "Cześć! Pytaj o wszystko – zwykle odpowiadamy w ciągu kilku minut.",
+    "Cześć! W czym możemy pomóc?",
     "Zamknij czat",
     "Wiadomość",
     "Napisz wiadomość…",
@@ -260,6 +289,10 @@ const POLISH: [&str; TEXT_COUNT] = [
     "Podaj, proszę, swój adres e-mail.",
     "Imię jest za długie: limit to {} znaków.",
     "Dźwięk nowych wiadomości",
+    "Zwykle odpowiada w ciągu kilku minut",
+    "Zwykle odpowiada w ciągu godziny",
+    "Zwykle odpowiada w ciągu kilku godzin",
+    "Zwykle odpowiada w ciągu doby",
 ];
 
 #[cfg(test)]
@@ -276,6 +309,28 @@ mod tests {
         }
         // The languages really differ (a copy-paste would pass the checks above).
         assert_ne!(word(Locale::Hungarian, Text::Send), word(Locale::Polish, Text::Send));
+    }
+
+    #[test]
+    fn the_greeting_promises_nothing_and_each_reply_time_has_its_words() {
+        let reply_times = [ReplyTime::FewMinutes, ReplyTime::UnderAnHour, ReplyTime::FewHours, ReplyTime::ADay];
+        for locale in Locale::ALL {
+            // Only the measured reply time may say how fast the shop answers.
+            let greeting = word(locale, Text::Greeting);
+            let promises = ["minute", "perc", "minut", "usually", "általában", "zwykle"];
+            assert!(
+                !promises.iter().any(|promise| greeting.to_lowercase().contains(promise)),
+                "{locale:?}: {greeting}"
+            );
+            let mut worded: Vec<&str> =
+                reply_times.map(|reply_time| word(locale, Text::reply_time(reply_time))).to_vec();
+            worded.dedup();
+            assert_eq!(worded.len(), reply_times.len(), "{locale:?}: {worded:?}");
+        }
+        assert_eq!(
+            word(Locale::English, Text::reply_time(ReplyTime::UnderAnHour)),
+            "Typically replies in under an hour"
+        );
     }
 
     #[test]

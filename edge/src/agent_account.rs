@@ -30,6 +30,13 @@ pub enum AccountRequest {
     Create { profile: AgentProfile, password: String },
     /// Checks a password; answers the profile or `unauthorized`.
     Verify { password: String },
+    /// Changes the password, given the current one (checked as a sign-in is).
+    ChangePassword { current: String, new: String },
+    /// Sets a new password without the old one: the member used a reset link their shop's desk
+    /// checked.
+    SetPassword { password: String },
+    /// Deletes the account: its member was removed from their shop.
+    Delete,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -41,6 +48,7 @@ struct Credentials {
 
 #[durable_object]
 pub struct AgentAccount {
+    state: State,
     store: Store,
     /// The throttle of an e-mail with no account, which must not be stored.
     unknown: RefCell<LoginThrottle>,
@@ -55,7 +63,7 @@ const MIGRATIONS: Migrations = &[
 
 impl DurableObject for AgentAccount {
     fn new(state: State, _env: Env) -> Self {
-        Self { store: Store::new(&state, MIGRATIONS), unknown: RefCell::default() }
+        Self { store: Store::new(&state, MIGRATIONS), state, unknown: RefCell::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -76,11 +84,9 @@ impl AgentAccount {
         match request {
             AccountRequest::Create { profile, password } => {
                 if self.credentials()?.is_some() {
-                    return Err(EdgeError::api(ErrorCode::Conflict, "an account with this e-mail exists"));
+                    return Err(exists());
                 }
-                let salt = crypto::random_hex(16)?;
-                let hash = crypto::password_hash(&password, &salt).await?;
-                let credentials = Credentials { profile: profile.clone(), salt, hash };
+                let credentials = Credentials::new(profile.clone(), &password).await?;
                 // Only if nobody made it while the hash was computed.
                 self.store.exec(
                     "INSERT INTO account (id, credentials) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
@@ -88,49 +94,86 @@ impl AgentAccount {
                 )?;
                 match self.credentials()? {
                     Some(stored) if stored.hash == credentials.hash => Ok(profile),
-                    _ => Err(EdgeError::api(ErrorCode::Conflict, "an account with this e-mail exists")),
+                    _ => Err(exists()),
                 }
             }
-            AccountRequest::Verify { password } => {
-                // The same refusal for an unknown account and a wrong password: sign-in must not
-                // reveal which e-mails exist.
-                let refused = || EdgeError::api(ErrorCode::Unauthorized, "wrong e-mail or password");
-                let at = now();
-                let Some(credentials) = self.credentials()? else {
-                    self.unknown.borrow().check(at).map_err(ApiError::from)?;
-                    // Spend the same time as a real check, so timing does not tell either.
-                    crypto::password_hash(&password, "0000").await?;
-                    self.unknown.borrow_mut().failed(at);
-                    return Err(refused());
-                };
-                let mut throttle: LoginThrottle = self
-                    .store
-                    .json_value("SELECT throttle AS value FROM login_throttle WHERE id = 1", vec![])?
-                    .unwrap_or_default();
-                throttle.check(at).map_err(ApiError::from)?;
-                let hash = crypto::password_hash(&password, &credentials.salt).await?;
-                let right = crypto::same_secret(&hash, &credentials.hash);
-                if right && throttle.is_forgotten(at) {
-                    // Nothing to forget: no write.
-                    return Ok(credentials.profile);
-                }
-                if right {
-                    throttle.succeeded();
-                } else {
-                    throttle.failed(at);
-                }
-                self.store.exec(
-                    "INSERT OR REPLACE INTO login_throttle (id, throttle) VALUES (1, ?)",
-                    vec![serde_json::to_string(&throttle)?.into()],
-                )?;
-                if right {
-                    Ok(credentials.profile)
-                } else {
-                    Err(refused())
-                }
+            AccountRequest::Verify { password } => Ok(self.verify(&password).await?.profile),
+            AccountRequest::ChangePassword { current, new } => {
+                let credentials = self.verify(&current).await?;
+                self.save(&Credentials::new(credentials.profile, &new).await?)
+            }
+            AccountRequest::SetPassword { password } => {
+                let credentials = self.credentials()?.ok_or_else(EdgeError::not_found)?;
+                self.save(&Credentials::new(credentials.profile, &password).await?)
+            }
+            AccountRequest::Delete => {
+                let credentials = self.credentials()?.ok_or_else(EdgeError::not_found)?;
+                self.state.storage().delete_all().await?;
+                self.store.emptied();
+                Ok(credentials.profile)
             }
         }
     }
+
+    /// The credentials, if `password` is theirs, within the account's throttle; the same
+    /// refusal for an unknown account and a wrong password, in the same time, so sign-in does
+    /// not tell which e-mails exist.
+    async fn verify(&self, password: &str) -> EdgeResult<Credentials> {
+        let refused = || EdgeError::api(ErrorCode::Unauthorized, "wrong e-mail or password");
+        let at = now();
+        let Some(credentials) = self.credentials()? else {
+            self.unknown.borrow().check(at).map_err(ApiError::from)?;
+            crypto::password_hash(password, "0000").await?;
+            self.unknown.borrow_mut().failed(at);
+            return Err(refused());
+        };
+        let mut throttle: LoginThrottle = self
+            .store
+            .json_value("SELECT throttle AS value FROM login_throttle WHERE id = 1", vec![])?
+            .unwrap_or_default();
+        throttle.check(at).map_err(ApiError::from)?;
+        let hash = crypto::password_hash(password, &credentials.salt).await?;
+        let right = crypto::same_secret(&hash, &credentials.hash);
+        if right && throttle.is_forgotten(at) {
+            // Nothing to forget: no write.
+            return Ok(credentials);
+        }
+        if right {
+            throttle.succeeded();
+        } else {
+            throttle.failed(at);
+        }
+        self.store.exec(
+            "INSERT OR REPLACE INTO login_throttle (id, throttle) VALUES (1, ?)",
+            vec![serde_json::to_string(&throttle)?.into()],
+        )?;
+        if right {
+            Ok(credentials)
+        } else {
+            Err(refused())
+        }
+    }
+
+    fn save(&self, credentials: &Credentials) -> EdgeResult<AgentProfile> {
+        self.store.exec(
+            "INSERT OR REPLACE INTO account (id, credentials) VALUES (1, ?)",
+            vec![serde_json::to_string(credentials)?.into()],
+        )?;
+        Ok(credentials.profile.clone())
+    }
+}
+
+impl Credentials {
+    /// The profile with `password`, hashed with a fresh salt.
+    async fn new(profile: AgentProfile, password: &str) -> EdgeResult<Self> {
+        let salt = crypto::random_hex(16)?;
+        let hash = crypto::password_hash(password, &salt).await?;
+        Ok(Self { profile, salt, hash })
+    }
+}
+
+fn exists() -> EdgeError {
+    EdgeError::api(ErrorCode::Conflict, "an account with this e-mail exists")
 }
 
 /// The account object of an agent.

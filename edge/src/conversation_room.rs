@@ -23,6 +23,7 @@ use crate::rate_limiter;
 use crate::rpc::{answer, Object, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_key, DeskRequest, SIGNED_OUT};
+use crate::shop_history::{history_key, HistoryRequest};
 use crate::store::{Migrations, Store};
 use parley_core::conversation::{Assignee, Conversation, Effect, Input};
 use parley_core::ids::{ClientMessageId, ConversationId};
@@ -581,6 +582,7 @@ impl ConversationRoom {
         let tell_desk = |request: DeskRequest| self.outbox.push(&self.store, Object::ShopDesk, &desk, &request);
         let mut frames = Vec::new();
         let mut stored = Vec::new();
+        let mut changed = false;
         for effect in effects {
             match effect {
                 Effect::Store(message) => {
@@ -608,7 +610,10 @@ impl ConversationRoom {
                     tell_desk(DeskRequest::Record { conversation_id: conversation_id.clone(), measurement })?
                 }
                 Effect::LeaveQueue => tell_desk(DeskRequest::Resolved { conversation_id: conversation_id.clone() })?,
-                Effect::Changed => frames.push(ServerFrame::Conversation { conversation: conversation.view() }),
+                Effect::Changed => {
+                    changed = true;
+                    frames.push(ServerFrame::Conversation { conversation: conversation.view() })
+                }
                 Effect::ReadUpTo { author, seq } => frames.push(ServerFrame::Read { author, seq }),
                 Effect::Placed(place) => frames.push(ServerFrame::Place { place }),
                 Effect::Announce(announcement) => {
@@ -623,7 +628,25 @@ impl ConversationRoom {
             "UPDATE conversation SET state = ? WHERE id = 1",
             vec![serde_json::to_string(&conversation)?.into()],
         )?;
+        self.tell_history(&conversation, changed, &stored)?;
         Ok((frames, stored))
+    }
+
+    /// Tells the shop's history what changed, once the shopper has written (a conversation
+    /// nobody wrote in has no history, and may still be discarded).
+    fn tell_history(&self, conversation: &Conversation, changed: bool, stored: &[Message]) -> EdgeResult<()> {
+        let view = conversation.view();
+        if view.status == Status::New || (!changed && stored.is_empty()) {
+            return Ok(());
+        }
+        let record = HistoryRequest::Record {
+            view: Box::new(view),
+            assignee: conversation.assignee().map(|assignee| (assignee.agent.clone(), assignee.name.clone())),
+            device: conversation.device().cloned(),
+            at: now(),
+            messages: stored.to_vec(),
+        };
+        self.outbox.push(&self.store, Object::ShopHistory, &history_key(conversation.shop()), &record)
     }
 
     /// Delivers what this conversation owes its shop's desk, and leaves the alarm set for what

@@ -6,11 +6,12 @@
 use serde::Deserialize;
 use worker::Env;
 
-use crate::agent_account::{account_key, AccountRequest};
+use crate::accounts;
 use crate::development::webhook_targets;
 use crate::error::{EdgeError, EdgeResult};
-use crate::rpc::{self, Object};
-use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
+use crate::rpc;
+use crate::shop_desk::{desk_stub, shop_profile, DeskRequest, ShopProfile};
+use crate::signup;
 use parley_core::ids::{AgentId, ShopId};
 use parley_core::origin::OriginPattern;
 use parley_core::protocol::{AgentProfile, ApiError, ErrorCode, Role};
@@ -55,18 +56,20 @@ pub fn demo_shop() -> EdgeResult<SeedShop> {
 }
 
 /// Creates the shop and its agents, leaving whatever exists as it is: seeding again (every
-/// `cargo xtask dev`) never replaces a shop's settings or anyone's password.
+/// `cargo xtask dev`) never replaces a shop's settings or anyone's password. Both are made as
+/// sign-up and invites make them (the directory keeps their ids unique), only without asking.
 pub async fn seed(env: &Env, seed: SeedShop) -> EdgeResult<ShopProfile> {
-    let desk = desk_stub(env, &seed.shop)?;
     let settings = seed.settings.validated(webhook_targets(env)).map_err(ApiError::from)?;
-    let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, settings };
-    let profile: ShopProfile = rpc::call(&desk, &DeskRequest::CreateShop { profile }).await?;
+    let profile = ShopProfile { shop: seed.shop.clone(), name: seed.name, settings, disabled: false };
+    let profile = match signup::create_shop(env, &profile).await {
+        Err(EdgeError::Api(taken)) if taken.code == ErrorCode::Conflict => shop_profile(env, &seed.shop).await?,
+        created => created?,
+    };
+    let desk = desk_stub(env, &seed.shop)?;
     for agent in seed.agents {
         let account = AgentProfile { email: agent.email, name: agent.name, shop: seed.shop.clone(), role: agent.role };
-        let stub = Object::AgentAccount.stub(env, &account_key(&account.email))?;
-        let create = AccountRequest::Create { profile: account.clone(), password: agent.password };
-        match rpc::call::<_, AgentProfile>(&stub, &create).await {
-            Ok(_) => {
+        match accounts::create(env, &account, &agent.password).await {
+            Ok(()) => {
                 rpc::call::<_, AgentProfile>(&desk, &DeskRequest::AddAgent { profile: account }).await.map(drop)?
             }
             Err(EdgeError::Api(exists)) if exists.code == ErrorCode::Conflict => {}

@@ -7,7 +7,7 @@ use serde::Serialize;
 use worker::{Headers, Request, Response, Url};
 
 use crate::error::{EdgeError, EdgeResult};
-use parley_core::protocol::ErrorCode;
+use parley_core::protocol::{ApiError, ErrorCode};
 
 /// The largest JSON body the API reads.
 const MAX_JSON_BODY: usize = 64 * 1024;
@@ -18,6 +18,15 @@ pub fn json<T: Serialize>(value: &T, status: u16) -> worker::Result<Response> {
     headers.set("content-type", "application/json; charset=utf-8")?;
     headers.set("cache-control", "no-store")?;
     Ok(Response::ok(serde_json::to_string(value)?)?.with_status(status).with_headers(headers))
+}
+
+/// A CSV file to download as `filename`, never cached: exports hold the shop's records.
+pub fn csv_attachment(csv: String, filename: &str) -> worker::Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "text/csv; charset=utf-8")?;
+    headers.set("content-disposition", &format!("attachment; filename=\"{filename}\""))?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::ok(csv)?.with_headers(headers))
 }
 
 /// Refuses a body that does not say it is JSON. A page of another site can post a form or a
@@ -41,7 +50,15 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> 
     if bytes.len() > MAX_JSON_BODY {
         return Err(EdgeError::api(ErrorCode::TooLarge, format!("the body is over {MAX_JSON_BODY} bytes")));
     }
-    serde_json::from_slice(&bytes).map_err(|e| EdgeError::api(ErrorCode::BadRequest, format!("invalid JSON body: {e}")))
+    // The refusal names the field it is about, so a form can show it there.
+    let mut reader = serde_json::Deserializer::from_slice(&bytes);
+    let value = serde_path_to_error::deserialize(&mut reader).map_err(|error| {
+        let path = error.path().to_string();
+        let refusal = ApiError::new(ErrorCode::BadRequest, format!("invalid JSON body: {}", error.inner()));
+        EdgeError::Api(if path == "." { refusal } else { refusal.about(&path) })
+    })?;
+    reader.end().map_err(|e| EdgeError::api(ErrorCode::BadRequest, format!("invalid JSON body: {e}")))?;
+    Ok(value)
 }
 
 /// The value of cookie `name` in the request, if any.

@@ -8,19 +8,24 @@
 //! effects. Static assets (loader, app bundles) are read through the `ASSETS` binding and served
 //! by [`static_files`], pre-compressed; every answer leaves through [`http::harden`].
 
+mod accounts;
 mod agent_account;
+mod canned_answers;
 mod clock;
 mod conversation_index;
 mod conversation_room;
 mod crypto;
 mod dead_letters;
 mod dev_clock;
+mod dev_history;
 mod dev_seed;
 mod development;
+mod directory;
 mod error;
 mod failpoints;
 mod frames;
 mod http;
+mod operator;
 mod outbox;
 mod pages;
 mod rate_limiter;
@@ -30,13 +35,20 @@ mod samples;
 mod session;
 mod sessions;
 mod shop_desk;
+mod shop_history;
+mod shop_widget;
+mod sightings;
+mod signup;
 mod static_files;
 mod store;
+mod team;
+mod team_links;
 mod time_zone;
 mod webhooks;
 
 pub use agent_account::AgentAccount;
 pub use conversation_room::ConversationRoom;
+pub use directory::Directory;
 pub use rate_limiter::RateLimiter;
 pub use shop_desk::ShopDesk;
 

@@ -8,7 +8,7 @@
 use worker::{Headers, Response};
 
 use crate::error::EdgeResult;
-use crate::shop_desk::ShopProfile;
+use crate::shop_widget::ShopWidget;
 use parley_core::locale::Locale;
 use parley_core::widget_text::{catalog, fill, word, Text};
 
@@ -53,22 +53,23 @@ fn escape(text: &str) -> String {
 }
 
 /// The widget's page for a shop, in the shopper's language: framed only by the shop's allowed
-/// origins. The shop's id, name, allowed origins, pre-chat fields and theme travel as attributes
-/// of `<body>` (the theme colour and its readable text colour become the app's accent), and so
-/// do the widget's strings in `locale` (`data-text`, a JSON array in `widget_text::Text` order).
-pub fn widget_page(shop: &ShopProfile, locale: Locale) -> EdgeResult<Response> {
+/// origins. The shop's id, name, allowed origins and theme travel as attributes of `<body>`
+/// (the theme colour and its readable text colour become the app's accent), and so do the
+/// widget's view of the shop (`data-view`, the JSON `GET /api/shops/{shop}/widget` answers,
+/// which the open chat asks again) and the widget's strings in `locale` (`data-text`, a JSON
+/// array in `widget_text::Text` order).
+pub fn widget_page(widget: &ShopWidget, locale: Locale) -> EdgeResult<Response> {
+    let shop = &widget.profile;
     let origins: Vec<&str> = shop.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
     let frame_ancestors = if origins.is_empty() { "'none'".to_owned() } else { origins.join(" ") };
-    let pre_chat = shop.settings.pre_chat;
     let theme = shop.settings.launcher.color;
     let words = catalog(locale);
     let body_attributes = format!(
-        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-pre-chat-name="{}" data-pre-chat-email="{}" data-theme-color="{theme}" data-theme-text="{}" data-text="{}""#,
+        r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-view="{}" data-theme-color="{theme}" data-theme-text="{}" data-text="{}""#,
         escape(shop.shop.as_str()),
         escape(&shop.name),
         escape(&serde_json::to_string(&origins)?),
-        pre_chat.name.as_str(),
-        pre_chat.email.as_str(),
+        escape(&serde_json::to_string(&widget.view)?),
         theme.readable_text(),
         escape(&serde_json::to_string(words.as_slice())?),
     );

@@ -1,6 +1,7 @@
 //! `RateLimiter`: one Durable Object per counted party, named by what it counts:
 //! `limit:{shop}:{client}` for one client's actions in a shop, `limit:{shop}` for the shop's
-//! ceiling over all its clients, and `login:{client}` for one client's failed sign-ins.
+//! ceiling over all its clients, `edge:{client}` for one client's actions on the whole edge
+//! (signing up), and `login:{client}` for one client's failed sign-ins.
 //!
 //! Action counts use core's sliding windows and live in memory: a window is a minute, and an
 //! object evicted after a quiet minute has nothing worth keeping. Sign-in failures use core's
@@ -115,8 +116,20 @@ pub async fn count(env: &Env, shop: &ShopId, client: &str, action: Action) -> Ed
     let name = match action.scope() {
         Scope::Client => format!("limit:{shop}:{client}"),
         Scope::Shop => format!("limit:{shop}"),
+        Scope::Edge => edge_counter(client),
     };
     ask(env, &name, &LimiterRequest::Count { action }).await
+}
+
+/// Counts `action`, one of the edge's rather than a shop's (signing up), for the client keyed
+/// `client`; a `rate_limited` error if over the limit.
+pub async fn count_for_edge(env: &Env, client: &str, action: Action) -> EdgeResult<()> {
+    ask(env, &edge_counter(client), &LimiterRequest::Count { action }).await
+}
+
+/// The limiter of a client's actions on the whole edge.
+fn edge_counter(client: &str) -> String {
+    format!("edge:{client}")
 }
 
 /// `rate_limited` while the client keyed `client` must wait before trying to sign in again.

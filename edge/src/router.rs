@@ -3,34 +3,47 @@
 
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
-use crate::agent_account::{account_key, AccountRequest};
+use crate::accounts::{self, NewSession};
 use crate::clock::now;
 use crate::conversation_room::{room_stub, RoomRequest};
 use crate::crypto;
 use crate::dev_clock;
+use crate::dev_history;
 use crate::dev_seed;
 use crate::development::is_development;
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{is_websocket_upgrade, json, read_json, require_json, shopper_locale};
+use crate::http::{csv_attachment, is_websocket_upgrade, json, read_json, require_json, shopper_locale};
+use crate::operator;
 use crate::pages;
 use crate::rate_limiter;
-use crate::rpc::{self, Object, AGENT_HEADER, CLIENT_IP_HEADER};
+use crate::rpc::{self, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, authenticate_watching, same_origin, SessionCookie};
 use crate::sessions::SignedIn;
-use crate::shop_desk::{desk_stub, DeskRequest, ShopProfile};
+use crate::shop_desk::{desk_stub, open_shop, open_to_shoppers, shop_profile, DeskRequest, ShopProfile};
+use crate::shop_history::{self, HistoryRequest};
+use crate::shop_widget::{self, shop_widget};
+use crate::signup;
 use crate::static_files;
+use crate::team_links;
+use parley_core::canned::CannedAnswer;
 use parley_core::client_address::rate_limit_key;
 use parley_core::color::Rgb;
 use parley_core::conversation::Conversation;
 use parley_core::erasure::Erased;
 use parley_core::error::ConversationError;
-use parley_core::ids::{AgentId, ConversationId, ShopId};
+use parley_core::history::{HistoryEntry, HistoryPage, HistoryQuery, NewShopperNote, ShopperNote};
+use parley_core::ids::{ConversationId, DeviceId, ShopId};
 use parley_core::metrics::MetricsReport;
+use parley_core::metrics_export::metrics_csv;
+use parley_core::protocol::WebhookTestResult;
+use parley_core::protocol::{AcceptInvite, Invite, LinkToken, NamedMember, PasswordChange, PasswordReset, RoleChange};
 use parley_core::protocol::{AgentProfile, ConversationTicket, ErrorCode, LoginRequest, NewConversation, Role};
-use parley_core::protocol::{ApiError, DeadLetters, VerifiedUser};
+use parley_core::protocol::{ApiError, DeadLetters, InstallReport, Signup, SignupModeView, TeamMember, VerifiedUser};
 use parley_core::rate_limit::Action;
 use parley_core::signature::{verify_identity, IdentityError};
+use parley_core::team::LinkPurpose;
 use parley_core::time::UnixMillis;
+use parley_core::utc_date;
 use parley_core::validation;
 
 pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -38,6 +51,8 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let segments: Vec<String> = url.path_segments().map(|s| s.map(str::to_owned).collect()).unwrap_or_default();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let dev = is_development(env);
+    let secure = url.scheme() == "https";
+    let origin = url.origin().ascii_serialization();
     // Whatever changes something, and every socket, comes from the edge's own pages (or from no
     // browser at all): another site's page must not act with an agent's cookie.
     if !matches!(req.method(), Method::Get | Method::Head) || is_websocket_upgrade(&req) {
@@ -47,9 +62,10 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, ["healthz"]) => Ok(Response::ok("ok")?),
         (Method::Get, ["widget.js"] | ["assets", _, _]) => static_files::serve(&req, env, url.path()).await,
         (Method::Get, ["w", shop]) => {
-            pages::widget_page(&shop_profile(env, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
+            pages::widget_page(&shop_widget(env, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
         }
-        (Method::Get, ["console"]) => pages::console_page(),
+        // The console is one app: its sign-up, join and reset pages are its own.
+        (Method::Get, ["console"] | ["console", "signup" | "join" | "reset"]) => pages::console_page(),
         (Method::Get, ["demo"]) if dev => Ok(Response::redirect(url.join("/demo/")?)?),
         (Method::Get, ["demo", name]) if dev && name.ends_with(".js") => {
             let script = parley_demo::script(name).ok_or_else(EdgeError::not_found)?;
@@ -76,6 +92,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             create_conversation(env, shop, body).await
         }
         (Method::Get, ["api", "shops", shop, "launcher"]) => launcher(&req, env, &url, &ShopId::parse(shop)?).await,
+        (Method::Get, ["api", "shops", shop, "widget"]) => {
+            shop_widget::serve(env, &origin, &ShopId::parse(shop)?).await
+        }
         (Method::Get, ["api", "conversations", id, "ws"]) => {
             let id = ConversationId::parse(id)?;
             // Shoppers have no session; an agent's session is passed on when present and valid.
@@ -88,9 +107,97 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             forward_websocket(&req, desk, Some(signed_in), dev).await
         }
         (Method::Post, ["api", "login"]) => {
-            let secure = url.scheme() == "https";
             let body: LoginRequest = read_json(&mut req).await?;
-            login(env, body, &client_key(&req, dev), secure).await
+            let signed_in = accounts::sign_in(env, &body.email, &body.password, &client_key(&req, dev)).await?;
+            signed_in_response(signed_in, 200, secure)
+        }
+        (Method::Get, ["api", "signup"]) => Ok(json(&SignupModeView { mode: signup::mode(env) }, 200)?),
+        (Method::Post, ["api", "signup"]) => {
+            let body: Signup = read_json(&mut req).await?;
+            let signed_in = signup::sign_up(env, body, &client_key(&req, dev)).await?;
+            signed_in_response(signed_in, 201, secure)
+        }
+        (Method::Get, ["api", "operator", "shops"]) => {
+            operator::authenticate(&req, env, &client_key(&req, dev)).await?;
+            Ok(json(&operator::shops(env).await?, 200)?)
+        }
+        (Method::Post, ["api", "operator", "shops"]) => {
+            operator::authenticate(&req, env, &client_key(&req, dev)).await?;
+            let created = operator::create(env, read_json(&mut req).await?, &origin).await?;
+            Ok(json(&created, 201)?)
+        }
+        (Method::Post, ["api", "operator", "shops", shop, "disabled"]) => {
+            operator::authenticate(&req, env, &client_key(&req, dev)).await?;
+            let DisabledRequest { disabled } = read_json(&mut req).await?;
+            operator::set_disabled(env, &ShopId::parse(shop)?, disabled).await?;
+            no_content()
+        }
+        (Method::Post, ["api", "operator", "codes"]) => {
+            operator::authenticate(&req, env, &client_key(&req, dev)).await?;
+            Ok(json(&operator::issue_code(env, read_json(&mut req).await?).await?, 201)?)
+        }
+        (Method::Get, ["api", "shops", shop, "team"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let team: Vec<TeamMember> = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::Team).await?;
+            Ok(json(&team, 200)?)
+        }
+        (Method::Patch, ["api", "shops", shop, "team"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let RoleChange { email, role } = read_json(&mut req).await?;
+            let changed: AgentProfile =
+                rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::SetRole { email, role }).await?;
+            Ok(json(&changed, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "invites"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let Invite { email, role } = read_json(&mut req).await?;
+            let purpose = LinkPurpose::Invite { role };
+            Ok(json(&team_links::issue(env, &origin, &agent.shop, email, purpose).await?, 201)?)
+        }
+        (Method::Post, ["api", "shops", shop, "team", "removals"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let NamedMember { email } = read_json(&mut req).await?;
+            rpc::call::<_, serde_json::Value>(
+                &desk_stub(env, &agent.shop)?,
+                &DeskRequest::RemoveMember { email: email.clone() },
+            )
+            .await?;
+            accounts::remove(env, &email).await?;
+            no_content()
+        }
+        (Method::Post, ["api", "shops", shop, "team", "resets"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let NamedMember { email } = read_json(&mut req).await?;
+            let link = team_links::issue(env, &origin, &agent.shop, email, LinkPurpose::PasswordReset).await?;
+            Ok(json(&link, 201)?)
+        }
+        (Method::Post, ["api", "links", "check"]) => {
+            let LinkToken { shop, token } = read_json(&mut req).await?;
+            Ok(json(&team_links::check(env, &shop, token).await?, 200)?)
+        }
+        (Method::Post, ["api", "invites", "accept"]) => {
+            let AcceptInvite { shop, token, name, password } = read_json(&mut req).await?;
+            signed_in_response(team_links::accept_invite(env, &shop, token, &name, &password).await?, 201, secure)
+        }
+        (Method::Post, ["api", "password-resets"]) => {
+            let PasswordReset { shop, token, password } = read_json(&mut req).await?;
+            team_links::reset_password(env, &shop, token, &password).await?;
+            no_content()
+        }
+        (Method::Post, ["api", "password"]) => {
+            let signed_in = authenticate(&req, env).await?;
+            let PasswordChange { current, new } = read_json(&mut req).await?;
+            accounts::change_password(env, &signed_in.agent.email, &current, &new).await?;
+            // Changing one's password ends one's other sessions: whoever knew the old one is out.
+            let others = DeskRequest::EndSessions { email: signed_in.agent.email, except: Some(signed_in.session) };
+            rpc::call::<_, serde_json::Value>(&desk_stub(env, &signed_in.agent.shop)?, &others).await?;
+            no_content()
+        }
+        (Method::Post, ["api", "logout", "everywhere"]) => {
+            let signed_in = authenticate(&req, env).await?;
+            let all = DeskRequest::EndSessions { email: signed_in.agent.email, except: None };
+            rpc::call::<_, serde_json::Value>(&desk_stub(env, &signed_in.agent.shop)?, &all).await?;
+            signed_out(secure)
         }
         (Method::Get, ["api", "shops", shop, "metrics"]) => {
             let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
@@ -98,6 +205,21 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let desk = desk_stub(env, &agent.shop)?;
             let report: MetricsReport = rpc::call(&desk, &DeskRequest::Metrics { from, to }).await?;
             Ok(json(&report, 200)?)
+        }
+        (Method::Get, ["api", "shops", shop, "exports", export @ ("metrics.csv" | "conversations.csv")]) => {
+            // Owners only: the exports hold every conversation's record; and each reads up to
+            // 93 days of it, so a few a minute.
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let (from, to) = metrics_window(&url)?;
+            rate_limiter::count(env, &agent.shop, &client_key(&req, dev), Action::Export).await?;
+            let desk = desk_stub(env, &agent.shop)?;
+            let csv = if *export == "metrics.csv" {
+                metrics_csv(&rpc::call::<_, MetricsReport>(&desk, &DeskRequest::Metrics { from, to }).await?)
+            } else {
+                rpc::call(&desk, &DeskRequest::ConversationsExport { from, to }).await?
+            };
+            let (from, to) = (utc_date::date(from), utc_date::date(to));
+            Ok(csv_attachment(csv, &format!("parley-{}-{from}-{to}-{export}", agent.shop))?)
         }
         (Method::Get, ["api", "shops", shop, "settings"]) => {
             // Owners only: the settings hold the webhook's signing secret.
@@ -111,7 +233,84 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 _ => DeskRequest::PatchSettings { patch: read_json(&mut req).await? },
             };
             let profile: ShopProfile = rpc::call(&desk_stub(env, &agent.shop)?, &request).await?;
+            shop_widget::forget(&origin, &agent.shop).await;
             Ok(json(&profile.settings, 200)?)
+        }
+        (Method::Get, ["api", "shops", shop, "canned-answers"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let answers: Vec<CannedAnswer> =
+                rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::CannedAnswers).await?;
+            Ok(json(&answers, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "canned-answers"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let save = DeskRequest::SaveCanned { id: None, draft: read_json(&mut req).await? };
+            let created: CannedAnswer = rpc::call(&desk_stub(env, &agent.shop)?, &save).await?;
+            Ok(json(&created, 201)?)
+        }
+        (Method::Put, ["api", "shops", shop, "canned-answers", id]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let save = DeskRequest::SaveCanned { id: Some((*id).to_owned()), draft: read_json(&mut req).await? };
+            let saved: CannedAnswer = rpc::call(&desk_stub(env, &agent.shop)?, &save).await?;
+            Ok(json(&saved, 200)?)
+        }
+        (Method::Delete, ["api", "shops", shop, "canned-answers", id]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let delete = DeskRequest::DeleteCanned { id: (*id).to_owned() };
+            rpc::call::<_, serde_json::Value>(&desk_stub(env, &agent.shop)?, &delete).await?;
+            no_content()
+        }
+        (Method::Post, ["api", "shops", shop, "canned-answers", id, "uses"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let used = DeskRequest::CannedUsed { id: (*id).to_owned() };
+            rpc::call::<_, serde_json::Value>(&desk_stub(env, &agent.shop)?, &used).await?;
+            no_content()
+        }
+        (Method::Get, ["api", "shops", shop, "conversations"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            rate_limiter::count(env, &agent.shop, &client_key(&req, dev), Action::Search).await?;
+            let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            let query = HistoryQuery::from_pairs(pairs.iter().map(|(name, value)| (name.as_str(), value.as_str())))
+                .map_err(ApiError::from)?;
+            let page: HistoryPage = shop_history::ask(env, &agent.shop, &HistoryRequest::List { query }).await?;
+            Ok(json(&page, 200)?)
+        }
+        (Method::Get, ["api", "shops", shop, "conversations", id, "earlier"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let earlier = HistoryRequest::Earlier { conversation_id: ConversationId::parse(id)? };
+            let entries: Vec<HistoryEntry> = shop_history::ask(env, &agent.shop, &earlier).await?;
+            Ok(json(&entries, 200)?)
+        }
+        (Method::Get, ["api", "shops", shop, "conversations", id, "shopper-notes"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let notes = HistoryRequest::Notes { conversation_id: ConversationId::parse(id)? };
+            let notes: Vec<ShopperNote> = shop_history::ask(env, &agent.shop, &notes).await?;
+            Ok(json(&notes, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "conversations", id, "shopper-notes"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Agent).await?;
+            let note: NewShopperNote = read_json(&mut req).await?;
+            let add = HistoryRequest::AddNote {
+                conversation_id: ConversationId::parse(id)?,
+                text: note.checked_text().map_err(ApiError::from)?,
+                author: agent.email,
+                author_name: agent.name,
+                at: now(),
+            };
+            let notes: Vec<ShopperNote> = shop_history::ask(env, &agent.shop, &add).await?;
+            Ok(json(&notes, 201)?)
+        }
+        (Method::Get, ["api", "shops", shop, "install"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            let report: InstallReport = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::InstallReport).await?;
+            Ok(json(&report, 200)?)
+        }
+        (Method::Post, ["api", "shops", shop, "webhook", "tests"]) => {
+            let agent = agent_of(&req, env, &ShopId::parse(shop)?, Role::Owner).await?;
+            // Each test is a request the edge sends out: a few a minute per shop.
+            rate_limiter::count(env, &agent.shop, &client_key(&req, dev), Action::WebhookTest).await?;
+            let tested: WebhookTestResult = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::TestWebhook).await?;
+            Ok(json(&tested, 200)?)
         }
         (Method::Post, ["api", "shops", shop, "erasures"]) => {
             // Owners only: it deletes shoppers' conversations for good.
@@ -125,7 +324,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let listing: DeadLetters = rpc::call(&desk_stub(env, &agent.shop)?, &DeskRequest::DeadLetters).await?;
             Ok(json(&listing, 200)?)
         }
-        (Method::Post, ["api", "logout"]) => logout(&req, env, url.scheme() == "https").await,
+        (Method::Post, ["api", "logout"]) => logout(&req, env, secure).await,
         (Method::Get, ["api", "me"]) => Ok(json(&authenticate(&req, env).await?.agent, 200)?),
         (Method::Post, ["api", "dev", "seed"]) if dev => {
             // An empty body seeds the demo shop; anything else is a seed, and JSON either way.
@@ -137,6 +336,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
                     .map_err(|e| EdgeError::api(ErrorCode::BadRequest, format!("invalid seed: {e}")))?,
             };
             Ok(json(&dev_seed::seed(env, seed).await?, 200)?)
+        }
+        (Method::Post, ["api", "dev", "history"]) if dev => {
+            Ok(json(&dev_history::fill(env, read_json(&mut req).await?).await?, 200)?)
         }
         (Method::Post, ["api", "dev", "clock"]) if dev => {
             Ok(json(&dev_clock::advance(env, read_json(&mut req).await?).await?, 200)?)
@@ -178,27 +380,24 @@ fn metrics_window(url: &worker::Url) -> EdgeResult<(UnixMillis, UnixMillis)> {
 /// The default metrics window.
 const METRICS_DEFAULT_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
-async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
-    rpc::call(&desk_stub(env, shop)?, &DeskRequest::Profile).await
-}
-
-/// How long browsers and caches may keep a shop's launcher: a settings change shows within it.
-const LAUNCHER_MAX_AGE_SECONDS: u32 = 300;
-
-/// The shop's launcher for the loader on its pages: public, cacheable for a few minutes, and
-/// readable cross-origin by the shop's allowed origins only. `?color=#rrggbb` (the embed tag's
+/// The shop's launcher for the loader on its pages: public, and readable cross-origin by the
+/// shop's allowed origins only. Never reused without asking (`no-cache`): an owner's change of
+/// colour, corner or text shows on the shop's next page view, and every page view reaches the
+/// desk, which records it for the installation check. `?color=#rrggbb` (the embed tag's
 /// `data-color`) stands in for the shop's colour, so core picks the readable text for it too.
 async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) -> EdgeResult<Response> {
-    let profile = shop_profile(env, shop).await?;
+    let origin = req.headers().get("origin")?;
+    // The desk records where the widget is being loaded, for the installation check.
+    let asked = DeskRequest::Launcher { origin: origin.clone() };
+    let profile = open_to_shoppers(rpc::call(&desk_stub(env, shop)?, &asked).await?)?;
     let mut settings = profile.settings.launcher.clone();
     if let Some((_, color)) = url.query_pairs().find(|(key, _)| key == "color") {
         settings.color = Rgb::parse(&color).map_err(ApiError::from)?;
     }
     let response = json(&settings.view(&profile.name, shopper_locale(req, url)), 200)?;
     let headers = response.headers();
-    headers.set("cache-control", &format!("public, max-age={LAUNCHER_MAX_AGE_SECONDS}"))?;
+    headers.set("cache-control", "no-cache")?;
     headers.set("vary", "origin, accept-language")?;
-    let origin = req.headers().get("origin")?;
     if let Some(origin) = origin.filter(|origin| profile.settings.allowed_origins.iter().any(|a| a.matches(origin))) {
         headers.set("access-control-allow-origin", &origin)?;
     }
@@ -212,7 +411,7 @@ async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) ->
 /// A new conversation keeps what the shopper gave in the shop's pre-chat fields, checked by
 /// the shop's rules (a required one missing is refused, naming it).
 async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> EdgeResult<Response> {
-    let profile = shop_profile(env, &shop).await?;
+    let profile = open_shop(env, &shop).await?;
     let user = match body.identity {
         Some(token) => Some(verified_user(&profile, &token)?),
         None => None,
@@ -232,7 +431,17 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
     let user_id = user.as_ref().map(|user| user.user_id.clone());
     let page =
         validation::page_context(body.page).map_err(|refused| ApiError::from(ConversationError::from(refused)))?;
-    let conversation = Conversation::new(id.clone(), shop, page).with_user(user).with_shopper(shopper);
+    // A browser's first conversation names its device: the widget keeps that id and sends it
+    // with the browser's later conversations.
+    let device = match body.device {
+        Some(device) => device,
+        None => DeviceId::parse(id.as_str())?,
+    };
+    let conversation = Conversation::new(id.clone(), shop, page)
+        .with_user(user)
+        .with_shopper(shopper)
+        .with_locale(body.locale)
+        .with_device(Some(device));
     let room = room_stub(env, &id)?;
     let open = RoomRequest::Open { conversation: Box::new(conversation), token_hash: token_hash.clone() };
     rpc::call::<_, serde_json::Value>(&room, &open).await?;
@@ -273,39 +482,30 @@ fn verified_user(profile: &ShopProfile, token: &str) -> EdgeResult<VerifiedUser>
     Ok(VerifiedUser { user_id: identity.user_id, name: identity.name, email: identity.email })
 }
 
-/// Signs an agent in: refused with `rate_limited` while this client address, or this account,
-/// must wait after failed attempts (core's `login_throttle`); a failure counts against both.
-async fn login(env: &Env, body: LoginRequest, client: &str, secure: bool) -> EdgeResult<Response> {
-    rate_limiter::may_sign_in(env, client).await?;
-    let verified = match AgentId::parse(&body.email) {
-        Ok(email) => {
-            let account = Object::AgentAccount.stub(env, &account_key(&email))?;
-            rpc::call::<_, AgentProfile>(&account, &AccountRequest::Verify { password: body.password }).await
-        }
-        Err(_) => Err(wrong_credentials()),
-    };
-    let agent = match verified {
-        Ok(agent) => agent,
-        Err(EdgeError::Api(refused)) if refused.code == ErrorCode::Unauthorized => {
-            rate_limiter::sign_in_failed(env, client).await?;
-            return Err(EdgeError::Api(refused));
-        }
-        Err(error) => return Err(error),
-    };
-    let desk = desk_stub(env, &agent.shop)?;
-    #[derive(serde::Deserialize)]
-    struct Token {
-        token: String,
-    }
-    let Token { token } = rpc::call(&desk, &DeskRequest::OpenSession { agent: agent.clone() }).await?;
-    let cookie = SessionCookie { shop: agent.shop.clone(), token };
-    let response = json(&agent, 200)?;
+/// The answer that signs an agent in: their profile, and the session's cookie.
+fn signed_in_response(signed_in: NewSession, status: u16, secure: bool) -> EdgeResult<Response> {
+    let cookie = SessionCookie { shop: signed_in.agent.shop.clone(), token: signed_in.token };
+    let response = json(&signed_in.agent, status)?;
     response.headers().set("set-cookie", &cookie.set_header(secure))?;
     Ok(response)
 }
 
-fn wrong_credentials() -> EdgeError {
-    EdgeError::api(ErrorCode::Unauthorized, "wrong e-mail or password")
+fn no_content() -> EdgeResult<Response> {
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// The answer that signs out here: the cookie cleared.
+fn signed_out(secure: bool) -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set("set-cookie", &SessionCookie::clear_header(secure))?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}
+
+/// `POST /api/operator/shops/{shop}/disabled`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisabledRequest {
+    disabled: bool,
 }
 
 /// Signs the session out: it ends on the desk, and with it every socket it opened.
@@ -314,9 +514,7 @@ async fn logout(req: &Request, env: &Env, secure: bool) -> EdgeResult<Response> 
         let desk = desk_stub(env, &session.shop)?;
         rpc::call::<_, serde_json::Value>(&desk, &DeskRequest::CloseSession { token: session.token }).await?;
     }
-    let headers = Headers::new();
-    headers.set("set-cookie", &SessionCookie::clear_header(secure))?;
-    Ok(Response::empty()?.with_status(204).with_headers(headers))
+    signed_out(secure)
 }
 
 /// Where a development edge reads a client's address, so tests can play many clients.

@@ -36,8 +36,12 @@ pub enum Object {
     ConversationRoom,
     /// One per agent e-mail: credentials and which shop the agent belongs to.
     AgentAccount,
-    /// One per shop and client IP: that client's rate limits.
+    /// One per counted client or shop: rate limits and sign-in throttles.
     RateLimiter,
+    /// One for the edge: every shop and account, and sign-up codes.
+    Directory,
+    /// One per shop: its conversations' history, search index and notes on shoppers.
+    ShopHistory,
 }
 
 impl Object {
@@ -47,6 +51,8 @@ impl Object {
             Object::ConversationRoom => "CONVERSATION_ROOM",
             Object::AgentAccount => "AGENT_ACCOUNT",
             Object::RateLimiter => "RATE_LIMITER",
+            Object::Directory => "DIRECTORY",
+            Object::ShopHistory => "SHOP_HISTORY",
         }
     }
 

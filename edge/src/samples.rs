@@ -5,8 +5,10 @@
 //! estimates read: their work is bounded by the hours they cover, never by the samples.
 //!
 //! The rows per measurement are the ledger that keeps a redelivered measurement from counting
-//! twice (adding to an aggregate is not idempotent): they are kept two days, longer than any
-//! request is redelivered, and hold no personal data, only ids, instants and durations.
+//! twice (adding to an aggregate is not idempotent), and what the conversations export lists
+//! (core's `conversation_export`): they are kept as long as a report's window reaches (93 days),
+//! far longer than any request is redelivered, and hold no personal data, only ids, agents,
+//! instants and durations; erasure and retention delete a conversation's rows with it.
 
 use serde::Deserialize;
 
@@ -14,10 +16,11 @@ use crate::error::EdgeResult;
 use crate::store::{millis, Store};
 use crate::time_zone::IanaZone;
 use parley_core::business_hours::{business_millis_between, WeeklyHours};
+use parley_core::conversation_export::CycleLedger;
 use parley_core::cycle::{Measurement, Span};
-use parley_core::ids::ConversationId;
+use parley_core::ids::{AgentId, ConversationId};
 use parley_core::metrics_aggregate::{MetricsAggregate, RatingSample, ResolutionSample, ResponseSample};
-use parley_core::metrics_window::UtcHour;
+use parley_core::metrics_window::{UtcHour, MAX_WINDOW_DAYS};
 use parley_core::time::UnixMillis;
 
 pub struct Samples<'a> {
@@ -34,12 +37,45 @@ struct HourRow {
     aggregate: String,
 }
 
+/// One cycle's ledger rows, joined; numbers come out of SQLite as floats.
+#[derive(Deserialize)]
+struct CycleRow {
+    conversation_id: ConversationId,
+    cycle: f64,
+    first_response_at: Option<f64>,
+    first_response_millis: Option<f64>,
+    first_response_agent: Option<AgentId>,
+    resolved_at: Option<f64>,
+    resolution_millis: Option<f64>,
+    resolved_by: Option<AgentId>,
+    rating: Option<f64>,
+}
+
+impl From<CycleRow> for CycleLedger {
+    fn from(row: CycleRow) -> Self {
+        // SQLite's integers, which were u64 or smaller when stored; float-to-int casts saturate.
+        let at = |millis: Option<f64>| millis.map(|millis| UnixMillis(millis as u64));
+        CycleLedger {
+            conversation_id: row.conversation_id,
+            cycle: row.cycle as u32,
+            first_response_at: at(row.first_response_at),
+            first_response_millis: row.first_response_millis.map(|millis| millis as u64),
+            first_response_agent: row.first_response_agent,
+            resolved_at: at(row.resolved_at),
+            resolution_millis: row.resolution_millis.map(|millis| millis as u64),
+            resolved_by: row.resolved_by,
+            rating: row.rating.map(|score| score as u8),
+        }
+    }
+}
+
 /// The ledger's tables.
 const LEDGER: [&str; 4] = ["first_responses", "next_responses", "resolutions", "ratings"];
 
-/// How long the ledger remembers a measurement: past the longest an outbox retries a request
-/// (a day, `retry::Backoff::OUTBOX`), with a day to spare.
-const LEDGER_MILLIS: u64 = 2 * 24 * 60 * 60 * 1000;
+/// How long the ledger remembers a measurement: as far back as a report's window reaches, so the
+/// conversations export covers any window; far past the longest an outbox retries a request
+/// (a day, `retry::Backoff::OUTBOX`).
+const LEDGER_MILLIS: u64 = MAX_WINDOW_DAYS * 24 * 60 * 60 * 1000;
 
 /// A shop's hours of aggregates, oldest first.
 pub type Hours = Vec<(UtcHour, MetricsAggregate)>;
@@ -170,6 +206,28 @@ CREATE INDEX IF NOT EXISTS ratings_at ON ratings (at)
         rows.into_iter()
             .map(|row| Ok((UtcHour::containing(UnixMillis(row.hour as u64)), serde_json::from_str(&row.aggregate)?)))
             .collect()
+    }
+
+    /// Every conversation cycle with a first response, a resolution or a rating recorded in
+    /// `[from, to)`, with all three as far as they were recorded, in no particular order.
+    pub fn cycles(&self, from: UnixMillis, to: UnixMillis) -> EdgeResult<Vec<CycleLedger>> {
+        let window = || -> Vec<worker::SqlStorageValue> { vec![millis(from).into(), millis(to).into()] };
+        let rows: Vec<CycleRow> = self.store.rows(
+            "WITH keys AS (\
+               SELECT conversation_id, cycle FROM first_responses WHERE at >= ? AND at < ? \
+               UNION SELECT conversation_id, cycle FROM resolutions WHERE at >= ? AND at < ? \
+               UNION SELECT conversation_id, cycle FROM ratings WHERE at >= ? AND at < ?) \
+             SELECT keys.conversation_id AS conversation_id, keys.cycle AS cycle, \
+               f.at AS first_response_at, f.calendar_millis AS first_response_millis, \
+               f.agent AS first_response_agent, r.at AS resolved_at, \
+               r.resolution_millis AS resolution_millis, r.agent AS resolved_by, g.score AS rating \
+             FROM keys \
+             LEFT JOIN first_responses f ON f.conversation_id = keys.conversation_id AND f.cycle = keys.cycle \
+             LEFT JOIN resolutions r ON r.conversation_id = keys.conversation_id AND r.cycle = keys.cycle \
+             LEFT JOIN ratings g ON g.conversation_id = keys.conversation_id AND g.cycle = keys.cycle",
+            [window(), window(), window()].concat(),
+        )?;
+        Ok(rows.into_iter().map(CycleLedger::from).collect())
     }
 
     /// Runs a ledger insert; whether it recorded anything new.

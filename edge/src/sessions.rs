@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::EdgeResult;
 use crate::store::{millis, Store};
-use parley_core::ids::ConversationId;
+use parley_core::ids::{AgentId, ConversationId};
 use parley_core::protocol::AgentProfile;
 use parley_core::time::UnixMillis;
 
@@ -97,6 +97,13 @@ CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at)
         self.store.exec("DELETE FROM session_conversations WHERE token_hash = ?", vec![token_hash.into()])?;
         self.store.exec("DELETE FROM sessions WHERE token_hash = ?", vec![token_hash.into()])?;
         Ok(watched.into_iter().map(|row| row.conversation_id).collect())
+    }
+
+    /// Every open session of `email`, by its token's hash.
+    pub fn of(&self, email: &AgentId) -> EdgeResult<Vec<String>> {
+        let rows: Vec<Hash> =
+            self.store.rows("SELECT token_hash FROM sessions WHERE email = ?", vec![email.as_str().into()])?;
+        Ok(rows.into_iter().map(|row| row.token_hash).collect())
     }
 
     /// The sessions expired at `now`.

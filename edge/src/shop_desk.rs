@@ -12,6 +12,7 @@ use worker::{
     WebSocketPair,
 };
 
+use crate::canned_answers::CannedAnswers;
 use crate::clock::{alarm_failed, now, wake_at};
 use crate::conversation_index::ConversationIndex;
 use crate::conversation_room::{room_key, RoomRequest};
@@ -23,26 +24,38 @@ use crate::failpoints;
 use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
-use crate::rpc::{answer, Object, AGENT_HEADER};
+use crate::rpc::{self, answer, Object, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
+use crate::shop_history::{history_key, HistoryRequest};
+use crate::shop_widget::ShopWidget;
+use crate::sightings::Sightings;
 use crate::store::{Migrations, Store};
+use crate::team::{Member, Team};
 use crate::time_zone::IanaZone;
-use crate::webhooks::Webhooks;
-use parley_core::business_hours::is_open;
+use crate::webhooks::{self, Webhooks};
+use parley_core::business_hours::is_open_in;
+use parley_core::canned::{CannedAnswer, CannedDraft};
+use parley_core::conversation_export::conversations_csv;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
+use parley_core::error::SettingsError;
+use parley_core::greeting::PROMISE_LOOKBACK_MILLIS;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
+use parley_core::install_check;
 use parley_core::metrics::{self, MetricsReport};
 use parley_core::metrics_window::MetricsWindow;
 use parley_core::protocol::{
     AgentProfile, ApiError, ConversationView, DeadLetter, DeadLetters as DeadLetterListing, DeskClientFrame,
-    DeskServerFrame, ErrorCode, QueueItem, Status,
+    DeskServerFrame, ErrorCode, InstallReport, IssuedLink, LinkView, QueueItem, Role, Status, TeamMember,
+    WebhookTestResult,
 };
 use parley_core::settings::ShopSettings;
+use parley_core::team::{self, LinkPurpose, TeamLink};
 use parley_core::time::UnixMillis;
-use parley_core::webhook::{Announcement, Delivery, WebhookPayload};
+use parley_core::webhook::{Announcement, Delivery, InviteNotice, WebhookEvent, WebhookPayload};
+use parley_core::widget_view::WidgetView;
 
 /// How often waiting shoppers' places are looked at again without any event (opening hours
 /// begin and end on the minute).
@@ -57,6 +70,9 @@ pub struct ShopProfile {
     pub name: String,
     #[serde(default)]
     pub settings: ShopSettings,
+    /// Set by the operator: the shop's widget, console and API are closed.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// Requests the Worker and conversation rooms send to a shop's desk.
@@ -64,18 +80,31 @@ pub struct ShopProfile {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum DeskRequest {
     /// Creates the shop unless it exists; answers the shop as stored, which is never replaced.
-    CreateShop { profile: ShopProfile },
+    CreateShop {
+        profile: ShopProfile,
+    },
     /// Adds an agent to the shop unless they are in it already.
-    AddAgent { profile: AgentProfile },
+    AddAgent {
+        profile: AgentProfile,
+    },
     /// The shop's profile, or `not_found` for a shop that does not exist.
     Profile,
+    /// The shop's profile and its widget's view of it now.
+    Widget,
     /// Replaces the shop's settings (owners only; the Worker checks the role).
-    UpdateSettings { settings: ShopSettings },
+    UpdateSettings {
+        settings: ShopSettings,
+    },
     /// Changes the shop's settings by a JSON merge patch (owners only), here, so that two
     /// patches at once both take effect.
-    PatchSettings { patch: serde_json::Value },
-    /// Opens a console session for an agent whose password was verified; answers the token.
-    OpenSession { agent: AgentProfile },
+    PatchSettings {
+        patch: serde_json::Value,
+    },
+    /// Opens a console session for a member whose password was verified; answers the token
+    /// and the member as the desk knows them (name, role). Refused while the shop is disabled.
+    OpenSession {
+        email: AgentId,
+    },
     /// The agent behind a session token, or `unauthorized`. With `watching`, the session is
     /// opening a socket to that conversation, which is told when the session ends.
     CheckSession {
@@ -84,36 +113,141 @@ pub enum DeskRequest {
         watching: Option<ConversationId>,
     },
     /// Signs a session out: it ends, and so does every socket it opened.
-    CloseSession { token: String },
+    CloseSession {
+        token: String,
+    },
     /// A conversation started waiting (its first message, or a reopen).
-    Enter { item: QueueItem },
+    Enter {
+        item: QueueItem,
+    },
     /// The assignee answered.
-    Replied { conversation_id: ConversationId, agent: AgentId },
+    Replied {
+        conversation_id: ConversationId,
+        agent: AgentId,
+    },
     /// A conversation measured something.
-    Record { conversation_id: ConversationId, measurement: Measurement },
+    Record {
+        conversation_id: ConversationId,
+        measurement: Measurement,
+    },
     /// A conversation was resolved.
-    Resolved { conversation_id: ConversationId },
+    Resolved {
+        conversation_id: ConversationId,
+    },
     /// The metrics report for `[from, to)`, a window of whole hours of at most 93 days (core's
     /// `metrics_window`), refused otherwise.
-    Metrics { from: UnixMillis, to: UnixMillis },
+    Metrics {
+        from: UnixMillis,
+        to: UnixMillis,
+    },
+    /// The conversations export (core's `conversation_export`) for `[from, to)`, a window of at
+    /// most 93 days (owners only; the Worker checks): answers the CSV text.
+    ConversationsExport {
+        from: UnixMillis,
+        to: UnixMillis,
+    },
     /// The shopper left an e-mail address to be answered at.
-    ContactLeft { conversation_id: ConversationId, email: String },
+    ContactLeft {
+        conversation_id: ConversationId,
+        email: String,
+    },
     /// The conversation of the shop's verified user, if they have one.
-    UserConversation { user_id: String },
+    UserConversation {
+        user_id: String,
+    },
     /// Records `conversation_id` as the verified user's conversation unless they have one
     /// already; answers the one they have. Two first visits at once both get the first's.
-    BindUser { user_id: String, conversation_id: ConversationId },
+    BindUser {
+        user_id: String,
+        conversation_id: ConversationId,
+    },
     /// A delivery the sender gave up on, for the shop's owners to see.
-    DeadLetter { letter: DeadLetter },
+    DeadLetter {
+        letter: DeadLetter,
+    },
     /// How many deliveries were given up, and the latest (owners only; the Worker checks).
     DeadLetters,
     /// Erases a shopper's conversations (owners only; the Worker checks); answers how many.
-    Erase { request: ErasureRequest },
+    Erase {
+        request: ErasureRequest,
+    },
     /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
     /// is harmless at any time; development's clock uses it after moving time on.
     Wake,
+    /// The operator disables the shop (every session ends; its widget, console and API close),
+    /// or enables it again.
+    SetDisabled {
+        disabled: bool,
+    },
+    /// The team, with who is online or away and each one's load.
+    Team,
+    /// Gives a member another role (owners only; the Worker checks). The last owner stays one.
+    SetRole {
+        email: AgentId,
+        role: Role,
+    },
+    /// Removes a member (owners only): their sessions and sockets end at once, and their chats
+    /// go back to the queue, each keeping its place. The last owner stays.
+    RemoveMember {
+        email: AgentId,
+    },
+    /// Makes a single-use link: an invite for someone not on the team, or a password reset for
+    /// a member; answers its token (the desk keeps the hash) and its expiry.
+    /// `origin` is the edge's, which serves the console the link opens. An invite is announced to
+    /// the shop's webhook (`agent.invited`), for the shop's own mailer.
+    IssueLink {
+        email: AgentId,
+        purpose: LinkPurpose,
+        origin: String,
+    },
+    /// What a link is for, while it works.
+    CheckLink {
+        token: String,
+    },
+    /// Uses an invite once: its e-mail joins the team as `name`, with the invite's role;
+    /// answers their profile.
+    UseInvite {
+        token: String,
+        name: String,
+    },
+    /// Uses a password reset once: every session of its member ends; answers the member.
+    UseReset {
+        token: String,
+    },
+    /// Ends every session of `email` but `except` (a session's token hash): a password changed,
+    /// or signing out everywhere.
+    EndSessions {
+        email: AgentId,
+        except: Option<String>,
+    },
     /// Something the shop's webhook hears of.
-    Announce { announcement: Announcement, conversation: Box<ConversationView> },
+    Announce {
+        announcement: Announcement,
+        conversation: Box<ConversationView>,
+    },
+    /// Sends a test event to the shop's webhook now, once; answers what the receiver said.
+    TestWebhook,
+    /// The profile, for the loader of a page of `origin` (its `Origin` header), which the
+    /// installation check records.
+    Launcher {
+        origin: Option<String>,
+    },
+    /// The installation check.
+    InstallReport,
+    /// Every canned answer.
+    CannedAnswers,
+    /// Adds a canned answer (`id` none) or replaces one.
+    SaveCanned {
+        id: Option<String>,
+        draft: CannedDraft,
+    },
+    DeleteCanned {
+        id: String,
+    },
+    /// An agent inserted a canned answer.
+    CannedUsed {
+        id: String,
+    },
 }
 
 /// What the desk answers; callers decode the one shape their request gets.
@@ -121,10 +255,19 @@ pub enum DeskRequest {
 #[serde(untagged)]
 pub enum DeskAnswer {
     Profile(ShopProfile),
+    Widget(ShopWidget),
     Agent(AgentProfile),
     SignedIn(SignedIn),
-    Token { token: String },
+    Opened { token: String, agent: AgentProfile },
+    IssuedLink(IssuedLink),
+    WebhookTested(WebhookTestResult),
+    InstallReport(InstallReport),
+    CannedAnswers(Vec<CannedAnswer>),
+    CannedAnswer(CannedAnswer),
+    LinkView(LinkView),
+    Team(Vec<TeamMember>),
     Metrics(Box<MetricsReport>),
+    Csv(String),
     UserConversation { conversation_id: Option<ConversationId> },
     DeadLetters(DeadLetterListing),
     Erased(Erased),
@@ -163,6 +306,8 @@ const MIGRATIONS: Migrations = &[
     &[SCHEMA_V1, outbox::SCHEMA_V1, Samples::SCHEMA, Webhooks::SCHEMA],
     &[outbox::RETRIES_V2, DeadLetters::SCHEMA, Sessions::WATCHED_SCHEMA, Samples::HOURS_V2],
     &[ConversationIndex::SCHEMA_V3],
+    &[Team::SCHEMA_V4],
+    &[Sightings::SCHEMA_V5, CannedAnswers::SCHEMA_V5],
 ];
 
 impl DurableObject for ShopDesk {
@@ -201,6 +346,12 @@ impl DurableObject for ShopDesk {
         };
         let agent = console.agent.email;
         let (input, claimed) = match frame {
+            DeskClientFrame::Away { away } => {
+                if let Err(error) = self.team().set_away(&agent, away) {
+                    return reply(&ws, &DeskServerFrame::Error { error: error.to_api() });
+                }
+                (desk::Input::Away { agent, away }, None)
+            }
             DeskClientFrame::Claim { conversation_id } => {
                 (desk::Input::Claim { conversation_id: conversation_id.clone(), agent }, Some(conversation_id))
             }
@@ -261,19 +412,55 @@ impl ShopDesk {
                 Ok(DeskAnswer::Agent(profile))
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
+            DeskRequest::Widget => Ok(DeskAnswer::Widget(self.widget()?)),
+            DeskRequest::Launcher { origin } => {
+                let profile = self.profile()?;
+                if let Some(origin) = origin.as_deref().and_then(install_check::page_origin) {
+                    let allowed = profile.settings.allowed_origins.iter().any(|pattern| pattern.matches(origin));
+                    self.sightings().record(origin, allowed, now())?;
+                }
+                Ok(DeskAnswer::Profile(profile))
+            }
+            DeskRequest::CannedAnswers => Ok(DeskAnswer::CannedAnswers(self.canned().all()?)),
+            DeskRequest::SaveCanned { id, draft } => {
+                let answer = match id {
+                    Some(id) => self.canned().save(&id, draft, false)?,
+                    None => self.canned().save(&crypto::random_hex(16)?, draft, true)?,
+                };
+                Ok(DeskAnswer::CannedAnswer(answer))
+            }
+            DeskRequest::DeleteCanned { id } => self.canned().delete(&id).map(|()| DeskAnswer::Done {}),
+            DeskRequest::CannedUsed { id } => self.canned().used(&id).map(|()| DeskAnswer::Done {}),
+            DeskRequest::InstallReport => {
+                let allowed = self.profile()?.settings.allowed_origins;
+                Ok(DeskAnswer::InstallReport(self.sightings().report(&allowed)?))
+            }
             DeskRequest::UpdateSettings { settings } => self.update_settings(settings).await,
             DeskRequest::PatchSettings { patch } => {
                 let settings = self.profile()?.settings.patched(&patch).map_err(ApiError::from)?;
                 self.update_settings(settings).await
             }
-            DeskRequest::OpenSession { agent } => {
-                let agent = self.agent(agent.email.as_str())?;
+            DeskRequest::OpenSession { email } => {
+                if self.profile()?.disabled {
+                    return Err(disabled());
+                }
+                let agent = self.agent(email.as_str())?;
                 let token = crypto::random_hex(32)?;
                 let hash = crypto::sha256_hex(&token).await?;
                 self.sessions().open(&agent, &hash, UnixMillis(now().0 + SESSION_MILLIS))?;
                 // The session's expiry is a deadline of the alarm's.
                 self.wake().await?;
-                Ok(DeskAnswer::Token { token })
+                Ok(DeskAnswer::Opened { token, agent })
+            }
+            DeskRequest::SetDisabled { disabled } => {
+                let profile = ShopProfile { disabled, ..self.profile()? };
+                self.save_profile(&profile)?;
+                if disabled {
+                    for member in self.team().members()? {
+                        self.end_sessions(&member.profile.email, None).await?;
+                    }
+                }
+                Ok(DeskAnswer::Profile(profile))
             }
             DeskRequest::CheckSession { token, watching } => {
                 let session = crypto::sha256_hex(&token).await?;
@@ -329,6 +516,128 @@ impl ShopDesk {
             }
             DeskRequest::DeadLetters => Ok(DeskAnswer::DeadLetters(self.dead_letters().listing()?)),
             DeskRequest::Wake => self.run_due().await.map(|()| DeskAnswer::Done {}),
+            DeskRequest::Team => {
+                let seats = self.desk(self.profile()?.settings.assignment)?.seats();
+                let members = self.team().members()?;
+                let team = members
+                    .into_iter()
+                    .map(|member| {
+                        let seat = seats.iter().find(|seat| seat.agent == member.profile.email);
+                        TeamMember {
+                            email: member.profile.email.clone(),
+                            name: member.profile.name,
+                            role: member.profile.role,
+                            online: seat.is_some_and(|seat| seat.online),
+                            away: member.away,
+                            load: seat.map_or(0, |seat| seat.load),
+                            capacity: seat.map_or(0, |seat| seat.capacity),
+                        }
+                    })
+                    .collect();
+                Ok(DeskAnswer::Team(team))
+            }
+            DeskRequest::SetRole { email, role } => {
+                team::may_change_role(&self.team().roles()?, &email, role).map_err(ApiError::from)?;
+                let member = self.team().member(&email)?.ok_or_else(EdgeError::not_found)?;
+                let changed = AgentProfile { role, ..member };
+                self.team().update(&changed)?;
+                // The member's open consoles learn their new role when they next sign in; the
+                // role is checked on every request meanwhile.
+                Ok(DeskAnswer::Agent(changed))
+            }
+            DeskRequest::RemoveMember { email } => {
+                team::may_remove(&self.team().roles()?, &email).map_err(ApiError::from)?;
+                self.team().remove(&email)?;
+                self.end_sessions(&email, None).await?;
+                self.apply(desk::Input::Removed { agent: email }).await?;
+                Ok(DeskAnswer::Done {})
+            }
+            DeskRequest::IssueLink { email, purpose, origin } => {
+                let member = self.team().member(&email)?;
+                match (purpose, &member) {
+                    (LinkPurpose::Invite { .. }, Some(_)) => {
+                        return Err(ApiError::new(ErrorCode::Conflict, "they are on the team already")
+                            .about("email")
+                            .into())
+                    }
+                    (LinkPurpose::PasswordReset, None) => return Err(EdgeError::not_found()),
+                    _ => {}
+                }
+                let token = crypto::random_hex(32)?;
+                let link = TeamLink::new(purpose, email, now());
+                let profile = self.profile()?;
+                let issued = IssuedLink {
+                    link: team::link_url(&origin, &profile.shop, purpose, &token),
+                    expires_at: link.expires_at,
+                };
+                let invite = match purpose {
+                    LinkPurpose::Invite { role } => Some(InviteNotice {
+                        email: link.email.clone(),
+                        role,
+                        link: issued.link.clone(),
+                        expires_at: issued.expires_at,
+                    }),
+                    LinkPurpose::PasswordReset => None,
+                };
+                let token_hash = crypto::sha256_hex(&token).await?;
+                let event_id = format!("invite-{}", crypto::random_hex(8)?);
+                // The link and its announcement are kept together or not at all.
+                self.store.transaction(|| {
+                    self.team().keep_link(&token_hash, &link, now())?;
+                    match invite {
+                        Some(invite) => self.queue_webhook(&profile, event_id, WebhookEvent::AgentInvited, |payload| {
+                            payload.invite = Some(invite);
+                        }),
+                        None => Ok(()),
+                    }
+                })?;
+                self.wake().await?;
+                Ok(DeskAnswer::IssuedLink(issued))
+            }
+            DeskRequest::CheckLink { token } => {
+                let link = self.team().usable_link(&crypto::sha256_hex(&token).await?, now())?;
+                let profile = self.profile()?;
+                Ok(DeskAnswer::LinkView(LinkView {
+                    purpose: link.purpose,
+                    email: link.email,
+                    shop: profile.shop,
+                    shop_name: profile.name,
+                }))
+            }
+            DeskRequest::UseInvite { token, name } => {
+                let hash = crypto::sha256_hex(&token).await?;
+                let shop = self.profile()?.shop;
+                let joined = self.store.transaction(|| {
+                    let link = self.team().usable_link(&hash, now())?;
+                    let LinkPurpose::Invite { role } = link.purpose else {
+                        return Err(EdgeError::api(ErrorCode::Unauthorized, "this link is not an invite"));
+                    };
+                    self.team().use_link(&hash, now())?;
+                    let profile = AgentProfile { email: link.email, name: name.clone(), shop: shop.clone(), role };
+                    self.team().add(&profile)?;
+                    Ok(profile)
+                })?;
+                // A new agent may take waiting chats as soon as they open a console.
+                self.apply(desk::Input::Tick).await?;
+                Ok(DeskAnswer::Agent(joined))
+            }
+            DeskRequest::UseReset { token } => {
+                let hash = crypto::sha256_hex(&token).await?;
+                let link = self.store.transaction(|| {
+                    let link = self.team().usable_link(&hash, now())?;
+                    if link.purpose != LinkPurpose::PasswordReset {
+                        return Err(EdgeError::api(ErrorCode::Unauthorized, "this link is not a password reset"));
+                    }
+                    self.team().use_link(&hash, now())
+                })?;
+                let member = self.team().member(&link.email)?.ok_or_else(EdgeError::not_found)?;
+                self.end_sessions(&member.email, None).await?;
+                Ok(DeskAnswer::Agent(member))
+            }
+            DeskRequest::EndSessions { email, except } => {
+                self.end_sessions(&email, except.as_deref()).await?;
+                Ok(DeskAnswer::Done {})
+            }
             DeskRequest::Erase { request } => {
                 let subject = request.subject().map_err(ApiError::from)?;
                 let conversations = self.index().concerning(&subject)?;
@@ -337,22 +646,31 @@ impl ShopDesk {
             }
             DeskRequest::Announce { announcement, conversation } => {
                 let profile = self.profile()?;
-                if let Some(webhook) = &profile.settings.webhook {
-                    let at = now();
-                    let payload = WebhookPayload {
-                        id: announcement.key,
-                        event: announcement.event,
-                        shop: profile.shop,
-                        created_at: at,
-                        conversation: *conversation,
-                        message: announcement.message,
-                    };
-                    let delivery =
-                        Delivery::new(payload.id.clone(), webhook.url.clone(), serde_json::to_string(&payload)?, at);
-                    self.webhooks().queue(&delivery)?;
-                    self.wake().await?;
-                }
+                // The conversation's own key, so a request delivered twice is one delivery.
+                let key = announcement.key;
+                self.queue_webhook(&profile, key, announcement.event, |payload| {
+                    payload.conversation = Some(*conversation);
+                    payload.message = announcement.message;
+                })?;
+                self.wake().await?;
                 Ok(DeskAnswer::Done {})
+            }
+            DeskRequest::TestWebhook => {
+                let profile = self.profile()?;
+                let Some(webhook) = &profile.settings.webhook else {
+                    let refusal = ApiError::new(ErrorCode::BadRequest, "set the webhook's URL and secret first");
+                    return Err(refusal.about("webhook").into());
+                };
+                let at = now();
+                let payload = webhook_payload(
+                    &profile,
+                    format!("test-{}", crypto::random_hex(8)?),
+                    WebhookEvent::WebhookTest,
+                    at,
+                );
+                let delivery =
+                    Delivery::new(payload.id.clone(), webhook.url.clone(), serde_json::to_string(&payload)?, at);
+                Ok(DeskAnswer::WebhookTested(webhooks::test(webhook, webhook_targets(&self.env), &delivery, at).await))
             }
             DeskRequest::ContactLeft { conversation_id, email } => {
                 self.apply(desk::Input::ContactLeft { conversation_id, email }).await.map(|()| DeskAnswer::Done {})
@@ -385,8 +703,15 @@ impl ShopDesk {
                     .map(|item| item.waiting_since)
                     .collect();
                 let hours = self.samples().hours(window.from(), window.to())?;
-                let report = metrics::report(window, settings.frt_target_seconds, &hours, &waiting, now());
+                let target = settings.frt_target_seconds;
+                let report = metrics::report(window, target, settings.industry, &hours, &waiting, now());
                 Ok(DeskAnswer::Metrics(Box::new(report)))
+            }
+            DeskRequest::ConversationsExport { from, to } => {
+                let window = MetricsWindow::new(from, to).map_err(ApiError::from)?;
+                let desk = self.desk(self.profile()?.settings.assignment)?;
+                let cycles = self.samples().cycles(window.from(), window.to())?;
+                Ok(DeskAnswer::Csv(conversations_csv(&cycles, desk.items(), window.from(), window.to())))
             }
         }
     }
@@ -395,8 +720,10 @@ impl ShopDesk {
     /// writes in one transaction, then the consoles told, the conversations told, and the alarm
     /// set.
     async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
+        // Read before the transaction: once it commits, nothing may stop the delivery below.
+        let frt_target_seconds = self.profile()?.settings.frt_target_seconds;
         let desk = self.store.transaction(|| self.write(input))?;
-        self.broadcast(&desk);
+        self.broadcast(&desk, frt_target_seconds);
         self.deliver().await
     }
 
@@ -438,8 +765,9 @@ impl ShopDesk {
             }
         }
         let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
-        let recent = metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS);
-        let open = IanaZone::new(&settings.time_zone).is_none_or(|zone| is_open(&settings.hours, &zone, at));
+        let recent =
+            metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS, metrics::ResponseClock::Calendar);
+        let open = is_open_in(&settings.hours, IanaZone::new(&settings.time_zone).as_ref(), at);
         for item in desk.place_waiting(at, open, recent.median_millis, recent.count) {
             self.save_item(&item)?;
             let request = RoomRequest::Place { place: item.place };
@@ -473,12 +801,15 @@ impl ShopDesk {
 
     /// Deletes conversations with everything that names their shopper: the rooms (messages,
     /// tokens, sockets), their queue items, verified users' bindings, index entries, the ledger
-    /// rows of their measurements and their pending webhook deliveries. The metrics' hourly
+    /// rows of their measurements, their pending webhook deliveries, and their history (words,
+    /// and the notes on a shopper no remaining conversation names). The metrics' hourly
     /// aggregates stay: they are anonymous.
     async fn erase(&self, conversations: &[ConversationId]) -> EdgeResult<()> {
         if conversations.is_empty() {
             return Ok(());
         }
+        let profile = self.profile()?;
+        let history = history_key(&profile.shop);
         self.store.transaction(|| {
             for conversation in conversations {
                 let id = || vec![conversation.as_str().into()];
@@ -493,11 +824,23 @@ impl ShopDesk {
                     &room_key(conversation),
                     &RoomRequest::Erase,
                 )?;
+                let forget = HistoryRequest::Forget { conversation_id: conversation.clone() };
+                self.outbox.push(&self.store, Object::ShopHistory, &history, &forget)?;
             }
             Ok(())
         })?;
-        self.broadcast(&self.desk(self.profile()?.settings.assignment)?);
+        self.broadcast(&self.desk(profile.settings.assignment)?, profile.settings.frt_target_seconds);
         self.deliver().await
+    }
+
+    /// Ends every session of `email` but `except`.
+    async fn end_sessions(&self, email: &AgentId, except: Option<&str>) -> EdgeResult<()> {
+        for session in self.sessions().of(email)? {
+            if Some(session.as_str()) != except {
+                self.end_session(&session).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn end_expired_sessions(&self) -> EdgeResult<()> {
@@ -574,15 +917,37 @@ impl ShopDesk {
     fn desk(&self, rules: AssignmentRules) -> EdgeResult<Desk> {
         let items = self.store.json_values("SELECT item AS value FROM queue", vec![])?;
         let online = self.online_agents(&[]);
-        let agents: Vec<AgentProfile> = self.store.json_values("SELECT profile AS value FROM agents", vec![])?;
-        let agents: BTreeMap<AgentId, Agent> = agents
+        let agents: BTreeMap<AgentId, Agent> = self
+            .team()
+            .members()?
             .into_iter()
-            .map(|profile| {
-                let agent = Agent { name: profile.name, online: online.contains(&profile.email) };
+            .map(|Member { profile, away }| {
+                let agent = Agent { name: profile.name, online: online.contains(&profile.email), away };
                 (profile.email, agent)
             })
             .collect();
         Ok(Desk::new(rules, items, agents))
+    }
+
+    /// Queues the shop's webhook event `id`, if the shop has a webhook: `fill` adds what the
+    /// event is about. The desk's alarm sends it.
+    fn queue_webhook(
+        &self,
+        profile: &ShopProfile,
+        id: String,
+        event: WebhookEvent,
+        fill: impl FnOnce(&mut WebhookPayload),
+    ) -> EdgeResult<()> {
+        let Some(webhook) = &profile.settings.webhook else { return Ok(()) };
+        let at = now();
+        let mut payload = webhook_payload(profile, id, event, at);
+        fill(&mut payload);
+        self.webhooks().queue(&Delivery::new(
+            payload.id.clone(),
+            webhook.url.clone(),
+            serde_json::to_string(&payload)?,
+            at,
+        ))
     }
 
     fn webhooks(&self) -> Webhooks<'_> {
@@ -601,6 +966,18 @@ impl ShopDesk {
         Sessions::new(&self.store)
     }
 
+    fn canned(&self) -> CannedAnswers<'_> {
+        CannedAnswers::new(&self.store)
+    }
+
+    fn sightings(&self) -> Sightings<'_> {
+        Sightings::new(&self.store)
+    }
+
+    fn team(&self) -> Team<'_> {
+        Team::new(&self.store)
+    }
+
     fn index(&self) -> ConversationIndex<'_> {
         ConversationIndex::new(&self.store)
     }
@@ -610,6 +987,19 @@ impl ShopDesk {
         let Some(days) = settings.retention_days else { return Ok(None) };
         let oldest = self.index().oldest_inactive()?;
         Ok(oldest.map(|at| UnixMillis(at.0.saturating_add(u64::from(days) * DAY_MILLIS))))
+    }
+
+    /// The shop and what its widget shows now: the reply time it may promise is the median of
+    /// its first responses of the last seven days, counted in opening hours.
+    fn widget(&self) -> EdgeResult<ShopWidget> {
+        let profile = self.profile()?;
+        let at = now();
+        let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(PROMISE_LOOKBACK_MILLIS)), at)?;
+        let recent =
+            metrics::recent_first_responses(&hours, at, PROMISE_LOOKBACK_MILLIS, metrics::ResponseClock::OpeningHours);
+        let zone = IanaZone::new(&profile.settings.time_zone);
+        let view = WidgetView::of(&profile.settings, &recent, zone.as_ref(), at);
+        Ok(ShopWidget { profile, view })
     }
 
     fn profile(&self) -> EdgeResult<ShopProfile> {
@@ -626,7 +1016,7 @@ impl ShopDesk {
     async fn update_settings(&self, settings: ShopSettings) -> EdgeResult<DeskAnswer> {
         let settings = settings.validated(webhook_targets(&self.env)).map_err(ApiError::from)?;
         if IanaZone::new(&settings.time_zone).is_none() {
-            return Err(EdgeError::api(ErrorCode::BadRequest, "unknown time zone"));
+            return Err(ApiError::from(SettingsError::TimeZone).into());
         }
         let profile = ShopProfile { settings, ..self.profile()? };
         self.save_profile(&profile)?;
@@ -679,8 +1069,14 @@ impl ShopDesk {
         Ok(Response::from_websocket(pair.client)?)
     }
 
-    fn broadcast(&self, desk: &Desk) {
-        let frame = DeskServerFrame::Queue { items: desk.items().to_vec(), agents: desk.seats() };
+    /// Sends the queue, the agents and the first-response target to every console.
+    fn broadcast(&self, desk: &Desk, frt_target_seconds: u64) {
+        let frame = DeskServerFrame::Queue {
+            items: desk.items().to_vec(),
+            agents: desk.seats(),
+            frt_target_seconds,
+            now: now(),
+        };
         for socket in self.state.get_websockets() {
             // A socket that is closing cannot take the frame; it will get a fresh queue when it
             // reconnects.
@@ -707,6 +1103,11 @@ impl DeskRequest {
     }
 }
 
+/// The refusal of whatever a disabled shop is asked.
+pub fn disabled() -> EdgeError {
+    EdgeError::api(ErrorCode::Forbidden, "this shop is disabled")
+}
+
 /// A day, for retention.
 const DAY_MILLIS: u64 = 24 * 60 * 60 * 1000;
 /// How many conversations one alarm deletes for retention at most.
@@ -718,6 +1119,37 @@ pub const SIGNED_OUT: u16 = 4401;
 /// The desk object of a shop.
 pub fn desk_key(shop: &ShopId) -> String {
     format!("shop:{shop}")
+}
+
+/// A shop's profile, as its desk keeps it; `not_found` for a shop that does not exist.
+pub async fn shop_profile(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
+    rpc::call(&desk_stub(env, shop)?, &DeskRequest::Profile).await
+}
+
+/// A webhook event of the shop, about nothing yet.
+fn webhook_payload(profile: &ShopProfile, id: String, event: WebhookEvent, at: UnixMillis) -> WebhookPayload {
+    WebhookPayload {
+        id,
+        event,
+        shop: profile.shop.clone(),
+        created_at: at,
+        conversation: None,
+        message: None,
+        invite: None,
+    }
+}
+
+/// The profile of a shop open to its shoppers: a disabled one is refused.
+pub async fn open_shop(env: &Env, shop: &ShopId) -> EdgeResult<ShopProfile> {
+    open_to_shoppers(shop_profile(env, shop).await?)
+}
+
+/// The profile given, unless the shop is disabled.
+pub fn open_to_shoppers(profile: ShopProfile) -> EdgeResult<ShopProfile> {
+    match profile.disabled {
+        true => Err(disabled()),
+        false => Ok(profile),
+    }
 }
 
 /// The desk object of a shop, to call.

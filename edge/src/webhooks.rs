@@ -16,7 +16,7 @@ use crate::dead_letters::DeadLetters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::store::{millis, Store};
 use parley_core::ids::ConversationId;
-use parley_core::protocol::{DeadLetter, DeadLetterKind};
+use parley_core::protocol::{DeadLetter, DeadLetterKind, WebhookTestResult};
 use parley_core::retry::Outcome;
 use parley_core::signature::{webhook_signature_header, WEBHOOK_SIGNATURE_HEADER};
 use parley_core::time::UnixMillis;
@@ -130,15 +130,42 @@ impl<'a> Webhooks<'a> {
     }
 }
 
+/// Sends a test event once, now, as any delivery is sent (checked URL, signed, time limit, no
+/// redirects): what the receiver answered, or why it did not.
+pub async fn test(
+    webhook: &WebhookSettings,
+    targets: WebhookTargets,
+    delivery: &Delivery,
+    now: UnixMillis,
+) -> WebhookTestResult {
+    if let Err(refused) = validate_webhook_url(&delivery.url, targets) {
+        return WebhookTestResult { status: None, error: Some(refused.to_string()) };
+    }
+    match attempt(&webhook.secret, delivery, now).await {
+        Ok(status) => WebhookTestResult { status: Some(status), error: None },
+        Err(failure) => WebhookTestResult { status: None, error: Some(failure) },
+    }
+}
+
 /// The longest a shop's receiver may take to answer one delivery.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-/// One attempt: `Ok` on a 2xx answer, otherwise how it failed, in words safe to show the shop's
-/// owners. Redirects are not followed: a receiver that moved is a failure the owner should
-/// see, and following one could lead the request somewhere its URL was never checked for.
+/// One attempt that must succeed: `Ok` on a 2xx answer, otherwise how it failed, in words safe
+/// to show the shop's owners. Redirects are not followed: a receiver that moved is a failure
+/// the owner should see, and following one could lead the request somewhere its URL was never
+/// checked for.
 async fn send(secret: &str, delivery: &Delivery, now: UnixMillis) -> Result<(), String> {
+    match attempt(secret, delivery, now).await? {
+        status if (200..300).contains(&status) => Ok(()),
+        status if (300..400).contains(&status) => Err(format!("answered HTTP {status}; redirects are not followed")),
+        status => Err(format!("answered HTTP {status}")),
+    }
+}
+
+/// One request to the receiver: the HTTP status it answered, or how it failed to.
+async fn attempt(secret: &str, delivery: &Delivery, now: UnixMillis) -> Result<u16, String> {
     let abort = AbortController::default();
-    let attempt = async {
+    let request = async {
         let headers = Headers::new();
         headers.set("content-type", "application/json")?;
         headers.set("parley-delivery", &delivery.id)?;
@@ -154,12 +181,8 @@ async fn send(secret: &str, delivery: &Delivery, now: UnixMillis) -> Result<(), 
         let request = Request::new_with_init(&delivery.url, &init)?;
         Ok(Fetch::Request(request).send_with_signal(&abort.signal()).await?.status_code())
     };
-    match within(TIMEOUT, "a webhook delivery", attempt).await {
-        Ok(status) if (200..300).contains(&status) => Ok(()),
-        Ok(status) if (300..400).contains(&status) => {
-            Err(format!("answered HTTP {status}; redirects are not followed"))
-        }
-        Ok(status) => Err(format!("answered HTTP {status}")),
+    match within(TIMEOUT, "a webhook delivery", request).await {
+        Ok(status) => Ok(status),
         Err(EdgeError::TimedOut { limit, .. }) => {
             abort.abort();
             Err(format!("no answer within {} s", limit.as_secs()))
@@ -181,7 +204,7 @@ fn dead_letter(delivery: &Delivery, last_failure: String, now: UnixMillis) -> De
             None => delivery.id.clone(),
         },
         target: delivery.url.clone(),
-        conversation_id: payload.map(|payload| payload.conversation.id),
+        conversation_id: payload.and_then(|payload| payload.conversation).map(|conversation| conversation.id),
         attempts: delivery.attempts,
         queued_at: delivery.created_at,
         given_up_at: now,

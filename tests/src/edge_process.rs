@@ -19,6 +19,9 @@ pub struct EdgeOptions {
     /// The Worker sees every request as made over HTTPS to its address, as it does behind
     /// Cloudflare, while clients still speak plain HTTP to it (wrangler's upstream protocol).
     pub as_https: bool,
+    /// Started the production way: without `PARLEY_DEV` (no demo pages, no seeding, no clock),
+    /// as `wrangler deploy` runs it.
+    pub production: bool,
 }
 
 pub struct EdgeProcess {
@@ -68,7 +71,9 @@ impl EdgeProcess {
         command
             .args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--inspector-port", &inspector.to_string()])
-            .args(["--show-interactive-dev-session=false", "--log-level=warn", "--var", "PARLEY_DEV:1", "--persist-to"])
+            .args(["--show-interactive-dev-session=false", "--log-level=warn"])
+            .args(if options.production { &[][..] } else { &["--var", "PARLEY_DEV:1"][..] })
+            .arg("--persist-to")
             .arg(state)
             .args(options.vars.iter().flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]))
             .args(match options.as_https {

@@ -16,6 +16,7 @@ use crate::message_log::MessageLog;
 use crate::pre_chat::{PreChat, PreChatForm};
 use crate::rating_form::RatingForm;
 use crate::shop::Shop;
+use crate::shop_view::ShopView;
 use crate::text::{self, error_text, t, t_with};
 use crate::{page_sync, unread, window_events};
 use leptos::prelude::*;
@@ -29,7 +30,8 @@ use web_sys::KeyboardEvent;
 #[component]
 pub fn App(shop: Shop) -> impl IntoView {
     let embedder = Embedder::listen(shop.allowed_origins);
-    let chat = Chat::resume(shop.id, PreChat::new(shop.pre_chat, embedder));
+    let shop_view = ShopView::follow(&shop.id, shop.view, embedder);
+    let chat = Chat::resume(shop.id, PreChat::new(shop_view, embedder));
     attention::follow(chat, embedder);
     page_sync::follow_the_page(chat, embedder);
     let chime = Chime::new();
@@ -68,7 +70,7 @@ pub fn App(shop: Shop) -> impl IntoView {
                     "×"
                 </button>
             </header>
-            <MessageLog chat />
+            <MessageLog chat shop_view />
             <ContactForm chat />
             <RatingForm chat />
             <PreChatForm chat />

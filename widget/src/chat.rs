@@ -8,12 +8,13 @@
 
 use crate::live::effect;
 use crate::pre_chat::PreChat;
-use crate::text::{refusal, t, t_with};
+use crate::text::{lang, refusal, t, t_with};
 use crate::ticket_store;
 use leptos::prelude::*;
 use parley_client::{post, LiveConversation};
 use parley_core::error::{PreChatError, TextError};
 use parley_core::ids::ShopId;
+use parley_core::locale::Locale;
 use parley_core::protocol::{ApiError, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext};
 use parley_core::validation::message_text;
 use parley_core::widget_text::Text;
@@ -76,7 +77,11 @@ impl Chat {
         self.draft.set(String::new());
         match live {
             Some(live) => live.send(text, false),
-            None => self.start(text, NewConversation { page, identity, shopper }),
+            None => {
+                let locale = Some(Locale::negotiate(&lang()));
+                let device = ticket_store::device();
+                self.start(text, NewConversation { page, identity, shopper, locale, device })
+            }
         }
     }
 

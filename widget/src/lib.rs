@@ -17,6 +17,7 @@ mod posted;
 mod pre_chat;
 mod rating_form;
 mod shop;
+mod shop_view;
 mod text;
 mod theme;
 mod ticket_store;

@@ -1,12 +1,14 @@
-//! The conversation as the shopper reads it: a greeting, the stored messages with their times,
-//! and our own messages with where they are (sending, sent, read, or refused). Stored
+//! The conversation as the shopper reads it: the shop's greeting (with its typical reply time
+//! when it shows one, and that it is closed now before anyone wrote), the stored messages with
+//! their times, and our own messages with where they are (sending, sent, read, or refused).
+//! The shop's lines carry the test hooks `greeting`, `reply-time` and `closed`. Stored
 //! messages carry the test hooks `data-testid="message"` and `data-author`; messages on their
 //! way are `data-testid="pending"`.
 //!
-//! Every line, stored or on its way, is a plain `Line` in one list, redrawn in place when the
-//! transcript changes. The lines are drawn by hand with the DOM (`Drawn`), touching only what
-//! changed: a list view, keyed or not, would cost the widget kilobytes of generated code (and
-//! chats are short). Redrawn in place, the log's nodes stay: its live region announces what is
+//! Every line, the shop's, stored or on its way, is a plain `Line` in one list, redrawn in place
+//! when the transcript changes. The lines are drawn by hand with the DOM (`Drawn`), touching
+//! only what changed: a list view, keyed or not, would cost the widget kilobytes of generated
+//! code (and chats are short). Redrawn in place, the log's nodes stay: its live region announces what is
 //! added, not the whole conversation again.
 //!
 //! The log takes the keyboard (`tabindex`) so that it can be scrolled without a mouse: its
@@ -14,11 +16,13 @@
 
 use crate::chat::Chat;
 use crate::live::effect;
+use crate::shop_view::ShopView;
 use crate::text::{error_text, lang, t, t_with};
 use leptos::prelude::*;
 use parley_core::message::{Author, Message};
 use parley_core::time::UnixMillis;
 use parley_core::widget_text::Text;
+use parley_core::widget_view::WidgetView;
 use std::cell::RefCell;
 use web_sys::{Element, Text as TextNode};
 
@@ -37,10 +41,10 @@ struct Line {
 }
 
 #[component]
-pub fn MessageLog(chat: Chat) -> impl IntoView {
+pub fn MessageLog(chat: Chat, shop_view: ShopView) -> impl IntoView {
     let drawn = RefCell::new(Vec::<Drawn>::new());
     effect(move || {
-        let lines = lines(chat);
+        let lines = lines(chat, shop_view);
         // Effects first run once the chat is drawn, so the log is there. Found by its class
         // rather than a `NodeRef`: a node ref costs the widget its own signal code.
         let Ok(Some(log)) = document().query_selector(".parley-log") else { return };
@@ -64,9 +68,7 @@ pub fn MessageLog(chat: Chat) -> impl IntoView {
         log.set_scroll_top(log.scroll_height());
     });
     view! {
-        <div class="parley-log" role="log" aria-live="polite" tabindex="0">
-            <p class="parley-line" data-testid="greeting">{t(Text::Greeting)}</p>
-        </div>
+        <div class="parley-log" role="log" aria-live="polite" tabindex="0"></div>
     }
 }
 
@@ -139,9 +141,9 @@ impl Drawn {
     }
 }
 
-/// What the log shows now (tracked).
-fn lines(chat: Chat) -> Vec<Line> {
-    let mut lines = Vec::new();
+/// What the log shows now (tracked): the shop's lines, then the conversation.
+fn lines(chat: Chat, shop_view: ShopView) -> Vec<Line> {
+    let mut lines = shop_lines(chat, shop_view);
     if let Some(live) = chat.live.get() {
         live.with_transcript(|transcript| {
             let read_up_to = transcript.conversation().map_or(0, |conversation| conversation.agent_read);
@@ -160,6 +162,26 @@ fn lines(chat: Chat) -> Vec<Line> {
         lines.push(on_its_way(starting, t(Text::Sending).to_owned()));
     }
     lines
+}
+
+/// What the shop says first (tracked): its greeting, or the widget's own in the shopper's
+/// language; how fast it typically replies, when it shows that and has measured it; and, until
+/// the shopper writes (the queue's status says it then), that it is closed now.
+fn shop_lines(chat: Chat, shop_view: ShopView) -> Vec<Line> {
+    let WidgetView { greeting, reply_time, open, .. } = shop_view.view();
+    let mut lines = vec![shop_line("greeting", greeting.unwrap_or_else(|| t(Text::Greeting).to_owned()))];
+    if let Some(reply_time) = reply_time {
+        lines.push(shop_line("reply-time", t(Text::reply_time(reply_time)).to_owned()));
+    }
+    if !open && !chat.live.with(Option::is_some) {
+        lines.push(shop_line("closed", t(Text::ShopClosed).to_owned()));
+    }
+    lines
+}
+
+/// A line of the shop's own, with its test hook.
+fn shop_line(hook: &'static str, text: String) -> Line {
+    Line { author: Author::System.as_str(), hook, sender: None, text, at: None, state: None }
 }
 
 /// One of our own messages not stored yet, and where it is.

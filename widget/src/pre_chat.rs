@@ -2,11 +2,14 @@
 //! there is no conversation yet, and only those the shop asks for and does not already know
 //! (what its page says through `Parley.identify`, which may come at any time).
 //! What the shopper fills in goes with the new conversation, checked by the shop's rules first
-//! (the edge checks them again). Test hooks: `pre-chat`, `pre-chat-name`, `pre-chat-email`.
+//! (the edge checks them again). The rules are the shop's as the chat last heard them
+//! (`ShopView`), so a change shows in a chat already open. Test hooks: `pre-chat`,
+//! `pre-chat-name`, `pre-chat-email`.
 
 use crate::chat::Chat;
 use crate::embedder::Embedder;
 use crate::live::{keep_in, live};
+use crate::shop_view::ShopView;
 use crate::text::t;
 use leptos::prelude::*;
 use parley_core::error::PreChatError;
@@ -18,7 +21,8 @@ use parley_core::widget_text::Text;
 /// share it.
 #[derive(Clone, Copy)]
 pub struct PreChat {
-    rules: PreChatFields,
+    /// The shop, whose view holds its rules.
+    shop: ShopView,
     /// What the shop's page tells of the shopper (e.g. from its own sign-in) is sent, and not
     /// asked again.
     page: Embedder,
@@ -27,27 +31,32 @@ pub struct PreChat {
 }
 
 impl PreChat {
-    /// The shop's `rules`, and the `page` that may tell who the shopper is.
-    pub fn new(rules: PreChatFields, page: Embedder) -> PreChat {
-        PreChat { rules, page, name: RwSignal::new(String::new()), email: RwSignal::new(String::new()) }
+    /// The rules of the `shop`, and the `page` that may tell who the shopper is.
+    pub fn new(shop: ShopView, page: Embedder) -> PreChat {
+        PreChat { shop, page, name: RwSignal::new(String::new()), email: RwSignal::new(String::new()) }
+    }
+
+    /// The shop's rules (tracked).
+    fn rules(&self) -> PreChatFields {
+        self.shop.view().pre_chat
     }
 
     /// The fields the form asks for (tracked).
     fn asked(&self) -> PreChatFields {
-        self.rules.still_to_ask(&self.page.visitor())
+        self.rules().still_to_ask(&self.page.visitor())
     }
 
     /// What goes with the new conversation: what was known, and what the shopper typed in the
     /// fields asked, checked by the shop's rules.
     pub fn details(&self) -> Result<Option<ShopperDetails>, PreChatError> {
-        let known = untrack(|| self.page.visitor());
-        let asked = self.rules.still_to_ask(&known);
+        let (rules, known) = untrack(|| (self.rules(), self.page.visitor()));
+        let asked = rules.still_to_ask(&known);
         let typed = |rule: FieldRule, field: RwSignal<String>| rule.asked().then(|| field.get_untracked());
         let given = ShopperDetails {
             name: typed(asked.name, self.name).or(known.name),
             email: typed(asked.email, self.email).or(known.email),
         };
-        self.rules.accept(given)
+        rules.accept(given)
     }
 }
 
@@ -77,21 +86,21 @@ fn field(
     autocomplete: &'static str,
     value: RwSignal<String>,
 ) -> impl IntoView {
-    let required = pick(&pre_chat.rules) == FieldRule::Required;
+    // `required` is what assistive technology reads of it (no `aria-required` beside it).
+    let required = move || pick(&pre_chat.rules()) == FieldRule::Required;
     let asked = move || pick(&pre_chat.asked()).asked();
     let testid = id.strip_prefix("parley-").unwrap_or(id);
     view! {
         <label class="parley-contact-label" for=id hidden=live(move || !asked())>
             {t(label)}
-            {(!required).then(|| t(Text::Optional))}
+            {live(move || (!required()).then(|| t(Text::Optional).to_owned()))}
         </label>
         <input
             id=id
             class="parley-contact-input"
             type=kind
             autocomplete=autocomplete
-            required=required
-            aria-required=required.then_some("true")
+            required=live(required)
             data-testid=testid
             hidden=live(move || !asked())
             on:input=keep_in(value)

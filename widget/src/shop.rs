@@ -1,11 +1,10 @@
 //! The shop this widget chats for, as the edge writes it onto the page's `<body>`:
 //! `data-shop`, `data-shop-name`, `data-allowed-origins` (a JSON list of origin patterns) and
-//! `data-pre-chat-name` and `data-pre-chat-email` (`off`, `optional` or `required`).
+//! `data-view` (the shop's `WidgetView` as JSON: greeting, reply time, pre-chat fields, open now).
 
 use leptos::prelude::document;
 use parley_core::ids::ShopId;
 use parley_core::origin::OriginPattern;
-use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::wire::Wire;
 
 pub struct Shop {
@@ -13,12 +12,13 @@ pub struct Shop {
     pub name: String,
     /// The origins whose pages may embed the widget and tell it about themselves.
     pub allowed_origins: Vec<OriginPattern>,
-    /// What the shop asks before the first message.
-    pub pre_chat: PreChatFields,
+    /// What the chat shows of the shop when the page is loaded (a `WidgetView` as JSON); the
+    /// chat keeps it fresh.
+    pub view: String,
 }
 
 impl Shop {
-    /// `None` if the page does not name a valid shop.
+    /// `None` if the page does not name a valid shop with its view.
     pub fn from_page() -> Option<Shop> {
         let body = document().body()?;
         let id = ShopId::parse(&body.get_attribute("data-shop")?).ok()?;
@@ -29,12 +29,9 @@ impl Shop {
         for raw in listed.unwrap_or_default() {
             allowed_origins.extend(OriginPattern::parse(&raw));
         }
-        // A rule the page does not name clearly asks for nothing; the edge checks the details anyway.
-        let rule = |attribute: &str| body.get_attribute(attribute).and_then(|name| FieldRule::parse(&name));
-        let pre_chat = PreChatFields {
-            name: rule("data-pre-chat-name").unwrap_or_default(),
-            email: rule("data-pre-chat-email").unwrap_or_default(),
-        };
-        Some(Shop { name: name.unwrap_or_else(|| id.to_string()), id, allowed_origins, pre_chat })
+        // Read when shown: a view that does not read shows the widget's defaults, which promise
+        // nothing.
+        let view = body.get_attribute("data-view")?;
+        Some(Shop { name: name.unwrap_or_else(|| id.to_string()), id, allowed_origins, view })
     }
 }

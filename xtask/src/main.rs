@@ -7,6 +7,8 @@
 //! - `build`: the release artifacts (apps, loader, Worker) without running anything.
 //! - `bench`: sizes of the shipped artifacts, written to BENCHMARKS.md.
 //! - `install`: only the tools.
+//! - `shop …`: the operator's commands against a running edge: create a shop and its owner's
+//!   link, list shops, disable or enable one, issue sign-up codes.
 //! - `fuzz <target> [--seconds N]`: fuzz one of core's decoders (`fuzz/`) for N seconds on the
 //!   pinned nightly, installing cargo-fuzz if it is missing. On demand only: not part of `test`.
 
@@ -16,6 +18,7 @@ mod dev;
 mod fuzz;
 mod paths;
 mod run;
+mod shop;
 mod test;
 mod tools;
 mod wasm_interface;
@@ -46,8 +49,10 @@ fn main() -> Result<()> {
             bench::run()
         }
         "fuzz" => fuzz::run_target(&args[1..]),
+        "shop" => shop::run(&args[1..]),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <dev|test|build|bench|install|fuzz>");
+            println!("usage: cargo xtask <dev|test|build|bench|install|shop|fuzz>");
+            println!("       {}", shop::USAGE);
             println!("       {}", fuzz::USAGE);
             Ok(())
         }

@@ -6,9 +6,12 @@
 //! generating one overflows a test thread's stack in a debug build.
 
 use parley_core::custom_values::CustomValues;
-use parley_core::ids::{ClientMessageId, ConversationId};
+use parley_core::greeting::ReplyTime;
+use parley_core::ids::{ClientMessageId, ConversationId, DeviceId};
 use parley_core::json::Json;
+use parley_core::locale::Locale;
 use parley_core::message::{Author, Message};
+use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::protocol::{
     ApiError, ClientFrame, ConversationView, ErrorCode, NewConversation, PageContext, Product, QueuePlace, ServerFrame,
     ShopperDetails, Status, VerifiedUser,
@@ -16,6 +19,7 @@ use parley_core::protocol::{
 use parley_core::rating::Rating;
 use parley_core::time::UnixMillis;
 use parley_core::wait_estimate::Estimate;
+use parley_core::widget_view::WidgetView;
 use parley_core::wire::Wire;
 use proptest::collection::vec;
 use proptest::option;
@@ -117,8 +121,9 @@ fn shopper_details() -> BoxedStrategy<ShopperDetails> {
 pub fn conversation_view() -> BoxedStrategy<ConversationView> {
     let who = (option::of(text()), option::of(verified_user()), option::of(shopper_details()), option::of(text()));
     let clocks = (option::of(millis()), option::of(any::<u64>()), any::<u64>(), any::<u64>());
-    (conversation_id(), status(), page_context(), option::of(queue_place()), option::of(rating()), who, clocks)
-        .prop_map(|(id, status, page, place, rating, who, clocks)| {
+    let locale = option::of(locale());
+    (conversation_id(), status(), page_context(), option::of(queue_place()), option::of(rating()), who, clocks, locale)
+        .prop_map(|(id, status, page, place, rating, who, clocks, locale)| {
             let (assignee_name, user, shopper, contact_email) = who;
             let (waiting_since, first_response_millis, shopper_read, agent_read) = clocks;
             ConversationView {
@@ -135,6 +140,7 @@ pub fn conversation_view() -> BoxedStrategy<ConversationView> {
                 user,
                 shopper,
                 rating,
+                locale,
             }
         })
         .boxed()
@@ -155,14 +161,28 @@ pub fn message() -> BoxedStrategy<Message> {
 }
 
 fn api_error() -> BoxedStrategy<ApiError> {
-    (error_code(), text(), option::of(any::<u64>()))
-        .prop_map(|(code, message, retry_after_seconds)| ApiError { code, message, retry_after_seconds })
+    (error_code(), text(), option::of(any::<u64>()), option::of(text()))
+        .prop_map(|(code, message, retry_after_seconds, field)| ApiError { code, message, retry_after_seconds, field })
         .boxed()
 }
 
+fn device_id() -> BoxedStrategy<DeviceId> {
+    "[0-9a-f]{32}".prop_map(|hex| DeviceId::parse(&hex).expect("32 hex digits")).boxed()
+}
+
+fn locale() -> BoxedStrategy<Locale> {
+    select(Locale::ALL.to_vec()).boxed()
+}
+
 pub fn new_conversation() -> BoxedStrategy<NewConversation> {
-    (page_context(), option::of(text()), option::of(shopper_details()))
-        .prop_map(|(page, identity, shopper)| NewConversation { page, identity, shopper })
+    (page_context(), option::of(text()), option::of(shopper_details()), option::of(locale()), option::of(device_id()))
+        .prop_map(|(page, identity, shopper, locale, device)| NewConversation {
+            page,
+            identity,
+            shopper,
+            locale,
+            device,
+        })
         .boxed()
 }
 
@@ -187,6 +207,25 @@ pub fn client_frame() -> BoxedStrategy<ClientFrame> {
         (any::<u64>(), any::<u64>()).prop_map(|(after, before)| ClientFrame::History { after, before }),
     ]
     .boxed()
+}
+
+fn field_rule() -> BoxedStrategy<FieldRule> {
+    select(&[FieldRule::Off, FieldRule::Optional, FieldRule::Required][..]).boxed()
+}
+
+fn reply_time() -> BoxedStrategy<ReplyTime> {
+    select(&[ReplyTime::FewMinutes, ReplyTime::UnderAnHour, ReplyTime::FewHours, ReplyTime::ADay][..]).boxed()
+}
+
+pub fn widget_view() -> BoxedStrategy<WidgetView> {
+    (option::of(text()), option::of(reply_time()), field_rule(), field_rule(), any::<bool>())
+        .prop_map(|(greeting, reply_time, name, email, open)| WidgetView {
+            greeting,
+            reply_time,
+            pre_chat: PreChatFields { name, email },
+            open,
+        })
+        .boxed()
 }
 
 /// Server frames that carry no message: what may come between messages without adding any.
@@ -224,8 +263,9 @@ const WORDS: &str = "type kind hello send typing read resolve leave_email rate c
     conversation place error v token last_seq client_id text internal seq email score comment page url title \
     product custom name sku price currency image id status assignee_name waiting_since first_response_millis \
     shopper_read agent_read contact_email user shopper rating missed author position estimate estimated_at \
-    overdue closed wait no_agents millis code retry_after_seconds user_id identity at sender new waiting \
-    assigned resolved agent system rate_limited c1 0123456789abcdef0123456789abcdef";
+    overdue closed wait no_agents millis code retry_after_seconds field locale device user_id identity at sender new waiting \
+    assigned resolved agent system rate_limited greeting reply_time pre_chat open off optional required \
+    few_minutes under_an_hour few_hours a_day c1 0123456789abcdef0123456789abcdef";
 
 fn word() -> BoxedStrategy<String> {
     select(WORDS.split_whitespace().collect::<Vec<_>>()).prop_map(str::to_owned).boxed()

@@ -4,11 +4,12 @@
 //! and serde, which the edge and the console use, reads every text as `Wire`, which the widget
 //! uses, does, so both ends of a socket agree on what a frame says.
 
-use crate::arbitrary::{broken, client_frame, json, new_conversation, server_frame};
+use crate::arbitrary::{broken, client_frame, json, new_conversation, server_frame, widget_view};
 use crate::config::config;
 use parley_core::json::Json;
 use parley_core::message::Message;
 use parley_core::protocol::{ClientFrame, ConversationView, DeskClientFrame, NewConversation, ServerFrame};
+use parley_core::widget_view::WidgetView;
 use parley_core::wire::Wire;
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -19,7 +20,8 @@ use std::fmt::Debug;
 
 /// Documents of the protocol's words and broken frames, as text.
 fn documents() -> impl Strategy<Value = String> {
-    prop_oneof![json(), broken(client_frame()), broken(server_frame())].prop_map(|json| json.to_text())
+    prop_oneof![json(), broken(client_frame()), broken(server_frame()), broken(widget_view())]
+        .prop_map(|json| json.to_text())
 }
 
 /// Text that is JSON, JSON cut short, or anything at all.
@@ -63,6 +65,7 @@ proptest! {
         serde_reads_what_wire_reads::<NewConversation>(&text)?;
         serde_reads_what_wire_reads::<ConversationView>(&text)?;
         serde_reads_what_wire_reads::<Message>(&text)?;
+        serde_reads_what_wire_reads::<WidgetView>(&text)?;
         let _ = serde_json::from_str::<DeskClientFrame>(&text);
     }
 
@@ -86,5 +89,10 @@ proptest! {
     #[test]
     fn wire_and_serde_read_new_conversations_alike(json in broken(new_conversation())) {
         wire_and_serde_agree::<NewConversation>(&json.to_text())?;
+    }
+
+    #[test]
+    fn wire_and_serde_read_widget_views_alike(json in broken(widget_view())) {
+        wire_and_serde_agree::<WidgetView>(&json.to_text())?;
     }
 }

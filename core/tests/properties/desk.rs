@@ -79,6 +79,8 @@ fn input() -> BoxedStrategy<Input> {
         2 => (conversation(), agent()).prop_map(|(conversation_id, agent)| Input::Replied { conversation_id, agent }),
         1 => conversation().prop_map(|conversation_id| Input::Resolved { conversation_id }),
         2 => (agent(), any::<bool>()).prop_map(|(agent, online)| Input::Presence { agent, online }),
+        1 => (agent(), any::<bool>()).prop_map(|(agent, away)| Input::Away { agent, away }),
+        1 => agent().prop_map(|agent| Input::Removed { agent }),
         1 => (conversation(), email).prop_map(|(conversation_id, email)| Input::ContactLeft { conversation_id, email }),
         2 => Just(Input::Tick),
     ]
@@ -121,7 +123,7 @@ fn roster(online: &[bool]) -> BTreeMap<AgentId, Agent> {
     AGENTS
         .iter()
         .zip(online)
-        .map(|(name, &online)| (agent_id(name), Agent { name: name.to_string(), online }))
+        .map(|(name, &online)| (agent_id(name), Agent { name: name.to_string(), online, away: false }))
         .collect()
 }
 
@@ -161,7 +163,7 @@ fn assignments_follow_the_rules(
             continue;
         }
         let item = item(desk, conversation_id)?;
-        prop_assert!(roster.get(&assignee.agent).is_some_and(|agent| agent.online), "given to someone offline");
+        prop_assert!(roster.get(&assignee.agent).is_some_and(Agent::available), "given to someone offline or away");
         prop_assert!(!item.passed_by.contains(&assignee.agent), "given back to an agent who let it go");
         prop_assert!(loads(desk).get(&assignee.agent).is_some_and(|&load| load <= rules.capacity), "past capacity");
     }
@@ -230,10 +232,21 @@ proptest! {
             match desk.handle(now, input.clone()) {
                 Err(_) => prop_assert_eq!(&desk, &before, "a refused input changed something"),
                 Ok(effects) => {
-                    if let Input::Presence { agent, online } = &input {
-                        if let Some(known) = roster.get_mut(agent) {
-                            known.online = *online;
+                    match &input {
+                        Input::Presence { agent, online } => {
+                            if let Some(known) = roster.get_mut(agent) {
+                                known.online = *online;
+                            }
                         }
+                        Input::Away { agent, away } => {
+                            if let Some(known) = roster.get_mut(agent) {
+                                known.away = *away;
+                            }
+                        }
+                        Input::Removed { agent } => {
+                            roster.remove(agent);
+                        }
+                        _ => {}
                     }
                     assignments_follow_the_rules(&desk, &rules, &roster, &input, &effects)?;
                     capacity_kept(&loads(&before), &loads(&desk), &rules, &input)?;

@@ -5,8 +5,11 @@
 
 use crate::round_trip::round_trip;
 use parley_core::custom_values::CustomValues;
-use parley_core::ids::{ClientMessageId, ConversationId};
+use parley_core::greeting::ReplyTime;
+use parley_core::ids::{ClientMessageId, ConversationId, DeviceId};
+use parley_core::locale::Locale;
 use parley_core::message::{Author, Message};
+use parley_core::pre_chat::{FieldRule, PreChatFields};
 use parley_core::protocol::{
     ApiError, ClientFrame, ConversationTicket, ConversationView, ErrorCode, NewConversation, PageContext, Product,
     QueuePlace, ServerFrame, ShopperDetails, Status, VerifiedUser,
@@ -14,6 +17,7 @@ use parley_core::protocol::{
 use parley_core::rating::Rating;
 use parley_core::time::UnixMillis;
 use parley_core::wait_estimate::Estimate;
+use parley_core::widget_view::WidgetView;
 
 const AT: UnixMillis = UnixMillis(1_700_000_000_000);
 
@@ -85,6 +89,7 @@ fn view() -> ConversationView {
         user: Some(user()),
         shopper: Some(shopper()),
         rating: Some(rating()),
+        locale: Some(Locale::Polish),
     }
 }
 
@@ -100,8 +105,26 @@ fn message() -> Message {
     }
 }
 
+fn pre_chat() -> PreChatFields {
+    PreChatFields { name: FieldRule::Required, email: FieldRule::Optional }
+}
+
+fn widget_view() -> WidgetView {
+    WidgetView {
+        greeting: Some("Hi! Sizes run small.".into()),
+        reply_time: Some(ReplyTime::FewHours),
+        pre_chat: pre_chat(),
+        open: true,
+    }
+}
+
 fn error() -> ApiError {
-    ApiError { code: ErrorCode::RateLimited, message: "slow down".into(), retry_after_seconds: Some(30) }
+    ApiError {
+        code: ErrorCode::RateLimited,
+        message: "slow down".into(),
+        retry_after_seconds: Some(30),
+        field: Some("text".into()),
+    }
 }
 
 #[test]
@@ -118,9 +141,17 @@ fn every_field_of_every_wire_type_survives_the_wire() {
         ("ConversationView", round_trip(&view())),
         ("Message", round_trip(&message())),
         ("ApiError", round_trip(&error())),
+        ("PreChatFields", round_trip(&pre_chat())),
+        ("WidgetView", round_trip(&widget_view())),
         (
             "NewConversation",
-            round_trip(&NewConversation { page: page(), identity: Some("token".into()), shopper: Some(shopper()) }),
+            round_trip(&NewConversation {
+                page: page(),
+                identity: Some("token".into()),
+                shopper: Some(shopper()),
+                locale: Some(Locale::Hungarian),
+                device: Some(DeviceId::parse("0123456789abcdef0123456789abcdef").expect("a device id")),
+            }),
         ),
         (
             "ConversationTicket",

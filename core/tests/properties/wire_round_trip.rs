@@ -2,7 +2,7 @@
 //! and serde writes the same JSON and reads it back to it. Texts, numbers and ids range over
 //! everything valid, so escaping, big numbers, empty strings and absent options are all tried.
 
-use crate::arbitrary::{client_frame, new_conversation, server_frame};
+use crate::arbitrary::{client_frame, new_conversation, server_frame, widget_view};
 use crate::config::config;
 use crate::round_trip::round_trip;
 use proptest::prelude::*;
@@ -24,5 +24,10 @@ proptest! {
     #[test]
     fn new_conversation_bodies_survive_the_wire(body in new_conversation()) {
         round_trip(&body).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    fn widget_views_survive_the_wire(view in widget_view()) {
+        round_trip(&view).map_err(TestCaseError::fail)?;
     }
 }

@@ -88,6 +88,7 @@ async fn every_route_and_socket_refuses_whoever_must_not_use_it(env: Arc<Env>) -
     let ticket = api.new_conversation(&vault).await?;
     let (mut shopper_socket, _) = shopper(&api, &ticket, 0).await?;
     send_acked(&mut shopper_socket, "q", "A question").await?;
+    let id = &ticket.conversation_id;
     let routes = [
         (Method::GET, "/api/me".to_owned(), None, Needs::AnAgentOfTheShop),
         (Method::GET, format!("/api/shops/{vault}/metrics"), None, Needs::AnAgentOfTheShop),
@@ -95,6 +96,18 @@ async fn every_route_and_socket_refuses_whoever_must_not_use_it(env: Arc<Env>) -
         (Method::PUT, format!("/api/shops/{vault}/settings"), Some(json!({})), Needs::AnOwnerOfTheShop),
         (Method::PATCH, format!("/api/shops/{vault}/settings"), Some(json!({})), Needs::AnOwnerOfTheShop),
         (Method::GET, format!("/api/shops/{vault}/dead-letters"), None, Needs::AnOwnerOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/team"), None, Needs::AnAgentOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/install"), None, Needs::AnOwnerOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/conversations?q=question"), None, Needs::AnAgentOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/conversations/{id}/earlier"), None, Needs::AnAgentOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/conversations/{id}/shopper-notes"), None, Needs::AnAgentOfTheShop),
+        (Method::GET, format!("/api/shops/{vault}/canned-answers"), None, Needs::AnAgentOfTheShop),
+        (
+            Method::POST,
+            format!("/api/shops/{vault}/canned-answers"),
+            Some(json!({"title": "Hello", "shortcut": "hello", "text": "Hello!"})),
+            Needs::AnOwnerOfTheShop,
+        ),
         (
             Method::POST,
             format!("/api/shops/{vault}/erasures"),

@@ -1,7 +1,10 @@
 //! Accessibility in the browser: axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules run against
 //! the launcher on a shop's page and against the chat in the states a shopper meets it (empty
 //! with the pre-chat fields, an error, waiting in the queue, answered, leave-your-e-mail,
-//! rating), the live regions that announce what changes, and the chat full-screen on a phone.
+//! rating), the live regions that announce what changes, and the chat full-screen on a phone;
+//! and the console's owner screens: the team, the settings, the install page, the page of an
+//! invite link and the sign-up page (the sign-up form itself in `owner_screens`, on an edge that
+//! takes sign-ups), and its canned answers' list and shortcuts' help.
 //!
 //! axe-core comes from `node_modules` (package-lock.json; `cargo xtask` installs it) and is
 //! injected through WebDriver, as DevTools runs it: the chat page's CSP, which allows only
@@ -15,14 +18,16 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
+use crate::at_the_desk::{shop_with_canned_answers, waiting_shopper};
 use crate::browser::{
     eventually, find_visible, seed_demo_page_shop, send_message, wait_for_message, wait_for_text, Console, Screen,
     ShopPage,
 };
 use crate::case;
 use crate::client::Api;
+use crate::owner_screens::ConsolePage;
 use crate::runner::{Case, Env};
-use crate::shops::seed;
+use crate::shops::{login, seed};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -30,6 +35,8 @@ pub fn cases() -> Vec<Case> {
         case!(browser a_chat_from_the_queue_to_the_rating_passes_axe_and_announces_what_changes),
         case!(browser the_leave_your_email_form_passes_axe),
         case!(browser on_a_phone_the_chat_fills_the_screen_and_takes_typing),
+        case!(browser the_consoles_owner_screens_and_the_invite_page_pass_axe),
+        case!(browser the_consoles_canned_answers_list_and_shortcuts_help_pass_axe),
     ]
 }
 
@@ -40,12 +47,25 @@ const WCAG_AA: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a
 const AXE_SCRIPT: &str = "node_modules/axe-core/axe.min.js";
 
 /// What part of the current frame's document axe examines.
-enum Scope {
+pub(crate) enum Scope {
     /// The whole document (the chat's own page).
     Document,
     /// The loader's shadow host and its open shadow tree, on the shop's page: the page around
     /// it is the shop's business.
     Launcher,
+    /// The part of the page the selector names, with what it holds.
+    Part(&'static str),
+}
+
+impl Scope {
+    /// The selector of the part examined; `None` for the whole document.
+    fn include(&self) -> Option<&'static str> {
+        match self {
+            Scope::Document => None,
+            Scope::Launcher => Some("#parley-root"),
+            Scope::Part(selector) => Some(selector),
+        }
+    }
 }
 
 /// One rule axe found broken, with where.
@@ -74,7 +94,7 @@ struct AxeReport {
 
 /// Runs axe's WCAG A and AA rules in the current frame (injecting axe first if this page has
 /// not got it) and fails with every violation, naming `state`. Returns the rules that passed.
-async fn ensure_accessible(driver: &WebDriver, state: &str, scope: Scope) -> Result<Vec<String>> {
+pub(crate) async fn ensure_accessible(driver: &WebDriver, state: &str, scope: Scope) -> Result<Vec<String>> {
     let report = run_axe(driver, scope).await.with_context(|| format!("running axe on {state}"))?;
     anyhow::ensure!(report.violations.is_empty(), "axe on {state}:\n{}", describe(&report.violations));
     Ok(report.passes)
@@ -88,8 +108,8 @@ async fn run_axe(driver: &WebDriver, scope: Scope) -> Result<AxeReport> {
     // Frames are left out: the chat's frame is checked from inside, with its own copy of axe.
     // Only violations keep every node; of the passes we need no more than the rules' ids.
     let script = r#"
-        const [launcher, tags] = arguments;
-        const context = launcher ? { include: [['#parley-root']] } : document;
+        const [include, tags] = arguments;
+        const context = include ? { include: [[include]] } : document;
         const options = { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'], iframes: false };
         return axe.run(context, options).then((results) => ({
             violations: results.violations.map((v) => ({
@@ -99,8 +119,7 @@ async fn run_axe(driver: &WebDriver, scope: Scope) -> Result<AxeReport> {
             passes: results.passes.map((rule) => rule.id),
         }));
     "#;
-    let launcher = matches!(scope, Scope::Launcher);
-    let answer = driver.execute(script, vec![json!(launcher), json!(WCAG_AA)]).await?;
+    let answer = driver.execute(script, vec![json!(scope.include()), json!(WCAG_AA)]).await?;
     serde_json::from_value(answer.json().clone()).context("reading axe's results")
 }
 
@@ -357,5 +376,88 @@ async fn on_a_phone_the_chat_fills_the_screen_and_takes_typing(env: Arc<Env>) ->
     }
     .await;
     let _ = shop.driver.quit().await;
+    outcome
+}
+
+async fn the_consoles_owner_screens_and_the_invite_page_pass_axe(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({"allowed_origins": ["https://shop.example"]}), &[("ana", "owner")]).await?;
+    let owner = ConsolePage::from(Console::sign_in_as(&env, &shop, "ana").await?);
+    let mut others = Vec::new();
+    let outcome = async {
+        owner.wait_for("checklist").await?;
+        ensure_accessible(&owner.driver, "the workspace with the checklist", Scope::Document).await?;
+        owner.invite("bo@team.test").await?;
+        ensure_accessible(&owner.driver, "the team with an invite link", Scope::Document).await?;
+        owner.show("settings-tab", "settings-save").await?;
+        ensure_accessible(&owner.driver, "the settings", Scope::Document).await?;
+        owner.show("install-tab", "snippet").await?;
+        ensure_accessible(&owner.driver, "the install page", Scope::Document).await?;
+
+        let ana = login(&api, &shop, "ana").await?;
+        let (status, body) = api
+            .post(
+                &format!("/api/shops/{shop}/invites"),
+                &json!({"email": "cy@team.test", "role": "agent"}),
+                Some(&ana.cookie),
+            )
+            .await?;
+        anyhow::ensure!(status == 201, "inviting answered {status}: {body}");
+        let link: parley_core::protocol::IssuedLink = serde_json::from_str(&body)?;
+        let joining = ConsolePage::open(&env, "", &link.link).await?;
+        joining.wait_for("accept-name").await?;
+        ensure_accessible(&joining.driver, "the invite's page", Scope::Document).await?;
+        others.push(joining);
+        // The shared edge takes no sign-ups: the page says so.
+        let signing_up = ConsolePage::open(&env, &env.origin, "/console/signup").await?;
+        let shown = eventually("the sign-up page", || async {
+            for testid in ["signup-closed", "signup-shop"] {
+                if signing_up.has(testid).await? {
+                    return Ok(Some(()));
+                }
+            }
+            Ok(None)
+        })
+        .await;
+        others.push(signing_up);
+        shown?;
+        ensure_accessible(&others[1].driver, "the sign-up page", Scope::Document).await?;
+        Ok(())
+    }
+    .await;
+    owner.quit().await;
+    for page in others {
+        page.quit().await;
+    }
+    outcome
+}
+
+async fn the_consoles_canned_answers_list_and_shortcuts_help_pass_axe(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let (shop_id, _) = shop_with_canned_answers(&api, &env).await?;
+    let question = "Can I return an opened box?";
+    waiting_shopper(&api, &shop_id, question).await?;
+    let console = Console::sign_in_as(&env, &shop_id, "ana").await?;
+    let outcome = async {
+        let driver = &console.driver;
+        console.claim(question).await?;
+        console.composer().await?.send_keys("/").await?;
+        console.wait_for_canned_options(2).await?;
+        let passed = ensure_accessible(driver, "the canned answers' list", Scope::Part(".composer")).await?;
+        anyhow::ensure!(passed.iter().any(|rule| rule == "aria-required-children"), "axe saw no list: {passed:?}");
+
+        console.press(Key::Escape).await?;
+        console.press(Key::Escape).await?;
+        console.press("?").await?;
+        eventually("the shortcuts' help", || find_visible(driver, "[data-testid=shortcuts-help]")).await?;
+        let passed = ensure_accessible(driver, "the shortcuts' help", Scope::Part(".overlay")).await?;
+        anyhow::ensure!(
+            passed.iter().any(|rule| rule == "definition-list"),
+            "axe saw no list of shortcuts: {passed:?}"
+        );
+        Ok(())
+    }
+    .await;
+    let _ = console.driver.quit().await;
     outcome
 }

@@ -71,7 +71,7 @@ pub(crate) enum Screen {
 }
 
 /// A fresh headless Chromium on a desktop screen.
-async fn browser(env: &Env) -> Result<WebDriver> {
+pub(crate) async fn browser(env: &Env) -> Result<WebDriver> {
     browser_on(env, Screen::Desktop).await
 }
 
@@ -124,7 +124,12 @@ pub(crate) async fn wait_for_text(driver: &WebDriver, selector: &str, text: &str
 
 /// Waits up to `limit` until an element matching `selector` contains `text`, in the current
 /// frame.
-async fn wait_for_text_within(limit: Duration, driver: &WebDriver, selector: &str, text: &str) -> Result<()> {
+pub(crate) async fn wait_for_text_within(
+    limit: Duration,
+    driver: &WebDriver,
+    selector: &str,
+    text: &str,
+) -> Result<()> {
     eventually_within(limit, &format!("{selector} containing {text:?}"), || async {
         Ok((count_containing(driver, selector, text).await? > 0).then_some(()))
     })
@@ -293,7 +298,7 @@ impl ShopPage {
     }
 
     /// How the launcher looks now, as the shop's page sees it.
-    async fn launcher_look(&self) -> Result<LauncherLook> {
+    pub(crate) async fn launcher_look(&self) -> Result<LauncherLook> {
         self.driver.enter_default_frame().await?;
         let script = r#"
             const root = document.getElementById('parley-root').shadowRoot;
@@ -329,7 +334,7 @@ impl ShopPage {
         }
     }
 
-    async fn reload(&self) -> Result<()> {
+    pub(crate) async fn reload(&self) -> Result<()> {
         self.driver.enter_default_frame().await?;
         self.driver.refresh().await?;
         Ok(())
@@ -338,12 +343,12 @@ impl ShopPage {
 
 /// The launcher as the shop's page shows it.
 #[derive(Debug, Clone)]
-struct LauncherLook {
+pub(crate) struct LauncherLook {
     /// Computed CSS colours, e.g. `rgb(47, 91, 211)`.
-    background: String,
+    pub(crate) background: String,
     color: String,
     on_the_left: bool,
-    text: String,
+    pub(crate) text: String,
     label: String,
     /// The unread badge's text; empty while it is hidden.
     badge: String,

@@ -159,6 +159,8 @@ impl Api {
             },
             identity: None,
             shopper: None,
+            locale: None,
+            device: None,
         };
         let (status, text) = self.post(&format!("/api/shops/{shop}/conversations"), &body, None).await?;
         if status != 201 {

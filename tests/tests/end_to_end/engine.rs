@@ -57,7 +57,11 @@ pub fn cases() -> Vec<Case> {
 }
 
 /// Starts a conversation in `shop` whose shopper has written `text`.
-async fn waiting_conversation(api: &Api, shop: &str, text: &str) -> Result<(ConversationId, Socket, Instant)> {
+pub(crate) async fn waiting_conversation(
+    api: &Api,
+    shop: &str,
+    text: &str,
+) -> Result<(ConversationId, Socket, Instant)> {
     let ticket = api.new_conversation(shop).await?;
     let (mut socket, _) = shopper(api, &ticket, 0).await?;
     send_acked(&mut socket, "first", text).await?;
@@ -114,7 +118,7 @@ pub(crate) async fn claim_answer(desk: &mut Socket, id: &ConversationId) -> Resu
     }
 }
 
-async fn metrics(api: &Api, shop: &str, agent: &Agent) -> Result<MetricsReport> {
+pub(crate) async fn metrics(api: &Api, shop: &str, agent: &Agent) -> Result<MetricsReport> {
     let (status, _, body) = api.get(&format!("/api/shops/{shop}/metrics"), Some(&agent.cookie)).await?;
     ensure!(status == 200, "metrics answered {status}: {body}");
     Ok(serde_json::from_str(&body)?)
@@ -439,18 +443,26 @@ async fn settings_are_validated_and_only_owners_change_them(env: Arc<Env>) -> Re
     };
     let (status, body) = put(&bo, json!({"frt_target_seconds": 30})).await?;
     ensure!(status == 403 && api_error(&body)?.code == ErrorCode::Forbidden, "an agent changed settings: {status}");
-    for bad in [
-        json!({"assignment": {"auto_assign": true, "capacity": 0, "reroute_after_millis": 60000}}),
-        json!({"time_zone": "Mars/Olympus_Mons"}),
-        json!({"hours": {"monday": [{"start_minute": 600, "end_minute": 500}]}}),
-        json!({"allowed_origins": ["https://shop.example; script-src *"]}),
-        json!({"frt_target_secs": 60}),
-        json!({"hours": {"munday": [{"start_minute": 540, "end_minute": 1020}]}}),
-        json!({"webhook": {"url": "ftp://hooks.example/x", "secret": "0123456789abcdef"}}),
-        json!({"webhook": {"url": "https://hooks.example/x", "secret": "short"}}),
+    // Each refusal names the setting, for the console to show beside it.
+    for (bad, field) in [
+        (
+            json!({"assignment": {"auto_assign": true, "capacity": 0, "reroute_after_millis": 60000}}),
+            "assignment.capacity",
+        ),
+        (json!({"time_zone": "Mars/Olympus_Mons"}), "time_zone"),
+        (json!({"hours": {"monday": [{"start_minute": 600, "end_minute": 500}]}}), "hours"),
+        (json!({"allowed_origins": ["https://shop.example; script-src *"]}), "allowed_origins[0]"),
+        (json!({"frt_target_secs": 60}), "frt_target_secs"),
+        (json!({"hours": {"munday": [{"start_minute": 540, "end_minute": 1020}]}}), "hours.munday"),
+        (json!({"webhook": {"url": "ftp://hooks.example/x", "secret": "0123456789abcdef"}}), "webhook"),
+        (json!({"webhook": {"url": "https://hooks.example/x", "secret": "short"}}), "webhook"),
     ] {
         let (status, body) = put(&ana, bad.clone()).await?;
-        ensure!(status == 400 && api_error(&body)?.code == ErrorCode::BadRequest, "{bad} answered {status} {body}");
+        let refusal = api_error(&body)?;
+        ensure!(
+            status == 400 && refusal.code == ErrorCode::BadRequest && refusal.field.as_deref() == Some(field),
+            "{bad} answered {status} {body}"
+        );
     }
     let (status, body) = put(&ana, json!({"frt_target_seconds": 45, "time_zone": "Europe/Warsaw"})).await?;
     ensure!(status == 200, "an owner's valid change: {status} {body}");
@@ -737,13 +749,13 @@ async fn a_verified_user_finds_their_conversation_on_another_device(env: Arc<Env
     Ok(())
 }
 
-fn rate(score: u8, comment: Option<&str>) -> ClientFrame {
+pub(crate) fn rate(score: u8, comment: Option<&str>) -> ClientFrame {
     ClientFrame::Rate { score, comment: comment.map(str::to_owned) }
 }
 
 /// Starts a conversation in `shop`, has `agent` claim, answer and resolve it, and returns the
 /// shopper's and the agent's sockets once the shopper has heard it is resolved.
-async fn resolved_conversation(
+pub(crate) async fn resolved_conversation(
     api: &Api,
     shop: &str,
     agent: &Agent,
@@ -819,8 +831,8 @@ async fn shoppers_rate_resolved_conversations_once_and_the_metrics_give_exact_cs
     };
     let csat = &report.csat;
     ensure!(csat.count == 3, "three ratings: {csat:?}");
-    ensure!(csat.satisfied_percent == Some(200.0 / 3.0), "two of three are 4 or 5: {csat:?}");
-    ensure!(csat.average_score == Some(11.0 / 3.0), "the mean of 4, 2 and 5: {csat:?}");
+    ensure!(csat.satisfied_percent == Some(66.667), "two of three are 4 or 5, to 3 decimals: {csat:?}");
+    ensure!(csat.average_score == Some(3.667), "the mean of 4, 2 and 5, to 3 decimals: {csat:?}");
     let (status, _, body) = api.get(&format!("/api/shops/{shop}/metrics?from=0&to=1000"), Some(&ana.cookie)).await?;
     ensure!(status == 200 && serde_json::from_str::<MetricsReport>(&body)?.csat.count == 0, "an empty window");
 

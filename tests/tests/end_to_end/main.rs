@@ -11,21 +11,32 @@
 mod access;
 mod accessibility;
 mod api;
+mod at_the_desk;
 mod browser;
 mod chaos;
 mod client;
+mod dashboard_numbers;
+mod dashboard_page;
 mod delivery;
 mod engine;
 mod eventually;
 mod fault_checks;
 mod faults;
+mod going_live;
+mod going_live_journey;
+mod history;
+mod history_browser;
 mod lifecycle;
+mod live_widget;
+mod owner_screens;
+mod owner_tools;
 mod private_edge;
 mod resuming_client;
 mod runner;
 mod security;
 mod seeded_rng;
 mod shop_page;
+mod shop_site;
 mod shops;
 mod tcp_proxy;
 mod webhook_receiver;
@@ -39,8 +50,18 @@ fn main() -> std::process::ExitCode {
         .chain(security::cases())
         .chain(lifecycle::cases())
         .chain(access::cases())
+        .chain(going_live::cases())
+        .chain(owner_tools::cases())
+        .chain(live_widget::cases())
+        .chain(owner_screens::cases())
+        .chain(dashboard_numbers::cases())
+        .chain(history::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
+        .chain(at_the_desk::cases())
+        .chain(dashboard_page::cases())
+        .chain(history_browser::cases())
+        .chain(going_live_journey::cases())
         .chain(accessibility::cases())
         .collect();
     runner::run(cases)

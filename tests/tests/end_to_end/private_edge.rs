@@ -31,8 +31,20 @@ impl PrivateEdge {
         let state = std::env::temp_dir().join(format!("parley-{case}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&state);
         let port = free_port()?;
-        let running = launch(port, state.clone(), options.clone(), Seed::DemoShop).await?;
+        // A production edge has no seeding: its shops come from its operator or sign-up.
+        let seed = if options.production { Seed::Nothing } else { Seed::DemoShop };
+        let running = launch(port, state.clone(), options.clone(), seed).await?;
         Ok(Self { port, state, origin: running.origin(), options, running: Some(running) })
+    }
+
+    /// An edge started the production way (no `PARLEY_DEV`, nothing seeded), taking sign-ups
+    /// as `signup` says (`open`, `invite`, `closed`) and its operator's key `operator_key`.
+    pub async fn production(case: &str, signup: &str, operator_key: &str) -> Result<Self> {
+        let vars = vec![
+            ("PARLEY_SIGNUP".to_owned(), signup.to_owned()),
+            ("PARLEY_OPERATOR_KEY".to_owned(), operator_key.to_owned()),
+        ];
+        Self::start_with(case, EdgeOptions { vars, production: true, ..EdgeOptions::default() }).await
     }
 
     /// An edge whose Worker variable `PARLEY_FAILPOINTS` is `failpoints` (edge/src/failpoints.rs).
