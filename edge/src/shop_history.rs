@@ -57,6 +57,10 @@ const EARLIER_LISTED: usize = 20;
 /// Row numbers per conversation in the FTS index: its messages' `seq` must stay below it.
 const ROWS_PER_CONVERSATION: i64 = 1 << 20;
 
+/// The most index rows a search reads: enough for a page of conversations with many matching
+/// messages each.
+const SEARCHED_ROWS: usize = 1000;
+
 /// A preview's longest text, in characters.
 const PREVIEW_CHARS: usize = 140;
 
@@ -285,19 +289,9 @@ impl ShopHistory {
     fn list(&self, query: &HistoryQuery) -> EdgeResult<HistoryPage> {
         let mut conditions: Vec<String> = Vec::new();
         let mut bindings: Vec<SqlStorageValue> = Vec::new();
-        let mut matched = "NULL".to_owned();
         if let Some(words) = &query.words {
-            let fts = words.fts5();
-            // The words around the match, from the conversation's own rows.
-            let rows = ROWS_PER_CONVERSATION;
-            matched = format!(
-                "(SELECT snippet(words, 0, '', '', '…', 12) FROM words WHERE words MATCH ? \
-                 AND words.rowid BETWEEN c.n * {rows} AND c.n * {rows} + {last} LIMIT 1)",
-                last = rows - 1
-            );
-            bindings.push(fts.as_str().into());
-            conditions.push(format!("c.n IN (SELECT rowid / {rows} FROM words WHERE words MATCH ?)"));
-            bindings.push(fts.into());
+            conditions.push("words MATCH ?".to_owned());
+            bindings.push(words.fts5().into());
         }
         if let Some(status) = query.status {
             conditions.push("c.status = ?".to_owned());
@@ -324,10 +318,13 @@ impl ShopHistory {
             bindings.push(millis(before).into());
         }
         let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        if query.words.is_some() {
+            return self.search(&filter, bindings);
+        }
         bindings.push(((HistoryQuery::PAGE + 1) as i64).into());
         let rows: Vec<EntryRow> = self.store.rows(
             &format!(
-                "SELECT {ENTRY_COLUMNS}, {matched} AS matched FROM conversations c {filter} \
+                "SELECT {ENTRY_COLUMNS}, NULL AS matched FROM conversations c {filter} \
                  ORDER BY c.last_activity_at DESC LIMIT ?"
             ),
             bindings,
@@ -340,6 +337,33 @@ impl ShopHistory {
             None
         };
         Ok(HistoryPage { conversations, next_before })
+    }
+
+    /// A search: the index's matching rows, newest conversation first (rows are numbered by
+    /// conversation), each with the words around its match, until a page of conversations.
+    /// The index is read in its own order and stops early, so a word found in thousands of
+    /// conversations costs a page, not all of them. A search has one page.
+    fn search(&self, filter: &str, mut bindings: Vec<SqlStorageValue>) -> EdgeResult<HistoryPage> {
+        let rows = ROWS_PER_CONVERSATION;
+        bindings.push((SEARCHED_ROWS as i64).into());
+        let found: Vec<EntryRow> = self.store.rows(
+            &format!(
+                "SELECT {ENTRY_COLUMNS}, snippet(words, 0, '', '', '…', 12) AS matched \
+                 FROM words JOIN conversations c ON c.n = words.rowid / {rows} {filter} \
+                 ORDER BY words.rowid DESC LIMIT ?"
+            ),
+            bindings,
+        )?;
+        let mut conversations: Vec<HistoryEntry> = Vec::new();
+        for entry in found.into_iter().map(EntryRow::entry) {
+            if conversations.len() == HistoryQuery::PAGE {
+                break;
+            }
+            if !conversations.iter().any(|known| known.conversation_id == entry.conversation_id) {
+                conversations.push(entry);
+            }
+        }
+        Ok(HistoryPage { conversations, next_before: None })
     }
 
     fn earlier(&self, conversation: &ConversationId) -> EdgeResult<Vec<HistoryEntry>> {
