@@ -71,7 +71,7 @@ pub fn subjects_of(view: &ConversationView) -> Vec<Subject> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{PageContext, ShopperDetails, Status, VerifiedUser};
+    use crate::protocol::{ShopperDetails, Status, VerifiedUser};
 
     fn request(email: Option<&str>, user_id: Option<&str>, conversation: Option<&str>) -> ErasureRequest {
         ErasureRequest {
@@ -103,21 +103,12 @@ mod tests {
 
     #[test]
     fn a_conversation_concerns_its_shoppers_addresses_and_user() {
+        let id = ConversationId::parse("0123456789abcdef0123456789abcdef").expect("a valid id");
         let view = ConversationView {
-            id: ConversationId::parse("0123456789abcdef0123456789abcdef").expect("a valid id"),
-            status: Status::Waiting,
-            assignee_name: None,
-            waiting_since: None,
-            first_response_millis: None,
-            page: PageContext::default(),
-            shopper_read: 0,
-            agent_read: 0,
-            place: None,
             contact_email: Some("kata@example.com".into()),
             user: Some(VerifiedUser { user_id: "u-42".into(), name: None, email: Some("Kata@Work.example".into()) }),
             shopper: Some(ShopperDetails { name: Some("Kata".into()), email: Some("kata@example.com".into()) }),
-            rating: None,
-            locale: None,
+            ..ConversationView::bare(id, Status::Waiting)
         };
         assert_eq!(
             subjects_of(&view),

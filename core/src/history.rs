@@ -224,7 +224,7 @@ pub const MAX_NOTES_PER_SHOPPER: usize = 100;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{PageContext, ShopperDetails, VerifiedUser};
+    use crate::protocol::{ShopperDetails, VerifiedUser};
 
     /// A query string's pairs, and what they read as.
     type QueryCase = (&'static [(&'static str, &'static str)], Result<HistoryQuery, HistoryError>);
@@ -282,21 +282,12 @@ mod tests {
     }
 
     fn view(user: Option<&str>, email: Option<&str>, contact: Option<&str>) -> ConversationView {
+        let id = ConversationId::parse("00000000000000000000000000000001").expect("an id");
         ConversationView {
-            id: ConversationId::parse("00000000000000000000000000000001").expect("an id"),
-            status: Status::Waiting,
-            assignee_name: None,
-            waiting_since: None,
-            first_response_millis: None,
-            page: PageContext::default(),
-            shopper_read: 0,
-            agent_read: 0,
-            place: None,
             contact_email: contact.map(str::to_owned),
             user: user.map(|user_id| VerifiedUser { user_id: user_id.to_owned(), name: None, email: None }),
             shopper: email.map(|email| ShopperDetails { name: None, email: Some(email.to_owned()) }),
-            rating: None,
-            locale: None,
+            ..ConversationView::bare(id, Status::Waiting)
         }
     }
 

@@ -190,6 +190,27 @@ pub struct ConversationView {
 }
 
 impl ConversationView {
+    /// A conversation in `status` of which nothing else is known: no page, reads, place,
+    /// shopper, rating or language. Fixtures and made-up history start from it.
+    pub fn bare(id: ConversationId, status: Status) -> Self {
+        ConversationView {
+            id,
+            status,
+            assignee_name: None,
+            waiting_since: None,
+            first_response_millis: None,
+            page: PageContext::default(),
+            shopper_read: 0,
+            agent_read: 0,
+            place: None,
+            contact_email: None,
+            user: None,
+            shopper: None,
+            rating: None,
+            locale: None,
+        }
+    }
+
     /// The shopper's name as the shop knows it: given before the first message, or named by
     /// the shop's verified identity.
     pub fn shopper_name(&self) -> Option<&str> {

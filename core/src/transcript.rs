@@ -151,7 +151,7 @@ mod tests {
     use super::*;
     use crate::ids::ConversationId;
     use crate::message::Author;
-    use crate::protocol::{ErrorCode, PageContext, Status};
+    use crate::protocol::{ErrorCode, Status};
     use crate::time::UnixMillis;
 
     fn cid(s: &str) -> ClientMessageId {
@@ -171,22 +171,7 @@ mod tests {
     }
 
     fn view() -> ConversationView {
-        ConversationView {
-            id: ConversationId::parse(&"a".repeat(32)).expect("valid id"),
-            status: Status::Waiting,
-            assignee_name: None,
-            waiting_since: None,
-            first_response_millis: None,
-            page: PageContext::default(),
-            shopper_read: 0,
-            agent_read: 0,
-            place: None,
-            contact_email: None,
-            user: None,
-            shopper: None,
-            rating: None,
-            locale: None,
-        }
+        ConversationView::bare(ConversationId::parse(&"a".repeat(32)).expect("valid id"), Status::Waiting)
     }
 
     #[test]

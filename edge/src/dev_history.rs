@@ -53,23 +53,12 @@ pub async fn fill(env: &Env, request: FillHistory) -> EdgeResult<u32> {
 
 fn view(i: u32) -> EdgeResult<ConversationView> {
     Ok(ConversationView {
-        id: ConversationId::parse(&format!("{i:032x}"))?,
-        status: Status::Resolved,
-        assignee_name: None,
-        waiting_since: None,
-        first_response_millis: None,
         page: PageContext { url: format!("https://shop.example/p/{i}"), ..PageContext::default() },
-        shopper_read: 0,
-        agent_read: 0,
-        place: None,
-        contact_email: None,
-        user: None,
         shopper: Some(ShopperDetails {
             name: Some(format!("Shopper {i}")),
             email: Some(format!("shopper{i}@example.com")),
         }),
-        rating: None,
-        locale: None,
+        ..ConversationView::bare(ConversationId::parse(&format!("{i:032x}"))?, Status::Resolved)
     })
 }
 
