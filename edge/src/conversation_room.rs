@@ -8,19 +8,20 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, Stub, WebSocket, WebSocketIncomingMessage,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
 };
 
 use crate::clock::{alarm_failed, now, wake_at};
 use crate::crypto;
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::failpoints;
 use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
 use crate::rate_limiter;
-use crate::rpc::{answer, Object, AGENT_HEADER, CLIENT_IP_HEADER};
+use crate::rpc::{answer, Object, ObjectStub, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_key, DeskRequest, SIGNED_OUT};
 use crate::shop_history::{history_key, HistoryRequest};
@@ -149,6 +150,7 @@ UPDATE messages SET internal = 1 WHERE json_extract(body, '$.internal') = 1
 
 impl DurableObject for ConversationRoom {
     fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         let store = Store::new(&state, MIGRATIONS);
         Self {
             state,
@@ -161,6 +163,7 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::ConversationRoom);
         if is_websocket_upgrade(&req) {
             return match self.accept(&req) {
                 Ok(response) => Ok(response),
@@ -266,6 +269,7 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        dev_counters::alarm_rang(Object::ConversationRoom);
         // Only requests due to the shop's desk set this alarm. A failure is the runtime's to
         // retry; delivering leaves the next alarm set either way.
         self.deliver().await.map_err(|error| alarm_failed("conversation", error))?;
@@ -752,6 +756,6 @@ pub fn room_key(conversation: &ConversationId) -> String {
 }
 
 /// The room object of a conversation, to call.
-pub fn room_stub(env: &Env, conversation: &ConversationId) -> EdgeResult<Stub> {
+pub fn room_stub(env: &Env, conversation: &ConversationId) -> EdgeResult<ObjectStub> {
     Object::ConversationRoom.stub(env, &room_key(conversation))
 }

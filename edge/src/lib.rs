@@ -17,6 +17,7 @@ mod conversation_room;
 mod crypto;
 mod dead_letters;
 mod dev_clock;
+mod dev_counters;
 mod dev_history;
 mod dev_seed;
 mod development;
@@ -56,6 +57,7 @@ use worker::{event, Context, Env, Request, Response};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    dev_counters::count_if_development(&env);
     let https = req.url().is_ok_and(|url| url.scheme() == "https");
     let response = match router::route(req, &env).await {
         Ok(response) => response,

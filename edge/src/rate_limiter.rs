@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 use crate::clock::{alarm_failed, now, wake_at};
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{self, answer, Object};
@@ -47,12 +48,14 @@ const MIGRATIONS: Migrations =
     &[&["CREATE TABLE IF NOT EXISTS login_throttle (id INTEGER PRIMARY KEY CHECK (id = 1), throttle TEXT NOT NULL)"]];
 
 impl DurableObject for RateLimiter {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         let store = Store::new(&state, MIGRATIONS);
         Self { state, store, windows: RefCell::new(Windows::new()) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::RateLimiter);
         let result = match read_json::<LimiterRequest>(&mut req).await {
             Ok(request) => self.handle(request).await,
             Err(error) => Err(error),
@@ -61,6 +64,7 @@ impl DurableObject for RateLimiter {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        dev_counters::alarm_rang(Object::RateLimiter);
         self.forget_if_quiet().await.map_err(|error| alarm_failed("rate limiter", error))?;
         Response::empty()
     }

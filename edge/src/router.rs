@@ -8,6 +8,7 @@ use crate::clock::now;
 use crate::conversation_room::{room_stub, RoomRequest};
 use crate::crypto;
 use crate::dev_clock;
+use crate::dev_counters;
 use crate::dev_history;
 use crate::dev_seed;
 use crate::development::is_development;
@@ -340,6 +341,8 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Post, ["api", "dev", "history"]) if dev => {
             Ok(json(&dev_history::fill(env, read_json(&mut req).await?).await?, 200)?)
         }
+        (Method::Get, ["api", "dev", "counters"]) if dev => Ok(json(&dev_counters::totals(), 200)?),
+        (Method::Post, ["api", "dev", "counters", "reset"]) if dev => Ok(json(&dev_counters::reset(), 200)?),
         (Method::Post, ["api", "dev", "clock"]) if dev => {
             Ok(json(&dev_clock::advance(env, read_json(&mut req).await?).await?, 200)?)
         }
@@ -534,7 +537,7 @@ fn client_key(req: &Request, dev: bool) -> String {
 /// rate-limit key attached.
 async fn forward_websocket(
     req: &Request,
-    stub: worker::Stub,
+    stub: rpc::ObjectStub,
     agent: Option<SignedIn>,
     dev: bool,
 ) -> EdgeResult<Response> {
@@ -549,5 +552,5 @@ async fn forward_websocket(
     }
     let mut init = RequestInit::new();
     init.with_headers(headers);
-    Ok(stub.fetch_with_request(Request::new_with_init("https://object/ws", &init)?).await?)
+    stub.fetch(Request::new_with_init("https://object/ws", &init)?).await
 }

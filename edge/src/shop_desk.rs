@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, Stub, WebSocket, WebSocketIncomingMessage,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
 };
 
@@ -19,12 +19,13 @@ use crate::conversation_room::{room_key, RoomRequest};
 use crate::crypto;
 use crate::dead_letters::DeadLetters;
 use crate::development::webhook_targets;
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::failpoints;
 use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
-use crate::rpc::{self, answer, Object, AGENT_HEADER};
+use crate::rpc::{self, answer, Object, ObjectStub, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
 use crate::shop_history::{history_key, HistoryRequest};
@@ -312,11 +313,13 @@ const MIGRATIONS: Migrations = &[
 
 impl DurableObject for ShopDesk {
     fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         let store = Store::new(&state, MIGRATIONS);
         Self { state, env, store, outbox: Outbox::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::ShopDesk);
         if is_websocket_upgrade(&req) {
             return match self.accept_console(&req).await {
                 Ok(response) => Ok(response),
@@ -384,6 +387,7 @@ impl DurableObject for ShopDesk {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        dev_counters::alarm_rang(Object::ShopDesk);
         // A failure goes to the runtime, which retries the alarm.
         self.run_due().await.map_err(|error| alarm_failed("desk", error))?;
         Response::empty()
@@ -1153,6 +1157,6 @@ pub fn open_to_shoppers(profile: ShopProfile) -> EdgeResult<ShopProfile> {
 }
 
 /// The desk object of a shop, to call.
-pub fn desk_stub(env: &Env, shop: &ShopId) -> EdgeResult<Stub> {
+pub fn desk_stub(env: &Env, shop: &ShopId) -> EdgeResult<ObjectStub> {
     Object::ShopDesk.stub(env, &desk_key(shop))
 }

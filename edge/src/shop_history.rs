@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorageValue, State};
 
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{answer, Object};
@@ -143,11 +144,13 @@ pub struct ShopHistory {
 }
 
 impl DurableObject for ShopHistory {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         Self { store: Store::new(&state, MIGRATIONS) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::ShopHistory);
         let result = match read_json::<HistoryRequest>(&mut req).await {
             Ok(request) => self.handle(request),
             Err(error) => Err(error),

@@ -28,6 +28,7 @@ mod history;
 mod history_browser;
 mod lifecycle;
 mod live_widget;
+mod message_cost;
 mod owner_screens;
 mod owner_tools;
 mod private_edge;
@@ -56,6 +57,7 @@ fn main() -> std::process::ExitCode {
         .chain(owner_screens::cases())
         .chain(dashboard_numbers::cases())
         .chain(history::cases())
+        .chain(message_cost::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(at_the_desk::cases())

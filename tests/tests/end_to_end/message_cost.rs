@@ -1,0 +1,115 @@
+//! What a shopper's message costs the edge, counted by the development edge's counters
+//! (`GET /api/dev/counters`, edge/src/dev_counters.rs): the calls between objects made on its
+//! behalf, and the rows and bytes written. Counts, never timings. The calls are those to the
+//! objects named after the test's own shop (its desk, history and rate limiters) and its
+//! conversation, so what other shops' objects do meanwhile is not counted.
+//!
+//! The case prints its figures as `BENCH …` lines, which BENCHMARKS.md quotes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{ensure, Result};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+use crate::api::{send_acked, shopper};
+use crate::case;
+use crate::client::Api;
+use crate::eventually::eventually_within;
+use crate::runner::{Case, Env};
+use crate::shops::{login, seed};
+use parley_core::history::HistoryPage;
+use parley_core::protocol::ConversationTicket;
+
+pub fn cases() -> Vec<Case> {
+    vec![case!(each_shopper_message_makes_at_most_one_object_call_and_history_gets_them_all)]
+}
+
+/// Messages sent after the first, one after the other, each waiting for its ack: fewer than a
+/// minute's limit.
+const MESSAGES: u64 = 20;
+
+/// How far the clock is moved on after sending, past any delay the conversation gives what it
+/// owes other objects, so that everything it owes is delivered before counting.
+const SETTLE_MILLIS: u64 = 5_000;
+
+/// What the counters answer; only the parts counted here.
+#[derive(Debug, Deserialize)]
+struct Counters {
+    requests_made_to: BTreeMap<String, u64>,
+    rows_read: u64,
+    rows_written: u64,
+    bytes_written: u64,
+}
+
+impl Counters {
+    /// Calls made to objects whose names hold any of `names`.
+    fn calls_to(&self, names: &[&str]) -> u64 {
+        let named = |key: &String| names.iter().any(|name| key.contains(name));
+        self.requests_made_to.iter().filter(|(key, _)| named(key)).map(|(_, count)| count).sum()
+    }
+}
+
+async fn counters(api: &Api) -> Result<Counters> {
+    let (status, _, body) = api.get("/api/dev/counters", None).await?;
+    ensure!(status == 200, "the counters answered {status}: {body}");
+    Ok(serde_json::from_str(&body)?)
+}
+
+/// Moves the clock on and wakes the conversation, which delivers whatever it owes now: one
+/// call to the conversation, which the caller leaves out of its count.
+async fn settle(api: &Api, ticket: &ConversationTicket) -> Result<()> {
+    let body = json!({"advance_millis": SETTLE_MILLIS, "conversations": [ticket.conversation_id]});
+    let (status, text) = api.post("/api/dev/clock", &body, None).await?;
+    ensure!(status == 200, "moving the clock answered {status}: {text}");
+    Ok(())
+}
+
+async fn each_shopper_message_makes_at_most_one_object_call_and_history_gets_them_all(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ticket = api.new_conversation(&shop).await?;
+    let names = [shop.as_str(), ticket.conversation_id.as_str()];
+    let (mut socket, _) = shopper(&api, &ticket, 0).await?;
+    // The first message starts the conversation's cycle (the queue, `conversation.created`):
+    // a conversation's cost, counted apart from the messages that follow.
+    let start = counters(&api).await?;
+    send_acked(&mut socket, "first", "Hello, anyone there?").await?;
+    settle(&api, &ticket).await?;
+    let before = counters(&api).await?;
+    for n in 0..MESSAGES {
+        send_acked(&mut socket, &format!("m-{n}"), &format!("question number {n} about wombat{n}")).await?;
+    }
+    settle(&api, &ticket).await?;
+    let after = counters(&api).await?;
+
+    let first_calls = before.calls_to(&names) - start.calls_to(&names) - 1;
+    let calls = after.calls_to(&names) - before.calls_to(&names) - 1;
+    let per = |total: u64| total as f64 / MESSAGES as f64;
+    println!(
+        "BENCH message-cost messages={MESSAGES} first-message-calls={first_calls} calls-per-message={:.2} \
+         rows-read-per-message={:.1} rows-written-per-message={:.1} bytes-written-per-message={:.0}",
+        per(calls),
+        per(after.rows_read - before.rows_read),
+        per(after.rows_written - before.rows_written),
+        per(after.bytes_written - before.bytes_written),
+    );
+    ensure!(calls <= MESSAGES, "{MESSAGES} shopper messages made {calls} object calls: {after:?}");
+
+    // Whatever was put off or merged reaches the shop's history: the first and the last of
+    // the messages are found.
+    let ana = login(&api, &shop, "ana").await?;
+    for word in ["wombat0".to_owned(), format!("wombat{}", MESSAGES - 1)] {
+        eventually_within(Duration::from_secs(20), &format!("history to find {word}"), || async {
+            let path = format!("/api/shops/{shop}/conversations?q={word}");
+            let (status, _, body) = api.get(&path, Some(&ana.cookie)).await?;
+            ensure!(status == 200, "searching answered {status}: {body}");
+            let page: HistoryPage = serde_json::from_str(&body)?;
+            Ok(page.conversations.iter().any(|entry| entry.conversation_id == ticket.conversation_id).then_some(()))
+        })
+        .await?;
+    }
+    Ok(())
+}
