@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
-    WebSocketPair,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::clock::{alarm_failed, now, wake_at};
@@ -20,13 +19,13 @@ use crate::failpoints;
 use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
-use crate::rate_limiter;
-use crate::rpc::{answer, Object, ObjectStub, AGENT_HEADER, CLIENT_IP_HEADER};
+use crate::rpc::{answer, Object, ObjectStub, AGENT_HEADER};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_key, DeskRequest, SIGNED_OUT};
 use crate::shop_history::{history_key, HistoryRequest};
 use crate::store::{Migrations, Store};
 use parley_core::conversation::{Assignee, Conversation, Effect, Input};
+use parley_core::history_record::HistoryRecord;
 use parley_core::ids::{ClientMessageId, ConversationId};
 use parley_core::message::{Author, Message};
 use parley_core::protocol::{
@@ -50,6 +49,9 @@ pub enum RoomRequest {
     Unassign,
     /// The desk's latest word on the shopper's place in the queue.
     Place { place: Option<QueuePlace> },
+    /// The desk's latest word on whether the shop has a webhook, which decides whether the
+    /// desk hears of each message.
+    Webhook { set: bool },
     /// Forgets a conversation nobody has written in: the one a verified user's second first
     /// visit created while their first made theirs.
     Discard,
@@ -71,8 +73,6 @@ struct Peer {
     /// The agent's session (its token's hash): the socket closes when it ends.
     #[serde(default)]
     session: Option<String>,
-    /// The client's rate-limit key (its address), for the shopper's limits.
-    client: String,
     /// Set once `hello` is accepted: a `hello` with the conversation's token speaks as the
     /// shopper (even in a browser where an agent is signed in, as in a demo), one without a
     /// token speaks as the signed-in agent.
@@ -121,9 +121,12 @@ pub struct ConversationRoom {
     /// sockets and who sent them): each copy gets the original's answer when it is stored, and
     /// is neither stored nor counted against a rate limit again.
     sending: RefCell<BTreeMap<String, Vec<(WebSocket, Author)>>>,
-    /// The shopper's frames other than messages, counted against their limits. In memory: the
-    /// limits are per minute, and frames that write (read marks, context, an address, a rating)
-    /// are bounded in storage besides (core caps a conversation's system lines).
+    /// The shopper's frames, messages included, counted against their limits here rather than
+    /// by a `RateLimiter` object, so that a message costs no call. In memory: the limits are per
+    /// minute, and frames that write (messages, read marks, context, an address, a rating) are
+    /// bounded in storage besides (core caps a conversation's system lines). A shopper with
+    /// many conversations is held back where they start: conversations are counted per client
+    /// and per shop by the Worker.
     shopper_frames: RefCell<FrameWindows>,
 }
 
@@ -270,8 +273,8 @@ impl DurableObject for ConversationRoom {
 
     async fn alarm(&self) -> worker::Result<Response> {
         dev_counters::alarm_rang(Object::ConversationRoom);
-        // Only requests due to the shop's desk set this alarm. A failure is the runtime's to
-        // retry; delivering leaves the next alarm set either way.
+        // Only requests due to other objects (the desk, the history) set this alarm. A failure
+        // is the runtime's to retry; delivering leaves the next alarm set either way.
         self.deliver().await.map_err(|error| alarm_failed("conversation", error))?;
         Response::empty()
     }
@@ -319,6 +322,7 @@ impl ConversationRoom {
             RoomRequest::Assign { assignee } => self.act(Input::Assigned(assignee)).await,
             RoomRequest::Unassign => self.act(Input::Unassigned).await,
             RoomRequest::Place { place } => self.act(Input::Placed(place)).await,
+            RoomRequest::Webhook { set } => self.act(Input::WebhookSet(set)).await,
             RoomRequest::Discard => {
                 if self.existing()?.view().status != Status::New {
                     return Err(EdgeError::api(ErrorCode::Conflict, "someone has written in this conversation"));
@@ -391,8 +395,7 @@ impl ConversationRoom {
         }
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
-        let client = req.headers().get(CLIENT_IP_HEADER)?.unwrap_or_default();
-        pair.server.serialize_attachment(&Peer { agent, session, client, speaking_as: None, typing: false })?;
+        pair.server.serialize_attachment(&Peer { agent, session, speaking_as: None, typing: false })?;
         Ok(Response::from_websocket(pair.client)?)
     }
 
@@ -465,7 +468,7 @@ impl ConversationRoom {
             }
             sending.insert(key.clone(), Vec::new());
         }
-        let outcome = self.send(peer, author, client_id.clone(), text, internal).await.map_err(|error| error.to_api());
+        let outcome = self.send(peer, author, client_id.clone(), text, internal).map_err(|error| error.to_api());
         let copies = self.sending.borrow_mut().remove(&key).unwrap_or_default();
         let answer = |to: Author| match &outcome {
             Ok(seq) if to == author => ServerFrame::Ack { client_id: client_id.clone(), seq: *seq },
@@ -476,12 +479,21 @@ impl ConversationRoom {
             // A copy's socket that is gone gets the ack when its client resends.
             let _ = copy.send(&answer(copy_author));
         }
-        reply(&ws, &answer(author))
+        reply(&ws, &answer(author))?;
+        // Stored is acknowledged, before anything the message owes other objects is delivered:
+        // that is the outbox's to retry, and the sender waits for none of it.
+        if outcome.is_ok() {
+            if let Err(error) = self.deliver().await {
+                worker::console_error!("delivering after a message failed: {error}");
+            }
+        }
+        Ok(())
     }
 
-    /// Stores a message from a ready peer and returns its `seq`. A `client_id` already stored
-    /// by the same author is acknowledged again without storing or counting anything.
-    async fn send(
+    /// Stores a message from a ready peer and returns its `seq`, making no call to another
+    /// object. A `client_id` already stored by the same author is acknowledged again without
+    /// storing or counting anything.
+    fn send(
         &self,
         peer: &Peer,
         author: Author,
@@ -500,8 +512,7 @@ impl ConversationRoom {
                 return Err(EdgeError::api(ErrorCode::BadRequest, "only agents write internal notes"))
             }
             (Author::Shopper, _) => {
-                let conversation = self.existing()?;
-                rate_limiter::count(&self.env, conversation.shop(), &peer.client, Action::Message).await?;
+                self.count_shopper(Action::Message)?;
                 Input::ShopperWrote { client_id: client_id.clone(), text }
             }
             _ => return Err(EdgeError::unauthorized()),
@@ -512,10 +523,6 @@ impl ConversationRoom {
             .find(|m| m.client_id == client_id)
             .map(|m| m.seq)
             .ok_or_else(|| EdgeError::internal("accepted message was not stored"))?;
-        // Stored is acknowledged: delivering to the desk is the outbox's to retry.
-        if let Err(error) = self.deliver().await {
-            worker::console_error!("delivering after a message failed: {error}");
-        }
         Ok(seq)
     }
 
@@ -538,7 +545,7 @@ impl ConversationRoom {
     }
 
     /// Counts a shopper's frame against its limit (core's `rate_limit`); messages are counted
-    /// per client address by the `RateLimiter` instead, as they are sent.
+    /// as they are sent, once their copies and resends are told apart.
     fn count_shopper_frame(&self, author: Option<Author>, frame: &ClientFrame) -> Result<(), ApiError> {
         let action = match frame {
             ClientFrame::Typing { .. } => Action::Typing,
@@ -552,6 +559,11 @@ impl ConversationRoom {
         if author != Some(Author::Shopper) {
             return Ok(());
         }
+        self.count_shopper(action)
+    }
+
+    /// Counts one of the shopper's `action`s against its limit; `rate_limited` when over it.
+    fn count_shopper(&self, action: Action) -> Result<(), ApiError> {
         let at = now();
         let mut windows = self.shopper_frames.borrow_mut();
         windows.prune(at);
@@ -637,25 +649,36 @@ impl ConversationRoom {
     }
 
     /// Tells the shop's history what changed, once the shopper has written (a conversation
-    /// nobody wrote in has no history, and may still be discarded).
+    /// nobody wrote in has no history, and may still be discarded): a moment later, merged
+    /// with the changes made meanwhile (core's `history_record`).
     fn tell_history(&self, conversation: &Conversation, changed: bool, stored: &[Message]) -> EdgeResult<()> {
         let view = conversation.view();
         if view.status == Status::New || (!changed && stored.is_empty()) {
             return Ok(());
         }
-        let record = HistoryRequest::Record {
+        let at = now();
+        let record = HistoryRecord {
             view: Box::new(view),
             assignee: conversation.assignee().map(|assignee| (assignee.agent.clone(), assignee.name.clone())),
             device: conversation.device().cloned(),
-            at: now(),
+            at,
+            since: None,
             messages: stored.to_vec(),
         };
-        self.outbox.push(&self.store, Object::ShopHistory, &history_key(conversation.shop()), &record)
+        let merge = |earlier: HistoryRequest, later: HistoryRequest| match (earlier, later) {
+            (HistoryRequest::Record(earlier), HistoryRequest::Record(later)) => {
+                earlier.merged(later).map(HistoryRequest::Record)
+            }
+            _ => None,
+        };
+        let key = history_key(conversation.shop());
+        let due = HistoryRecord::due_at(at);
+        self.outbox.push_merged(&self.store, Object::ShopHistory, &key, HistoryRequest::Record(record), due, merge)
     }
 
-    /// Delivers what this conversation owes its shop's desk, and leaves the alarm set for what
-    /// is left to retry. A request given up is reported to the desk, which keeps it for the
-    /// shop's owners.
+    /// Delivers what this conversation owes its shop's desk and history now, and leaves the
+    /// alarm set for what is left to retry or is due later (the history's merged records). A
+    /// request given up is reported to the desk, which keeps it for the shop's owners.
     async fn deliver(&self) -> EdgeResult<()> {
         // The alarm first, in the same turn as the commit that queued the requests, so it is
         // stored with them: a request never waits in the outbox without an alarm to deliver

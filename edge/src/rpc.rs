@@ -24,9 +24,6 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// forwards to an object, e.g. a WebSocket upgrade.
 pub const AGENT_HEADER: &str = "x-parley-agent";
 
-/// The header that carries the client's IP address (for rate limits) on forwarded upgrades.
-pub const CLIENT_IP_HEADER: &str = "x-parley-client-ip";
-
 /// A Durable Object class and how an instance is named.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
-    WebSocketPair,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::canned_answers::CannedAnswers;
@@ -18,8 +17,8 @@ use crate::conversation_index::ConversationIndex;
 use crate::conversation_room::{room_key, RoomRequest};
 use crate::crypto;
 use crate::dead_letters::DeadLetters;
-use crate::development::webhook_targets;
 use crate::dev_counters;
+use crate::development::webhook_targets;
 use crate::error::{EdgeError, EdgeResult};
 use crate::failpoints;
 use crate::frames::{decode_frame, reply};
@@ -481,6 +480,11 @@ impl ShopDesk {
                 Ok(DeskAnswer::Done {})
             }
             DeskRequest::Enter { item } => {
+                // A conversation that starts a cycle learns whether the shop has a webhook: it
+                // may have changed while the conversation was closed, and no one told it.
+                let webhook = RoomRequest::Webhook { set: self.profile()?.settings.webhook.is_some() };
+                let room = room_key(&item.conversation_id);
+                self.outbox.push(&self.store, Object::ConversationRoom, &room, &webhook)?;
                 self.apply(desk::Input::Enter(Box::new(item))).await.map(|()| DeskAnswer::Done {})
             }
             DeskRequest::Replied { conversation_id, agent } => {
@@ -1022,10 +1026,37 @@ impl ShopDesk {
         if IanaZone::new(&settings.time_zone).is_none() {
             return Err(ApiError::from(SettingsError::TimeZone).into());
         }
-        let profile = ShopProfile { settings, ..self.profile()? };
-        self.save_profile(&profile)?;
+        let before = self.profile()?;
+        let webhook = settings.webhook.is_some();
+        let profile = ShopProfile { settings, ..before.clone() };
+        self.store.transaction(|| {
+            self.save_profile(&profile)?;
+            if webhook != before.settings.webhook.is_some() {
+                // Open conversations decide by it whether the desk hears of each message.
+                for conversation in self.queued()? {
+                    let room = room_key(&conversation);
+                    self.outbox.push(
+                        &self.store,
+                        Object::ConversationRoom,
+                        &room,
+                        &RoomRequest::Webhook { set: webhook },
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
         self.apply(desk::Input::Tick).await?;
         Ok(DeskAnswer::Profile(profile))
+    }
+
+    /// The conversations in the queue: the shop's open ones.
+    fn queued(&self) -> EdgeResult<Vec<ConversationId>> {
+        #[derive(Deserialize)]
+        struct Row {
+            conversation_id: ConversationId,
+        }
+        let rows: Vec<Row> = self.store.rows("SELECT conversation_id FROM queue", vec![])?;
+        Ok(rows.into_iter().map(|row| row.conversation_id).collect())
     }
 
     fn save_profile(&self, profile: &ShopProfile) -> EdgeResult<()> {

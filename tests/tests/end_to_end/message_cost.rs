@@ -11,29 +11,34 @@ use std::time::Duration;
 
 use anyhow::{ensure, Result};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use crate::api::{send_acked, shopper};
 use crate::case;
-use crate::client::Api;
+use crate::client::{Api, Socket};
 use crate::eventually::eventually_within;
 use crate::runner::{Case, Env};
 use crate::shops::{login, seed};
+use crate::webhook_receiver::WebhookReceiver;
 use parley_core::history::HistoryPage;
+use parley_core::history_record::FEED_DELAY_MILLIS;
 use parley_core::protocol::ConversationTicket;
 
 pub fn cases() -> Vec<Case> {
-    vec![case!(each_shopper_message_makes_at_most_one_object_call_and_history_gets_them_all)]
+    vec![
+        case!(each_shopper_message_makes_at_most_one_object_call_and_history_gets_them_all),
+        case!(the_desk_hears_of_each_message_exactly_while_the_shop_has_a_webhook),
+    ]
 }
 
 /// Messages sent after the first, one after the other, each waiting for its ack: fewer than a
 /// minute's limit.
 const MESSAGES: u64 = 20;
 
-/// How far the clock is moved on after sending, past any delay the conversation gives what it
-/// owes other objects, so that everything it owes is delivered before counting.
-const SETTLE_MILLIS: u64 = 5_000;
+/// How far the clock is moved on after sending, past the delay of what the conversation owes
+/// the shop's history, so that everything it owes is delivered before counting.
+const SETTLE_MILLIS: u64 = FEED_DELAY_MILLIS + 1_000;
 
 /// What the counters answer; only the parts counted here.
 #[derive(Debug, Deserialize)]
@@ -111,5 +116,69 @@ async fn each_shopper_message_makes_at_most_one_object_call_and_history_gets_the
         })
         .await?;
     }
+    Ok(())
+}
+
+/// Sets or removes (`null`) the shop's webhook as its owner.
+async fn set_webhook(api: &Api, shop: &str, cookie: &str, webhook: Value) -> Result<()> {
+    let path = format!("/api/shops/{shop}/settings");
+    let (status, body) = api.patch(&path, &json!({ "webhook": webhook }), Some(cookie)).await?;
+    ensure!(status == 200, "setting the webhook answered {status}: {body}");
+    Ok(())
+}
+
+/// Whether `receiver` was told of a message with `text`.
+fn heard(receiver: &WebhookReceiver, text: &str) -> bool {
+    receiver.received().iter().any(|request| {
+        serde_json::from_str::<Value>(&request.body)
+            .is_ok_and(|payload| payload["event"] == "message.created" && payload["message"]["text"] == text)
+    })
+}
+
+/// Calls to the shop's desk caused by sending one shopper message, once everything it owes is
+/// delivered.
+async fn desk_calls_of(
+    api: &Api,
+    shop: &str,
+    ticket: &ConversationTicket,
+    socket: &mut Socket,
+    id: &str,
+) -> Result<u64> {
+    let desk = format!("shop:{shop}");
+    let before = counters(api).await?.calls_to(&[&desk]);
+    send_acked(socket, id, "Is the blue one in stock?").await?;
+    settle(api, ticket).await?;
+    Ok(counters(api).await?.calls_to(&[&desk]) - before)
+}
+
+async fn the_desk_hears_of_each_message_exactly_while_the_shop_has_a_webhook(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let receiver = WebhookReceiver::start(&[]).await?;
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    let ticket = api.new_conversation(&shop).await?;
+    let (mut socket, _) = shopper(&api, &ticket, 0).await?;
+    send_acked(&mut socket, "first", "Hello?").await?;
+    settle(&api, &ticket).await?;
+
+    // Without a webhook, a message in the cycle costs the desk nothing.
+    let calls = desk_calls_of(&api, &shop, &ticket, &mut socket, "quiet").await?;
+    ensure!(calls == 0, "a message made {calls} calls to the desk of a shop without a webhook");
+
+    // A webhook set while the conversation is open hears its next message: the desk told the
+    // conversation.
+    let hook = json!({"url": receiver.url, "secret": "hooks-secret-0123456789"});
+    set_webhook(&api, &shop, &ana.cookie, hook).await?;
+    let calls = desk_calls_of(&api, &shop, &ticket, &mut socket, "heard").await?;
+    ensure!(calls == 1, "with a webhook, a message is announced to the desk once, made {calls} calls");
+    eventually_within(Duration::from_secs(40), "the webhook to hear the message", || async {
+        Ok(heard(&receiver, "Is the blue one in stock?").then_some(()))
+    })
+    .await?;
+
+    // Removed again, it costs the desk nothing again.
+    set_webhook(&api, &shop, &ana.cookie, Value::Null).await?;
+    let calls = desk_calls_of(&api, &shop, &ticket, &mut socket, "quiet-again").await?;
+    ensure!(calls == 0, "a message made {calls} calls to the desk after its webhook went");
     Ok(())
 }
