@@ -214,6 +214,11 @@ impl Conversation {
         self
     }
 
+    /// Whether the shop has a webhook, as the conversation last heard.
+    pub fn shop_has_webhook(&self) -> bool {
+        self.shop_has_webhook
+    }
+
     pub fn device(&self) -> Option<&DeviceId> {
         self.device.as_ref()
     }

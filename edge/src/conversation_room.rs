@@ -617,7 +617,8 @@ impl ConversationRoom {
                     stored.push(message);
                 }
                 Effect::EnterQueue { waiting_since, preview } => {
-                    tell_desk(DeskRequest::Enter { item: queue_item(conversation.view(), waiting_since, preview) })?
+                    let item = queue_item(conversation.view(), waiting_since, preview);
+                    tell_desk(DeskRequest::Enter { item, shop_has_webhook: Some(conversation.shop_has_webhook()) })?
                 }
                 Effect::Replied { agent } => {
                     tell_desk(DeskRequest::Replied { conversation_id: conversation_id.clone(), agent })?

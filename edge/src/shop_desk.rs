@@ -116,9 +116,12 @@ pub enum DeskRequest {
     CloseSession {
         token: String,
     },
-    /// A conversation started waiting (its first message, or a reopen).
+    /// A conversation started waiting (its first message, or a reopen), believing the shop has
+    /// a webhook or not (unsaid by conversations stored before they knew).
     Enter {
         item: QueueItem,
+        #[serde(default)]
+        shop_has_webhook: Option<bool>,
     },
     /// The assignee answered.
     Replied {
@@ -479,12 +482,15 @@ impl ShopDesk {
                 self.end_session(&crypto::sha256_hex(&token).await?).await?;
                 Ok(DeskAnswer::Done {})
             }
-            DeskRequest::Enter { item } => {
-                // A conversation that starts a cycle learns whether the shop has a webhook: it
-                // may have changed while the conversation was closed, and no one told it.
-                let webhook = RoomRequest::Webhook { set: self.profile()?.settings.webhook.is_some() };
-                let room = room_key(&item.conversation_id);
-                self.outbox.push(&self.store, Object::ConversationRoom, &room, &webhook)?;
+            DeskRequest::Enter { item, shop_has_webhook } => {
+                // A conversation that starts a cycle is put right if it is wrong about the
+                // shop's webhook: it may have changed while the conversation was closed, and no
+                // one told it.
+                let set = self.profile()?.settings.webhook.is_some();
+                if shop_has_webhook != Some(set) {
+                    let room = room_key(&item.conversation_id);
+                    self.outbox.push(&self.store, Object::ConversationRoom, &room, &RoomRequest::Webhook { set })?;
+                }
                 self.apply(desk::Input::Enter(Box::new(item))).await.map(|()| DeskAnswer::Done {})
             }
             DeskRequest::Replied { conversation_id, agent } => {
@@ -1125,7 +1131,7 @@ impl DeskRequest {
     /// concerning: what the desk's index records.
     fn activity(&self) -> Option<(&ConversationId, Vec<Subject>)> {
         match self {
-            DeskRequest::Enter { item } => Some((&item.conversation_id, Vec::new())),
+            DeskRequest::Enter { item, .. } => Some((&item.conversation_id, Vec::new())),
             DeskRequest::Replied { conversation_id, .. }
             | DeskRequest::Record { conversation_id, .. }
             | DeskRequest::Resolved { conversation_id } => Some((conversation_id, Vec::new())),

@@ -52,9 +52,33 @@ struct Counters {
 impl Counters {
     /// Calls made to objects whose names hold any of `names`.
     fn calls_to(&self, names: &[&str]) -> u64 {
-        let named = |key: &String| names.iter().any(|name| key.contains(name));
-        self.requests_made_to.iter().filter(|(key, _)| named(key)).map(|(_, count)| count).sum()
+        self.calls_by_kind(names).values().sum()
     }
+
+    /// Calls made to objects whose names hold any of `names`, by the kind their name starts
+    /// with (`shop`, `history`, `limit`, `conversation`).
+    fn calls_by_kind(&self, names: &[&str]) -> BTreeMap<String, u64> {
+        let mut kinds = BTreeMap::new();
+        for (key, count) in &self.requests_made_to {
+            if names.iter().any(|name| key.contains(name)) {
+                let kind = key.split(':').next().unwrap_or_default().to_owned();
+                *kinds.entry(kind).or_default() += count;
+            }
+        }
+        kinds
+    }
+}
+
+/// The calls made between `before` and `after` to the objects `names`, by kind, leaving out the
+/// clock's one wake of the conversation.
+fn calls_between(before: &Counters, after: &Counters, names: &[&str]) -> String {
+    let earlier = before.calls_by_kind(names);
+    let mut calls = after.calls_by_kind(names);
+    for (kind, count) in &mut calls {
+        *count -= earlier.get(kind).copied().unwrap_or(0) + u64::from(kind == "conversation");
+    }
+    let calls = calls.into_iter().filter(|(_, count)| *count > 0).map(|(kind, count)| format!("{kind}:{count}"));
+    calls.collect::<Vec<_>>().join(",")
 }
 
 async fn counters(api: &Api) -> Result<Counters> {
@@ -94,9 +118,11 @@ async fn each_shopper_message_makes_at_most_one_object_call_and_history_gets_the
     let calls = after.calls_to(&names) - before.calls_to(&names) - 1;
     let per = |total: u64| total as f64 / MESSAGES as f64;
     println!(
-        "BENCH message-cost messages={MESSAGES} first-message-calls={first_calls} calls-per-message={:.2} \
+        "BENCH message-cost messages={MESSAGES} first-message-calls={first_calls} ({}) calls-per-message={:.2} ({}) \
          rows-read-per-message={:.1} rows-written-per-message={:.1} bytes-written-per-message={:.0}",
+        calls_between(&start, &before, &names),
         per(calls),
+        calls_between(&before, &after, &names),
         per(after.rows_read - before.rows_read),
         per(after.rows_written - before.rows_written),
         per(after.bytes_written - before.bytes_written),
