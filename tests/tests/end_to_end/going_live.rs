@@ -242,7 +242,10 @@ async fn sign_up_by_invitation_needs_a_code_that_works_once(_env: Arc<Env>) -> R
     let api = Api::new(edge.origin());
     let signup = |shop: &str, email: &str, code: &str| json!({"shop": shop, "shop_name": "Shop", "name": "Kata", "email": email, "password": "correct horse battery", "code": code});
     let (status, body) = api.post("/api/signup", &signup("first-shop", "a@shop.test", "made-up"), None).await?;
-    ensure!(status == 401, "a made-up code answered {status}: {body}");
+    ensure!(
+        status == 401 && api_error(&body)?.field.as_deref() == Some("code"),
+        "a made-up code answered {status}: {body}"
+    );
     let (_, body) = operator(&api, Method::POST, "/api/operator/codes", json!({}), OPERATOR_KEY).await?;
     let code = serde_json::from_str::<Value>(&body)?["code"].as_str().context("a code")?.to_owned();
     let (status, body) = api.post("/api/signup", &signup("first-shop", "a@shop.test", &code), None).await?;
