@@ -696,12 +696,8 @@ impl ShopDesk {
                 let window = MetricsWindow::new(from, to).map_err(ApiError::from)?;
                 let settings = self.profile()?.settings;
                 let desk = self.desk(settings.assignment)?;
-                let waiting: Vec<UnixMillis> = desk
-                    .items()
-                    .iter()
-                    .filter(|item| item.status == Status::Waiting)
-                    .map(|item| item.waiting_since)
-                    .collect();
+                let waiting: Vec<UnixMillis> =
+                    desk.items().iter().filter(|item| !item.answered).map(|item| item.waiting_since).collect();
                 let hours = self.samples().hours(window.from(), window.to())?;
                 let target = settings.frt_target_seconds;
                 let report = metrics::report(window, target, settings.industry, &hours, &waiting, now());
