@@ -346,7 +346,10 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             Ok(json(&dev_history::fill(env, read_json(&mut req).await?).await?, 200)?)
         }
         (Method::Get, ["api", "dev", "counters"]) if dev => Ok(json(&dev_counters::totals(), 200)?),
-        (Method::Post, ["api", "dev", "counters", "reset"]) if dev => Ok(json(&dev_counters::reset(), 200)?),
+        (Method::Post, ["api", "dev", "counters", "reset"]) if dev => {
+            require_json(&req)?;
+            Ok(json(&dev_counters::reset(), 200)?)
+        }
         (Method::Post, ["api", "dev", "clock"]) if dev => {
             Ok(json(&dev_clock::advance(env, read_json(&mut req).await?).await?, 200)?)
         }
