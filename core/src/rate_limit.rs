@@ -14,7 +14,9 @@
 //! ## What is limited
 //!
 //! Each [`Action`] has its own [`Limit`] and key, counted for one client in one shop unless its
-//! [`Scope`] is the whole shop or the whole edge. Per client, per minute: 30 new conversations, 60 messages, 120
+//! [`Scope`] is the whole shop or the whole edge; the edge counts a shopper's messages and other
+//! frames in their conversation's object instead, per conversation, so that they cost no call.
+//! Per client, per minute: 30 new conversations, 60 messages, 120
 //! `typing` and 120 `read` frames (sent as the shopper types and reads, so often but each only on
 //! a change), 30 `context` frames (one per page opened or `Parley.setContext` call), 5
 //! `leave_email` and 5 `rate` frames (given once, perhaps corrected), 60 `history` pages (a
