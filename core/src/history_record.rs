@@ -1,11 +1,13 @@
 //! What a conversation tells its shop's history after a change, and how the records of a burst
 //! of changes become one.
 //!
-//! A conversation does not tell the history at once: a record waits [`FEED_DELAY_MILLIS`] in
-//! the conversation's outbox, and the changes made meanwhile are merged into it
-//! ([`HistoryRecord::merged`]). So a shopper typing ten messages in a few seconds costs the
-//! history one call, not ten, and the message's path to its ack carries no call to the
-//! history at all. History is for looking back, so a second's delay costs nobody anything.
+//! A change of the conversation itself (it started, was assigned, resolved or rated: what lists
+//! show and notes hang on) is sent at once. A record that only brings new messages waits
+//! [`FEED_DELAY_MILLIS`] in the conversation's outbox, and the changes made meanwhile are merged
+//! into it ([`HistoryRecord::merged`]), a change of the conversation sending it at once. So a
+//! shopper typing ten messages in a few seconds costs the history one call, not ten, and no
+//! message's path to its ack carries a call to the history. History is for looking back: a
+//! second's delay for a message's words costs nobody anything.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,9 +58,14 @@ impl HistoryRecord {
         Some(HistoryRecord { since, messages, ..later })
     }
 
-    /// When a record made at `now` is sent, unless merged into one sent earlier.
-    pub fn due_at(now: UnixMillis) -> UnixMillis {
-        UnixMillis(now.0.saturating_add(FEED_DELAY_MILLIS))
+    /// When a record made at `now` is sent: at once if the conversation itself changed, or a
+    /// moment later if it only brings messages. A record merged into a waiting one is sent at
+    /// the sooner of their two times.
+    pub fn due_at(now: UnixMillis, conversation_changed: bool) -> UnixMillis {
+        match conversation_changed {
+            true => now,
+            false => UnixMillis(now.0.saturating_add(FEED_DELAY_MILLIS)),
+        }
     }
 }
 
@@ -149,9 +156,15 @@ mod tests {
     }
 
     #[test]
-    fn a_record_waits_the_feed_delay_and_survives_serialization() {
-        assert_eq!(HistoryRecord::due_at(UnixMillis(10_000)), UnixMillis(10_000 + FEED_DELAY_MILLIS));
-        assert_eq!(HistoryRecord::due_at(UnixMillis(u64::MAX)), UnixMillis(u64::MAX));
+    fn a_record_of_messages_waits_the_feed_delay_and_survives_serialization() {
+        let cases = [
+            (10_000, false, 10_000 + FEED_DELAY_MILLIS, "only messages wait"),
+            (10_000, true, 10_000, "a change of the conversation goes at once"),
+            (u64::MAX, false, u64::MAX, "the clock's end is not passed"),
+        ];
+        for (now, changed, due, what) in cases {
+            assert_eq!(HistoryRecord::due_at(UnixMillis(now), changed), UnixMillis(due), "{what}");
+        }
         let merged = record('a', 5, Status::Waiting, &[1]).merged(record('a', 6, Status::Waiting, &[2]));
         let merged = merged.expect("one conversation's records merge");
         let json = serde_json::to_string(&merged).expect("serializes");

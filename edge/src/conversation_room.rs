@@ -650,8 +650,9 @@ impl ConversationRoom {
     }
 
     /// Tells the shop's history what changed, once the shopper has written (a conversation
-    /// nobody wrote in has no history, and may still be discarded): a moment later, merged
-    /// with the changes made meanwhile (core's `history_record`).
+    /// nobody wrote in has no history, and may still be discarded): at once if the conversation
+    /// changed, else a moment later, merged with the changes made meanwhile (core's
+    /// `history_record`).
     fn tell_history(&self, conversation: &Conversation, changed: bool, stored: &[Message]) -> EdgeResult<()> {
         let view = conversation.view();
         if view.status == Status::New || (!changed && stored.is_empty()) {
@@ -673,7 +674,7 @@ impl ConversationRoom {
             _ => None,
         };
         let key = history_key(conversation.shop());
-        let due = HistoryRecord::due_at(at);
+        let due = HistoryRecord::due_at(at, changed);
         self.outbox.push_merged(&self.store, Object::ShopHistory, &key, HistoryRequest::Record(record), due, merge)
     }
 

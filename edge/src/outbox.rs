@@ -107,8 +107,8 @@ impl Outbox {
 
     /// Queues `request` for the `object` named `key`, due at `due`, or merges it into the last
     /// request queued for that object if that one is still waiting (never tried, not due yet)
-    /// and `merge(waiting, request)` makes one of them. Call it inside the transaction of the
-    /// state change that owes the request.
+    /// and `merge(waiting, request)` makes one of them, due at the sooner of the two times.
+    /// Call it inside the transaction of the state change that owes the request.
     pub fn push_merged<R: Serialize + DeserializeOwned>(
         &self,
         store: &Store,
@@ -129,8 +129,8 @@ impl Outbox {
         if let Some(waiting) = last.into_iter().find(|row| row.attempts == 0.0 && row.next_attempt_at > at) {
             if let Some(merged) = merge(serde_json::from_str(&waiting.request)?, request) {
                 return store.exec(
-                    "UPDATE outbox SET request = ? WHERE id = ?",
-                    vec![serde_json::to_string(&merged)?.into(), waiting.id.into()],
+                    "UPDATE outbox SET request = ?, next_attempt_at = MIN(next_attempt_at, ?) WHERE id = ?",
+                    vec![serde_json::to_string(&merged)?.into(), millis(due).into(), waiting.id.into()],
                 );
             }
         }
