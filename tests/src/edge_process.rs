@@ -2,14 +2,14 @@
 //! Object state persisted in a folder of the caller's choosing.
 
 use std::io::{self, Read, Write};
-
-use crate::spawned::Stop;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use crate::spawned::Spawned;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::edge_log::EdgeLog;
+use crate::open_files::raise_open_files_limit;
+use crate::spawned::Spawned;
 
 /// How a test's edge differs from the usual development edge.
 #[derive(Clone, Debug, Default)]
@@ -24,9 +24,15 @@ pub struct EdgeOptions {
     pub production: bool,
 }
 
+/// How long a request to the edge may take to answer.
+const REQUEST_LIMIT: Duration = Duration::from_secs(30);
+
 pub struct EdgeProcess {
-    process: Spawned,
+    pub(crate) process: Spawned,
     port: u16,
+    /// The open-files limit wrangler and workerd started with.
+    open_files_limit: u64,
+    pub(crate) log: EdgeLog,
 }
 
 /// The workspace root.
@@ -54,12 +60,12 @@ pub fn wait_for_port(port: u16, limit: Duration) -> io::Result<()> {
 impl EdgeProcess {
     /// Starts the edge on 127.0.0.1:`port` in dev mode (demo pages and seeding on), offline,
     /// persisting state under `state`, and waits until it answers.
-    pub fn start(port: u16, state: &Path, stop: Stop) -> io::Result<Self> {
-        Self::start_with(port, state, stop, &EdgeOptions::default())
+    pub fn start(port: u16, state: &Path) -> io::Result<Self> {
+        Self::start_with(port, state, &EdgeOptions::default())
     }
 
     /// Like [`EdgeProcess::start`], with `options`.
-    pub fn start_with(port: u16, state: &Path, stop: Stop, options: &EdgeOptions) -> io::Result<Self> {
+    pub fn start_with(port: u16, state: &Path, options: &EdgeOptions) -> io::Result<Self> {
         let root = root();
         if !root.join("edge/build/index.js").exists() || !root.join("target/dist/widget.js").exists() {
             return Err(io::Error::other("the edge is not built: run `cargo xtask build` (or `cargo xtask test`)"));
@@ -86,14 +92,35 @@ impl EdgeProcess {
             .env("PARLEY_PREBUILT", "1")
             .env("WRANGLER_SEND_METRICS", "false")
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
-            .env("WRANGLER_HIDE_BANNER", "true");
-        let edge = Self { process: Spawned::start(command, stop)?, port };
+            .env("WRANGLER_HIDE_BANNER", "true")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let open_files_limit = raise_open_files_limit()?;
+        let mut process = Spawned::start(command)?;
+        let log = EdgeLog::default();
+        let (stdout, stderr) = process.take_output();
+        if let (Some(stdout), Some(stderr)) = (stdout, stderr) {
+            log.follow(stdout, io::stdout());
+            log.follow(stderr, io::stderr());
+        }
+        let edge = Self { process, port, open_files_limit, log };
         edge.wait_ready(Duration::from_secs(90))?;
         Ok(edge)
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// wrangler's process id, which is also the process group of everything the edge runs
+    /// (workerd among it).
+    pub fn process_group(&self) -> u32 {
+        self.process.id()
+    }
+
+    /// The open-files limit the edge started with.
+    pub fn open_files_limit(&self) -> u64 {
+        self.open_files_limit
     }
 
     /// `http://127.0.0.1:{port}`.
@@ -104,7 +131,7 @@ impl EdgeProcess {
     fn wait_ready(&self, limit: Duration) -> io::Result<()> {
         let started = Instant::now();
         while started.elapsed() < limit {
-            if self.request("GET", "/healthz", "").is_ok_and(|r| r.starts_with("HTTP/1.1 200")) {
+            if self.answers_health_check(REQUEST_LIMIT) {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -112,10 +139,21 @@ impl EdgeProcess {
         Err(io::Error::new(io::ErrorKind::TimedOut, format!("the edge did not answer on port {}", self.port)))
     }
 
+    /// Whether `GET /healthz` answers 200 within `limit`.
+    pub(crate) fn answers_health_check(&self, limit: Duration) -> bool {
+        self.request_within("GET", "/healthz", "", limit).is_ok_and(|r| r.starts_with("HTTP/1.1 200"))
+    }
+
     /// A minimal blocking HTTP/1.1 request; returns the whole response as text.
     pub fn request(&self, method: &str, path: &str, body: &str) -> io::Result<String> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
-        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        self.request_within(method, path, body, REQUEST_LIMIT)
+    }
+
+    /// [`EdgeProcess::request`], given up after `limit` without an answer.
+    fn request_within(&self, method: &str, path: &str, body: &str, limit: Duration) -> io::Result<String> {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
+        let mut stream = TcpStream::connect_timeout(&address, limit)?;
+        stream.set_read_timeout(Some(limit))?;
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -141,10 +179,5 @@ impl EdgeProcess {
     /// folder. Returns once nothing of it runs.
     pub fn crash(self) -> io::Result<()> {
         self.process.crash()
-    }
-
-    /// Waits for wrangler to exit (after Ctrl-C).
-    pub fn wait(&mut self) -> io::Result<()> {
-        self.process.wait()
     }
 }
