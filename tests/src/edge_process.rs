@@ -1,7 +1,7 @@
 //! A running local edge: `wrangler dev` serving the built Worker and assets, with Durable
 //! Object state persisted in a folder of the caller's choosing.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -55,6 +55,34 @@ pub fn wait_for_port(port: u16, limit: Duration) -> io::Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     Err(io::Error::new(io::ErrorKind::TimedOut, format!("nothing listens on port {port}")))
+}
+
+/// Reads one HTTP/1.1 response as text: the head, then as many bytes as its `Content-Length`
+/// says (or all until the connection closes, without one). Not until the close: wrangler's
+/// proxy keeps the connection open for seconds after answering, `Connection: close` or not.
+fn read_response(stream: TcpStream) -> io::Result<String> {
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    while !head.ends_with("\r\n\r\n") {
+        if reader.read_line(&mut head)? == 0 {
+            return Ok(head);
+        }
+    }
+    let length = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+    });
+    let mut body = Vec::new();
+    match length {
+        Some(length) => {
+            body.resize(length, 0);
+            reader.read_exact(&mut body)?;
+        }
+        None => {
+            reader.read_to_end(&mut body)?;
+        }
+    }
+    Ok(head + &String::from_utf8_lossy(&body))
 }
 
 impl EdgeProcess {
@@ -131,7 +159,7 @@ impl EdgeProcess {
     fn wait_ready(&self, limit: Duration) -> io::Result<()> {
         let started = Instant::now();
         while started.elapsed() < limit {
-            if self.answers_health_check(REQUEST_LIMIT) {
+            if self.health_check(REQUEST_LIMIT).is_ok() {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -139,9 +167,13 @@ impl EdgeProcess {
         Err(io::Error::new(io::ErrorKind::TimedOut, format!("the edge did not answer on port {}", self.port)))
     }
 
-    /// Whether `GET /healthz` answers 200 within `limit`.
-    pub(crate) fn answers_health_check(&self, limit: Duration) -> bool {
-        self.request_within("GET", "/healthz", "", limit).is_ok_and(|r| r.starts_with("HTTP/1.1 200"))
+    /// `GET /healthz`, answered 200 within `limit`; otherwise what went wrong.
+    pub(crate) fn health_check(&self, limit: Duration) -> io::Result<()> {
+        let response = self.request_within("GET", "/healthz", "", limit)?;
+        match response.starts_with("HTTP/1.1 200") {
+            true => Ok(()),
+            false => Err(io::Error::other(format!("answered {:?}", response.lines().next().unwrap_or_default()))),
+        }
     }
 
     /// A minimal blocking HTTP/1.1 request; returns the whole response as text.
@@ -160,9 +192,7 @@ impl EdgeProcess {
             self.port,
             body.len()
         )?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response)?;
-        Ok(response)
+        read_response(stream)
     }
 
     /// Seeds a shop (JSON body of `POST /api/dev/seed`; empty for the demo shop).

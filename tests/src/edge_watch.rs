@@ -54,15 +54,17 @@ impl EdgeProcess {
                 Err(error) => return Err(self.down(format!("The edge's process can't be watched: {error}."))),
             }
             if Instant::now() >= next_check {
-                failed_checks = match self.answers_health_check(HEALTH_CHECK_EVERY) {
-                    true => 0,
-                    false => failed_checks + 1,
-                };
-                if failed_checks == FAILED_CHECKS_FOR_DEAD {
-                    return Err(self.down(format!(
-                        "The edge on port {} stopped answering: GET /healthz failed {failed_checks} times in a row.",
-                        self.port()
-                    )));
+                match self.health_check(HEALTH_CHECK_EVERY) {
+                    Ok(()) => failed_checks = 0,
+                    Err(error) => {
+                        failed_checks += 1;
+                        if failed_checks == FAILED_CHECKS_FOR_DEAD {
+                            return Err(self.down(format!(
+                                "The edge on port {} stopped answering: GET /healthz failed {failed_checks} times in a row (last: {error}).",
+                                self.port()
+                            )));
+                        }
+                    }
                 }
                 next_check = Instant::now() + HEALTH_CHECK_EVERY;
             }

@@ -46,36 +46,36 @@ async fn a_dead_edge_is_reported_by_its_watcher(_env: Arc<Env>) -> Result<()> {
     Ok(())
 }
 
-/// Starts an edge, checks the open-files limit workerd got, kills workerd by its process id,
-/// and watches the edge until the watcher reports it down.
+/// Starts an edge, checks the open-files limit its workerd processes got, kills them by their
+/// process ids, and watches the edge until the watcher reports it down.
 fn kill_workerd_and_watch(state: &Path, give_up: &AtomicBool) -> Result<EdgeDown> {
     let mut edge = EdgeProcess::start(free_port()?, state)?;
-    let workerd = workerd_of(&edge)?;
     let (_, hard) = rlimit::Resource::NOFILE.get()?;
     ensure!(edge.open_files_limit() == hard, "the limit was not raised to the hard limit {hard}");
-    let limits = std::fs::read_to_string(format!("/proc/{workerd}/limits"))?;
-    let open_files = limits.lines().find(|line| line.starts_with("Max open files")).context("no open-files limit")?;
-    ensure!(
-        open_files.split_whitespace().nth(3) == Some(edge.open_files_limit().to_string().as_str()),
-        "workerd runs with {open_files:?}, not the raised limit {}",
-        edge.open_files_limit()
-    );
-    let killed = Command::new("kill").args(["-s", "KILL", &workerd.to_string()]).status()?;
-    ensure!(killed.success(), "could not kill workerd {workerd}");
+    for workerd in workerds_of(&edge)? {
+        let limits = std::fs::read_to_string(format!("/proc/{workerd}/limits"))?;
+        let open_files =
+            limits.lines().find(|line| line.starts_with("Max open files")).context("no open-files limit")?;
+        ensure!(
+            open_files.split_whitespace().nth(3) == Some(edge.open_files_limit().to_string().as_str()),
+            "workerd runs with {open_files:?}, not the raised limit {}",
+            edge.open_files_limit()
+        );
+        let killed = Command::new("kill").args(["-s", "KILL", &workerd]).status()?;
+        ensure!(killed.success(), "could not kill workerd {workerd}");
+    }
     match edge.watch(give_up) {
         Ok(()) => bail!("the watcher went on watching a dead edge"),
         Err(down) => Ok(down),
     }
 }
 
-/// The process id of the edge's workerd, found in the edge's process group.
-fn workerd_of(edge: &EdgeProcess) -> Result<u32> {
+/// The process ids of the edge's workerd processes (wrangler runs two: its proxy in front, and
+/// the Worker's), found in the edge's process group.
+fn workerds_of(edge: &EdgeProcess) -> Result<Vec<String>> {
     let group = edge.process_group().to_string();
     let found = Command::new("pgrep").args(["-g", &group, "-x", "workerd"]).output()?;
-    let pids = String::from_utf8_lossy(&found.stdout);
-    let mut pids = pids.split_whitespace();
-    match (pids.next(), pids.next()) {
-        (Some(pid), None) => Ok(pid.parse()?),
-        _ => bail!("not exactly one workerd in the edge's process group {group}: {found:?}"),
-    }
+    let pids: Vec<String> = String::from_utf8_lossy(&found.stdout).split_whitespace().map(str::to_owned).collect();
+    ensure!(!pids.is_empty(), "no workerd in the edge's process group {group}");
+    Ok(pids)
 }
