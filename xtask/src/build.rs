@@ -17,9 +17,9 @@ use crate::stamp::{self, Inputs};
 use crate::tools::APPS_TOOLCHAIN;
 use crate::wasm_interface;
 
-/// The code that says how the steps run: part of every step's inputs, so that changing it
-/// reruns them.
-const RECIPE: [&str; 3] = [include_str!("build.rs"), include_str!("wasm_interface.rs"), include_str!("stamp.rs")];
+/// The code that says how the steps make their outputs: part of every step's inputs, so that
+/// changing it reruns them. (Not `stamp.rs`, which only decides whether they run.)
+const RECIPE: [&str; 2] = [include_str!("build.rs"), include_str!("wasm_interface.rs")];
 
 /// What every step runs on besides its own files: the lock files, which pin the crates' and the
 /// npm tools' versions, and [`RECIPE`].

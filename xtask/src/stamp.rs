@@ -56,7 +56,18 @@ pub fn unless_unchanged(
     outputs: impl Fn(&str) -> Vec<PathBuf>,
     build: impl FnOnce() -> Result<String>,
 ) -> Result<String> {
-    let stamp = stamps().join(format!("{step}.stamp"));
+    unless_unchanged_in(&stamps(), step, inputs, outputs, build)
+}
+
+/// [`unless_unchanged`], with the stamps in `folder`.
+fn unless_unchanged_in(
+    folder: &Path,
+    step: &str,
+    inputs: Inputs,
+    outputs: impl Fn(&str) -> Vec<PathBuf>,
+    build: impl FnOnce() -> Result<String>,
+) -> Result<String> {
+    let stamp = folder.join(format!("{step}.stamp"));
     let digest = inputs.digest();
     let recorded = fs::read_to_string(&stamp).ok();
     if let Some(answer) = recorded.as_deref().and_then(|text| text.strip_prefix(&format!("{digest}\n"))) {
@@ -71,7 +82,67 @@ pub fn unless_unchanged(
         fs::remove_file(&stamp).with_context(|| format!("removing {}", stamp.display()))?;
     }
     let answer = build()?;
-    fs::create_dir_all(stamps())?;
+    fs::create_dir_all(folder)?;
     fs::write(&stamp, format!("{digest}\n{answer}")).with_context(|| format!("writing {}", stamp.display()))?;
     Ok(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What happens to a step's stamp and output between two builds.
+    enum Change {
+        Nothing,
+        Input,
+        OutputDeleted,
+        /// The build before this one failed half way, after its inputs changed back.
+        FailedBetween,
+    }
+
+    #[test]
+    fn a_step_reruns_exactly_when_an_input_changed_or_an_output_is_gone() {
+        let cases = [
+            (Change::Nothing, false),
+            (Change::Input, true),
+            (Change::OutputDeleted, true),
+            (Change::FailedBetween, true),
+        ];
+        for (number, (change, reruns)) in cases.into_iter().enumerate() {
+            let folder = std::env::temp_dir().join(format!("parley-stamp-test-{}-{number}", std::process::id()));
+            let _ = fs::remove_dir_all(&folder);
+            fs::create_dir_all(&folder).expect("a temporary folder");
+            let (input, output) = (folder.join("input"), folder.join("output"));
+            let outputs = |answer: &str| vec![folder.join(answer)];
+            let build = |ran: &mut bool| {
+                *ran = true;
+                fs::write(&output, "built").expect("the output");
+                Ok("output".to_owned())
+            };
+            let step = |ran: &mut bool| {
+                let inputs = Inputs::default().file(&input).expect("the input").value("options");
+                unless_unchanged_in(&folder, "step", inputs, outputs, || build(ran)).expect("the step")
+            };
+            fs::write(&input, "first").expect("the input");
+            let mut ran = false;
+            assert_eq!(step(&mut ran), "output");
+            assert!(ran, "a step without a stamp runs");
+            match change {
+                Change::Nothing => {}
+                Change::Input => fs::write(&input, "second").expect("the input"),
+                Change::OutputDeleted => fs::remove_file(&output).expect("the output"),
+                Change::FailedBetween => {
+                    fs::write(&input, "second").expect("the input");
+                    let inputs = Inputs::default().file(&input).expect("the input").value("options");
+                    let failed = unless_unchanged_in(&folder, "step", inputs, outputs, || anyhow::bail!("broken"));
+                    assert!(failed.is_err());
+                    fs::write(&input, "first").expect("the input");
+                }
+            }
+            let mut ran = false;
+            assert_eq!(step(&mut ran), "output", "the answer is kept");
+            assert_eq!(ran, reruns, "case {number}");
+            fs::remove_dir_all(&folder).expect("removing the temporary folder");
+        }
+    }
 }
