@@ -9,8 +9,12 @@ use std::time::{Duration, Instant};
 
 use crate::edge_process::EdgeProcess;
 
-/// How often the watcher asks the edge's `GET /healthz`, and how long one answer may take.
+/// How often the watcher asks the edge's `GET /healthz`.
 const HEALTH_CHECK_EVERY: Duration = Duration::from_secs(3);
+
+/// How long one answer may take: long, so that an edge busy under a load test is not taken for
+/// a dead one (a dead edge refuses the connection at once).
+const HEALTH_CHECK_LIMIT: Duration = Duration::from_secs(10);
 
 /// Health checks failed in a row after which the edge counts as dead: one slow answer under
 /// load is not a failure of the edge.
@@ -54,7 +58,7 @@ impl EdgeProcess {
                 Err(error) => return Err(self.down(format!("The edge's process can't be watched: {error}."))),
             }
             if Instant::now() >= next_check {
-                match self.health_check(HEALTH_CHECK_EVERY) {
+                match self.health_check(HEALTH_CHECK_LIMIT) {
                     Ok(()) => failed_checks = 0,
                     Err(error) => {
                         failed_checks += 1;
