@@ -1,5 +1,6 @@
 //! A running local edge: `wrangler dev` serving the built Worker and assets, with Durable
-//! Object state persisted in a folder of the caller's choosing.
+//! Object state persisted in a folder of the caller's choosing, started with the open-files
+//! limit raised (`open_files`), its output passed on and its last lines kept (`edge_log`).
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -131,7 +132,7 @@ impl EdgeProcess {
             log.follow(stdout, io::stdout());
             log.follow(stderr, io::stderr());
         }
-        let edge = Self { process, port, open_files_limit, log };
+        let mut edge = Self { process, port, open_files_limit, log };
         edge.wait_ready(Duration::from_secs(90))?;
         Ok(edge)
     }
@@ -156,11 +157,17 @@ impl EdgeProcess {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn wait_ready(&self, limit: Duration) -> io::Result<()> {
+    /// Waits until the edge answers; fails at once, with its last lines, if it exits first (its
+    /// port taken, say).
+    fn wait_ready(&mut self, limit: Duration) -> io::Result<()> {
         let started = Instant::now();
         while started.elapsed() < limit {
             if self.health_check(REQUEST_LIMIT).is_ok() {
                 return Ok(());
+            }
+            if let Some(status) = self.process.exited()? {
+                let reason = format!("The edge exited ({status}) before it answered on port {}.", self.port);
+                return Err(io::Error::other(self.down(reason).to_string()));
             }
             std::thread::sleep(Duration::from_millis(200));
         }

@@ -77,7 +77,8 @@ impl EdgeProcess {
         Ok(())
     }
 
-    fn down(&self, reason: String) -> EdgeDown {
+    /// The edge's failure, told with `reason` and the edge's last lines.
+    pub(crate) fn down(&self, reason: String) -> EdgeDown {
         EdgeDown { reason, last_lines: self.log.last_lines() }
     }
 }
