@@ -42,6 +42,8 @@ pub enum Object {
     Directory,
     /// One per shop: its conversations' history, search index and notes on shoppers.
     ShopHistory,
+    /// Development only: one per benchmarked room, the load benchmark's echo baseline.
+    BenchEcho,
 }
 
 impl Object {
@@ -53,6 +55,7 @@ impl Object {
             Object::RateLimiter => "RATE_LIMITER",
             Object::Directory => "DIRECTORY",
             Object::ShopHistory => "SHOP_HISTORY",
+            Object::BenchEcho => "BENCH_ECHO",
         }
     }
 

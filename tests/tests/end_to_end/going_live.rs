@@ -92,7 +92,7 @@ async fn a_production_edge_serves_no_development_routes_and_takes_no_sign_up_unl
 ) -> Result<()> {
     let edge = PrivateEdge::production("production-closed", "closed", OPERATOR_KEY).await?;
     let api = Api::new(edge.origin());
-    for path in ["/demo/", "/demo/strict-csp"] {
+    for path in ["/demo/", "/demo/strict-csp", "/api/dev/echo/room"] {
         let (status, _, _) = api.get(path, None).await?;
         ensure!(status == 404, "{path} answered {status} on a production edge");
     }
