@@ -1,6 +1,6 @@
 //! Drives a load over conversations that are already open, the same way for Parley and every
 //! baseline: messages sent on a fixed schedule (open loop, so a slow target falls behind rather
-//! than slowing the load down), alternately from each conversation's shopper and agent, every
+//! than slowing the load down), from each conversation's shopper and agent in turn, every
 //! receipt timed and checked by the [`Tally`].
 
 use std::sync::Arc;
@@ -51,12 +51,11 @@ pub struct Load {
     pub seconds: f64,
 }
 
-/// How long what was sent may take to arrive after the last send before it counts as lost:
-/// long, because a target that has fallen behind is still measured, not failed, as long as
-/// everything arrives.
-fn drain_limit(load: &Load) -> Duration {
-    Duration::from_secs_f64(60.0 + 2.0 * load.seconds)
-}
+/// How long the run waits, after its last send, for what is still on its way: as long as
+/// messages keep arriving (a target that has fallen behind is measured, not failed), until
+/// nothing has come for [`STALLED`] or [`DRAIN_LIMIT`] has passed; what is missing then is lost.
+const STALLED: Duration = Duration::from_secs(15);
+const DRAIN_LIMIT: Duration = Duration::from_secs(600);
 
 enum Event {
     Delivered(Payload, u64),
@@ -90,21 +89,24 @@ pub async fn drive(dialect: Arc<dyn Dialect>, conversations: Vec<Conversation>, 
         while let Ok(event) = heard.try_recv() {
             record(&mut tally, event);
         }
+        // Every conversation in turn; its side flips from one turn to the next, and neighbours
+        // start on opposite sides, so both directions carry half the load however few turns.
         let conversation = (k as usize) % count;
-        let lap = (k as usize / count) % 2;
-        let from = if lap == 0 { Side::Shopper } else { Side::Agent };
-        let n = &mut numbers[conversation][lap];
+        let side = (k as usize / count + conversation) % 2;
+        let from = if side == 0 { Side::Shopper } else { Side::Agent };
+        let n = &mut numbers[conversation][side];
         let payload = Payload { conversation, from, n: *n, sent_nanos: now_nanos() };
         *n += 1;
         tally.sent(&payload);
         let frame = Message::text(dialect.frame(&payload));
-        if writers[conversation][lap].send(frame).is_err() {
+        if writers[conversation][side].send(frame).is_err() {
             tally.error(format!("conversation {conversation}: the {from:?} socket is closed"));
         }
     }
-    let deadline = Instant::now() + drain_limit(&load);
+    let deadline = Instant::now() + DRAIN_LIMIT;
     while tally.outstanding() > 0 {
-        match tokio::time::timeout_at(deadline, heard.recv()).await {
+        let patience = (Instant::now() + STALLED).min(deadline);
+        match tokio::time::timeout_at(patience, heard.recv()).await {
             Ok(Some(event)) => record(&mut tally, event),
             Ok(None) | Err(_) => break,
         }

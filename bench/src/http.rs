@@ -31,9 +31,37 @@ pub async fn post_json(port: u16, path: &str, body: &str, headers: &[(&str, &str
     request.push_str("\r\n");
     request.push_str(body);
     stream.write_all(request.as_bytes()).await?;
+    // Read until the response is whole, not until the connection closes: the local runtime
+    // keeps it open for seconds whatever the request asked.
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await?;
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        let read = stream.read(&mut buffer).await?;
+        raw.extend_from_slice(&buffer[..read]);
+        if read == 0 || is_whole(&String::from_utf8_lossy(&raw)) {
+            break;
+        }
+    }
     parse(&String::from_utf8_lossy(&raw)).with_context(|| format!("POST {path}"))
+}
+
+/// Whether `raw` holds a whole response: its head, and its body as long as the head says (or
+/// up to the last chunk).
+fn is_whole(raw: &str) -> bool {
+    let Some((head, body)) = raw.split_once("\r\n\r\n") else { return false };
+    let header = |name: &str| {
+        head.lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.trim().to_owned())
+    };
+    if let Some(length) = header("content-length").and_then(|length| length.parse::<usize>().ok()) {
+        return body.len() >= length;
+    }
+    match header("transfer-encoding") {
+        Some(encoding) if encoding.eq_ignore_ascii_case("chunked") => body.ends_with("0\r\n\r\n"),
+        _ => false,
+    }
 }
 
 fn parse(raw: &str) -> Result<Response> {
@@ -89,5 +117,15 @@ mod tests {
         let response = parse(cases[0].0).expect("parses");
         assert_eq!(response.header("set-cookie"), Some("s=1; Path=/"));
         assert!(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n9\r\nab").is_err(), "cut short");
+        let wholes = [
+            (cases[0].0, true),
+            (&cases[0].0[..cases[0].0.len() - 1], false),
+            (cases[1].0, true),
+            ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n", false),
+            ("HTTP/1.1 200 OK\r\nContent-Le", false),
+        ];
+        for (raw, whole) in wholes {
+            assert_eq!(is_whole(raw), whole, "{raw:?}");
+        }
     }
 }

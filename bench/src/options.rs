@@ -57,7 +57,7 @@ impl Options {
         let quick = args.iter().any(|arg| arg == "--quick");
         let mut conversations: usize = if quick { 50 } else { 1_000 };
         let mut rate = if quick { 100.0 } else { 200.0 };
-        let mut seconds = if quick { 5.0 } else { 30.0 };
+        let mut seconds = if quick { 5.0 } else { 10.0 };
         let mut agents = None;
         let mut targets = Target::ALL.to_vec();
         let mut json = false;
@@ -101,7 +101,7 @@ mod tests {
                 Options {
                     conversations: 1_000,
                     rate: 200.0,
-                    seconds: 30.0,
+                    seconds: 10.0,
                     agents: 5,
                     targets: all.clone(),
                     json: false,
@@ -116,7 +116,7 @@ mod tests {
                 Options {
                     conversations: 20,
                     rate: 190.0,
-                    seconds: 30.0,
+                    seconds: 10.0,
                     agents: 1,
                     targets: vec![Target::Parley, Target::EchoObject],
                     json: true,

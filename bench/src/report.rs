@@ -115,5 +115,8 @@ impl Report {
 }
 
 fn latencies(latency: &Latency) -> String {
+    if latency.count == 0 {
+        return "–".to_owned();
+    }
     format!("{:.1} / {:.1} / {:.1} / {:.1}", latency.p50_ms, latency.p90_ms, latency.p99_ms, latency.max_ms)
 }

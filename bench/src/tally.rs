@@ -111,6 +111,7 @@ impl Outcome {
 /// Latency percentiles (nearest rank) in milliseconds.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Latency {
+    pub count: usize,
     pub p50_ms: f64,
     pub p90_ms: f64,
     pub p99_ms: f64,
@@ -124,7 +125,7 @@ impl Latency {
             let rank = (fraction * nanos.len() as f64).ceil() as usize;
             nanos.get(rank.saturating_sub(1)).map_or(0.0, |&n| n as f64 / 1e6)
         };
-        Self { p50_ms: at(0.5), p90_ms: at(0.9), p99_ms: at(0.99), max_ms: at(1.0) }
+        Self { count: nanos.len(), p50_ms: at(0.5), p90_ms: at(0.9), p99_ms: at(0.99), max_ms: at(1.0) }
     }
 }
 
