@@ -26,10 +26,11 @@ pub fn run_with(args: &[String]) -> Result<()> {
     run(&mut generator(&args))
 }
 
-/// What `cargo xtask test` runs: a short quick load through every target, which fails on any
-/// loss, duplicate or refusal and never on how fast it went.
+/// What `cargo xtask test` runs: a short, gentle quick load through every target (a message
+/// each way in every conversation), which fails on any loss, duplicate or refusal and never on
+/// how fast it went.
 pub fn smoke() -> Result<()> {
-    run(&mut generator(&["--quick", "--seconds", "2"]))
+    run(&mut generator(&["--quick", "--seconds", "2", "--rate", "50"]))
 }
 
 /// A measured load: its JSON report (for `--json`) and its Markdown table (for BENCHMARKS.md).
