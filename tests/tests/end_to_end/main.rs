@@ -30,6 +30,7 @@ mod lifecycle;
 mod live_widget;
 mod owner_screens;
 mod owner_tools;
+mod page_cost;
 mod private_edge;
 mod resuming_client;
 mod runner;
@@ -63,6 +64,7 @@ fn main() -> std::process::ExitCode {
         .chain(history_browser::cases())
         .chain(going_live_journey::cases())
         .chain(accessibility::cases())
+        .chain(page_cost::cases())
         .collect();
     runner::run(cases)
 }
