@@ -12,10 +12,11 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::clock::now_nanos;
 use crate::link::{next_text, Link, Reader, Writer};
-
-type WeakWriter = mpsc::WeakUnboundedSender<Message>;
 use crate::payload::{Payload, Side};
 use crate::tally::{Outcome, Tally};
+
+/// A writer that does not keep its socket open.
+type WeakWriter = mpsc::WeakUnboundedSender<Message>;
 
 /// What a target's frame meant to the side that received it.
 pub enum Heard {

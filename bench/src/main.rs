@@ -27,7 +27,7 @@ use parley_tests::{free_port, EdgeOptions, EdgeProcess, Stop};
 use crate::drive::{drive, Conversation, Dialect, Load};
 use crate::machine::Machine;
 use crate::options::{Options, Target, USAGE};
-use crate::report::{Report, Run, ECHO_OBJECT, PARLEY};
+use crate::report::{Report, Run};
 use crate::targets::{echo_object, loopback, parley, socket_io, Verbatim};
 
 fn main() -> ExitCode {
@@ -67,7 +67,7 @@ fn run() -> Result<bool> {
     drop(edge);
     let _ = std::fs::remove_dir_all(&state);
     let report =
-        Report::new(command, machine, options.conversations, options.rate, options.seconds, options.agents, runs?);
+        Report::new(command, machine, options.conversations, options.rate, options.seconds, options.agents, runs);
     if options.json {
         // The table too, so that BENCHMARKS.md shows what a person running it would see.
         let mut json = serde_json::to_value(&report)?;
@@ -94,55 +94,63 @@ fn start_edge(state: &Path) -> Result<EdgeProcess> {
     EdgeProcess::start_with(free_port()?, state, Stop::OnDrop, &options).context("starting the local edge")
 }
 
-/// Runs every target asked for, one after another.
-async fn measure(options: &Options, edge: Option<u16>) -> Result<Vec<Run>> {
+/// Runs every target asked for, one after another. A target that cannot be set up is
+/// reported as such, and the others still run.
+async fn measure(options: &Options, edge: Option<u16>) -> Vec<Run> {
     let load = Load { rate: options.rate, seconds: options.seconds };
-    let count = options.conversations;
-    let edge = || edge.context("the edge is not running");
     let mut runs = Vec::new();
-    for target in &options.targets {
-        eprintln!("{target:?}: opening {count} conversations…");
+    for &target in &options.targets {
+        eprintln!("{}: opening {} conversations…", target.name(), options.conversations);
         let started = Instant::now();
-        let run = match target {
-            Target::Loopback => {
-                let relay = loopback::Relay::start().await?;
-                let conversations = relay.open(count).await?;
-                measured("bare WebSocket relay", started, Arc::new(Verbatim), conversations, load).await
+        let run = match open(target, options, edge).await {
+            Ok((dialect, conversations, _keep)) => {
+                let setup_seconds = started.elapsed().as_secs_f64();
+                eprintln!("{}: open in {setup_seconds:.1} s; sending…", target.name());
+                Run::measured(target.name(), setup_seconds, drive(dialect, conversations, load).await)
             }
-            Target::SocketIo => {
-                let relay = socket_io::Relay::start(&root())?;
-                let conversations = relay.open(count).await?;
-                measured("Socket.IO relay", started, Arc::new(socket_io::SocketIo), conversations, load).await
-            }
-            Target::EchoObject => {
-                let conversations = echo_object::open(edge()?, count).await?;
-                measured(ECHO_OBJECT, started, Arc::new(Verbatim), conversations, load).await
-            }
-            Target::Parley => {
-                let parley = parley::Parley::seed(edge()?, options.agents).await?;
-                let conversations = parley.open(count).await?;
-                measured(PARLEY, started, Arc::new(parley::ParleyProtocol), conversations, load).await
-            }
+            Err(error) => Run::failed(target.name(), started.elapsed().as_secs_f64(), format!("{error:#}")),
         };
         eprintln!(
-            "{target:?}: {} delivered, {} lost, {} errors",
-            run.outcome.delivered, run.outcome.lost, run.outcome.errors
+            "{}: {} delivered, {} lost, {} errors",
+            target.name(),
+            run.outcome.delivered,
+            run.outcome.lost,
+            run.outcome.errors
         );
         runs.push(run);
         // Lets the closed sockets go before the next target starts.
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
-    Ok(runs)
+    runs
 }
 
-async fn measured(
-    target: &'static str,
-    started: Instant,
-    dialect: Arc<dyn Dialect>,
-    conversations: Vec<Conversation>,
-    load: Load,
-) -> Run {
-    let setup_seconds = started.elapsed().as_secs_f64();
-    eprintln!("{target}: open in {setup_seconds:.1} s; sending…");
-    Run { target, setup_seconds, outcome: drive(dialect, conversations, load).await }
+/// What a target's run needs kept alive until it ends (its relay, or Parley's signed-in agents).
+type Keep = Box<dyn std::any::Any + Send>;
+
+/// Opens the conversations of `target`: how they speak, and what must stay alive meanwhile.
+async fn open(
+    target: Target,
+    options: &Options,
+    edge: Option<u16>,
+) -> Result<(Arc<dyn Dialect>, Vec<Conversation>, Keep)> {
+    let count = options.conversations;
+    let edge = || edge.context("the edge is not running");
+    Ok(match target {
+        Target::Loopback => {
+            let relay = loopback::Relay::start().await?;
+            let conversations = relay.open(count).await?;
+            (Arc::new(Verbatim), conversations, Box::new(relay))
+        }
+        Target::SocketIo => {
+            let relay = socket_io::Relay::start(&root())?;
+            let conversations = relay.open(count).await?;
+            (Arc::new(socket_io::SocketIo), conversations, Box::new(relay))
+        }
+        Target::EchoObject => (Arc::new(Verbatim), echo_object::open(edge()?, count).await?, Box::new(())),
+        Target::Parley => {
+            let parley = parley::Parley::seed(edge()?, options.agents).await?;
+            let conversations = parley.open(count).await?;
+            (Arc::new(parley::ParleyProtocol), conversations, Box::new(parley))
+        }
+    })
 }

@@ -31,6 +31,16 @@ impl Target {
         })
     }
 
+    /// Its name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Loopback => "bare WebSocket relay",
+            Target::SocketIo => "Socket.IO relay",
+            Target::EchoObject => "echo Durable Object",
+            Target::Parley => "Parley",
+        }
+    }
+
     /// Whether it runs on the local edge.
     pub fn on_the_edge(self) -> bool {
         matches!(self, Target::EchoObject | Target::Parley)

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::machine::Machine;
+use crate::options::Target;
 use crate::tally::{Latency, Outcome};
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,8 +28,20 @@ pub struct Report {
 pub struct Run {
     pub target: &'static str,
     pub setup_seconds: f64,
+    /// Why its conversations could not all be opened, when they could not (nothing was sent).
+    pub setup_failure: Option<String>,
     #[serde(flatten)]
     pub outcome: Outcome,
+}
+
+impl Run {
+    pub fn measured(target: &'static str, setup_seconds: f64, outcome: Outcome) -> Self {
+        Self { target, setup_seconds, setup_failure: None, outcome }
+    }
+
+    pub fn failed(target: &'static str, setup_seconds: f64, failure: String) -> Self {
+        Self { target, setup_seconds, setup_failure: Some(failure), outcome: Outcome::default() }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -38,10 +51,6 @@ pub struct Ratios {
     pub agent_to_shopper_p50: f64,
     pub agent_to_shopper_p99: f64,
 }
-
-/// The name of the echo object's run, the one Parley is read against.
-pub const ECHO_OBJECT: &str = "echo Durable Object";
-pub const PARLEY: &str = "Parley";
 
 impl Report {
     pub fn new(
@@ -53,9 +62,11 @@ impl Report {
         agents: usize,
         runs: Vec<Run>,
     ) -> Self {
-        let find = |name: &str| runs.iter().find(|run| run.target == name).map(|run| &run.outcome);
+        let find = |target: Target| {
+            runs.iter().find(|run| run.target == target.name() && run.setup_failure.is_none()).map(|run| &run.outcome)
+        };
         let ratio = |parley: f64, echo: f64| if echo > 0.0 { parley / echo } else { 0.0 };
-        let parley_to_echo_object = find(PARLEY).zip(find(ECHO_OBJECT)).map(|(parley, echo)| Ratios {
+        let parley_to_echo_object = find(Target::Parley).zip(find(Target::EchoObject)).map(|(parley, echo)| Ratios {
             shopper_to_agent_p50: ratio(parley.shopper_to_agent.p50_ms, echo.shopper_to_agent.p50_ms),
             shopper_to_agent_p99: ratio(parley.shopper_to_agent.p99_ms, echo.shopper_to_agent.p99_ms),
             agent_to_shopper_p50: ratio(parley.agent_to_shopper.p50_ms, echo.agent_to_shopper.p50_ms),
@@ -66,7 +77,7 @@ impl Report {
 
     /// Every run delivered everything exactly once, in order, with nothing refused.
     pub fn is_clean(&self) -> bool {
-        self.runs.iter().all(|run| run.outcome.is_clean())
+        self.runs.iter().all(|run| run.setup_failure.is_none() && run.outcome.is_clean())
     }
 
     /// The Markdown table and what it was measured on.
@@ -76,6 +87,15 @@ impl Report {
             self.conversations, self.rate, self.seconds, self.agents
         );
         for run in &self.runs {
+            if let Some(failure) = &run.setup_failure {
+                text.push_str(&format!(
+                    "| {} | set-up failed after {:.1} s: {} | | | | |\n",
+                    run.target,
+                    run.setup_seconds,
+                    failure.replace('|', "/")
+                ));
+                continue;
+            }
             let outcome = &run.outcome;
             text.push_str(&format!(
                 "| {} | {} | {} | {:.0} | {} / {} / {} | {:.1} |\n",
@@ -95,10 +115,14 @@ impl Report {
                 ratios.shopper_to_agent_p50, ratios.shopper_to_agent_p99, ratios.agent_to_shopper_p50, ratios.agent_to_shopper_p99
             ));
         }
-        for run in self.runs.iter().filter(|run| !run.outcome.first_errors.is_empty()) {
-            text.push_str(&format!("\n{} errors, the first ones:\n", run.target));
-            for error in &run.outcome.first_errors {
-                text.push_str(&format!("- {error}\n"));
+        for run in &self.runs {
+            for (what, lines) in [("errors", &run.outcome.first_errors), ("losses", &run.outcome.first_losses)] {
+                if !lines.is_empty() {
+                    text.push_str(&format!("\n{} {what}, the first ones:\n", run.target));
+                    for line in lines {
+                        text.push_str(&format!("- {line}\n"));
+                    }
+                }
             }
         }
         text.push_str(&format!(

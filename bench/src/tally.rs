@@ -70,6 +70,22 @@ impl Tally {
 
     pub fn finish(mut self) -> Outcome {
         let lost = self.outstanding() + self.skipped;
+        let mut short: Vec<(usize, Side, u64, u64)> = self
+            .sent
+            .iter()
+            .filter_map(|(&(conversation, from), &sent)| {
+                let arrived = self.expected.get(&(conversation, from)).copied().unwrap_or_default();
+                (arrived < sent).then_some((conversation, from, sent, arrived))
+            })
+            .collect();
+        short.sort_by_key(|&(conversation, from, ..)| (conversation, from == Side::Agent));
+        let first_losses = short
+            .iter()
+            .take(ERRORS_KEPT)
+            .map(|(conversation, from, sent, arrived)| {
+                format!("conversation {conversation}, {from:?}: stopped at {arrived} of {sent}")
+            })
+            .collect();
         let seconds = self.first_sent.map(|first| self.last_received.saturating_sub(first) as f64 / 1e9);
         let delivered = self.delivered();
         Outcome {
@@ -82,12 +98,13 @@ impl Tally {
             duplicates: self.duplicates,
             errors: self.error_count,
             first_errors: self.errors,
+            first_losses,
         }
     }
 }
 
 /// A run's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Outcome {
     pub shopper_to_agent: Latency,
     pub agent_to_shopper: Latency,
@@ -99,6 +116,8 @@ pub struct Outcome {
     pub duplicates: u64,
     pub errors: u64,
     pub first_errors: Vec<String>,
+    /// Where messages went missing: conversations and sides whose sequence stopped short.
+    pub first_losses: Vec<String>,
 }
 
 impl Outcome {
@@ -168,6 +187,28 @@ mod tests {
         for (what, sent, received, expected) in cases {
             assert_eq!(run(sent, received), expected, "{what}");
         }
+    }
+
+    #[test]
+    fn losses_name_the_conversations_and_sides_that_stopped_short() {
+        let mut tally = Tally::default();
+        for (conversation, from, sent, received) in
+            [(0, Side::Shopper, 3, 3), (1, Side::Agent, 3, 1), (0, Side::Agent, 2, 0)]
+        {
+            for n in 0..sent {
+                let payload = message(conversation, from, n);
+                tally.sent(&payload);
+                if n < received {
+                    tally.received(&payload, payload.sent_nanos);
+                }
+            }
+        }
+        let outcome = tally.finish();
+        assert_eq!(
+            outcome.first_losses,
+            ["conversation 0, Agent: stopped at 0 of 2", "conversation 1, Agent: stopped at 1 of 3"]
+        );
+        assert_eq!(outcome.lost, 4);
     }
 
     #[test]
