@@ -15,11 +15,12 @@ const BENCH_SHOP_VAR: &str = "PARLEY_BENCH_SHOP";
 
 /// The limits `shop` is held to.
 fn limits(env: &Env, shop: &ShopId) -> Limits {
-    let named = env.var(BENCH_SHOP_VAR).is_ok_and(|value| value.to_string() == shop.as_str());
-    if named && is_development(env) {
-        Limits::Benchmark
-    } else {
-        Limits::Standard
+    if !is_development(env) {
+        return Limits::Standard;
+    }
+    match env.var(BENCH_SHOP_VAR) {
+        Ok(named) if named.to_string() == shop.as_str() => Limits::Benchmark,
+        _ => Limits::Standard,
     }
 }
 
