@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use parley_tests::{free_port, EdgeOptions, EdgeProcess, Stop};
+use parley_tests::{free_port, EdgeOptions, EdgeProcess};
 
 use crate::drive::{drive, Conversation, Dialect, Load};
 use crate::machine::Machine;
@@ -91,7 +91,7 @@ fn start_edge(state: &Path) -> Result<EdgeProcess> {
     let options =
         EdgeOptions { vars: vec![("PARLEY_BENCH_SHOP".to_owned(), parley::SHOP.to_owned())], ..EdgeOptions::default() };
     eprintln!("starting a local edge…");
-    EdgeProcess::start_with(free_port()?, state, Stop::OnDrop, &options).context("starting the local edge")
+    EdgeProcess::start_with(free_port()?, state, &options).context("starting the local edge")
 }
 
 /// Runs every target asked for, one after another. A target that cannot be set up is

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use parley_tests::{free_port, wait_for_port, Spawned, Stop};
+use parley_tests::{free_port, wait_for_port, Spawned};
 
 use crate::drive::{Conversation, Dialect, Heard};
 use crate::link::Link;
@@ -31,7 +31,7 @@ impl Relay {
         let port = free_port()?;
         let mut command = Command::new("node");
         command.arg(root.join("bench/socketio-relay.mjs")).arg(port.to_string()).current_dir(root);
-        let process = Spawned::start(command, Stop::OnDrop).context("starting node (is it installed?)")?;
+        let process = Spawned::start(command).context("starting node (is it installed?)")?;
         wait_for_port(port, Duration::from_secs(30)).context("the Socket.IO relay did not start")?;
         Ok(Self { _process: process, port })
     }

@@ -18,6 +18,7 @@ mod client;
 mod dashboard_numbers;
 mod dashboard_page;
 mod delivery;
+mod edge_watch;
 mod engine;
 mod eventually;
 mod fault_checks;
@@ -50,6 +51,7 @@ fn main() -> std::process::ExitCode {
         .chain(faults::cases())
         .chain(security::cases())
         .chain(lifecycle::cases())
+        .chain(edge_watch::cases())
         .chain(access::cases())
         .chain(going_live::cases())
         .chain(owner_tools::cases())

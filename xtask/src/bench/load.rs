@@ -50,7 +50,10 @@ pub fn measure(args: &[&str]) -> Result<Measured> {
     if output.status.code().is_some_and(|code| code > 1) || output.status.code().is_none() {
         bail!("the load generator failed ({}):\n{stdout}", output.status);
     }
-    let json: serde_json::Value = serde_json::from_str(&stdout).context("the load generator's report")?;
+    // The edge it ran passes its own output on to the same standard output, before the report:
+    // the report is the one object that starts at the beginning of a line.
+    let report = if stdout.starts_with('{') { 0 } else { stdout.find("\n{\n").map_or(0, |at| at + 1) };
+    let json: serde_json::Value = serde_json::from_str(&stdout[report..]).context("the load generator's report")?;
     let table = json["table"].as_str().context("a report without its table")?.to_owned();
     Ok(Measured { json, table, clean: output.status.success() })
 }
