@@ -23,6 +23,7 @@ use crate::rpc::{answer, Object, ObjectStub, AGENT_HEADER};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_key, DeskRequest, SIGNED_OUT};
 use crate::shop_history::{history_key, HistoryRequest};
+use crate::shop_limits;
 use crate::store::{Migrations, Store};
 use parley_core::conversation::{Assignee, Conversation, Effect, Input};
 use parley_core::history_record::HistoryRecord;
@@ -32,7 +33,7 @@ use parley_core::protocol::{
     AgentProfile, ApiError, ClientFrame, ConversationView, DeadLetter, ErrorCode, QueueItem, QueuePlace, ServerFrame,
     Status, HISTORY_PAGE, PROTOCOL_VERSION,
 };
-use parley_core::rate_limit::{Action, RateLimiter as FrameWindows};
+use parley_core::rate_limit::{Action, Limit, RateLimiter as FrameWindows};
 use parley_core::time::UnixMillis;
 
 /// Requests the Worker and the shop's desk send to a conversation.
@@ -512,7 +513,9 @@ impl ConversationRoom {
                 return Err(EdgeError::api(ErrorCode::BadRequest, "only agents write internal notes"))
             }
             (Author::Shopper, _) => {
-                self.count_shopper(Action::Message)?;
+                // The benchmark's shop, on a development edge, has limits of its own.
+                let limit = shop_limits::limit(&self.env, self.existing()?.shop(), Action::Message);
+                self.count_shopper(Action::Message, limit)?;
                 Input::ShopperWrote { client_id: client_id.clone(), text }
             }
             _ => return Err(EdgeError::unauthorized()),
@@ -559,15 +562,15 @@ impl ConversationRoom {
         if author != Some(Author::Shopper) {
             return Ok(());
         }
-        self.count_shopper(action)
+        self.count_shopper(action, action.limit())
     }
 
-    /// Counts one of the shopper's `action`s against its limit; `rate_limited` when over it.
-    fn count_shopper(&self, action: Action) -> Result<(), ApiError> {
+    /// Counts one of the shopper's `action`s against `limit`; `rate_limited` when over it.
+    fn count_shopper(&self, action: Action, limit: Limit) -> Result<(), ApiError> {
         let at = now();
         let mut windows = self.shopper_frames.borrow_mut();
         windows.prune(at);
-        windows.check(action.key(), action.limit(), at).map_err(ApiError::from)
+        windows.check(action.key(), limit, at).map_err(ApiError::from)
     }
 
     /// Sends a refusal as an error frame; the socket stays usable.

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod agent_account;
+mod bench_echo;
 mod canned_answers;
 mod clock;
 mod conversation_index;
@@ -37,6 +38,7 @@ mod session;
 mod sessions;
 mod shop_desk;
 mod shop_history;
+mod shop_limits;
 mod shop_widget;
 mod sightings;
 mod signup;
@@ -48,6 +50,7 @@ mod time_zone;
 mod webhooks;
 
 pub use agent_account::AgentAccount;
+pub use bench_echo::BenchEcho;
 pub use conversation_room::ConversationRoom;
 pub use directory::Directory;
 pub use rate_limiter::RateLimiter;

@@ -18,18 +18,20 @@ use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{self, answer, Object};
+use crate::shop_limits;
 use crate::store::{Migrations, Store};
 use parley_core::ids::ShopId;
 use parley_core::login_throttle::LoginThrottle;
 use parley_core::protocol::ApiError;
-use parley_core::rate_limit::{Action, RateLimiter as Windows, Scope};
+use parley_core::rate_limit::{Action, Limit, RateLimiter as Windows, Scope};
 
 /// What a limiter is asked.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum LimiterRequest {
-    /// Counts `action` now; answers `{}` or a `rate_limited` error.
-    Count { action: Action },
+    /// Counts `action` now under `limit` (the action's own, or a benchmark shop's: see
+    /// `shop_limits`); answers `{}` or a `rate_limited` error.
+    Count { action: Action, limit: Limit },
     /// Whether the client may try to sign in now; `rate_limited` while it must wait.
     MaySignIn,
     /// The client failed to sign in.
@@ -74,10 +76,10 @@ impl RateLimiter {
     async fn handle(&self, request: LimiterRequest) -> EdgeResult<()> {
         let at = now();
         match request {
-            LimiterRequest::Count { action } => {
+            LimiterRequest::Count { action, limit } => {
                 let mut windows = self.windows.borrow_mut();
                 windows.prune(at);
-                windows.check(action.key(), action.limit(), at).map_err(|limited| EdgeError::Api(limited.into()))
+                windows.check(action.key(), limit, at).map_err(|limited| EdgeError::Api(limited.into()))
             }
             LimiterRequest::MaySignIn => {
                 self.throttle()?.check(at).map_err(|limited| EdgeError::Api(ApiError::from(limited)))
@@ -122,13 +124,13 @@ pub async fn count(env: &Env, shop: &ShopId, client: &str, action: Action) -> Ed
         Scope::Shop => format!("limit:{shop}"),
         Scope::Edge => edge_counter(client),
     };
-    ask(env, &name, &LimiterRequest::Count { action }).await
+    ask(env, &name, &LimiterRequest::Count { action, limit: shop_limits::limit(env, shop, action) }).await
 }
 
 /// Counts `action`, one of the edge's rather than a shop's (signing up), for the client keyed
 /// `client`; a `rate_limited` error if over the limit.
 pub async fn count_for_edge(env: &Env, client: &str, action: Action) -> EdgeResult<()> {
-    ask(env, &edge_counter(client), &LimiterRequest::Count { action }).await
+    ask(env, &edge_counter(client), &LimiterRequest::Count { action, limit: action.limit() }).await
 }
 
 /// The limiter of a client's actions on the whole edge.

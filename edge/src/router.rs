@@ -17,7 +17,7 @@ use crate::http::{csv_attachment, is_websocket_upgrade, json, read_json, require
 use crate::operator;
 use crate::pages;
 use crate::rate_limiter;
-use crate::rpc::{self, AGENT_HEADER};
+use crate::rpc::{self, Object, AGENT_HEADER};
 use crate::session::{authenticate, authenticate_watching, same_origin, SessionCookie};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_stub, open_shop, shop_profile, DeskRequest, ShopProfile};
@@ -349,6 +349,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Post, ["api", "dev", "counters", "reset"]) if dev => {
             require_json(&req)?;
             Ok(json(&dev_counters::reset(), 200)?)
+        }
+        (Method::Get, ["api", "dev", "echo", room]) if dev => {
+            forward_websocket(&req, Object::BenchEcho.stub(env, room)?, None).await
         }
         (Method::Post, ["api", "dev", "clock"]) if dev => {
             Ok(json(&dev_clock::advance(env, read_json(&mut req).await?).await?, 200)?)

@@ -40,6 +40,8 @@ pub enum Object {
     Directory,
     /// One per shop: its conversations' history, search index and notes on shoppers.
     ShopHistory,
+    /// Development only: one per benchmarked room, the load benchmark's echo baseline.
+    BenchEcho,
 }
 
 impl Object {
@@ -51,6 +53,7 @@ impl Object {
             Object::RateLimiter => "RATE_LIMITER",
             Object::Directory => "DIRECTORY",
             Object::ShopHistory => "SHOP_HISTORY",
+            Object::BenchEcho => "BENCH_ECHO",
         }
     }
 
@@ -63,6 +66,7 @@ impl Object {
             Object::RateLimiter => "rate_limiter",
             Object::Directory => "directory",
             Object::ShopHistory => "shop_history",
+            Object::BenchEcho => "bench_echo",
         }
     }
 
