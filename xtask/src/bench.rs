@@ -1,7 +1,8 @@
 //! `cargo xtask bench [--quick] [--json]`: every benchmark, each owning its block of
 //! BENCHMARKS.md (see `sections`): what Parley costs the network (artifact sizes), how soon a
 //! shopper can type after clicking the launcher, how fast a search answers over a shop's
-//! 10,000 conversations, and message latency under load against three baselines, at the
+//! 10,000 conversations, what the loader costs a shop's page (main-thread time, total blocking
+//! time, Lighthouse), and message latency under load against three baselines, at the
 //! issue's reference load (20 conversations, 190 messages/s) and at 1,000 conversations.
 //! `--quick` runs smaller versions of each and prints them without touching BENCHMARKS.md;
 //! `--json` also prints the load runs' figures as JSON, for tools.
@@ -54,6 +55,11 @@ fn all(quick: bool, json: bool) -> Result<()> {
             name: "history-search",
             heading: "Searching a shop's history",
             text: end_to_end::history_search_timing(if quick { 1_000 } else { 10_000 })?,
+        },
+        Section {
+            name: "page-cost",
+            heading: "What the loader costs a shop's page",
+            text: end_to_end::page_cost(if quick { 1 } else { 5 }, quick)?,
         },
     ];
     let loads: &[(&str, &str, &[&str])] = if quick {

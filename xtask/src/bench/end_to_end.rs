@@ -1,26 +1,41 @@
 //! Benchmarks that are end-to-end cases run with a size set in the environment: how soon a
-//! shopper can type after clicking the launcher (headless Chromium) and how fast a search
-//! answers over a shop's history. Each case prints its figures after `BENCH {label} `.
+//! shopper can type after clicking the launcher (headless Chromium), how fast a search answers
+//! over a shop's history, and what the loader costs a shop's page (headless Chromium and
+//! Lighthouse). Each case prints its figures after `BENCH {label} `.
 
 use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::Command;
 
 use crate::paths::root;
+use crate::run::run;
 
-/// Runs the end-to-end case `case` with `env` set, and answers what it printed after `BENCH {label} `.
-fn bench_line(case: &str, env: (&str, String), label: &str) -> Result<String> {
+/// Runs the end-to-end case `case` with `envs` set, and answers what it printed.
+fn run_case(case: &str, envs: &[(&str, String)]) -> Result<String> {
     let output = Command::new("cargo")
         .args(["test", "-p", "parley-tests", "--test", "end_to_end", "--", case])
-        .env(env.0, env.1)
+        .envs(envs.iter().map(|(name, value)| (name, value)))
         .current_dir(root())
         .output()
         .with_context(|| format!("running {case}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     anyhow::ensure!(output.status.success(), "{case} failed:\n{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    Ok(stdout)
+}
+
+/// What a case printed after `BENCH {label} `, line by line (at least one).
+fn bench_lines(printed: &str, label: &str) -> Result<Vec<String>> {
     let prefix = format!("BENCH {label} ");
-    let line =
-        stdout.lines().find_map(|line| line.strip_prefix(prefix.as_str())).context("the case printed no timing")?;
-    Ok(line.to_owned())
+    let lines: Vec<String> =
+        printed.lines().filter_map(|line| line.strip_prefix(prefix.as_str())).map(str::to_owned).collect();
+    anyhow::ensure!(!lines.is_empty(), "the case printed no `BENCH {label}` line");
+    Ok(lines)
+}
+
+/// Runs `case` with `env` set, and answers the one line it printed after `BENCH {label} `.
+fn bench_line(case: &str, env: (&str, String), label: &str) -> Result<String> {
+    Ok(bench_lines(&run_case(case, &[env])?, label)?.swap_remove(0))
 }
 
 /// Times `runs` cold first opens with the browser case that measures them, and summarizes them.
@@ -59,5 +74,78 @@ pub fn history_search_timing(conversations: u32) -> Result<String> {
     }
     Ok(format!(
         "`GET /api/shops/{{shop}}/conversations` through the local edge (`wrangler dev`: the Worker signs the agent in, counts the search, and asks the shop's `ShopHistory` object, whose SQLite FTS5 index answers), for a shop with {conversations} conversations of 10 messages each, filled by the development route `POST /api/dev/history`; round trips timed by the end-to-end case `searches_over_a_big_history_find_the_one_conversation`. The issue's target is 200 ms.\n\n{rows}"
+    ))
+}
+
+/// Lighthouse's pinned version: installed for the benchmark only, in `target/bench-tools`, so
+/// CI's `npm ci` does not carry it.
+const LIGHTHOUSE: &str = "lighthouse@13.5.0";
+
+/// Lighthouse's command, installed first if missing.
+fn lighthouse() -> Result<PathBuf> {
+    let prefix = root().join("target/bench-tools");
+    let command = prefix.join("node_modules/.bin/lighthouse");
+    if !command.exists() {
+        std::fs::create_dir_all(&prefix)?;
+        let mut install = Command::new("npm");
+        install.args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(LIGHTHOUSE);
+        run(&mut install)?;
+    }
+    Ok(command)
+}
+
+/// The loader's cost to a shop's page: `runs` fresh loads of the same product page without and
+/// with the script tag, in headless Chromium, and Lighthouse's performance audit of each
+/// unless `quick`.
+pub fn page_cost(runs: usize, quick: bool) -> Result<String> {
+    let mut envs = vec![("PARLEY_BENCH_RUNS", runs.to_string())];
+    if !quick {
+        envs.push(("PARLEY_BENCH_LIGHTHOUSE", lighthouse()?.display().to_string()));
+    }
+    let case = "the_loaders_cost_to_a_shops_page_is_measured_with_and_without_it";
+    let printed = run_case(case, &envs)?;
+    let lines = bench_lines(&printed, "page-cost")?;
+    let lighthouse = if quick { Vec::new() } else { bench_lines(&printed, "lighthouse")? };
+    // Each line: `without|with name=value …`; the medians of each figure, per page.
+    let medians = |lines: &[String]| -> Result<BTreeMap<(String, String), f64>> {
+        let mut figures: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+        for line in lines {
+            let mut words = line.split_whitespace();
+            let page = words.next().context("a line without its page")?;
+            for pair in words {
+                let (name, value) = pair.split_once('=').context("a figure without its name")?;
+                let value = value.parse::<f64>().with_context(|| format!("{name} is not a number"))?;
+                figures.entry((page.to_owned(), name.to_owned())).or_default().push(value);
+            }
+        }
+        Ok(figures
+            .into_iter()
+            .map(|(key, mut values)| {
+                values.sort_by(f64::total_cmp);
+                (key, values[values.len() / 2])
+            })
+            .collect())
+    };
+    let browser = medians(&lines)?;
+    let audited = medians(&lighthouse)?;
+    let figure = |figures: &BTreeMap<(String, String), f64>, page: &str, name: &str| {
+        figures.get(&(page.to_owned(), name.to_owned())).map_or("–".to_owned(), |value| format!("{value:.1}"))
+    };
+    let mut table = String::from(
+        "| page | script (ms) | all tasks (ms) | total blocking time (ms) | Lighthouse score | Lighthouse total blocking time (ms) | Lighthouse main-thread work (ms) |\n|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (page, shown) in [("without", "without the loader"), ("with", "with the loader")] {
+        table.push_str(&format!(
+            "| {shown} | {} | {} | {} | {} | {} | {} |\n",
+            figure(&browser, page, "script_ms"),
+            figure(&browser, page, "task_ms"),
+            figure(&browser, page, "blocking_ms"),
+            figure(&audited, page, "score"),
+            figure(&audited, page, "blocking_ms"),
+            figure(&audited, page, "main_thread_ms"),
+        ));
+    }
+    Ok(format!(
+        "A shop's product page (the tests' shop site, another origin than the edge) loaded {runs} times without and {runs} times with the script tag, each in a fresh headless Chromium with nothing cached, by the end-to-end case `{case}`: Chromium's own main-thread counters (`Performance.getMetrics`: script time, all tasks) and the long tasks' time past 50 ms each (total blocking time), medians of the runs, once the page has loaded and the launcher is drawn. Lighthouse ({LIGHTHOUSE}, performance only, its default simulated mobile throttling, one run each) audits the same two pages in the same Chromium.\n\n{table}"
     ))
 }
