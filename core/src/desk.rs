@@ -272,8 +272,7 @@ impl Desk {
         recent_samples: u32,
     ) -> Vec<QueueItem> {
         let loads = self.loads();
-        let available: Vec<&AgentId> =
-            self.agents.iter().filter(|(_, a)| a.available()).map(|(id, _)| id).collect();
+        let available: Vec<&AgentId> = self.agents.iter().filter(|(_, a)| a.available()).map(|(id, _)| id).collect();
         let free_slots = available
             .iter()
             .map(|agent| self.rules.capacity.saturating_sub(loads.get(agent).copied().unwrap_or(0)))
@@ -438,8 +437,8 @@ pub fn told_position(position: u32) -> u32 {
         return position;
     }
     let band = match position {
-        ..=100 => 10,
-        ..=1000 => 100,
+        0..=100 => 10,
+        101..=1000 => 100,
         _ => 1000,
     };
     position.div_ceil(band).saturating_mul(band)
@@ -877,5 +876,4 @@ mod tests {
     fn big_id(n: u16) -> ConversationId {
         ConversationId::parse(&format!("{:032x}", 0x1_0000 + u32::from(n))).expect("valid id")
     }
-
 }
