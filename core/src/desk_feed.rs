@@ -30,6 +30,16 @@ impl QueueDelta {
         self.changed.is_empty()
     }
 
+    /// The items changed, each as it is last.
+    pub fn upserts(&self) -> impl Iterator<Item = &QueueItem> {
+        self.changed.values().flatten()
+    }
+
+    /// The items gone.
+    pub fn removed(&self) -> impl Iterator<Item = &ConversationId> {
+        self.changed.iter().filter(|(_, item)| item.is_none()).map(|(id, _)| id)
+    }
+
     /// The items changed and those gone.
     pub fn split(self) -> (Vec<QueueItem>, Vec<ConversationId>) {
         let mut upserts = Vec::new();
@@ -239,6 +249,8 @@ mod tests {
         delta.upsert(item(2, 20, Status::Waiting));
         delta.remove(id(2));
         delta.remove(id(3));
+        assert_eq!(delta.upserts().collect::<Vec<_>>(), vec![&item(1, 10, Status::Assigned)]);
+        assert_eq!(delta.removed().collect::<Vec<_>>(), vec![&id(2), &id(3)]);
         let (upserts, removed) = delta.split();
         assert_eq!(upserts, vec![item(1, 10, Status::Assigned)]);
         assert_eq!(removed, vec![id(2), id(3)]);

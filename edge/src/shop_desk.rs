@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, Stub, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
@@ -756,9 +758,9 @@ impl ShopDesk {
     async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
         let start = instant_millis();
         // Read before the transaction: once it commits, nothing may stop the delivery below.
-        let frt_target_seconds = self.profile()?.settings.frt_target_seconds;
-        let delta = self.store.transaction(|| self.write(input)).inspect_err(|_| self.memory.forget())?;
-        self.broadcast(delta, frt_target_seconds)?;
+        let settings = self.profile()?.settings;
+        let delta = self.store.transaction(|| self.write(input, &settings)).inspect_err(|_| self.memory.forget())?;
+        self.broadcast(delta, &settings)?;
         let worked = instant_millis();
         let delivered = self.deliver().await;
         self.stopwatch.record(start, worked, instant_millis());
@@ -779,24 +781,16 @@ impl ShopDesk {
     /// The writes of [`ShopDesk::apply`], in its transaction; answers what changed in the queue.
     /// The desk is taken out of memory meanwhile: should anything fail, it is not kept, and the
     /// next event loads it from storage again.
-    fn write(&self, input: desk::Input) -> EdgeResult<QueueDelta> {
+    fn write(&self, input: desk::Input, settings: &ShopSettings) -> EdgeResult<QueueDelta> {
         let at = now();
-        let settings = self.profile()?.settings;
         let mut desk = self.memory.take(|| self.load_desk(settings.assignment))?;
         desk.set_rules(settings.assignment);
         let effects = desk.handle(at, input).map_err(ApiError::from)?;
         let mut delta = QueueDelta::default();
         for effect in effects {
             match effect {
-                desk::Effect::Save(item) => {
-                    self.save_item(&item)?;
-                    delta.upsert(*item);
-                }
-                desk::Effect::Remove(conversation_id) => {
-                    self.store
-                        .exec("DELETE FROM queue WHERE conversation_id = ?", vec![conversation_id.as_str().into()])?;
-                    delta.remove(conversation_id);
-                }
+                desk::Effect::Save(item) => delta.upsert(*item),
+                desk::Effect::Remove(conversation_id) => delta.remove(conversation_id),
                 desk::Effect::Assign { conversation_id, assignee } => self.outbox.push(
                     &self.store,
                     Object::ConversationRoom,
@@ -811,25 +805,45 @@ impl ShopDesk {
                 )?,
             }
         }
-        for item in self.place(&mut desk, &settings, at)? {
+        for item in self.place(&mut desk, settings, at)? {
             let request = RoomRequest::Place { place: item.place };
             self.outbox.push(&self.store, Object::ConversationRoom, &room_key(&item.conversation_id), &request)?;
             delta.upsert(item);
         }
+        self.store_changes(&delta)?;
         self.memory.keep(desk);
         Ok(delta)
     }
 
-    /// Gives waiting shoppers their places (core's rule for what is worth telling) and stores
-    /// those that changed; answers them.
+    /// Gives waiting shoppers their places (core's rule for what is worth telling); answers
+    /// the items whose place changed, to be stored.
     fn place(&self, desk: &mut Desk, settings: &ShopSettings, at: UnixMillis) -> EdgeResult<Vec<QueueItem>> {
         let recent = self.recent_first_responses(at)?;
         let open = is_open_in(&settings.hours, IanaZone::new(&settings.time_zone).as_ref(), at);
-        let placed = desk.place_waiting(at, open, recent.median_millis, recent.count);
-        for item in &placed {
-            self.save_item(item)?;
+        Ok(desk.place_waiting(at, open, recent.median_millis, recent.count))
+    }
+
+    /// Stores what an event changed in the queue, [`ROWS_PER_STATEMENT`] items to a statement:
+    /// a claim in a long queue changes some forty.
+    fn store_changes(&self, delta: &QueueDelta) -> EdgeResult<()> {
+        let upserts: Vec<&QueueItem> = delta.upserts().collect();
+        for rows in upserts.chunks(ROWS_PER_STATEMENT) {
+            let mut values = Vec::with_capacity(rows.len() * 2);
+            for item in rows {
+                values.push(item.conversation_id.as_str().into());
+                values.push(serde_json::to_string(item)?.into());
+            }
+            let placeholders = vec!["(?, ?)"; rows.len()].join(", ");
+            self.store
+                .exec(&format!("INSERT OR REPLACE INTO queue (conversation_id, item) VALUES {placeholders}"), values)?;
         }
-        Ok(placed)
+        let removed: Vec<&ConversationId> = delta.removed().collect();
+        for ids in removed.chunks(ROWS_PER_STATEMENT) {
+            let placeholders = vec!["?"; ids.len()].join(", ");
+            let values = ids.iter().map(|id| id.as_str().into()).collect();
+            self.store.exec(&format!("DELETE FROM queue WHERE conversation_id IN ({placeholders})"), values)?;
+        }
+        Ok(())
     }
 
     /// The shop's recent first responses behind wait estimates, read from the hourly samples
@@ -848,13 +862,19 @@ impl ShopDesk {
         let count = count.min(dev_queue::MAX_PER_REQUEST);
         let settings = self.profile()?.settings;
         let filled = self.store.transaction(|| {
+            let mut entered = QueueDelta::default();
             for i in first..first.saturating_add(count) {
-                self.save_item(&dev_queue::waiting_item(i)?)?;
+                entered.upsert(dev_queue::waiting_item(i)?);
             }
+            self.store_changes(&entered)?;
             // Stored behind the desk's back: it loads again, with them.
             self.memory.forget();
             let mut desk = self.memory.take(|| self.load_desk(settings.assignment))?;
-            self.place(&mut desk, &settings, now())?;
+            let mut placed = QueueDelta::default();
+            for item in self.place(&mut desk, &settings, now())? {
+                placed.upsert(item);
+            }
+            self.store_changes(&placed)?;
             self.memory.keep(desk);
             Ok(count)
         });
@@ -1137,13 +1157,6 @@ impl ShopDesk {
             .ok_or_else(EdgeError::unauthorized)
     }
 
-    fn save_item(&self, item: &QueueItem) -> EdgeResult<()> {
-        self.store.exec(
-            "INSERT OR REPLACE INTO queue (conversation_id, item) VALUES (?, ?)",
-            vec![item.conversation_id.as_str().into(), serde_json::to_string(item)?.into()],
-        )
-    }
-
     /// Agents with a console open, not counting the sockets `closing`.
     fn online_agents(&self, closing: &[String]) -> BTreeSet<AgentId> {
         self.state
@@ -1173,9 +1186,9 @@ impl ShopDesk {
 
     /// Sends every console what changed: the items, and the agents and first-response target
     /// if they did; nothing when nothing did. The frame is encoded once for all of them.
-    fn broadcast(&self, delta: QueueDelta, frt_target_seconds: u64) -> EdgeResult<()> {
-        let seats = self.read_desk(Desk::seats)?;
-        let (agents, frt_target_seconds) = self.memory.untold(seats, frt_target_seconds);
+    fn broadcast(&self, delta: QueueDelta, settings: &ShopSettings) -> EdgeResult<()> {
+        let seats = self.memory.read(|| self.load_desk(settings.assignment), Desk::seats)?;
+        let (agents, frt_target_seconds) = self.memory.untold(seats, settings.frt_target_seconds);
         if delta.is_empty() && agents.is_none() && frt_target_seconds.is_none() {
             return Ok(());
         }
@@ -1215,12 +1228,14 @@ impl ShopDesk {
         self.send_to_consoles(&frame)
     }
 
+    /// Sends a frame to every console, encoded once and turned into a JavaScript string once.
     fn send_to_consoles(&self, frame: &DeskServerFrame) -> EdgeResult<()> {
-        let text = serde_json::to_string(frame)?;
+        let text = JsValue::from_str(&serde_json::to_string(frame)?);
         for socket in self.state.get_websockets() {
+            let socket: &web_sys::WebSocket = socket.as_ref();
             // A socket that is closing cannot take the frame; it will get a fresh queue when it
             // reconnects.
-            let _ = socket.send_with_str(&text);
+            let _ = socket.unchecked_ref::<SocketSend>().send(&text);
         }
         Ok(())
     }
@@ -1247,6 +1262,19 @@ impl DeskRequest {
 /// The refusal of whatever a disabled shop is asked.
 pub fn disabled() -> EdgeError {
     EdgeError::api(ErrorCode::Forbidden, "this shop is disabled")
+}
+
+/// How many queue items one statement stores or deletes: two bound values each, within the
+/// runtime's 100 a statement.
+const ROWS_PER_STATEMENT: usize = 50;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A WebSocket's `send`, taking a string already in JavaScript.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    type SocketSend;
+    #[wasm_bindgen(method, catch)]
+    fn send(this: &SocketSend, data: &JsValue) -> Result<(), JsValue>;
 }
 
 /// A day, for retention.
