@@ -195,19 +195,8 @@ mod tests {
     }
 
     fn queued(n: u64, status: Status, since: u64, assignee: Option<&str>) -> QueueItem {
-        QueueItem {
-            conversation_id: id(n),
-            status,
-            waiting_since: at(since),
-            preview: "=cmd|' /C calc'!A0".into(),
-            page: PageContext::default(),
-            assignee: assignee.map(agent),
-            reply_due: None,
-            passed_by: vec![],
-            place: None,
-            contact_email: None,
-            shopper_name: None,
-        }
+        let item = QueueItem::waiting(id(n), at(since), "=cmd|' /C calc'!A0".into(), PageContext::default());
+        QueueItem { status, assignee: assignee.map(agent), ..item }
     }
 
     #[test]

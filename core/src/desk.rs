@@ -213,8 +213,10 @@ impl Desk {
             }
             Input::Replied { conversation_id, agent } => {
                 if let Ok(item) = self.item_mut(&conversation_id) {
-                    if item.assignee.as_ref() == Some(&agent) && item.reply_due.is_some() {
-                        item.reply_due = None;
+                    let was_due = item.assignee.as_ref() == Some(&agent) && item.reply_due.is_some();
+                    if was_due || !item.answered {
+                        item.reply_due = if was_due { None } else { item.reply_due };
+                        item.answered = true;
                         effects.push(Effect::Save(Box::new(item.clone())));
                     }
                 }
@@ -502,19 +504,7 @@ mod tests {
     }
 
     fn waiting(n: u8, second: u64) -> QueueItem {
-        QueueItem {
-            conversation_id: id(n),
-            status: Status::Waiting,
-            waiting_since: at(second),
-            preview: format!("question {n}"),
-            page: PageContext::default(),
-            assignee: None,
-            reply_due: None,
-            passed_by: Vec::new(),
-            place: None,
-            contact_email: None,
-            shopper_name: None,
-        }
+        QueueItem::waiting(id(n), at(second), format!("question {n}"), PageContext::default())
     }
 
     /// A desk with agents `(name, online)`, capacity 2, re-route after 60 s.
@@ -672,6 +662,34 @@ mod tests {
             }
             let expected: Vec<(u8, String)> = case.assigned.into_iter().map(|(n, who)| (n, who.to_owned())).collect();
             assert_eq!(assignments(&desk), expected, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn a_shopper_counts_as_answered_from_the_first_reply_of_the_cycle_on() {
+        let enter = |second: u64| (second, Input::Enter(Box::new(waiting(1, second))));
+        let claim = |who: &str| Input::Claim { conversation_id: id(1), agent: agent(who) };
+        let replied = |who: &str| Input::Replied { conversation_id: id(1), agent: agent(who) };
+        let transfer = Input::Transfer { conversation_id: id(1), by: agent("ana"), to: agent("bo") };
+        /// A name, what happens (second, input), and whether the shopper counts as answered.
+        type Case = (&'static str, Vec<(u64, Input)>, bool);
+        let cases: [Case; 5] = [
+            ("waiting", vec![enter(0)], false),
+            ("claimed, not yet answered", vec![enter(0), (1, claim("ana"))], false),
+            ("answered", vec![enter(0), (1, claim("ana")), (2, replied("ana"))], true),
+            ("answered, then transferred", vec![enter(0), (1, claim("ana")), (2, replied("ana")), (3, transfer)], true),
+            (
+                "answered, then back in the queue",
+                vec![enter(0), (1, claim("ana")), (2, replied("ana")), (3, Input::Removed { agent: agent("ana") })],
+                true,
+            ),
+        ];
+        for (name, script, answered) in cases {
+            let mut desk = desk(false, &[("ana", true), ("bo", true)]);
+            for (second, input) in script {
+                desk.handle(at(second), input).unwrap_or_else(|error| panic!("{name}: {error}"));
+            }
+            assert_eq!(desk.items()[0].answered, answered, "{name}");
         }
     }
 

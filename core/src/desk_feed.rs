@@ -131,19 +131,8 @@ mod tests {
     }
 
     fn item(n: u8, since: u64, status: Status) -> QueueItem {
-        QueueItem {
-            conversation_id: id(n),
-            status,
-            waiting_since: UnixMillis(since),
-            preview: format!("question {n}"),
-            page: PageContext::default(),
-            assignee: None,
-            reply_due: None,
-            passed_by: Vec::new(),
-            place: None,
-            contact_email: None,
-            shopper_name: None,
-        }
+        let waiting = QueueItem::waiting(id(n), UnixMillis(since), format!("question {n}"), PageContext::default());
+        QueueItem { status, ..waiting }
     }
 
     fn whole(items: Vec<QueueItem>, epoch: &str, seq: u64) -> DeskServerFrame {

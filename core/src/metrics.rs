@@ -226,7 +226,8 @@ pub fn missed_at(since: UnixMillis, frt_target_seconds: u64, now: UnixMillis) ->
 /// reported as they are; the share within target counts each first response against the target
 /// it was recorded with.
 ///
-/// `waiting_since` holds the instants at which each conversation waiting now started waiting;
+/// `waiting_since` holds the instants at which each conversation still without a first response
+/// (in the queue, or assigned and not yet answered) started waiting;
 /// `waiting_now` and `oldest_wait_seconds` describe them as of `now`, whatever the window, and
 /// those whose target passed in the window count as missed in it.
 pub fn report(

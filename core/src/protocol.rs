@@ -436,6 +436,10 @@ pub struct QueueItem {
     /// to the queue if they still have not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_due: Option<UnixMillis>,
+    /// Whether an agent has answered since the shopper started waiting: until then the shopper
+    /// still waits for a first response, assigned or not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answered: bool,
     /// Agents who let this conversation go back to the queue; automatic assignment skips them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub passed_by: Vec<AgentId>,
@@ -448,6 +452,32 @@ pub struct QueueItem {
     /// The shopper's name, if the shop knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shopper_name: Option<String>,
+}
+
+impl QueueItem {
+    /// A conversation that starts waiting at `waiting_since`, not yet assigned, placed or
+    /// answered; callers fill in what else they know.
+    pub fn waiting(
+        conversation_id: ConversationId,
+        waiting_since: UnixMillis,
+        preview: String,
+        page: PageContext,
+    ) -> QueueItem {
+        QueueItem {
+            conversation_id,
+            status: Status::Waiting,
+            waiting_since,
+            preview,
+            page,
+            assignee: None,
+            reply_due: None,
+            answered: false,
+            passed_by: Vec::new(),
+            place: None,
+            contact_email: None,
+            shopper_name: None,
+        }
+    }
 }
 
 /// A delivery the edge gave up on after its retries (`retry::Backoff`): a request one of the

@@ -731,19 +731,8 @@ fn socket_is(a: &WebSocket, b: &WebSocket) -> bool {
 /// The queue's entry for a conversation that started waiting.
 fn queue_item(view: ConversationView, waiting_since: UnixMillis, preview: String) -> QueueItem {
     let shopper_name = view.shopper_name().map(str::to_owned);
-    QueueItem {
-        conversation_id: view.id,
-        status: Status::Waiting,
-        waiting_since,
-        preview,
-        page: view.page,
-        assignee: None,
-        reply_due: None,
-        passed_by: Vec::new(),
-        place: None,
-        shopper_name,
-        contact_email: view.contact_email,
-    }
+    let contact_email = view.contact_email;
+    QueueItem { shopper_name, contact_email, ..QueueItem::waiting(view.id, waiting_since, preview, view.page) }
 }
 
 /// The room object of a conversation.

@@ -25,7 +25,7 @@ fn subtle() -> Result<SubtleCrypto, EdgeError> {
     Ok(crypto()?.subtle())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::error::EdgeResult;
 use parley_core::ids::{ConversationId, ShopId};
-use parley_core::protocol::{PageContext, QueueItem, Status};
+use parley_core::protocol::{PageContext, QueueItem};
 use parley_core::time::UnixMillis;
 
 /// `POST /api/dev/queue` body: made-up conversations `first` to `first + count - 1` of `shop`
@@ -33,17 +33,9 @@ pub const MAX_PER_REQUEST: u32 = 2_000;
 
 /// Made-up conversation `i`, waiting since a minute apart from the others, in order.
 pub fn waiting_item(i: u32) -> EdgeResult<QueueItem> {
-    Ok(QueueItem {
-        conversation_id: ConversationId::parse(&format!("d0{i:030x}"))?,
-        status: Status::Waiting,
-        waiting_since: UnixMillis(1_700_000_000_000 + u64::from(i) * 60_000),
-        preview: format!("Where is my parcel {i}?"),
-        page: PageContext { url: format!("https://shop.example/p/{i}"), ..PageContext::default() },
-        assignee: None,
-        reply_due: None,
-        passed_by: Vec::new(),
-        place: None,
-        contact_email: None,
-        shopper_name: Some(format!("Shopper {i}")),
-    })
+    let page = PageContext { url: format!("https://shop.example/p/{i}"), ..PageContext::default() };
+    let id = ConversationId::parse(&format!("d0{i:030x}"))?;
+    let since = UnixMillis(1_700_000_000_000 + u64::from(i) * 60_000);
+    let item = QueueItem::waiting(id, since, format!("Where is my parcel {i}?"), page);
+    Ok(QueueItem { shopper_name: Some(format!("Shopper {i}")), ..item })
 }

@@ -210,7 +210,12 @@ impl Directory {
             }
             DirectoryRequest::RedeemCode { code, shop } => {
                 let hash = crypto::sha256_hex(&code).await?;
-                let refused = || EdgeError::api(ErrorCode::Unauthorized, "that sign-up code is not valid");
+                // About the form's `code` field, so the sign-up form shows it there.
+                let refused = || {
+                    EdgeError::Api(
+                        ApiError::new(ErrorCode::Unauthorized, "that sign-up code is not valid").about("code"),
+                    )
+                };
                 let rows: Vec<CodeRow> = self.store.rows(
                     "SELECT expires_at, used_by FROM signup_codes WHERE code_hash = ?",
                     vec![hash.clone().into()],

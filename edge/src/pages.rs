@@ -8,7 +8,7 @@
 use worker::{Headers, Response};
 
 use crate::error::EdgeResult;
-use crate::shop_widget::ShopWidget;
+use crate::shop_widget::PublicShop;
 use parley_core::locale::Locale;
 use parley_core::widget_text::{catalog, fill, word, Text};
 
@@ -58,18 +58,17 @@ fn escape(text: &str) -> String {
 /// widget's view of the shop (`data-view`, the JSON `GET /api/shops/{shop}/widget` answers,
 /// which the open chat asks again) and the widget's strings in `locale` (`data-text`, a JSON
 /// array in `widget_text::Text` order).
-pub fn widget_page(widget: &ShopWidget, locale: Locale) -> EdgeResult<Response> {
-    let shop = &widget.profile;
-    let origins: Vec<&str> = shop.settings.allowed_origins.iter().map(|o| o.as_str()).collect();
+pub fn widget_page(shop: &PublicShop, locale: Locale) -> EdgeResult<Response> {
+    let origins: Vec<&str> = shop.allowed_origins.iter().map(|o| o.as_str()).collect();
     let frame_ancestors = if origins.is_empty() { "'none'".to_owned() } else { origins.join(" ") };
-    let theme = shop.settings.launcher.color;
+    let theme = shop.launcher.color;
     let words = catalog(locale);
     let body_attributes = format!(
         r#"data-shop="{}" data-shop-name="{}" data-allowed-origins="{}" data-view="{}" data-theme-color="{theme}" data-theme-text="{}" data-text="{}""#,
         escape(shop.shop.as_str()),
         escape(&shop.name),
         escape(&serde_json::to_string(&origins)?),
-        escape(&serde_json::to_string(&widget.view)?),
+        escape(&serde_json::to_string(&shop.view)?),
         theme.readable_text(),
         escape(&serde_json::to_string(words.as_slice())?),
     );

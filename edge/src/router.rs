@@ -20,9 +20,9 @@ use crate::rate_limiter;
 use crate::rpc::{self, AGENT_HEADER, CLIENT_IP_HEADER};
 use crate::session::{authenticate, authenticate_watching, same_origin, SessionCookie};
 use crate::sessions::SignedIn;
-use crate::shop_desk::{desk_stub, open_shop, open_to_shoppers, shop_profile, DeskRequest, ShopProfile};
+use crate::shop_desk::{desk_stub, open_shop, shop_profile, DeskRequest, ShopProfile};
 use crate::shop_history::{self, HistoryRequest};
-use crate::shop_widget::{self, shop_widget};
+use crate::shop_widget::{self, public_shop};
 use crate::signup;
 use crate::static_files;
 use crate::team_links;
@@ -63,7 +63,7 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, ["healthz"]) => Ok(Response::ok("ok")?),
         (Method::Get, ["widget.js"] | ["assets", _, _]) => static_files::serve(&req, env, url.path()).await,
         (Method::Get, ["w", shop]) => {
-            pages::widget_page(&shop_widget(env, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
+            pages::widget_page(&public_shop(env, &origin, &ShopId::parse(shop)?).await?, shopper_locale(&req, &url))
         }
         // The console is one app: its sign-up, join and reset pages are its own.
         (Method::Get, ["console"] | ["console", "signup" | "join" | "reset"]) => pages::console_page(),
@@ -92,9 +92,11 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             rate_limiter::count(env, &shop, &client, Action::ShopNewConversation).await?;
             create_conversation(env, shop, body).await
         }
-        (Method::Get, ["api", "shops", shop, "launcher"]) => launcher(&req, env, &url, &ShopId::parse(shop)?).await,
+        (Method::Get, ["api", "shops", shop, "launcher"]) => {
+            launcher(&req, env, &url, &origin, &ShopId::parse(shop)?).await
+        }
         (Method::Get, ["api", "shops", shop, "widget"]) => {
-            shop_widget::serve(env, &origin, &ShopId::parse(shop)?).await
+            shop_widget::serve_view(env, &origin, &ShopId::parse(shop)?).await
         }
         (Method::Get, ["api", "conversations", id, "ws"]) => {
             let id = ConversationId::parse(id)?;
@@ -130,7 +132,9 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Post, ["api", "operator", "shops", shop, "disabled"]) => {
             operator::authenticate(&req, env, &client_key(&req, dev)).await?;
             let DisabledRequest { disabled } = read_json(&mut req).await?;
-            operator::set_disabled(env, &ShopId::parse(shop)?, disabled).await?;
+            let shop = ShopId::parse(shop)?;
+            operator::set_disabled(env, &shop, disabled).await?;
+            shop_widget::forget(&origin, &shop).await;
             no_content()
         }
         (Method::Post, ["api", "operator", "codes"]) => {
@@ -393,25 +397,33 @@ fn metrics_window(url: &worker::Url) -> EdgeResult<(UnixMillis, UnixMillis)> {
 const METRICS_DEFAULT_MILLIS: u64 = 7 * 24 * 60 * 60 * 1000;
 
 /// The shop's launcher for the loader on its pages: public, and readable cross-origin by the
-/// shop's allowed origins only. Never reused without asking (`no-cache`): an owner's change of
-/// colour, corner or text shows on the shop's next page view, and every page view reaches the
-/// desk, which records it for the installation check. `?color=#rrggbb` (the embed tag's
-/// `data-color`) stands in for the shop's colour, so core picks the readable text for it too.
-async fn launcher(req: &Request, env: &Env, url: &worker::Url, shop: &ShopId) -> EdgeResult<Response> {
-    let origin = req.headers().get("origin")?;
-    // The desk records where the widget is being loaded, for the installation check.
-    let asked = DeskRequest::Launcher { origin: origin.clone() };
-    let profile = open_to_shoppers(rpc::call(&desk_stub(env, shop)?, &asked).await?)?;
-    let mut settings = profile.settings.launcher.clone();
+/// shop's allowed origins only. Browsers ask each time (`no-cache`) and the Worker answers
+/// from the shop's public face in its cache (see `shop_widget`), so an owner's change of
+/// colour, corner or text shows on the shop's next page views without each reaching the desk.
+/// `?color=#rrggbb` (the embed tag's `data-color`) stands in for the shop's colour, so core
+/// picks the readable text for it too.
+async fn launcher(
+    req: &Request,
+    env: &Env,
+    url: &worker::Url,
+    edge_origin: &str,
+    shop: &ShopId,
+) -> EdgeResult<Response> {
+    let page_origin = req.headers().get("origin")?;
+    let public = public_shop(env, edge_origin, shop).await?;
+    if let Some(page_origin) = &page_origin {
+        shop_widget::sighted(env, edge_origin, &public, page_origin).await?;
+    }
+    let mut settings = public.launcher.clone();
     if let Some((_, color)) = url.query_pairs().find(|(key, _)| key == "color") {
         settings.color = Rgb::parse(&color).map_err(ApiError::from)?;
     }
-    let response = json(&settings.view(&profile.name, shopper_locale(req, url)), 200)?;
+    let response = json(&settings.view(&public.name, shopper_locale(req, url)), 200)?;
     let headers = response.headers();
     headers.set("cache-control", "no-cache")?;
     headers.set("vary", "origin, accept-language")?;
-    if let Some(origin) = origin.filter(|origin| profile.settings.allowed_origins.iter().any(|a| a.matches(origin))) {
-        headers.set("access-control-allow-origin", &origin)?;
+    if let Some(page_origin) = page_origin.filter(|page_origin| public.allows(page_origin)) {
+        headers.set("access-control-allow-origin", &page_origin)?;
     }
     Ok(response)
 }

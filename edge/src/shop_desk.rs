@@ -50,7 +50,6 @@ use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
 use parley_core::error::SettingsError;
 use parley_core::greeting::PROMISE_LOOKBACK_MILLIS;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
-use parley_core::install_check;
 use parley_core::metrics::{self, MetricsReport, RecentFirstResponses};
 use parley_core::metrics_window::MetricsWindow;
 use parley_core::protocol::{
@@ -242,10 +241,9 @@ pub enum DeskRequest {
     },
     /// Sends a test event to the shop's webhook now, once; answers what the receiver said.
     TestWebhook,
-    /// The profile, for the loader of a page of `origin` (its `Origin` header), which the
-    /// installation check records.
-    Launcher {
-        origin: Option<String>,
+    /// A page of `origin` loaded the launcher: the installation check records it.
+    Sighting {
+        origin: String,
     },
     /// The installation check.
     InstallReport,
@@ -443,13 +441,11 @@ impl ShopDesk {
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
             DeskRequest::Widget => Ok(DeskAnswer::Widget(self.widget()?)),
-            DeskRequest::Launcher { origin } => {
+            DeskRequest::Sighting { origin } => {
                 let profile = self.profile()?;
-                if let Some(origin) = origin.as_deref().and_then(install_check::page_origin) {
-                    let allowed = profile.settings.allowed_origins.iter().any(|pattern| pattern.matches(origin));
-                    self.sightings().record(origin, allowed, now())?;
-                }
-                Ok(DeskAnswer::Profile(profile))
+                let allowed = profile.settings.allowed_origins.iter().any(|pattern| pattern.matches(&origin));
+                self.sightings().record(&origin, allowed, now())?;
+                Ok(DeskAnswer::Done {})
             }
             DeskRequest::CannedAnswers => Ok(DeskAnswer::CannedAnswers(self.canned().all()?)),
             DeskRequest::SaveCanned { id, draft } => {
@@ -731,11 +727,7 @@ impl ShopDesk {
                 let window = MetricsWindow::new(from, to).map_err(ApiError::from)?;
                 let settings = self.profile()?.settings;
                 let waiting: Vec<UnixMillis> = self.read_desk(|desk| {
-                    desk.items()
-                        .iter()
-                        .filter(|item| item.status == Status::Waiting)
-                        .map(|item| item.waiting_since)
-                        .collect()
+                    desk.items().iter().filter(|item| !item.answered).map(|item| item.waiting_since).collect()
                 })?;
                 let hours = self.samples().hours(window.from(), window.to())?;
                 let target = settings.frt_target_seconds;

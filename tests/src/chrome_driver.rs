@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::edge_process::{free_port, wait_for_port};
-use crate::spawned::{Spawned, Stop};
+use crate::spawned::Spawned;
 
 pub struct ChromeDriver {
     process: Option<Spawned>,
@@ -26,7 +26,7 @@ impl ChromeDriver {
         std::fs::create_dir_all(&profiles)?;
         let mut command = Command::new("/usr/bin/chromedriver");
         command.arg(format!("--port={port}")).arg("--log-level=WARNING");
-        let process = Spawned::start(command, Stop::OnDrop)?;
+        let process = Spawned::start(command)?;
         wait_for_port(port, Duration::from_secs(20))?;
         Ok(Self { process: Some(process), port, profiles })
     }

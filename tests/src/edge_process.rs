@@ -1,15 +1,16 @@
 //! A running local edge: `wrangler dev` serving the built Worker and assets, with Durable
-//! Object state persisted in a folder of the caller's choosing.
+//! Object state persisted in a folder of the caller's choosing, started with the open-files
+//! limit raised (`open_files`), its output passed on and its last lines kept (`edge_log`).
 
-use std::io::{self, Read, Write};
-
-use crate::spawned::Stop;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use crate::spawned::Spawned;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::edge_log::EdgeLog;
+use crate::open_files::raise_open_files_limit;
+use crate::spawned::Spawned;
 
 /// How a test's edge differs from the usual development edge.
 #[derive(Clone, Debug, Default)]
@@ -24,9 +25,15 @@ pub struct EdgeOptions {
     pub production: bool,
 }
 
+/// How long a request to the edge may take to answer.
+const REQUEST_LIMIT: Duration = Duration::from_secs(30);
+
 pub struct EdgeProcess {
-    process: Spawned,
+    pub(crate) process: Spawned,
     port: u16,
+    /// The open-files limit wrangler and workerd started with.
+    open_files_limit: u64,
+    pub(crate) log: EdgeLog,
 }
 
 /// The workspace root.
@@ -51,15 +58,43 @@ pub fn wait_for_port(port: u16, limit: Duration) -> io::Result<()> {
     Err(io::Error::new(io::ErrorKind::TimedOut, format!("nothing listens on port {port}")))
 }
 
+/// Reads one HTTP/1.1 response as text: the head, then as many bytes as its `Content-Length`
+/// says (or all until the connection closes, without one). Not until the close: wrangler's
+/// proxy keeps the connection open for seconds after answering, `Connection: close` or not.
+fn read_response(stream: TcpStream) -> io::Result<String> {
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    while !head.ends_with("\r\n\r\n") {
+        if reader.read_line(&mut head)? == 0 {
+            return Ok(head);
+        }
+    }
+    let length = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+    });
+    let mut body = Vec::new();
+    match length {
+        Some(length) => {
+            body.resize(length, 0);
+            reader.read_exact(&mut body)?;
+        }
+        None => {
+            reader.read_to_end(&mut body)?;
+        }
+    }
+    Ok(head + &String::from_utf8_lossy(&body))
+}
+
 impl EdgeProcess {
     /// Starts the edge on 127.0.0.1:`port` in dev mode (demo pages and seeding on), offline,
     /// persisting state under `state`, and waits until it answers.
-    pub fn start(port: u16, state: &Path, stop: Stop) -> io::Result<Self> {
-        Self::start_with(port, state, stop, &EdgeOptions::default())
+    pub fn start(port: u16, state: &Path) -> io::Result<Self> {
+        Self::start_with(port, state, &EdgeOptions::default())
     }
 
     /// Like [`EdgeProcess::start`], with `options`.
-    pub fn start_with(port: u16, state: &Path, stop: Stop, options: &EdgeOptions) -> io::Result<Self> {
+    pub fn start_with(port: u16, state: &Path, options: &EdgeOptions) -> io::Result<Self> {
         let root = root();
         if !root.join("edge/build/index.js").exists() || !root.join("target/dist/widget.js").exists() {
             return Err(io::Error::other("the edge is not built: run `cargo xtask build` (or `cargo xtask test`)"));
@@ -86,8 +121,18 @@ impl EdgeProcess {
             .env("PARLEY_PREBUILT", "1")
             .env("WRANGLER_SEND_METRICS", "false")
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
-            .env("WRANGLER_HIDE_BANNER", "true");
-        let edge = Self { process: Spawned::start(command, stop)?, port };
+            .env("WRANGLER_HIDE_BANNER", "true")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let open_files_limit = raise_open_files_limit()?;
+        let mut process = Spawned::start(command)?;
+        let log = EdgeLog::default();
+        let (stdout, stderr) = process.take_output();
+        if let (Some(stdout), Some(stderr)) = (stdout, stderr) {
+            log.follow(stdout, io::stdout());
+            log.follow(stderr, io::stderr());
+        }
+        let mut edge = Self { process, port, open_files_limit, log };
         edge.wait_ready(Duration::from_secs(90))?;
         Ok(edge)
     }
@@ -96,35 +141,65 @@ impl EdgeProcess {
         self.port
     }
 
+    /// wrangler's process id, which is also the process group of everything the edge runs
+    /// (workerd among it).
+    pub fn process_group(&self) -> u32 {
+        self.process.id()
+    }
+
+    /// The open-files limit the edge started with.
+    pub fn open_files_limit(&self) -> u64 {
+        self.open_files_limit
+    }
+
     /// `http://127.0.0.1:{port}`.
     pub fn origin(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn wait_ready(&self, limit: Duration) -> io::Result<()> {
+    /// Waits until the edge answers; fails at once, with its last lines, if it exits first (its
+    /// port taken, say).
+    fn wait_ready(&mut self, limit: Duration) -> io::Result<()> {
         let started = Instant::now();
         while started.elapsed() < limit {
-            if self.request("GET", "/healthz", "").is_ok_and(|r| r.starts_with("HTTP/1.1 200")) {
+            if self.health_check(REQUEST_LIMIT).is_ok() {
                 return Ok(());
+            }
+            if let Some(status) = self.process.exited()? {
+                let reason = format!("The edge exited ({status}) before it answered on port {}.", self.port);
+                return Err(io::Error::other(self.down(reason).to_string()));
             }
             std::thread::sleep(Duration::from_millis(200));
         }
         Err(io::Error::new(io::ErrorKind::TimedOut, format!("the edge did not answer on port {}", self.port)))
     }
 
+    /// `GET /healthz`, answered 200 within `limit`; otherwise what went wrong.
+    pub(crate) fn health_check(&self, limit: Duration) -> io::Result<()> {
+        let response = self.request_within("GET", "/healthz", "", limit)?;
+        match response.starts_with("HTTP/1.1 200") {
+            true => Ok(()),
+            false => Err(io::Error::other(format!("answered {:?}", response.lines().next().unwrap_or_default()))),
+        }
+    }
+
     /// A minimal blocking HTTP/1.1 request; returns the whole response as text.
     pub fn request(&self, method: &str, path: &str, body: &str) -> io::Result<String> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
-        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        self.request_within(method, path, body, REQUEST_LIMIT)
+    }
+
+    /// [`EdgeProcess::request`], given up after `limit` without an answer.
+    fn request_within(&self, method: &str, path: &str, body: &str, limit: Duration) -> io::Result<String> {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
+        let mut stream = TcpStream::connect_timeout(&address, limit)?;
+        stream.set_read_timeout(Some(limit))?;
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.port,
             body.len()
         )?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response)?;
-        Ok(response)
+        read_response(stream)
     }
 
     /// Seeds a shop (JSON body of `POST /api/dev/seed`; empty for the demo shop).
@@ -141,10 +216,5 @@ impl EdgeProcess {
     /// folder. Returns once nothing of it runs.
     pub fn crash(self) -> io::Result<()> {
         self.process.crash()
-    }
-
-    /// Waits for wrangler to exit (after Ctrl-C).
-    pub fn wait(&mut self) -> io::Result<()> {
-        self.process.wait()
     }
 }

@@ -1,38 +1,38 @@
-//! A child process we started and must stop, with everything it started in turn.
+//! A child process we started and must stop, with everything it started in turn: it gets a
+//! process group of its own, and the whole group is stopped when it is dropped, so no wrangler,
+//! workerd or chromedriver outlives a test run or `cargo xtask dev`.
 
 use std::io;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
-
-/// How a spawned process stops.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Stop {
-    /// With the terminal's Ctrl-C (it shares our process group), as in `cargo xtask dev`.
-    WithTerminal,
-    /// When dropped: it gets its own process group and the whole group is terminated, so no
-    /// wrangler, workerd or chromedriver outlives a test run.
-    OnDrop,
-}
 
 pub struct Spawned {
     child: Child,
-    stop: Stop,
 }
 
 impl Spawned {
-    pub fn start(mut command: Command, stop: Stop) -> io::Result<Self> {
+    pub fn start(mut command: Command) -> io::Result<Self> {
         use std::os::unix::process::CommandExt;
-        if stop == Stop::OnDrop {
-            command.process_group(0);
-        }
-        Ok(Self { child: command.spawn()?, stop })
+        command.process_group(0);
+        Ok(Self { child: command.spawn()? })
     }
 
-    pub fn wait(&mut self) -> io::Result<()> {
-        self.child.wait().map(drop)
+    /// Its process id, which is also its process group's.
+    pub fn id(&self) -> u32 {
+        self.child.id()
     }
 
-    /// Ends it as a crash would: SIGKILL to it and, for [`Stop::OnDrop`], everything it started,
+    /// Its standard output and error, where the command piped them; each can be taken once.
+    pub fn take_output(&mut self) -> (Option<ChildStdout>, Option<ChildStderr>) {
+        (self.child.stdout.take(), self.child.stderr.take())
+    }
+
+    /// How it ended, once it has (`None` while it runs).
+    pub fn exited(&mut self) -> io::Result<Option<ExitStatus>> {
+        self.child.try_wait()
+    }
+
+    /// Ends it as a crash would: SIGKILL to it and everything it started,
     /// all at once, so that nothing gets to shut down cleanly. Returns once the whole group has
     /// gone (and with it every port it listened on), or fails after [`GRACE`].
     pub fn crash(mut self) -> io::Result<()> {
@@ -51,12 +51,9 @@ impl Spawned {
         Ok(())
     }
 
-    /// What a signal goes to: the process group for [`Stop::OnDrop`], otherwise the process.
+    /// What a signal goes to: its whole process group.
     fn target(&self) -> String {
-        match self.stop {
-            Stop::OnDrop => format!("-{}", self.child.id()),
-            Stop::WithTerminal => self.child.id().to_string(),
-        }
+        format!("-{}", self.child.id())
     }
 }
 

@@ -1,7 +1,9 @@
 //! Builds the release artifacts into `target/dist` (served by the edge as static assets) and
 //! `edge/build` (the Worker): both Leptos apps through wasm-bindgen, wasm-opt and esbuild into
 //! content-hashed, pre-compressed bundles, the loader through esbuild, and the Worker through
-//! worker-build, which learns the bundles' names.
+//! worker-build, which learns the bundles' names. cargo builds every time (it is quick when
+//! nothing changed); each step after it is skipped when what it runs on did not change
+//! (`stamp.rs`), which makes a rebuild with nothing changed take seconds, not minutes.
 
 use anyhow::{Context, Result};
 use std::fs;
@@ -11,8 +13,19 @@ use std::process::Command;
 
 use crate::paths::{cargo_bin, dist, edge, node_bin, root};
 use crate::run::{run, run_for_output};
+use crate::stamp::{self, Inputs};
 use crate::tools::APPS_TOOLCHAIN;
 use crate::wasm_interface;
+
+/// The code that says how the steps make their outputs: part of every step's inputs, so that
+/// changing it reruns them. (Not `stamp.rs`, which only decides whether they run.)
+const RECIPE: [&str; 2] = [include_str!("build.rs"), include_str!("wasm_interface.rs")];
+
+/// What every step runs on besides its own files: the lock files, which pin the crates' and the
+/// npm tools' versions, and [`RECIPE`].
+fn common_inputs() -> Result<Inputs> {
+    Inputs::default().value(RECIPE).file(&root().join("Cargo.lock"))?.file(&root().join("package-lock.json"))
+}
 
 /// The Leptos apps: crate, and the name of their bundle under `/assets/{name}/`.
 pub const APPS: [(&str, &str); 2] = [("parley-widget", "widget"), ("parley-console", "console")];
@@ -82,19 +95,40 @@ fn apps() -> Result<Vec<(&'static str, String)>> {
     APPS.iter().map(|&(package, name)| Ok((name, app(package, name)?))).collect()
 }
 
+/// One app's bundle (see [`bundle`]), unless the app's wasm as cargo built it, its stylesheet
+/// and the tools are what its last bundle was made of and that bundle is still there.
+fn app(package: &str, name: &str) -> Result<String> {
+    let wasm = apps_target().join("wasm32-unknown-unknown/release").join(format!("{}.wasm", package.replace('-', "_")));
+    let style = root().join(name).join("style.css");
+    let inputs = common_inputs()?
+        .value(name)
+        .file(&wasm)?
+        .file(&style)?
+        .tool(&cargo_bin("wasm-bindgen"))?
+        .tool(&node_bin("wasm-opt"))?
+        .tool(&node_bin("esbuild"))?;
+    let outputs = |folder: &str| with_gzips(parley_tests::bundle_files(&dist().join("assets").join(folder), name));
+    stamp::unless_unchanged(&format!("app-{name}"), inputs, outputs, || bundle(name, &wasm, &style))
+}
+
+/// Each file, and the gzip [`gzip`] writes beside it.
+fn with_gzips(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    files.into_iter().flat_map(|file| [gzip_of(&file), file]).collect()
+}
+
 /// One app's bundle: the wasm-bindgen glue with its start (bundled, minified), the optimized
 /// wasm and the stylesheet (minified), in a folder named by their content's hash so browsers
 /// may cache them forever, each beside its gzip so the edge serves them pre-compressed.
-fn app(package: &str, name: &str) -> Result<String> {
+/// Answers the folder's name.
+fn bundle(name: &str, wasm: &Path, style: &Path) -> Result<String> {
     let staging = root().join("target/app-build").join(name);
     if staging.exists() {
         fs::remove_dir_all(&staging).with_context(|| format!("clearing {}", staging.display()))?;
     }
-    let wasm = apps_target().join("wasm32-unknown-unknown/release").join(format!("{}.wasm", package.replace('-', "_")));
     run(Command::new(cargo_bin("wasm-bindgen"))
         .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
         .arg(&staging)
-        .arg(&wasm))?;
+        .arg(wasm))?;
     let bundle = staging.join(format!("{name}_bg.wasm"));
     let renames = run_for_output(
         Command::new(node_bin("wasm-opt"))
@@ -120,7 +154,7 @@ fn app(package: &str, name: &str) -> Result<String> {
     fs::remove_file(&start)?;
     // Minified like the glue: the stylesheet's comments say why, and browsers need none of it.
     run(Command::new(node_bin("esbuild"))
-        .arg(root().join(name).join("style.css"))
+        .arg(style)
         .args(["--minify", "--log-level=warning"])
         .arg(format!("--outfile={}", staging.join(format!("{name}.css")).display())))?;
 
@@ -159,31 +193,80 @@ fn content_hash(files: &[PathBuf]) -> Result<String> {
 fn gzip(file: &Path) -> Result<()> {
     let output = Command::new("gzip").args(["-9", "-n", "-c"]).arg(file).output().context("running gzip")?;
     anyhow::ensure!(output.status.success(), "gzip of {} failed", file.display());
+    let gz = gzip_of(file);
+    fs::write(&gz, output.stdout).with_context(|| format!("writing {}", gz.display()))
+}
+
+/// `file.gz`, beside `file`.
+fn gzip_of(file: &Path) -> PathBuf {
     let mut gz = file.as_os_str().to_owned();
     gz.push(".gz");
-    fs::write(&gz, output.stdout).with_context(|| format!("writing {}", gz.to_string_lossy()))
+    PathBuf::from(gz)
 }
 
 /// The loader shops embed: plain JS, minified, beside its gzip, without its `//!` doc comments
 /// (esbuild would keep them as legal comments, and every byte counts against its budget).
 fn loader() -> Result<()> {
+    let source = root().join("widget/loader/widget.js");
     let out = dist().join("widget.js");
-    run(Command::new(node_bin("esbuild"))
-        .arg(root().join("widget/loader/widget.js"))
-        .args(["--minify", "--target=es2017", "--legal-comments=none", "--log-level=warning"])
-        .arg(format!("--outfile={}", out.display())))?;
-    gzip(&out)
+    let inputs = common_inputs()?.file(&source)?.tool(&node_bin("esbuild"))?;
+    stamp::unless_unchanged(
+        "loader",
+        inputs,
+        |_| with_gzips(vec![out.clone()]),
+        || {
+            run(Command::new(node_bin("esbuild"))
+                .arg(&source)
+                .args(["--minify", "--target=es2017", "--legal-comments=none", "--log-level=warning"])
+                .arg(format!("--outfile={}", out.display())))?;
+            gzip(&out)?;
+            Ok(String::new())
+        },
+    )
+    .map(drop)
 }
 
+/// What worker-build writes into `edge/build`.
+const WORKER_FILES: [&str; 3] = ["index.js", "index_bg.wasm", "worker/shim.mjs"];
+
+/// Variables worker-build itself reads (a custom shim, core dumps, no minifying…).
+const WORKER_BUILD_VARS: [&str; 5] = ["CUSTOM_SHIM", "COREDUMP", "COREDUMP_FLAGS", "RUN_TO_COMPLETION", "NO_MINIFY"];
+
 /// The Worker, told where each app's bundle is (`PARLEY_ASSETS_WIDGET`, `PARLEY_ASSETS_CONSOLE`,
-/// read at compile time by `edge/src/pages.rs`).
+/// read at compile time by `edge/src/pages.rs`). worker-build compiles, then runs wasm-bindgen,
+/// wasm-opt (minutes) and esbuild; its compile is run here first, the same command in the same
+/// environment (so worker-build's own finds nothing to do), for its wasm to be hashed, and
+/// worker-build is skipped when that wasm and the tools are what the last Worker was made of.
 fn worker(bundles: &[(&str, String)]) -> Result<()> {
-    let mut command = Command::new(cargo_bin("worker-build"));
-    command.arg("--release").current_dir(edge()).envs(worker_build_env());
-    for (name, folder) in bundles {
-        command.env(format!("PARLEY_ASSETS_{}", name.to_uppercase()), folder);
-    }
-    run(&mut command)
+    let bundle_vars: Vec<(String, &String)> =
+        bundles.iter().map(|(name, folder)| (format!("PARLEY_ASSETS_{}", name.to_uppercase()), folder)).collect();
+    run(Command::new("cargo")
+        .args(["build", "--lib", "--release", "--target", "wasm32-unknown-unknown"])
+        .current_dir(edge())
+        // worker-build sets it for wasm-bindgen's macros, which read it without telling cargo:
+        // a compile without it would look fresh to worker-build and yet differ.
+        .env("WASM_BINDGEN_USE_JS_SYS", "1")
+        .envs(bundle_vars.iter().map(|(name, folder)| (name, folder))))?;
+    let wasm = root().join("target/wasm32-unknown-unknown/release/parley_edge.wasm");
+    let inputs = common_inputs()?
+        .file(&wasm)?
+        .file(&edge().join("Cargo.toml"))?
+        .value(&bundle_vars)
+        .value(WORKER_BUILD_VARS.map(std::env::var_os))
+        .tool(&cargo_bin("worker-build"))?
+        .tool(&cargo_bin("wasm-bindgen"))?
+        .tool(&node_bin("wasm-opt"))?
+        .tool(&node_bin("esbuild"))?;
+    let outputs = |_: &str| WORKER_FILES.iter().map(|file| edge().join("build").join(file)).collect();
+    stamp::unless_unchanged("worker", inputs, outputs, || {
+        run(Command::new(cargo_bin("worker-build"))
+            .arg("--release")
+            .current_dir(edge())
+            .envs(worker_build_env())
+            .envs(bundle_vars.iter().map(|(name, folder)| (name, folder))))?;
+        Ok(String::new())
+    })
+    .map(drop)
 }
 
 /// Points worker-build at the pinned local tools instead of letting it download its own.

@@ -1,10 +1,12 @@
 //! `cargo xtask <command>`: Parley's developer commands, in Rust so they run wherever cargo does.
 //!
-//! - `dev`: install what is missing, build everything, run the edge locally on 127.0.0.1:8787
-//!   with a seeded demo shop, and print the demo shop's and the console's URLs.
+//! - `dev`: install what is missing, build what changed, run the edge locally on 127.0.0.1:8787
+//!   with a seeded demo shop, print the demo shop's and the console's URLs, and watch the edge
+//!   until Ctrl-C, or until it dies, which ends `dev` with a failure.
 //! - `test`: every check CI runs: format, lints (native and wasm), unit tests, integration and
 //!   browser tests against a real local edge.
-//! - `build`: the release artifacts (apps, loader, Worker) without running anything.
+//! - `build`: the release artifacts (apps, loader, Worker) without running anything; steps
+//!   whose inputs did not change are skipped (`stamp.rs`).
 //! - `bench`: sizes of the shipped artifacts, written to BENCHMARKS.md.
 //! - `install`: only the tools.
 //! - `shop …`: the operator's commands against a running edge: create a shop and its owner's
@@ -19,6 +21,7 @@ mod fuzz;
 mod paths;
 mod run;
 mod shop;
+mod stamp;
 mod test;
 mod tools;
 mod wasm_interface;

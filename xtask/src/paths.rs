@@ -35,3 +35,9 @@ pub fn cargo_bin(tool: &str) -> PathBuf {
 pub fn dev_state() -> PathBuf {
     root().join(".parley-state")
 }
+
+/// The build steps' stamps: what each step last ran on (`stamp.rs`). In the target folder, so a
+/// fresh clone, or `cargo clean`, has none and builds everything.
+pub fn stamps() -> PathBuf {
+    root().join("target/stamps")
+}

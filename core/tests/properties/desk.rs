@@ -52,19 +52,12 @@ enum Event {
 impl Event {
     fn at(self, now: UnixMillis) -> Input {
         match self {
-            Event::Enter { conversation_id, written_ago } => Input::Enter(Box::new(QueueItem {
+            Event::Enter { conversation_id, written_ago } => Input::Enter(Box::new(QueueItem::waiting(
                 conversation_id,
-                status: Status::Waiting,
-                waiting_since: UnixMillis(now.0.saturating_sub(written_ago).max(START.0)),
-                preview: "where is my order?".into(),
-                page: PageContext::default(),
-                assignee: None,
-                reply_due: None,
-                passed_by: Vec::new(),
-                place: None,
-                contact_email: None,
-                shopper_name: None,
-            })),
+                UnixMillis(now.0.saturating_sub(written_ago).max(START.0)),
+                "where is my order?".into(),
+                PageContext::default(),
+            ))),
             Event::Input(input) => input,
         }
     }

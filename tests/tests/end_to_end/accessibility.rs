@@ -4,7 +4,8 @@
 //! rating), the live regions that announce what changes, and the chat full-screen on a phone;
 //! and the console's owner screens: the team, the settings, the install page, the page of an
 //! invite link and the sign-up page (the sign-up form itself in `owner_screens`, on an edge that
-//! takes sign-ups), and its canned answers' list and shortcuts' help.
+//! takes sign-ups), its canned answers' list and shortcuts' help, and its History view with the
+//! shopper's memory beside a chat (earlier conversations and notes) and a past transcript.
 //!
 //! axe-core comes from `node_modules` (package-lock.json; `cargo xtask` installs it) and is
 //! injected through WebDriver, as DevTools runs it: the chat page's CSP, which allows only
@@ -25,6 +26,7 @@ use crate::browser::{
 };
 use crate::case;
 use crate::client::Api;
+use crate::history::asked;
 use crate::owner_screens::ConsolePage;
 use crate::runner::{Case, Env};
 use crate::shops::{login, seed};
@@ -37,6 +39,7 @@ pub fn cases() -> Vec<Case> {
         case!(browser on_a_phone_the_chat_fills_the_screen_and_takes_typing),
         case!(browser the_consoles_owner_screens_and_the_invite_page_pass_axe),
         case!(browser the_consoles_canned_answers_list_and_shortcuts_help_pass_axe),
+        case!(browser the_consoles_history_and_the_shoppers_memory_pass_axe),
     ]
 }
 
@@ -459,5 +462,41 @@ async fn the_consoles_canned_answers_list_and_shortcuts_help_pass_axe(env: Arc<E
     }
     .await;
     let _ = console.driver.quit().await;
+    outcome
+}
+
+async fn the_consoles_history_and_the_shoppers_memory_pass_axe(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    // The same browser asks twice, with a note kept on the first time: beside the second chat
+    // the panel has an earlier conversation and a note to show.
+    let device = json!({"device": "0123456789abcdef0123456789abcdef"});
+    let (first, _first_socket) = asked(&api, &shop, device.clone(), "Do the Alpine boots run small?").await?;
+    let notes = format!("/api/shops/{shop}/conversations/{}/shopper-notes", first.conversation_id);
+    let (status, body) = api.post(&notes, &json!({"text": "Wears a 39."}), Some(&ana.cookie)).await?;
+    anyhow::ensure!(status == 201, "a note answered {status}: {body}");
+    let question = "Back again about the boots";
+    let (_second, _second_socket) = asked(&api, &shop, device, question).await?;
+    let console = Console::sign_in_as(&env, &shop, "ana").await?;
+    let claimed = console.claim(question).await;
+    let console = ConsolePage::from(console);
+    let outcome = async {
+        claimed?;
+        console.wait_for("earlier-conversation").await?;
+        console.wait_for("shopper-note").await?;
+        let passed = ensure_accessible(&console.driver, "the shopper's memory", Scope::Part(".shopper-memory")).await?;
+        anyhow::ensure!(passed.iter().any(|rule| rule == "list"), "axe saw no list: {passed:?}");
+
+        let newest = console.show("history-tab", "search-result").await?;
+        ensure_accessible(&console.driver, "the History view", Scope::Document).await?;
+        newest.find(By::Css("button")).await?.click().await?;
+        console.wait_for("past-conversation").await?;
+        wait_for_message(&console.driver, "shopper", question).await?;
+        ensure_accessible(&console.driver, "a past conversation", Scope::Document).await?;
+        Ok(())
+    }
+    .await;
+    console.quit().await;
     outcome
 }

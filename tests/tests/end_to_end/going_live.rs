@@ -154,7 +154,13 @@ async fn the_operator_creates_a_shop_whose_owner_joins_by_a_link_that_works_once
         operator(&api, Method::POST, "/api/operator/codes", json!({"valid_days": 3}), OPERATOR_KEY).await?;
     ensure!(status == 201 && serde_json::from_str::<Value>(&body)?["code"].is_string(), "a code: {status} {body}");
 
-    // A disabled shop signs nobody in and shows shoppers nothing.
+    // A disabled shop signs nobody in and shows shoppers nothing, though its pages were just
+    // answered from the edge's cache.
+    let shoppers_pages = ["/w/trail-shoes", "/api/shops/trail-shoes/launcher", "/api/shops/trail-shoes/widget"];
+    for page in shoppers_pages {
+        let (status, _, body) = api.get(page, None).await?;
+        ensure!(status == 200, "{page} answered {status}: {body}");
+    }
     let disable = json!({"disabled": true});
     let (status, body) =
         operator(&api, Method::POST, "/api/operator/shops/trail-shoes/disabled", disable, OPERATOR_KEY).await?;
@@ -162,8 +168,10 @@ async fn the_operator_creates_a_shop_whose_owner_joins_by_a_link_that_works_once
     let (status, _, _) = api.get("/api/me", Some(&cookie)).await?;
     ensure!(status == 401, "a disabled shop's session still worked: {status}");
     ensure!(api.login("kata@trail.test", "correct horse battery").await.is_err(), "a disabled shop signed someone in");
-    let (status, _, _) = api.get("/w/trail-shoes", None).await?;
-    ensure!(status == 403, "a disabled shop's widget answered {status}");
+    for page in shoppers_pages {
+        let (status, _, _) = api.get(page, None).await?;
+        ensure!(status == 403, "a disabled shop's {page} answered {status}");
+    }
     Ok(())
 }
 
@@ -242,7 +250,10 @@ async fn sign_up_by_invitation_needs_a_code_that_works_once(_env: Arc<Env>) -> R
     let api = Api::new(edge.origin());
     let signup = |shop: &str, email: &str, code: &str| json!({"shop": shop, "shop_name": "Shop", "name": "Kata", "email": email, "password": "correct horse battery", "code": code});
     let (status, body) = api.post("/api/signup", &signup("first-shop", "a@shop.test", "made-up"), None).await?;
-    ensure!(status == 401, "a made-up code answered {status}: {body}");
+    ensure!(
+        status == 401 && api_error(&body)?.field.as_deref() == Some("code"),
+        "a made-up code answered {status}: {body}"
+    );
     let (_, body) = operator(&api, Method::POST, "/api/operator/codes", json!({}), OPERATOR_KEY).await?;
     let code = serde_json::from_str::<Value>(&body)?["code"].as_str().context("a code")?.to_owned();
     let (status, body) = api.post("/api/signup", &signup("first-shop", "a@shop.test", &code), None).await?;

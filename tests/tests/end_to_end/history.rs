@@ -29,7 +29,7 @@ pub fn cases() -> Vec<Case> {
 
 /// A conversation from `body` (`POST /api/shops/{shop}/conversations`) whose shopper wrote
 /// `text`; answers its ticket and the shopper's socket.
-async fn asked(api: &Api, shop: &str, body: Value, text: &str) -> Result<(ConversationTicket, Socket)> {
+pub(crate) async fn asked(api: &Api, shop: &str, body: Value, text: &str) -> Result<(ConversationTicket, Socket)> {
     let (status, created) = api.post(&format!("/api/shops/{shop}/conversations"), &body, None).await?;
     ensure!(status == 201, "a conversation answered {status}: {created}");
     let ticket: ConversationTicket = serde_json::from_str(&created)?;

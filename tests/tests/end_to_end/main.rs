@@ -19,6 +19,7 @@ mod client;
 mod dashboard_numbers;
 mod dashboard_page;
 mod delivery;
+mod edge_watch;
 mod engine;
 mod eventually;
 mod fault_checks;
@@ -31,6 +32,7 @@ mod lifecycle;
 mod live_widget;
 mod owner_screens;
 mod owner_tools;
+mod page_cost;
 mod private_edge;
 mod resuming_client;
 mod runner;
@@ -51,6 +53,7 @@ fn main() -> std::process::ExitCode {
         .chain(faults::cases())
         .chain(security::cases())
         .chain(lifecycle::cases())
+        .chain(edge_watch::cases())
         .chain(access::cases())
         .chain(going_live::cases())
         .chain(owner_tools::cases())
@@ -65,6 +68,7 @@ fn main() -> std::process::ExitCode {
         .chain(history_browser::cases())
         .chain(going_live_journey::cases())
         .chain(accessibility::cases())
+        .chain(page_cost::cases())
         .collect();
     runner::run(cases)
 }

@@ -192,7 +192,7 @@ async fn sign_up_asks_for_the_operators_code_when_by_invitation_and_says_so_when
         fill_sign_up(&page, "code-shop", "kata@code.test").await?;
         page.fill("signup-code", "a made-up code").await.context("the code field")?;
         page.click("signup-submit").await?;
-        let refused = page.text_of("signup-error").await.context("a wrong code refused")?;
+        let refused = page.text_of("signup-code-error").await.context("a wrong code refused beside its field")?;
         ensure!(refused.contains("code"), "a wrong code's refusal reads {refused:?}");
         ensure!(!page.has("chats-tab").await?, "a wrong code signed up");
         Ok(())

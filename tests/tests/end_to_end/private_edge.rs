@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use parley_tests::{free_port, EdgeOptions, EdgeProcess, Stop};
+use parley_tests::{free_port, EdgeOptions, EdgeProcess};
 
 pub struct PrivateEdge {
     port: u16,
@@ -111,7 +111,7 @@ enum Seed {
 async fn launch(port: u16, state: PathBuf, options: EdgeOptions, seed: Seed) -> Result<EdgeProcess> {
     // Starting waits for the edge to answer, which blocks: off the runtime's threads.
     tokio::task::spawn_blocking(move || -> Result<EdgeProcess> {
-        let edge = EdgeProcess::start_with(port, &state, Stop::OnDrop, &options)?;
+        let edge = EdgeProcess::start_with(port, &state, &options)?;
         if seed == Seed::DemoShop {
             edge.seed("")?;
         }

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use parley_tests::{free_port, ChromeDriver, EdgeProcess, Stop, WebDriverEndpoint};
+use parley_tests::{free_port, ChromeDriver, EdgeProcess, WebDriverEndpoint};
 
 /// What each case gets: where the edge is, for browser cases the WebDriver endpoint, and the
 /// case's own name, which names its shops (`shops::seed`).
@@ -136,7 +136,7 @@ fn run_selected(cases: &[Case]) -> anyhow::Result<usize> {
     let state = std::env::temp_dir().join(format!("parley-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&state);
     std::fs::create_dir_all(&state)?;
-    let edge = EdgeProcess::start(free_port()?, &state, Stop::OnDrop)?;
+    let edge = EdgeProcess::start(free_port()?, &state)?;
     edge.seed("")?;
     let driver = match cases.iter().any(|c| c.needs_browser) {
         true => Some(ChromeDriver::start()?),
