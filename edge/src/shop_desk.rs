@@ -752,11 +752,11 @@ impl ShopDesk {
         // Read before the transaction: once it commits, nothing may stop the delivery below.
         let settings = self.profile()?.settings;
         let delta = self.store.transaction(|| self.write(input, &settings)).inspect_err(|_| self.memory.forget())?;
-        self.broadcast(delta, &settings)?;
+        let told = self.broadcast(delta, &settings);
         let worked = instant_millis();
         let delivered = self.deliver().await;
         self.stopwatch.record(start, worked, instant_millis());
-        delivered
+        told.and(delivered)
     }
 
     /// What follows a transaction that queued requests: the alarm first, in the same turn as
