@@ -84,6 +84,8 @@ pub enum Input {
     },
     /// The shopper's page changed (or told us more about itself).
     PageChanged(PageContext),
+    /// The desk's latest word on whether the shop has a webhook (set, changed or removed).
+    WebhookSet(bool),
 }
 
 /// What the edge must do after an accepted input, in this order.
@@ -143,6 +145,17 @@ pub struct Conversation {
     /// System lines stored so far. A conversation stored before the cap counts from zero.
     #[serde(default)]
     system_lines: u32,
+    /// Whether the shop has a webhook, as the desk last said: without one, nothing depends on
+    /// hearing of each message (`message.created`), and the desk is not told of them. A
+    /// conversation stored before this was kept announces every message, as it did.
+    #[serde(default = "announces_by_default")]
+    shop_has_webhook: bool,
+}
+
+/// What a conversation that was never told assumes: that the shop has a webhook, so no
+/// announcement is missed while it does not know.
+fn announces_by_default() -> bool {
+    true
 }
 
 impl Conversation {
@@ -165,6 +178,7 @@ impl Conversation {
             locale: None,
             device: None,
             system_lines: 0,
+            shop_has_webhook: announces_by_default(),
         }
     }
 
@@ -191,6 +205,18 @@ impl Conversation {
     pub fn with_device(mut self, device: Option<DeviceId>) -> Self {
         self.device = device;
         self
+    }
+
+    /// Says whether the shop has a webhook as the conversation starts (the Worker read the
+    /// shop's settings to open it); [`Input::WebhookSet`] keeps it up to date.
+    pub fn with_webhook(mut self, shop_has_webhook: bool) -> Self {
+        self.shop_has_webhook = shop_has_webhook;
+        self
+    }
+
+    /// Whether the shop has a webhook, as the conversation last heard.
+    pub fn shop_has_webhook(&self) -> bool {
+        self.shop_has_webhook
     }
 
     pub fn device(&self) -> Option<&DeviceId> {
@@ -256,6 +282,10 @@ impl Conversation {
             Input::ContactLeft { email } => self.contact_left(now, &email),
             Input::Rated { score, comment } => self.rated(now, score, comment.as_deref()),
             Input::PageChanged(page) => self.page_changed(page),
+            Input::WebhookSet(set) => {
+                self.shop_has_webhook = set;
+                Ok(Vec::new())
+            }
         }
     }
 
@@ -272,7 +302,14 @@ impl Conversation {
         if self.status == Status::New {
             effects.push(self.announce(WebhookEvent::ConversationCreated, "created".to_owned(), None));
         }
-        effects.push(self.announce(WebhookEvent::MessageCreated, format!("message-{}", message.seq), Some(message)));
+        // A message that starts a cycle is always announced: the desk hears of the new cycle
+        // anyway, and decides by the shop's settings as they are then, so a webhook set while
+        // the conversation was closed (and could not be told) misses nothing.
+        let starts_cycle = !matches!(self.status, Status::Waiting | Status::Assigned);
+        if self.shop_has_webhook || starts_cycle {
+            let key = format!("message-{}", message.seq);
+            effects.push(self.announce(WebhookEvent::MessageCreated, key, Some(message)));
+        }
         match (self.status, self.cycle.as_mut()) {
             (Status::Waiting | Status::Assigned, Some(cycle)) => cycle.on_shopper_message(now),
             _ => {
@@ -308,8 +345,10 @@ impl Conversation {
         }
         let message = self.append(now, client_id, Author::Agent, Some(name), text, false);
         let key = format!("message-{}", message.seq);
-        let mut effects =
-            vec![Effect::Store(message.clone()), self.announce(WebhookEvent::MessageCreated, key, Some(message))];
+        let mut effects = vec![Effect::Store(message.clone())];
+        if self.shop_has_webhook {
+            effects.push(self.announce(WebhookEvent::MessageCreated, key, Some(message)));
+        }
         if !self.assignee_replied {
             self.assignee_replied = true;
             effects.push(Effect::Replied { agent: agent.clone() });
@@ -865,6 +904,83 @@ mod tests {
             ],
             "notes and system lines are not announced; a reopen is not a new conversation"
         );
+    }
+
+    #[test]
+    fn messages_are_announced_while_the_shop_has_a_webhook_and_always_when_they_start_a_cycle() {
+        struct Case {
+            what: &'static str,
+            webhook: bool,
+            script: Vec<(u64, Input)>,
+            announced: Vec<&'static str>,
+        }
+        let cases = vec![
+            Case {
+                what: "with a webhook, every public message",
+                webhook: true,
+                script: vec![(0, shopper(1, "hi")), (1, assign(&ana())), (2, reply(&ana(), 1)), (3, shopper(2, "ok"))],
+                announced: vec!["hi", "an answer", "ok"],
+            },
+            Case {
+                what: "without one, only the message that starts the cycle",
+                webhook: false,
+                script: vec![(0, shopper(1, "hi")), (1, assign(&ana())), (2, reply(&ana(), 1)), (3, shopper(2, "ok"))],
+                announced: vec!["hi"],
+            },
+            Case {
+                what: "a webhook set meanwhile hears what follows",
+                webhook: false,
+                script: vec![
+                    (0, shopper(1, "hi")),
+                    (1, assign(&ana())),
+                    (2, Input::WebhookSet(true)),
+                    (3, reply(&ana(), 1)),
+                    (4, shopper(2, "ok")),
+                ],
+                announced: vec!["hi", "an answer", "ok"],
+            },
+            Case {
+                what: "a webhook removed meanwhile hears nothing more",
+                webhook: true,
+                script: vec![(0, shopper(1, "hi")), (1, Input::WebhookSet(false)), (2, shopper(2, "ok"))],
+                announced: vec!["hi"],
+            },
+            Case {
+                what: "without one, a reopen is announced, as it starts a cycle",
+                webhook: false,
+                script: vec![
+                    (0, shopper(1, "hi")),
+                    (1, assign(&ana())),
+                    (2, resolve(&ana())),
+                    (3, shopper(2, "again")),
+                    (4, shopper(3, "hello?")),
+                ],
+                announced: vec!["hi", "again"],
+            },
+        ];
+        for case in cases {
+            let mut conversation = fresh().with_webhook(case.webhook);
+            let mut announced = Vec::new();
+            for (second, input) in case.script {
+                for effect in conversation.handle(at(second), input).expect("accepted") {
+                    if let Effect::Announce(Announcement { event: WebhookEvent::MessageCreated, message, .. }) = effect
+                    {
+                        announced.push(message.map(|message| message.text).unwrap_or_default());
+                    }
+                }
+            }
+            assert_eq!(announced, case.announced, "{}", case.what);
+        }
+    }
+
+    #[test]
+    fn a_conversation_stored_before_it_knew_of_webhooks_announces_every_message() {
+        let mut json = serde_json::to_value(fresh().with_webhook(false)).expect("serializes");
+        json.as_object_mut().expect("an object").remove("shop_has_webhook");
+        let mut stored: Conversation = serde_json::from_value(json).expect("parses");
+        stored.handle(at(0), shopper(1, "hi")).expect("accepted");
+        let effects = stored.handle(at(1), shopper(2, "still there?")).expect("accepted");
+        assert!(effects.iter().any(|effect| matches!(effect, Effect::Announce(_))), "{effects:?}");
     }
 
     /// Each effect's kind, for cases that name what an input did without its details.

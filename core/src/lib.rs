@@ -23,6 +23,7 @@ pub mod erasure;
 pub mod error;
 pub mod greeting;
 pub mod history;
+pub mod history_record;
 pub mod ids;
 pub mod industry;
 pub mod install_check;

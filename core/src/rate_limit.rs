@@ -14,7 +14,9 @@
 //! ## What is limited
 //!
 //! Each [`Action`] has its own [`Limit`] and key, counted for one client in one shop unless its
-//! [`Scope`] is the whole shop or the whole edge. Per client, per minute: 30 new conversations, 60 messages, 120
+//! [`Scope`] is the whole shop or the whole edge; the edge counts a shopper's messages and other
+//! frames in their conversation's object instead, per conversation, so that they cost no call.
+//! Per client, per minute: 30 new conversations, 60 messages, 120
 //! `typing` and 120 `read` frames (sent as the shopper types and reads, so often but each only on
 //! a change), 30 `context` frames (one per page opened or `Parley.setContext` call), 5
 //! `leave_email` and 5 `rate` frames (given once, perhaps corrected), 60 `history` pages (a
@@ -25,6 +27,9 @@
 //! events a minute (each is a request the edge sends to the shop's receiver), and 10 CSV
 //! exports a minute (each reads up to 93 days of the shop's records). Per client on the
 //! whole edge: 5 sign-ups an hour.
+//!
+//! A load benchmark's shop on a development edge is held to [`Limits::Benchmark`] instead: the
+//! same windows, each [`BENCHMARK_FACTOR`] times larger.
 
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -157,6 +162,31 @@ impl Action {
             | Action::Search => Scope::Client,
             Action::ShopNewConversation | Action::WebhookTest | Action::Export => Scope::Shop,
             Action::SignUp => Scope::Edge,
+        }
+    }
+}
+
+/// Which limits a shop is held to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limits {
+    /// Every shop's, in production always.
+    Standard,
+    /// A load benchmark's shop on a development edge: one machine plays hundreds of shoppers
+    /// sending several messages a second each, so every limit is [`BENCHMARK_FACTOR`] times the
+    /// standard one. The edge grants it only in development, to the one shop the benchmark names.
+    Benchmark,
+}
+
+/// How many times the standard limits a benchmark's shop gets.
+pub const BENCHMARK_FACTOR: u32 = 1_000;
+
+impl Limits {
+    /// The limit of `action` under these limits.
+    pub fn of(self, action: Action) -> Limit {
+        let standard = action.limit();
+        match self {
+            Limits::Standard => standard,
+            Limits::Benchmark => Limit { max: standard.max.saturating_mul(BENCHMARK_FACTOR), ..standard },
         }
     }
 }
@@ -358,6 +388,20 @@ mod tests {
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), cases.len(), "keys are distinct, so one limiter may count several actions");
+    }
+
+    #[test]
+    fn a_benchmark_shop_gets_the_factor_on_every_limit_in_the_same_window() {
+        let cases = [
+            (Limits::Standard, Action::Message, Limit { max: 60, per_millis: 60_000 }),
+            (Limits::Benchmark, Action::Message, Limit { max: 60_000, per_millis: 60_000 }),
+            (Limits::Standard, Action::ShopNewConversation, Limit { max: 300, per_millis: 60_000 }),
+            (Limits::Benchmark, Action::ShopNewConversation, Limit { max: 300_000, per_millis: 60_000 }),
+            (Limits::Benchmark, Action::SignUp, Limit { max: 5_000, per_millis: 3_600_000 }),
+        ];
+        for (limits, action, expected) in cases {
+            assert_eq!(limits.of(action), expected, "{limits:?} {action:?}");
+        }
     }
 
     #[test]

@@ -14,9 +14,10 @@ use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 use crate::clock::now;
 use crate::crypto;
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
-use crate::rpc::answer;
+use crate::rpc::{answer, Object};
 use crate::store::{Migrations, Store};
 use parley_core::ids::AgentId;
 use parley_core::login_throttle::LoginThrottle;
@@ -62,11 +63,13 @@ const MIGRATIONS: Migrations = &[
 ];
 
 impl DurableObject for AgentAccount {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         Self { store: Store::new(&state, MIGRATIONS), state, unknown: RefCell::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::AgentAccount);
         let result = match read_json::<AccountRequest>(&mut req).await {
             Ok(request) => self.handle(request).await,
             Err(error) => Err(error),

@@ -8,31 +8,32 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, Stub, WebSocket, WebSocketIncomingMessage,
-    WebSocketPair,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::clock::{alarm_failed, now, wake_at};
 use crate::crypto;
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::failpoints;
 use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
-use crate::rate_limiter;
-use crate::rpc::{answer, Object, AGENT_HEADER, CLIENT_IP_HEADER};
+use crate::rpc::{answer, Object, ObjectStub, AGENT_HEADER};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_key, DeskRequest, SIGNED_OUT};
 use crate::shop_history::{history_key, HistoryRequest};
+use crate::shop_limits;
 use crate::store::{Migrations, Store};
 use parley_core::conversation::{Assignee, Conversation, Effect, Input};
+use parley_core::history_record::HistoryRecord;
 use parley_core::ids::{ClientMessageId, ConversationId};
 use parley_core::message::{Author, Message};
 use parley_core::protocol::{
     AgentProfile, ApiError, ClientFrame, ConversationView, DeadLetter, ErrorCode, QueueItem, QueuePlace, ServerFrame,
     Status, HISTORY_PAGE, PROTOCOL_VERSION,
 };
-use parley_core::rate_limit::{Action, RateLimiter as FrameWindows};
+use parley_core::rate_limit::{Action, Limit, RateLimiter as FrameWindows};
 use parley_core::time::UnixMillis;
 
 /// Requests the Worker and the shop's desk send to a conversation.
@@ -49,6 +50,9 @@ pub enum RoomRequest {
     Unassign,
     /// The desk's latest word on the shopper's place in the queue.
     Place { place: Option<QueuePlace> },
+    /// The desk's latest word on whether the shop has a webhook, which decides whether the
+    /// desk hears of each message.
+    Webhook { set: bool },
     /// Forgets a conversation nobody has written in: the one a verified user's second first
     /// visit created while their first made theirs.
     Discard,
@@ -70,8 +74,6 @@ struct Peer {
     /// The agent's session (its token's hash): the socket closes when it ends.
     #[serde(default)]
     session: Option<String>,
-    /// The client's rate-limit key (its address), for the shopper's limits.
-    client: String,
     /// Set once `hello` is accepted: a `hello` with the conversation's token speaks as the
     /// shopper (even in a browser where an agent is signed in, as in a demo), one without a
     /// token speaks as the signed-in agent.
@@ -120,9 +122,12 @@ pub struct ConversationRoom {
     /// sockets and who sent them): each copy gets the original's answer when it is stored, and
     /// is neither stored nor counted against a rate limit again.
     sending: RefCell<BTreeMap<String, Vec<(WebSocket, Author)>>>,
-    /// The shopper's frames other than messages, counted against their limits. In memory: the
-    /// limits are per minute, and frames that write (read marks, context, an address, a rating)
-    /// are bounded in storage besides (core caps a conversation's system lines).
+    /// The shopper's frames, messages included, counted against their limits here rather than
+    /// by a `RateLimiter` object, so that a message costs no call. In memory: the limits are per
+    /// minute, and frames that write (messages, read marks, context, an address, a rating) are
+    /// bounded in storage besides (core caps a conversation's system lines). A shopper with
+    /// many conversations is held back where they start: conversations are counted per client
+    /// and per shop by the Worker.
     shopper_frames: RefCell<FrameWindows>,
 }
 
@@ -149,6 +154,7 @@ UPDATE messages SET internal = 1 WHERE json_extract(body, '$.internal') = 1
 
 impl DurableObject for ConversationRoom {
     fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         let store = Store::new(&state, MIGRATIONS);
         Self {
             state,
@@ -161,6 +167,7 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::ConversationRoom);
         if is_websocket_upgrade(&req) {
             return match self.accept(&req) {
                 Ok(response) => Ok(response),
@@ -266,8 +273,9 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        // Only requests due to the shop's desk set this alarm. A failure is the runtime's to
-        // retry; delivering leaves the next alarm set either way.
+        dev_counters::alarm_rang(Object::ConversationRoom);
+        // Only requests due to other objects (the desk, the history) set this alarm. A failure
+        // is the runtime's to retry; delivering leaves the next alarm set either way.
         self.deliver().await.map_err(|error| alarm_failed("conversation", error))?;
         Response::empty()
     }
@@ -315,6 +323,7 @@ impl ConversationRoom {
             RoomRequest::Assign { assignee } => self.act(Input::Assigned(assignee)).await,
             RoomRequest::Unassign => self.act(Input::Unassigned).await,
             RoomRequest::Place { place } => self.act(Input::Placed(place)).await,
+            RoomRequest::Webhook { set } => self.act(Input::WebhookSet(set)).await,
             RoomRequest::Discard => {
                 if self.existing()?.view().status != Status::New {
                     return Err(EdgeError::api(ErrorCode::Conflict, "someone has written in this conversation"));
@@ -387,8 +396,7 @@ impl ConversationRoom {
         }
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
-        let client = req.headers().get(CLIENT_IP_HEADER)?.unwrap_or_default();
-        pair.server.serialize_attachment(&Peer { agent, session, client, speaking_as: None, typing: false })?;
+        pair.server.serialize_attachment(&Peer { agent, session, speaking_as: None, typing: false })?;
         Ok(Response::from_websocket(pair.client)?)
     }
 
@@ -461,7 +469,7 @@ impl ConversationRoom {
             }
             sending.insert(key.clone(), Vec::new());
         }
-        let outcome = self.send(peer, author, client_id.clone(), text, internal).await.map_err(|error| error.to_api());
+        let outcome = self.send(peer, author, client_id.clone(), text, internal).map_err(|error| error.to_api());
         let copies = self.sending.borrow_mut().remove(&key).unwrap_or_default();
         let answer = |to: Author| match &outcome {
             Ok(seq) if to == author => ServerFrame::Ack { client_id: client_id.clone(), seq: *seq },
@@ -472,12 +480,21 @@ impl ConversationRoom {
             // A copy's socket that is gone gets the ack when its client resends.
             let _ = copy.send(&answer(copy_author));
         }
-        reply(&ws, &answer(author))
+        reply(&ws, &answer(author))?;
+        // Stored is acknowledged, before anything the message owes other objects is delivered:
+        // that is the outbox's to retry, and the sender waits for none of it.
+        if outcome.is_ok() {
+            if let Err(error) = self.deliver().await {
+                worker::console_error!("delivering after a message failed: {error}");
+            }
+        }
+        Ok(())
     }
 
-    /// Stores a message from a ready peer and returns its `seq`. A `client_id` already stored
-    /// by the same author is acknowledged again without storing or counting anything.
-    async fn send(
+    /// Stores a message from a ready peer and returns its `seq`, making no call to another
+    /// object. A `client_id` already stored by the same author is acknowledged again without
+    /// storing or counting anything.
+    fn send(
         &self,
         peer: &Peer,
         author: Author,
@@ -496,8 +513,9 @@ impl ConversationRoom {
                 return Err(EdgeError::api(ErrorCode::BadRequest, "only agents write internal notes"))
             }
             (Author::Shopper, _) => {
-                let conversation = self.existing()?;
-                rate_limiter::count(&self.env, conversation.shop(), &peer.client, Action::Message).await?;
+                // The benchmark's shop, on a development edge, has limits of its own.
+                let limit = shop_limits::limit(&self.env, self.existing()?.shop(), Action::Message);
+                self.count_shopper(Action::Message, limit)?;
                 Input::ShopperWrote { client_id: client_id.clone(), text }
             }
             _ => return Err(EdgeError::unauthorized()),
@@ -508,10 +526,6 @@ impl ConversationRoom {
             .find(|m| m.client_id == client_id)
             .map(|m| m.seq)
             .ok_or_else(|| EdgeError::internal("accepted message was not stored"))?;
-        // Stored is acknowledged: delivering to the desk is the outbox's to retry.
-        if let Err(error) = self.deliver().await {
-            worker::console_error!("delivering after a message failed: {error}");
-        }
         Ok(seq)
     }
 
@@ -534,7 +548,7 @@ impl ConversationRoom {
     }
 
     /// Counts a shopper's frame against its limit (core's `rate_limit`); messages are counted
-    /// per client address by the `RateLimiter` instead, as they are sent.
+    /// as they are sent, once their copies and resends are told apart.
     fn count_shopper_frame(&self, author: Option<Author>, frame: &ClientFrame) -> Result<(), ApiError> {
         let action = match frame {
             ClientFrame::Typing { .. } => Action::Typing,
@@ -548,10 +562,15 @@ impl ConversationRoom {
         if author != Some(Author::Shopper) {
             return Ok(());
         }
+        self.count_shopper(action, action.limit())
+    }
+
+    /// Counts one of the shopper's `action`s against `limit`; `rate_limited` when over it.
+    fn count_shopper(&self, action: Action, limit: Limit) -> Result<(), ApiError> {
         let at = now();
         let mut windows = self.shopper_frames.borrow_mut();
         windows.prune(at);
-        windows.check(action.key(), action.limit(), at).map_err(ApiError::from)
+        windows.check(action.key(), limit, at).map_err(ApiError::from)
     }
 
     /// Sends a refusal as an error frame; the socket stays usable.
@@ -601,7 +620,8 @@ impl ConversationRoom {
                     stored.push(message);
                 }
                 Effect::EnterQueue { waiting_since, preview } => {
-                    tell_desk(DeskRequest::Enter { item: queue_item(conversation.view(), waiting_since, preview) })?
+                    let item = queue_item(conversation.view(), waiting_since, preview);
+                    tell_desk(DeskRequest::Enter { item, shop_has_webhook: Some(conversation.shop_has_webhook()) })?
                 }
                 Effect::Replied { agent } => {
                     tell_desk(DeskRequest::Replied { conversation_id: conversation_id.clone(), agent })?
@@ -633,25 +653,37 @@ impl ConversationRoom {
     }
 
     /// Tells the shop's history what changed, once the shopper has written (a conversation
-    /// nobody wrote in has no history, and may still be discarded).
+    /// nobody wrote in has no history, and may still be discarded): at once if the conversation
+    /// changed, else a moment later, merged with the changes made meanwhile (core's
+    /// `history_record`).
     fn tell_history(&self, conversation: &Conversation, changed: bool, stored: &[Message]) -> EdgeResult<()> {
         let view = conversation.view();
         if view.status == Status::New || (!changed && stored.is_empty()) {
             return Ok(());
         }
-        let record = HistoryRequest::Record {
+        let at = now();
+        let record = HistoryRecord {
             view: Box::new(view),
             assignee: conversation.assignee().map(|assignee| (assignee.agent.clone(), assignee.name.clone())),
             device: conversation.device().cloned(),
-            at: now(),
+            at,
+            since: None,
             messages: stored.to_vec(),
         };
-        self.outbox.push(&self.store, Object::ShopHistory, &history_key(conversation.shop()), &record)
+        let merge = |earlier: HistoryRequest, later: HistoryRequest| match (earlier, later) {
+            (HistoryRequest::Record(earlier), HistoryRequest::Record(later)) => {
+                earlier.merged(later).map(HistoryRequest::Record)
+            }
+            _ => None,
+        };
+        let key = history_key(conversation.shop());
+        let due = HistoryRecord::due_at(at, changed);
+        self.outbox.push_merged(&self.store, Object::ShopHistory, &key, HistoryRequest::Record(record), due, merge)
     }
 
-    /// Delivers what this conversation owes its shop's desk, and leaves the alarm set for what
-    /// is left to retry. A request given up is reported to the desk, which keeps it for the
-    /// shop's owners.
+    /// Delivers what this conversation owes its shop's desk and history now, and leaves the
+    /// alarm set for what is left to retry or is due later (the history's merged records). A
+    /// request given up is reported to the desk, which keeps it for the shop's owners.
     async fn deliver(&self) -> EdgeResult<()> {
         // The alarm first, in the same turn as the commit that queued the requests, so it is
         // stored with them: a request never waits in the outbox without an alarm to deliver
@@ -741,6 +773,6 @@ pub fn room_key(conversation: &ConversationId) -> String {
 }
 
 /// The room object of a conversation, to call.
-pub fn room_stub(env: &Env, conversation: &ConversationId) -> EdgeResult<Stub> {
+pub fn room_stub(env: &Env, conversation: &ConversationId) -> EdgeResult<ObjectStub> {
     Object::ConversationRoom.stub(env, &room_key(conversation))
 }

@@ -12,6 +12,7 @@ use worker::Env;
 
 use crate::error::EdgeResult;
 use crate::shop_history::{self, HistoryRequest};
+use parley_core::history_record::HistoryRecord;
 use parley_core::ids::{ClientMessageId, ConversationId, ShopId};
 use parley_core::message::{Author, Message};
 use parley_core::protocol::{ConversationView, PageContext, ShopperDetails, Status};
@@ -39,13 +40,14 @@ const WORDS: [&str; 16] = [
 pub async fn fill(env: &Env, request: FillHistory) -> EdgeResult<u32> {
     let count = request.count.min(MAX_PER_REQUEST);
     for i in request.first..request.first + count {
-        let record = HistoryRequest::Record {
+        let record = HistoryRequest::Record(HistoryRecord {
             view: Box::new(view(i)?),
             assignee: None,
             device: None,
             at: UnixMillis(1_700_000_000_000 + u64::from(i) * 60_000),
+            since: None,
             messages: (1..=request.messages).map(|seq| message(i, seq)).collect::<EdgeResult<_>>()?,
-        };
+        });
         shop_history::ask::<serde_json::Value>(env, &request.shop, &record).await?;
     }
     Ok(count)

@@ -16,6 +16,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 use crate::clock::now;
 use crate::crypto;
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{self, answer, Object};
@@ -111,11 +112,13 @@ struct CodeRow {
 }
 
 impl DurableObject for Directory {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         Self { store: Store::new(&state, MIGRATIONS), unknown: RefCell::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::Directory);
         let result = match read_json::<DirectoryRequest>(&mut req).await {
             Ok(request) => self.handle(request).await,
             Err(error) => Err(error),

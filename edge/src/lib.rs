@@ -10,6 +10,7 @@
 
 mod accounts;
 mod agent_account;
+mod bench_echo;
 mod canned_answers;
 mod clock;
 mod conversation_index;
@@ -19,6 +20,7 @@ mod dead_letters;
 mod desk_memory;
 mod desk_timings;
 mod dev_clock;
+mod dev_counters;
 mod dev_history;
 mod dev_queue;
 mod dev_seed;
@@ -39,6 +41,7 @@ mod session;
 mod sessions;
 mod shop_desk;
 mod shop_history;
+mod shop_limits;
 mod shop_widget;
 mod sightings;
 mod signup;
@@ -50,6 +53,7 @@ mod time_zone;
 mod webhooks;
 
 pub use agent_account::AgentAccount;
+pub use bench_echo::BenchEcho;
 pub use conversation_room::ConversationRoom;
 pub use directory::Directory;
 pub use rate_limiter::RateLimiter;
@@ -59,6 +63,7 @@ use worker::{event, Context, Env, Request, Response};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    dev_counters::count_if_development(&env);
     let https = req.url().is_ok_and(|url| url.scheme() == "https");
     let response = match router::route(req, &env).await {
         Ok(response) => response,

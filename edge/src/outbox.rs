@@ -13,9 +13,14 @@
 //!   retrying cannot change it.
 //! - **At least once.** Receivers are idempotent, so a request delivered twice (its answer
 //!   lost) does no harm.
+//! - **Merged while waiting.** A request may be queued due a moment later
+//!   ([`Outbox::push_merged`]); requests to the same receiver queued meanwhile are merged into
+//!   it, so a burst costs the receiver one call. Only a request never tried and not yet due is
+//!   merged into: a flush only takes requests already due, so none is changed while in flight.
 
 use std::cell::Cell;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::Env;
 
@@ -47,6 +52,15 @@ struct Row {
     request: String,
     attempts: f64,
     queued_at: Option<f64>,
+}
+
+/// The last request queued for a receiver, to merge into if it is still waiting.
+#[derive(Deserialize)]
+struct Waiting {
+    id: f64,
+    request: String,
+    attempts: f64,
+    next_attempt_at: f64,
 }
 
 #[derive(Deserialize)]
@@ -88,15 +102,39 @@ impl Outbox {
     /// Queues `request` for the `object` named `key`, due at once. Call it inside the
     /// transaction of the state change that owes the request.
     pub fn push(&self, store: &Store, object: Object, key: &str, request: &impl Serialize) -> EdgeResult<()> {
-        store.exec(
-            "INSERT INTO outbox (object, key, request, attempts, next_attempt_at, queued_at) VALUES (?, ?, ?, 0, 0, ?)",
-            vec![
-                serde_json::to_string(&object)?.into(),
-                key.into(),
-                serde_json::to_string(request)?.into(),
-                millis(now()).into(),
-            ],
-        )
+        insert(store, serde_json::to_string(&object)?, key, serde_json::to_string(request)?, UnixMillis(0))
+    }
+
+    /// Queues `request` for the `object` named `key`, due at `due`, or merges it into the last
+    /// request queued for that object if that one is still waiting (never tried, not due yet)
+    /// and `merge(waiting, request)` makes one of them, due at the sooner of the two times.
+    /// Call it inside the transaction of the state change that owes the request.
+    pub fn push_merged<R: Serialize + DeserializeOwned>(
+        &self,
+        store: &Store,
+        object: Object,
+        key: &str,
+        request: R,
+        due: UnixMillis,
+        merge: impl FnOnce(R, R) -> Option<R>,
+    ) -> EdgeResult<()> {
+        let object = serde_json::to_string(&object)?;
+        let text = serde_json::to_string(&request)?;
+        let last: Vec<Waiting> = store.rows(
+            "SELECT id, request, attempts, next_attempt_at FROM outbox WHERE object = ? AND key = ? \
+             ORDER BY id DESC LIMIT 1",
+            vec![object.as_str().into(), key.into()],
+        )?;
+        let at = millis(now()) as f64;
+        if let Some(waiting) = last.into_iter().find(|row| row.attempts == 0.0 && row.next_attempt_at > at) {
+            if let Some(merged) = merge(serde_json::from_str(&waiting.request)?, request) {
+                return store.exec(
+                    "UPDATE outbox SET request = ?, next_attempt_at = MIN(next_attempt_at, ?) WHERE id = ?",
+                    vec![serde_json::to_string(&merged)?.into(), millis(due).into(), waiting.id.into()],
+                );
+            }
+        }
+        insert(store, object, key, text, due)
     }
 
     /// When the next queued request is due, if any is queued: the object's alarm must ring
@@ -127,6 +165,14 @@ impl Outbox {
             }
         }
     }
+}
+
+/// Queues an encoded request, due at `due` (0: at once).
+fn insert(store: &Store, object: String, key: &str, request: String, due: UnixMillis) -> EdgeResult<()> {
+    store.exec(
+        "INSERT INTO outbox (object, key, request, attempts, next_attempt_at, queued_at) VALUES (?, ?, ?, 0, ?, ?)",
+        vec![object.into(), key.into(), request.into(), millis(due).into(), millis(now()).into()],
+    )
 }
 
 /// One attempt at one request, and what follows from its outcome.

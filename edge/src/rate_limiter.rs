@@ -14,21 +14,24 @@ use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 use crate::clock::{alarm_failed, now, wake_at};
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{self, answer, Object};
+use crate::shop_limits;
 use crate::store::{Migrations, Store};
 use parley_core::ids::ShopId;
 use parley_core::login_throttle::LoginThrottle;
 use parley_core::protocol::ApiError;
-use parley_core::rate_limit::{Action, RateLimiter as Windows, Scope};
+use parley_core::rate_limit::{Action, Limit, RateLimiter as Windows, Scope};
 
 /// What a limiter is asked.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum LimiterRequest {
-    /// Counts `action` now; answers `{}` or a `rate_limited` error.
-    Count { action: Action },
+    /// Counts `action` now under `limit` (the action's own, or a benchmark shop's: see
+    /// `shop_limits`); answers `{}` or a `rate_limited` error.
+    Count { action: Action, limit: Limit },
     /// Whether the client may try to sign in now; `rate_limited` while it must wait.
     MaySignIn,
     /// The client failed to sign in.
@@ -47,12 +50,14 @@ const MIGRATIONS: Migrations =
     &[&["CREATE TABLE IF NOT EXISTS login_throttle (id INTEGER PRIMARY KEY CHECK (id = 1), throttle TEXT NOT NULL)"]];
 
 impl DurableObject for RateLimiter {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         let store = Store::new(&state, MIGRATIONS);
         Self { state, store, windows: RefCell::new(Windows::new()) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::RateLimiter);
         let result = match read_json::<LimiterRequest>(&mut req).await {
             Ok(request) => self.handle(request).await,
             Err(error) => Err(error),
@@ -61,6 +66,7 @@ impl DurableObject for RateLimiter {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        dev_counters::alarm_rang(Object::RateLimiter);
         self.forget_if_quiet().await.map_err(|error| alarm_failed("rate limiter", error))?;
         Response::empty()
     }
@@ -70,10 +76,10 @@ impl RateLimiter {
     async fn handle(&self, request: LimiterRequest) -> EdgeResult<()> {
         let at = now();
         match request {
-            LimiterRequest::Count { action } => {
+            LimiterRequest::Count { action, limit } => {
                 let mut windows = self.windows.borrow_mut();
                 windows.prune(at);
-                windows.check(action.key(), action.limit(), at).map_err(|limited| EdgeError::Api(limited.into()))
+                windows.check(action.key(), limit, at).map_err(|limited| EdgeError::Api(limited.into()))
             }
             LimiterRequest::MaySignIn => {
                 self.throttle()?.check(at).map_err(|limited| EdgeError::Api(ApiError::from(limited)))
@@ -118,13 +124,13 @@ pub async fn count(env: &Env, shop: &ShopId, client: &str, action: Action) -> Ed
         Scope::Shop => format!("limit:{shop}"),
         Scope::Edge => edge_counter(client),
     };
-    ask(env, &name, &LimiterRequest::Count { action }).await
+    ask(env, &name, &LimiterRequest::Count { action, limit: shop_limits::limit(env, shop, action) }).await
 }
 
 /// Counts `action`, one of the edge's rather than a shop's (signing up), for the client keyed
 /// `client`; a `rate_limited` error if over the limit.
 pub async fn count_for_edge(env: &Env, client: &str, action: Action) -> EdgeResult<()> {
-    ask(env, &edge_counter(client), &LimiterRequest::Count { action }).await
+    ask(env, &edge_counter(client), &LimiterRequest::Count { action, limit: action.limit() }).await
 }
 
 /// The limiter of a client's actions on the whole edge.

@@ -8,6 +8,7 @@ use crate::clock::now;
 use crate::conversation_room::{room_stub, RoomRequest};
 use crate::crypto;
 use crate::dev_clock;
+use crate::dev_counters;
 use crate::dev_history;
 use crate::dev_queue;
 use crate::dev_seed;
@@ -17,7 +18,7 @@ use crate::http::{csv_attachment, is_websocket_upgrade, json, read_json, require
 use crate::operator;
 use crate::pages;
 use crate::rate_limiter;
-use crate::rpc::{self, AGENT_HEADER, CLIENT_IP_HEADER};
+use crate::rpc::{self, Object, AGENT_HEADER};
 use crate::session::{authenticate, authenticate_watching, same_origin, SessionCookie};
 use crate::sessions::SignedIn;
 use crate::shop_desk::{desk_stub, open_shop, shop_profile, DeskRequest, ShopProfile};
@@ -102,12 +103,12 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let id = ConversationId::parse(id)?;
             // Shoppers have no session; an agent's session is passed on when present and valid.
             let agent = authenticate_watching(&req, env, &id).await.ok();
-            forward_websocket(&req, room_stub(env, &id)?, agent, dev).await
+            forward_websocket(&req, room_stub(env, &id)?, agent).await
         }
         (Method::Get, ["api", "desk", "ws"]) => {
             let signed_in = authenticate(&req, env).await?;
             let desk = desk_stub(env, &signed_in.agent.shop)?;
-            forward_websocket(&req, desk, Some(signed_in), dev).await
+            forward_websocket(&req, desk, Some(signed_in)).await
         }
         (Method::Post, ["api", "login"]) => {
             let body: LoginRequest = read_json(&mut req).await?;
@@ -356,6 +357,14 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
             let timings: serde_json::Value = rpc::call(&desk_stub(env, &read.shop)?, &DeskRequest::Timings).await?;
             Ok(json(&timings, 200)?)
         }
+        (Method::Get, ["api", "dev", "counters"]) if dev => Ok(json(&dev_counters::totals(), 200)?),
+        (Method::Post, ["api", "dev", "counters", "reset"]) if dev => {
+            require_json(&req)?;
+            Ok(json(&dev_counters::reset(), 200)?)
+        }
+        (Method::Get, ["api", "dev", "echo", room]) if dev => {
+            forward_websocket(&req, Object::BenchEcho.stub(env, room)?, None).await
+        }
         (Method::Post, ["api", "dev", "clock"]) if dev => {
             Ok(json(&dev_clock::advance(env, read_json(&mut req).await?).await?, 200)?)
         }
@@ -465,7 +474,8 @@ async fn create_conversation(env: &Env, shop: ShopId, body: NewConversation) -> 
         .with_user(user)
         .with_shopper(shopper)
         .with_locale(body.locale)
-        .with_device(Some(device));
+        .with_device(Some(device))
+        .with_webhook(profile.settings.webhook.is_some());
     let room = room_stub(env, &id)?;
     let open = RoomRequest::Open { conversation: Box::new(conversation), token_hash: token_hash.clone() };
     rpc::call::<_, serde_json::Value>(&room, &open).await?;
@@ -554,24 +564,17 @@ fn client_key(req: &Request, dev: bool) -> String {
     rate_limit_key(address.as_deref().unwrap_or(if dev { "127.0.0.1" } else { "" }))
 }
 
-/// Hands a WebSocket upgrade to an object, with the signed-in agent (if any) and the client's
-/// rate-limit key attached.
-async fn forward_websocket(
-    req: &Request,
-    stub: worker::Stub,
-    agent: Option<SignedIn>,
-    dev: bool,
-) -> EdgeResult<Response> {
+/// Hands a WebSocket upgrade to an object, with the signed-in agent (if any) attached.
+async fn forward_websocket(req: &Request, stub: rpc::ObjectStub, agent: Option<SignedIn>) -> EdgeResult<Response> {
     if !is_websocket_upgrade(req) {
         return Err(EdgeError::api(ErrorCode::BadRequest, "expected a WebSocket upgrade"));
     }
     let headers = Headers::new();
     headers.set("upgrade", "websocket")?;
-    headers.set(CLIENT_IP_HEADER, &client_key(req, dev))?;
     if let Some(agent) = agent {
         headers.set(AGENT_HEADER, &serde_json::to_string(&agent)?)?;
     }
     let mut init = RequestInit::new();
     init.with_headers(headers);
-    Ok(stub.fetch_with_request(Request::new_with_init("https://object/ws", &init)?).await?)
+    stub.fetch(Request::new_with_init("https://object/ws", &init)?).await
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::clock::within;
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use parley_core::protocol::ApiError;
 
@@ -22,9 +23,6 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// The header that carries the authenticated agent (JSON `AgentProfile`) on requests the Worker
 /// forwards to an object, e.g. a WebSocket upgrade.
 pub const AGENT_HEADER: &str = "x-parley-agent";
-
-/// The header that carries the client's IP address (for rate limits) on forwarded upgrades.
-pub const CLIENT_IP_HEADER: &str = "x-parley-client-ip";
 
 /// A Durable Object class and how an instance is named.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
@@ -42,6 +40,8 @@ pub enum Object {
     Directory,
     /// One per shop: its conversations' history, search index and notes on shoppers.
     ShopHistory,
+    /// Development only: one per benchmarked room, the load benchmark's echo baseline.
+    BenchEcho,
 }
 
 impl Object {
@@ -53,32 +53,63 @@ impl Object {
             Object::RateLimiter => "RATE_LIMITER",
             Object::Directory => "DIRECTORY",
             Object::ShopHistory => "SHOP_HISTORY",
+            Object::BenchEcho => "BENCH_ECHO",
+        }
+    }
+
+    /// The kind's name, as serialized (`shop_desk`, `conversation_room`, …).
+    pub fn kind(self) -> &'static str {
+        match self {
+            Object::ShopDesk => "shop_desk",
+            Object::ConversationRoom => "conversation_room",
+            Object::AgentAccount => "agent_account",
+            Object::RateLimiter => "rate_limiter",
+            Object::Directory => "directory",
+            Object::ShopHistory => "shop_history",
+            Object::BenchEcho => "bench_echo",
         }
     }
 
     /// The stub of the instance for `key` (shop id, conversation id or e-mail).
-    pub fn stub(self, env: &Env, key: &str) -> EdgeResult<Stub> {
-        Ok(env.durable_object(self.binding())?.get_by_name(key)?)
+    pub fn stub(self, env: &Env, key: &str) -> EdgeResult<ObjectStub> {
+        let stub = env.durable_object(self.binding())?.get_by_name(key)?;
+        Ok(ObjectStub { stub, object: self, key: key.to_owned() })
+    }
+}
+
+/// An object's stub, with what it is and its name, so that every call to it is counted
+/// (development's [`dev_counters`]).
+pub struct ObjectStub {
+    stub: Stub,
+    object: Object,
+    key: String,
+}
+
+impl ObjectStub {
+    /// Sends `req` to the object as it is (a WebSocket upgrade, say).
+    pub async fn fetch(&self, req: Request) -> EdgeResult<Response> {
+        dev_counters::request_made(self.object, &self.key);
+        Ok(self.stub.fetch_with_request(req).await?)
     }
 }
 
 /// Posts `request` to the object and decodes its answer.
-pub async fn call<Req: Serialize, Resp: DeserializeOwned>(stub: &Stub, request: &Req) -> EdgeResult<Resp> {
+pub async fn call<Req: Serialize, Resp: DeserializeOwned>(stub: &ObjectStub, request: &Req) -> EdgeResult<Resp> {
     Ok(serde_json::from_str(&call_json(stub, serde_json::to_string(request)?).await?)?)
 }
 
 /// Posts an already encoded request; answers the JSON body of a success. Fails with
 /// [`EdgeError::TimedOut`] after [`CALL_TIMEOUT`].
-pub async fn call_json(stub: &Stub, request: String) -> EdgeResult<String> {
+pub async fn call_json(stub: &ObjectStub, request: String) -> EdgeResult<String> {
     within(CALL_TIMEOUT, "a call to another object", post(stub, request)).await
 }
 
-async fn post(stub: &Stub, request: String) -> EdgeResult<String> {
+async fn post(stub: &ObjectStub, request: String) -> EdgeResult<String> {
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_headers(headers).with_body(Some(request.into()));
-    let mut response = stub.fetch_with_request(Request::new_with_init("https://object/rpc", &init)?).await?;
+    let mut response = stub.fetch(Request::new_with_init("https://object/rpc", &init)?).await?;
     let status = response.status_code();
     let body = response.text().await?;
     if (200..300).contains(&status) {

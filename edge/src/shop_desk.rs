@@ -11,8 +11,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, Stub, WebSocket, WebSocketIncomingMessage,
-    WebSocketPair,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::canned_answers::CannedAnswers;
@@ -23,6 +22,7 @@ use crate::crypto;
 use crate::dead_letters::DeadLetters;
 use crate::desk_memory::DeskMemory;
 use crate::desk_timings::{instant_millis, DeskTimings, Stopwatch};
+use crate::dev_counters;
 use crate::dev_queue;
 use crate::development::webhook_targets;
 use crate::error::{EdgeError, EdgeResult};
@@ -30,7 +30,7 @@ use crate::failpoints;
 use crate::frames::{decode_frame, reply};
 use crate::http::{is_websocket_upgrade, read_json};
 use crate::outbox::{self, Outbox};
-use crate::rpc::{self, answer, Object, AGENT_HEADER};
+use crate::rpc::{self, answer, Object, ObjectStub, AGENT_HEADER};
 use crate::samples::Samples;
 use crate::sessions::{Sessions, SignedIn, SESSION_MILLIS};
 use crate::shop_history::{history_key, HistoryRequest};
@@ -122,9 +122,12 @@ pub enum DeskRequest {
     CloseSession {
         token: String,
     },
-    /// A conversation started waiting (its first message, or a reopen).
+    /// A conversation started waiting (its first message, or a reopen), believing the shop has
+    /// a webhook or not (unsaid by conversations stored before they knew).
     Enter {
         item: QueueItem,
+        #[serde(default)]
+        shop_has_webhook: Option<bool>,
     },
     /// The assignee answered.
     Replied {
@@ -329,6 +332,7 @@ const MIGRATIONS: Migrations = &[
 
 impl DurableObject for ShopDesk {
     fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         let store = Store::new(&state, MIGRATIONS);
         // Any name unlikely to repeat will do; the clock stands in should randomness fail.
         let epoch = crypto::random_hex(8).unwrap_or_else(|_| now().0.to_string());
@@ -337,6 +341,7 @@ impl DurableObject for ShopDesk {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::ShopDesk);
         if is_websocket_upgrade(&req) {
             return match self.accept_console(&req).await {
                 Ok(response) => Ok(response),
@@ -410,6 +415,7 @@ impl DurableObject for ShopDesk {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        dev_counters::alarm_rang(Object::ShopDesk);
         // A failure goes to the runtime, which retries the alarm.
         self.run_due().await.map_err(|error| alarm_failed("desk", error))?;
         Response::empty()
@@ -502,7 +508,15 @@ impl ShopDesk {
                 self.end_session(&crypto::sha256_hex(&token).await?).await?;
                 Ok(DeskAnswer::Done {})
             }
-            DeskRequest::Enter { item } => {
+            DeskRequest::Enter { item, shop_has_webhook } => {
+                // A conversation that starts a cycle is put right if it is wrong about the
+                // shop's webhook: it may have changed while the conversation was closed, and no
+                // one told it.
+                let set = self.profile()?.settings.webhook.is_some();
+                if shop_has_webhook != Some(set) {
+                    let room = room_key(&item.conversation_id);
+                    self.outbox.push(&self.store, Object::ConversationRoom, &room, &RoomRequest::Webhook { set })?;
+                }
                 self.apply(desk::Input::Enter(Box::new(item))).await.map(|()| DeskAnswer::Done {})
             }
             DeskRequest::Replied { conversation_id, agent } => {
@@ -1130,10 +1144,37 @@ impl ShopDesk {
         if IanaZone::new(&settings.time_zone).is_none() {
             return Err(ApiError::from(SettingsError::TimeZone).into());
         }
-        let profile = ShopProfile { settings, ..self.profile()? };
-        self.save_profile(&profile)?;
+        let before = self.profile()?;
+        let webhook = settings.webhook.is_some();
+        let profile = ShopProfile { settings, ..before.clone() };
+        self.store.transaction(|| {
+            self.save_profile(&profile)?;
+            if webhook != before.settings.webhook.is_some() {
+                // Open conversations decide by it whether the desk hears of each message.
+                for conversation in self.queued()? {
+                    let room = room_key(&conversation);
+                    self.outbox.push(
+                        &self.store,
+                        Object::ConversationRoom,
+                        &room,
+                        &RoomRequest::Webhook { set: webhook },
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
         self.apply(desk::Input::Tick).await?;
         Ok(DeskAnswer::Profile(profile))
+    }
+
+    /// The conversations in the queue: the shop's open ones.
+    fn queued(&self) -> EdgeResult<Vec<ConversationId>> {
+        #[derive(Deserialize)]
+        struct Row {
+            conversation_id: ConversationId,
+        }
+        let rows: Vec<Row> = self.store.rows("SELECT conversation_id FROM queue", vec![])?;
+        Ok(rows.into_iter().map(|row| row.conversation_id).collect())
     }
 
     fn save_profile(&self, profile: &ShopProfile) -> EdgeResult<()> {
@@ -1238,7 +1279,7 @@ impl DeskRequest {
     /// concerning: what the desk's index records.
     fn activity(&self) -> Option<(&ConversationId, Vec<Subject>)> {
         match self {
-            DeskRequest::Enter { item } => Some((&item.conversation_id, Vec::new())),
+            DeskRequest::Enter { item, .. } => Some((&item.conversation_id, Vec::new())),
             DeskRequest::Replied { conversation_id, .. }
             | DeskRequest::Record { conversation_id, .. }
             | DeskRequest::Resolved { conversation_id } => Some((conversation_id, Vec::new())),
@@ -1314,6 +1355,6 @@ pub fn open_to_shoppers(profile: ShopProfile) -> EdgeResult<ShopProfile> {
 }
 
 /// The desk object of a shop, to call.
-pub fn desk_stub(env: &Env, shop: &ShopId) -> EdgeResult<Stub> {
+pub fn desk_stub(env: &Env, shop: &ShopId) -> EdgeResult<ObjectStub> {
     Object::ShopDesk.stub(env, &desk_key(shop))
 }

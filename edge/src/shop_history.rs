@@ -4,8 +4,9 @@
 //! e-mail), the keys that tie a shopper's conversations together, and the notes agents keep on
 //! shoppers.
 //!
-//! Conversations feed it through their outboxes after each change (at least once, in order:
-//! [`HistoryRequest::Record`] is idempotent), so history never slows a message down, and the
+//! Conversations feed it through their outboxes a moment after each change, a burst of changes
+//! merged into one record (at least once, in order: [`HistoryRequest::Record`] is idempotent),
+//! so history never slows a message down, and the
 //! desk (queue, agents, metrics) stays out of it. The desk forgets conversations here when it
 //! erases them; a tombstone keeps a late record of an erased conversation from bringing it back.
 //!
@@ -16,29 +17,25 @@
 use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorageValue, State};
 
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{answer, Object};
 use crate::store::{millis, Migrations, Store};
 use parley_core::history::{shopper_keys, HistoryEntry, HistoryPage, HistoryQuery, ShopperNote, MAX_NOTES_PER_SHOPPER};
-use parley_core::ids::{AgentId, ConversationId, DeviceId, ShopId};
+use parley_core::history_record::HistoryRecord;
+use parley_core::ids::{AgentId, ConversationId, ShopId};
 use parley_core::message::{Author, Message};
-use parley_core::protocol::{ApiError, ConversationView, ErrorCode, Status};
+use parley_core::protocol::{ApiError, ErrorCode, Status};
 use parley_core::time::UnixMillis;
 
 /// What a shop's history is asked.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum HistoryRequest {
-    /// A conversation changed: its view, who has it, where it started, and the messages
-    /// stored in the change.
-    Record {
-        view: Box<ConversationView>,
-        assignee: Option<(AgentId, String)>,
-        device: Option<DeviceId>,
-        at: UnixMillis,
-        messages: Vec<Message>,
-    },
+    /// A conversation changed, once or more: its view, who has it, where it started, and the
+    /// messages stored in the changes.
+    Record(HistoryRecord),
     /// The conversation was erased: it goes, with the notes no remaining conversation names.
     Forget { conversation_id: ConversationId },
     /// A page of conversations.
@@ -143,11 +140,13 @@ pub struct ShopHistory {
 }
 
 impl DurableObject for ShopHistory {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
+        dev_counters::count_if_development(&env);
         Self { store: Store::new(&state, MIGRATIONS) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        dev_counters::request_received(Object::ShopHistory);
         let result = match read_json::<HistoryRequest>(&mut req).await {
             Ok(request) => self.handle(request),
             Err(error) => Err(error),
@@ -159,8 +158,8 @@ impl DurableObject for ShopHistory {
 impl ShopHistory {
     fn handle(&self, request: HistoryRequest) -> EdgeResult<serde_json::Value> {
         match request {
-            HistoryRequest::Record { view, assignee, device, at, messages } => {
-                self.store.transaction(|| self.record(&view, assignee, device.as_ref(), at, &messages))?;
+            HistoryRequest::Record(record) => {
+                self.store.transaction(|| self.record(record))?;
                 Ok(serde_json::json!({}))
             }
             HistoryRequest::Forget { conversation_id } => {
@@ -177,14 +176,10 @@ impl ShopHistory {
         }
     }
 
-    fn record(
-        &self,
-        view: &ConversationView,
-        assignee: Option<(AgentId, String)>,
-        device: Option<&DeviceId>,
-        at: UnixMillis,
-        messages: &[Message],
-    ) -> EdgeResult<()> {
+    fn record(&self, record: HistoryRecord) -> EdgeResult<()> {
+        let started_at = record.first_at();
+        let HistoryRecord { view, assignee, device, at, messages, .. } = record;
+        let (view, device) = (&*view, device.as_ref());
         let id = view.id.as_str();
         let forgotten: Vec<Count> =
             self.store.rows("SELECT COUNT(*) AS count FROM forgotten WHERE conversation_id = ?", vec![id.into()])?;
@@ -211,7 +206,7 @@ impl ShopHistory {
             vec![
                 id.into(),
                 status.into(),
-                millis(at).into(),
+                millis(started_at).into(),
                 millis(at).into(),
                 agent.as_ref().map(AgentId::as_str).into(),
                 agent_name.into(),

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::{SqlStorage, SqlStorageValue, State};
 
+use crate::dev_counters;
 use crate::error::{EdgeError, EdgeResult};
 use parley_core::time::UnixMillis;
 
@@ -87,7 +88,7 @@ impl Store {
     /// Runs a statement that returns no rows, creating or migrating the schema first.
     pub fn exec(&self, query: &str, bindings: Vec<SqlStorageValue>) -> EdgeResult<()> {
         self.schema(Create::Yes)?;
-        self.sql.exec(query, bindings)?;
+        self.run::<serde_json::Value>(query, bindings)?;
         Ok(())
     }
 
@@ -99,7 +100,7 @@ impl Store {
         bindings: Vec<SqlStorageValue>,
     ) -> EdgeResult<Vec<T>> {
         self.schema(Create::Yes)?;
-        Ok(self.sql.exec(query, bindings)?.to_array()?)
+        self.run(query, bindings)
     }
 
     /// Runs a query and decodes every row by column name. An object without a schema (never
@@ -108,7 +109,7 @@ impl Store {
         if !self.schema(Create::No)? {
             return Ok(Vec::new());
         }
-        Ok(self.sql.exec(query, bindings)?.to_array()?)
+        self.run(query, bindings)
     }
 
     /// Runs a query selecting JSON text `AS value` and decodes each row's JSON.
@@ -161,6 +162,16 @@ impl Store {
         }
     }
 
+    /// Runs one statement as it is and decodes its rows by column name, counting what it cost
+    /// (development's counters): SQLite's rows read and written, and the bytes bound to it.
+    fn run<T: DeserializeOwned>(&self, query: &str, bindings: Vec<SqlStorageValue>) -> EdgeResult<Vec<T>> {
+        let bytes = bindings.iter().map(bound_bytes).sum();
+        let cursor = self.sql.exec(query, bindings)?;
+        let rows = cursor.to_array()?;
+        dev_counters::statement_ran(cursor.rows_read(), cursor.rows_written(), bytes);
+        Ok(rows)
+    }
+
     /// Makes sure the schema is current; answers whether there is one. With `Create::No`, an
     /// object that has no tables yet is left without any.
     fn schema(&self, create: Create) -> EdgeResult<bool> {
@@ -178,12 +189,14 @@ impl Store {
             self.transaction(|| {
                 let statements = migration.iter().flat_map(|text| text.split(';'));
                 for statement in statements.map(str::trim).filter(|s| !s.is_empty()) {
-                    self.sql.exec(statement, None)?;
+                    self.run::<serde_json::Value>(statement, vec![])?;
                 }
-                self.sql
-                    .exec(&format!("CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)"), None)?;
-                self.sql.exec(&format!("DELETE FROM {VERSION_TABLE}"), None)?;
-                self.sql.exec(
+                self.run::<serde_json::Value>(
+                    &format!("CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)"),
+                    vec![],
+                )?;
+                self.run::<serde_json::Value>(&format!("DELETE FROM {VERSION_TABLE}"), vec![])?;
+                self.run::<serde_json::Value>(
                     &format!("INSERT INTO {VERSION_TABLE} (version) VALUES (?)"),
                     vec![(index as i64 + 1).into()],
                 )?;
@@ -196,23 +209,19 @@ impl Store {
     }
 
     fn stored_version(&self) -> EdgeResult<Option<usize>> {
-        let tables: Vec<TableName> = self
-            .sql
-            .exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", vec![VERSION_TABLE.into()])?
-            .to_array()?;
+        let tables: Vec<TableName> =
+            self.run("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", vec![VERSION_TABLE.into()])?;
         if tables.is_empty() {
             return Ok(None);
         }
-        let versions: Vec<Version> =
-            self.sql.exec(&format!("SELECT version FROM {VERSION_TABLE}"), None)?.to_array()?;
+        let versions: Vec<Version> = self.run(&format!("SELECT version FROM {VERSION_TABLE}"), vec![])?;
         Ok(Some(versions.first().map_or(0, |row| row.version as usize)))
     }
 
     /// Whether the object has tables of its own: not SQLite's (`sqlite_…`) nor the runtime's
     /// (`_cf_…`, and locally `__miniflare_…`), none of which Parley's names start like.
     fn has_tables(&self) -> EdgeResult<bool> {
-        let tables: Vec<TableName> =
-            self.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'", None)?.to_array()?;
+        let tables: Vec<TableName> = self.run("SELECT name FROM sqlite_master WHERE type = 'table'", vec![])?;
         Ok(tables.iter().any(|table| !table.name.starts_with('_') && !table.name.starts_with("sqlite_")))
     }
 }
@@ -220,6 +229,17 @@ impl Store {
 /// An instant as SQLite's integer (milliseconds fit easily in i64 until the year 292 million).
 pub fn millis(at: UnixMillis) -> i64 {
     at.0.min(i64::MAX as u64) as i64
+}
+
+/// The size of a bound value as SQLite stores it (integers and floats as 8 bytes).
+fn bound_bytes(value: &SqlStorageValue) -> usize {
+    match value {
+        SqlStorageValue::Null => 0,
+        SqlStorageValue::Boolean(_) => 1,
+        SqlStorageValue::Integer(_) | SqlStorageValue::Float(_) => 8,
+        SqlStorageValue::String(text) => text.len(),
+        SqlStorageValue::Blob(bytes) => bytes.len(),
+    }
 }
 
 /// Whether finding no schema should create it.

@@ -16,5 +16,6 @@ mod spawned;
 pub use artifact_size::{gzip_size, gzipped_size};
 pub use bundle::{bundle_files, find_bundle};
 pub use chrome_driver::{ChromeDriver, WebDriverEndpoint};
-pub use edge_process::{free_port, EdgeOptions, EdgeProcess};
+pub use edge_process::{free_port, wait_for_port, EdgeOptions, EdgeProcess};
 pub use edge_watch::EdgeDown;
+pub use spawned::Spawned;

@@ -7,7 +7,8 @@
 //!   browser tests against a real local edge.
 //! - `build`: the release artifacts (apps, loader, Worker) without running anything; steps
 //!   whose inputs did not change are skipped (`stamp.rs`).
-//! - `bench`: sizes of the shipped artifacts, written to BENCHMARKS.md.
+//! - `bench [--quick] [--json]`: every benchmark (sizes, first open, history search, load
+//!   against three baselines), written to BENCHMARKS.md; `bench load …` the load generator alone.
 //! - `install`: only the tools.
 //! - `shop …`: the operator's commands against a running edge: create a shop and its owner's
 //!   link, list shops, disable or enable one, issue sign-up codes.
@@ -49,12 +50,13 @@ fn main() -> Result<()> {
         "bench" => {
             tools::install(tools::Needs::Build)?;
             build::all()?;
-            bench::run()
+            bench::run(&args[1..])
         }
         "fuzz" => fuzz::run_target(&args[1..]),
         "shop" => shop::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("usage: cargo xtask <dev|test|build|bench|install|shop|fuzz>");
+            println!("       bench [--quick] [--json] | bench load [--quick] [--conversations N] [--rate R] [--seconds S] [--agents A] [--targets …] [--json]");
             println!("       {}", shop::USAGE);
             println!("       {}", fuzz::USAGE);
             Ok(())

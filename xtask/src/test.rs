@@ -3,6 +3,7 @@
 use anyhow::Result;
 use std::process::Command;
 
+use crate::bench;
 use crate::build;
 use crate::paths::root;
 use crate::run::run;
@@ -37,5 +38,8 @@ pub fn all() -> Result<()> {
     run(&mut cargo(&["test", "-p", "parley-console", "--lib"]))?;
     // Unit tests, then the integration and browser tests, which start their own edge from the
     // artifacts just built.
-    run(&mut excluding_wasm_only(cargo(&["test", "--workspace"])))
+    run(&mut excluding_wasm_only(cargo(&["test", "--workspace"])))?;
+    // The load generator against its own edge and baselines, briefly: for crashes, losses,
+    // duplicates and refusals, never for speed.
+    bench::load_smoke()
 }

@@ -1,7 +1,7 @@
 //! Installs what the build and the tests need, skipping whatever is already there: the wasm32
 //! target, the pinned nightly (with its std's source) that builds the browser apps, wasm-bindgen-cli pinned to the version in Cargo.lock, worker-build, the npm tools
-//! from package-lock.json (wrangler, binaryen's wasm-opt, esbuild, and axe-core, which the
-//! browser tests inject to check accessibility), and for tests Chromium and ChromeDriver from
+//! from package-lock.json (wrangler, binaryen's wasm-opt, esbuild, axe-core, which the browser
+//! tests inject to check accessibility, and socket.io, the load benchmark's Node baseline), and for tests Chromium and ChromeDriver from
 //! Debian's packages. Fuzzing needs only the pinned nightly and cargo-fuzz.
 
 use anyhow::{bail, Context, Result};
@@ -13,6 +13,9 @@ use crate::run::{run, stdout};
 
 /// axe-core's script, as the browser tests read it (tests/tests/end_to_end/accessibility.rs).
 const AXE_CORE_SCRIPT: &str = "node_modules/axe-core/axe.min.js";
+
+/// Socket.IO's server, which the load benchmark's Node baseline imports (bench/socketio-relay.mjs).
+const SOCKET_IO_PACKAGE: &str = "node_modules/socket.io/package.json";
 
 /// The toolchain the browser apps are built with. A nightly, because only a nightly rebuilds
 /// std without panic messages, `Debug` formatting and caller locations (`build::APP_RUSTFLAGS`),
@@ -120,10 +123,11 @@ fn npm_tools() -> Result<()> {
     let lock = root().join("package-lock.json");
     let installed = root().join("node_modules/.package-lock.json");
     let fresh = modified(&installed).is_some_and(|i| modified(&lock).is_some_and(|l| i >= l));
-    // axe-core has no binary: its script is what the browser tests read. Checked too, so a
-    // node_modules installed before it joined the lockfile gets it.
+    // axe-core and socket.io have no binary: the browser tests read axe-core's script, the load
+    // benchmark's relay imports socket.io. Checked too, so a node_modules installed before they
+    // joined the lockfile gets them.
     let complete = ["wrangler", "wasm-opt", "esbuild"].iter().all(|tool| node_bin(tool).exists())
-        && root().join(AXE_CORE_SCRIPT).exists();
+        && [AXE_CORE_SCRIPT, SOCKET_IO_PACKAGE].iter().all(|file| root().join(file).exists());
     if fresh && complete {
         return Ok(());
     }

@@ -17,11 +17,14 @@ use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
 use crate::shops::{login, seed};
 use parley_core::protocol::{AgentProfile, DeskClientFrame, ErrorCode, IssuedLink, LinkView, Role, TeamMember};
+use parley_core::rate_limit::Limit;
 use parley_core::team::LinkPurpose;
+use parley_tests::EdgeOptions;
 
 pub fn cases() -> Vec<Case> {
     vec![
         case!(a_production_edge_serves_no_development_routes_and_takes_no_sign_up_unless_opened),
+        case!(a_production_edge_holds_the_shop_its_bench_variable_names_to_the_standard_limits),
         case!(the_operator_creates_a_shop_whose_owner_joins_by_a_link_that_works_once),
         case!(the_operator_command_creates_lists_and_disables_shops),
         case!(an_open_edge_signs_a_shop_up_with_its_owner_once),
@@ -92,7 +95,7 @@ async fn a_production_edge_serves_no_development_routes_and_takes_no_sign_up_unl
 ) -> Result<()> {
     let edge = PrivateEdge::production("production-closed", "closed", OPERATOR_KEY).await?;
     let api = Api::new(edge.origin());
-    for path in ["/demo/", "/demo/strict-csp"] {
+    for path in ["/demo/", "/demo/strict-csp", "/api/dev/echo/room"] {
         let (status, _, _) = api.get(path, None).await?;
         ensure!(status == 404, "{path} answered {status} on a production edge");
     }
@@ -108,6 +111,32 @@ async fn a_production_edge_serves_no_development_routes_and_takes_no_sign_up_unl
         status == 403 && api_error(&body)?.code == ErrorCode::Forbidden,
         "a closed edge took a sign-up: {status} {body}"
     );
+    Ok(())
+}
+
+/// The benchmark's looser limits are a development edge's alone: a production edge whose
+/// `PARLEY_BENCH_SHOP` names a shop still holds it to the standard 30 new conversations a
+/// minute per client.
+async fn a_production_edge_holds_the_shop_its_bench_variable_names_to_the_standard_limits(
+    _env: Arc<Env>,
+) -> Result<()> {
+    let vars = vec![
+        ("PARLEY_OPERATOR_KEY".to_owned(), OPERATOR_KEY.to_owned()),
+        ("PARLEY_BENCH_SHOP".to_owned(), "bench-shoes".to_owned()),
+    ];
+    let edge =
+        PrivateEdge::start_with("production-bench", EdgeOptions { vars, production: true, ..EdgeOptions::default() })
+            .await?;
+    let api = Api::new(edge.origin());
+    let shop = json!({"shop": "bench-shoes", "name": "Bench Shoes", "owner": "kata@bench.test"});
+    let (status, body) = operator(&api, Method::POST, "/api/operator/shops", shop, OPERATOR_KEY).await?;
+    ensure!(status == 201, "creating the shop answered {status}: {body}");
+    for n in 0..Limit::NEW_CONVERSATIONS.max {
+        api.new_conversation("bench-shoes").await.with_context(|| format!("conversation {n}"))?;
+    }
+    let error =
+        api.new_conversation("bench-shoes").await.err().context("one conversation over the limit was started")?;
+    ensure!(error.to_string().contains("429"), "{error:#}");
     Ok(())
 }
 

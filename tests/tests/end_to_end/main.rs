@@ -30,6 +30,7 @@ mod history;
 mod history_browser;
 mod lifecycle;
 mod live_widget;
+mod message_cost;
 mod owner_screens;
 mod owner_tools;
 mod page_cost;
@@ -61,6 +62,7 @@ fn main() -> std::process::ExitCode {
         .chain(owner_screens::cases())
         .chain(dashboard_numbers::cases())
         .chain(history::cases())
+        .chain(message_cost::cases())
         .chain(shop_page::cases())
         .chain(browser::cases())
         .chain(at_the_desk::cases())

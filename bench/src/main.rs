@@ -1,0 +1,156 @@
+//! `parley-bench`, run by `cargo xtask bench load`: opens N conversations (a shopper's socket
+//! and an answering agent's each) against Parley on a local edge of its own and against three
+//! baselines driven the same way: (a) a bare WebSocket relay in this process, (b) an echo
+//! Durable Object on the same workerd, (c) a Socket.IO room relay on Node. It sends messages
+//! both ways at a chosen rate, checks that each arrives exactly once and in order, and reports
+//! latency percentiles each way. Exits 1 when anything was lost, duplicated or refused.
+
+mod clock;
+mod drive;
+mod http;
+mod link;
+mod machine;
+mod options;
+mod payload;
+mod report;
+mod tally;
+mod targets;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use parley_tests::{free_port, EdgeOptions, EdgeProcess};
+
+use crate::drive::{drive, Conversation, Dialect, Load};
+use crate::machine::Machine;
+use crate::options::{Options, Target, USAGE};
+use crate::report::{Report, Run};
+use crate::targets::{echo_object, loopback, parley, socket_io, Verbatim};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("the load run lost, duplicated or had refused messages (see above)");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the command; whether every run was clean.
+fn run() -> Result<bool> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(("load", rest)) = args.split_first().map(|(command, rest)| (command.as_str(), rest)) else {
+        bail!("usage: parley-bench {USAGE}");
+    };
+    let options = Options::parse(rest)?;
+    let shown: Vec<&str> = args.iter().map(String::as_str).filter(|arg| *arg != "--json").collect();
+    let command = format!("cargo xtask bench {}", shown.join(" "));
+    let machine = Machine::now();
+    // The edge runs for the whole process and is stopped (its process group) on the way out,
+    // whatever happened.
+    let state = root().join(format!("target/bench-state/{}", std::process::id()));
+    let edge = match options.targets.iter().any(|target| target.on_the_edge()) {
+        true => Some(start_edge(&state)?),
+        false => None,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runs = runtime.block_on(measure(&options, edge.as_ref().map(EdgeProcess::port)));
+    drop(runtime);
+    drop(edge);
+    let _ = std::fs::remove_dir_all(&state);
+    let report =
+        Report::new(command, machine, options.conversations, options.rate, options.seconds, options.agents, runs);
+    if options.json {
+        // The table too, so that BENCHMARKS.md shows what a person running it would see.
+        let mut json = serde_json::to_value(&report)?;
+        json["table"] = report.table().into();
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(report.is_clean())
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A development edge on a free port, with fresh state and the benchmark's shop named.
+fn start_edge(state: &Path) -> Result<EdgeProcess> {
+    let _ = std::fs::remove_dir_all(state);
+    std::fs::create_dir_all(state)?;
+    let options =
+        EdgeOptions { vars: vec![("PARLEY_BENCH_SHOP".to_owned(), parley::SHOP.to_owned())], ..EdgeOptions::default() };
+    eprintln!("starting a local edge…");
+    EdgeProcess::start_with(free_port()?, state, &options).context("starting the local edge")
+}
+
+/// Runs every target asked for, one after another. A target that cannot be set up is
+/// reported as such, and the others still run.
+async fn measure(options: &Options, edge: Option<u16>) -> Vec<Run> {
+    let load = Load { rate: options.rate, seconds: options.seconds };
+    let mut runs = Vec::new();
+    for &target in &options.targets {
+        eprintln!("{}: opening {} conversations…", target.name(), options.conversations);
+        let started = Instant::now();
+        let run = match open(target, options, edge).await {
+            Ok((dialect, conversations, _keep)) => {
+                let setup_seconds = started.elapsed().as_secs_f64();
+                eprintln!("{}: open in {setup_seconds:.1} s; sending…", target.name());
+                Run::measured(target.name(), setup_seconds, drive(dialect, conversations, load).await)
+            }
+            Err(error) => Run::failed(target.name(), started.elapsed().as_secs_f64(), format!("{error:#}")),
+        };
+        eprintln!(
+            "{}: {} delivered, {} lost, {} errors",
+            target.name(),
+            run.outcome.delivered,
+            run.outcome.lost,
+            run.outcome.errors
+        );
+        runs.push(run);
+        // Lets the closed sockets go before the next target starts.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    runs
+}
+
+/// What a target's run needs kept alive until it ends (its relay, or Parley's signed-in agents).
+type Keep = Box<dyn std::any::Any + Send>;
+
+/// Opens the conversations of `target`: how they speak, and what must stay alive meanwhile.
+async fn open(
+    target: Target,
+    options: &Options,
+    edge: Option<u16>,
+) -> Result<(Arc<dyn Dialect>, Vec<Conversation>, Keep)> {
+    let count = options.conversations;
+    let edge = || edge.context("the edge is not running");
+    Ok(match target {
+        Target::Loopback => {
+            let relay = loopback::Relay::start().await?;
+            let conversations = relay.open(count).await?;
+            (Arc::new(Verbatim), conversations, Box::new(relay))
+        }
+        Target::SocketIo => {
+            let relay = socket_io::Relay::start(&root())?;
+            let conversations = relay.open(count).await?;
+            (Arc::new(socket_io::SocketIo), conversations, Box::new(relay))
+        }
+        Target::EchoObject => (Arc::new(Verbatim), echo_object::open(edge()?, count).await?, Box::new(())),
+        Target::Parley => {
+            let parley = parley::Parley::seed(edge()?, options.agents).await?;
+            let conversations = parley.open(count).await?;
+            (Arc::new(parley::ParleyProtocol), conversations, Box::new(parley))
+        }
+    })
+}

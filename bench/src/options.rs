@@ -1,0 +1,147 @@
+//! The command line: `load [--quick] [--conversations N] [--rate R] [--seconds S] [--agents A]
+//! [--targets loopback,socket-io,echo-object,parley] [--json]`.
+
+use anyhow::{bail, Context, Result};
+
+pub const USAGE: &str = "load [--quick] [--conversations N] [--rate MESSAGES_PER_SECOND] [--seconds S] [--agents A] [--targets loopback,socket-io,echo-object,parley] [--json]";
+
+/// Something the load runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// (a) A bare WebSocket relay in this process.
+    Loopback,
+    /// (c) A Socket.IO room relay on Node.
+    SocketIo,
+    /// (b) The edge's echo Durable Object.
+    EchoObject,
+    Parley,
+}
+
+impl Target {
+    /// Every target, in the order they run: the baselines first.
+    pub const ALL: [Target; 4] = [Target::Loopback, Target::SocketIo, Target::EchoObject, Target::Parley];
+
+    fn parse(name: &str) -> Result<Self> {
+        Ok(match name {
+            "loopback" => Target::Loopback,
+            "socket-io" => Target::SocketIo,
+            "echo-object" => Target::EchoObject,
+            "parley" => Target::Parley,
+            other => bail!("unknown target {other:?}: loopback, socket-io, echo-object or parley"),
+        })
+    }
+
+    /// Its name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Loopback => "bare WebSocket relay",
+            Target::SocketIo => "Socket.IO relay",
+            Target::EchoObject => "echo Durable Object",
+            Target::Parley => "Parley",
+        }
+    }
+
+    /// Whether it runs on the local edge.
+    pub fn on_the_edge(self) -> bool {
+        matches!(self, Target::EchoObject | Target::Parley)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub conversations: usize,
+    pub rate: f64,
+    pub seconds: f64,
+    pub agents: usize,
+    pub targets: Vec<Target>,
+    pub json: bool,
+}
+
+/// Conversations each agent answers unless told otherwise: every change at the desk sends the
+/// whole queue to every console, so more consoles multiply what the set-up costs.
+const CONVERSATIONS_PER_AGENT: usize = 200;
+
+impl Options {
+    /// Reads the arguments after `load`.
+    pub fn parse(args: &[String]) -> Result<Self> {
+        let quick = args.iter().any(|arg| arg == "--quick");
+        let mut conversations: usize = if quick { 50 } else { 1_000 };
+        let mut rate = if quick { 100.0 } else { 200.0 };
+        let mut seconds = if quick { 5.0 } else { 10.0 };
+        let mut agents = None;
+        let mut targets = Target::ALL.to_vec();
+        let mut json = false;
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            let mut value = |name: &str| rest.next().with_context(|| format!("{name} needs a value; usage: {USAGE}"));
+            match arg.as_str() {
+                "--quick" => {}
+                "--json" => json = true,
+                "--conversations" => conversations = value(arg)?.parse().context("--conversations")?,
+                "--rate" => rate = value(arg)?.parse().context("--rate")?,
+                "--seconds" => seconds = value(arg)?.parse().context("--seconds")?,
+                "--agents" => agents = Some(value(arg)?.parse().context("--agents")?),
+                "--targets" => targets = value(arg)?.split(',').map(Target::parse).collect::<Result<_>>()?,
+                other => bail!("unknown option {other:?}; usage: {USAGE}"),
+            }
+        }
+        let positive = |number: f64| number > 0.0;
+        if conversations == 0 || !positive(rate) || !positive(seconds) || agents == Some(0) {
+            bail!("conversations, rate, seconds and agents must be more than 0");
+        }
+        let agents = agents.unwrap_or(conversations.div_ceil(CONVERSATIONS_PER_AGENT));
+        Ok(Self { conversations, rate, seconds, agents, targets, json })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Options> {
+        Options::parse(&line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn defaults_quick_and_overrides() {
+        let all = Target::ALL.to_vec();
+        let cases = [
+            (
+                "",
+                Options {
+                    conversations: 1_000,
+                    rate: 200.0,
+                    seconds: 10.0,
+                    agents: 5,
+                    targets: all.clone(),
+                    json: false,
+                },
+            ),
+            (
+                "--quick",
+                Options { conversations: 50, rate: 100.0, seconds: 5.0, agents: 1, targets: all.clone(), json: false },
+            ),
+            (
+                "--conversations 20 --rate 190 --json --targets parley,echo-object",
+                Options {
+                    conversations: 20,
+                    rate: 190.0,
+                    seconds: 10.0,
+                    agents: 1,
+                    targets: vec![Target::Parley, Target::EchoObject],
+                    json: true,
+                },
+            ),
+            (
+                "--quick --seconds 2 --agents 3",
+                Options { conversations: 50, rate: 100.0, seconds: 2.0, agents: 3, targets: all, json: false },
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(parse(line).expect(line), expected, "{line}");
+        }
+        for wrong in ["--rate", "--rate fast", "--rate 0", "--targets redis", "--conversations 0", "--loud"] {
+            assert!(parse(wrong).is_err(), "{wrong}");
+        }
+    }
+}
