@@ -1,13 +1,15 @@
 //! The shop's desk over `/api/desk/ws`: every open conversation of the shop, the shop's agents
 //! and its first-response target, live; the waiting chat the keyboard picked; claims,
-//! transfers, and the agent setting themselves away. The edge sends the whole queue on connect
-//! and again on every change, so a reconnect needs nothing from us.
+//! transfers, and the agent setting themselves away. The edge sends the whole queue on connect,
+//! then numbered changes, which core's `QueueCopy` applies; a missed one (a gap in the numbers,
+//! or the desk restarted) asks for the whole queue again, and a reconnect gets it anyway.
 
 use crate::clock;
 use crate::open_chats::OpenChats;
 use crate::shortcuts;
 use leptos::prelude::*;
 use parley_client::{Link, LiveSocket};
+use parley_core::desk_feed::{Followed, QueueCopy};
 use parley_core::ids::{AgentId, ConversationId};
 use parley_core::protocol::{AgentSeat, ApiError, DeskClientFrame, DeskServerFrame, QueueItem, Status};
 use parley_core::settings::ShopSettings;
@@ -17,11 +19,10 @@ use parley_core::time::UnixMillis;
 #[derive(Clone, Copy)]
 pub struct Desk {
     socket: LiveSocket,
-    queue: RwSignal<Vec<QueueItem>>,
+    /// The queue, the agents and the first-response target, as the edge last told them.
+    queue: RwSignal<QueueCopy>,
     /// Whether a queue has come since connecting for the first time.
     has_queue: RwSignal<bool>,
-    agents: RwSignal<Vec<AgentSeat>>,
-    frt_target_seconds: RwSignal<u64>,
     /// How far the edge's clock is ahead of the browser's (behind if negative), in ms.
     edge_ahead_millis: RwSignal<i64>,
     /// The waiting conversation picked with the keyboard (`j`/`k`), which `c` claims.
@@ -32,38 +33,31 @@ pub struct Desk {
 impl Desk {
     /// Connects; a successful claim opens the claimed chat in `chats`.
     pub fn open(chats: OpenChats) -> Desk {
-        let queue = RwSignal::new(Vec::new());
+        let mut copy = QueueCopy::default();
+        copy.frt_target_seconds = ShopSettings::default().frt_target_seconds;
+        let queue = RwSignal::new(copy);
         let has_queue = RwSignal::new(false);
-        let agents = RwSignal::new(Vec::new());
-        let frt_target_seconds = RwSignal::new(ShopSettings::default().frt_target_seconds);
         let edge_ahead_millis = RwSignal::new(0);
         let error = RwSignal::new(None);
         let socket = LiveSocket::open("/api/desk/ws", (), Vec::new, move |text| {
             match serde_json::from_str(&text) {
-                Ok(DeskServerFrame::Queue { items, agents: seats, frt_target_seconds: target, now }) => {
-                    queue.set(items);
-                    agents.set(seats);
-                    frt_target_seconds.set(target);
-                    // Milliseconds since 1970 fit an i64 for millions of years.
-                    edge_ahead_millis.set(now.0 as i64 - clock::read().0 as i64);
-                    has_queue.set(true);
-                }
                 Ok(DeskServerFrame::Claimed { conversation_id }) => chats.show(conversation_id),
                 Ok(DeskServerFrame::Error { error: refused }) => error.set(Some(refused)),
+                Ok(frame) => match queue.try_update(|copy| copy.follow(frame)) {
+                    Some(Followed::Changed) => {
+                        let now = queue.with_untracked(|copy| copy.edge_now);
+                        // Milliseconds since 1970 fit an i64 for millions of years.
+                        edge_ahead_millis.set(now.0 as i64 - clock::read().0 as i64);
+                        has_queue.set(true);
+                    }
+                    Some(Followed::Missed) => return serde_json::to_string(&DeskClientFrame::Resync).ok(),
+                    Some(Followed::Ignored) | None => {}
+                },
                 Err(problem) => leptos::logging::warn!("ignoring a desk frame that does not parse ({problem}): {text}"),
             }
             None
         });
-        Desk {
-            socket,
-            queue,
-            has_queue,
-            agents,
-            frt_target_seconds,
-            edge_ahead_millis,
-            picked: RwSignal::new(None),
-            error,
-        }
+        Desk { socket, queue, has_queue, edge_ahead_millis, picked: RwSignal::new(None), error }
     }
 
     /// The edge's clock when the browser's reads `browser_now` (tracked): the queue's times
@@ -79,7 +73,7 @@ impl Desk {
 
     /// The shop's first-response target, in seconds (tracked).
     pub fn frt_target_seconds(&self) -> u64 {
-        self.frt_target_seconds.get()
+        self.queue.with(|copy| copy.frt_target_seconds)
     }
 
     /// Whether the keyboard picked this conversation (tracked).
@@ -127,33 +121,35 @@ impl Desk {
 
     /// Whether the desk lists this conversation as `agent`'s (tracked).
     pub fn is_assigned(&self, conversation_id: &ConversationId, agent: &AgentId) -> bool {
-        self.queue.with(|items| {
-            items.iter().any(|item| &item.conversation_id == conversation_id && item.assignee.as_ref() == Some(agent))
+        self.queue.with(|copy| {
+            copy.items
+                .iter()
+                .any(|item| &item.conversation_id == conversation_id && item.assignee.as_ref() == Some(agent))
         })
     }
 
     fn items_where(&self, keep: impl Fn(&QueueItem) -> bool) -> Vec<QueueItem> {
-        self.queue.with(|items| items.iter().filter(|item| keep(item)).cloned().collect())
+        self.queue.with(|copy| copy.items.iter().filter(|item| keep(item)).cloned().collect())
     }
 
     /// The shop's agents other than `me`, as the desk last listed them (tracked).
     pub fn colleagues_of(&self, me: &AgentId) -> Vec<AgentSeat> {
-        self.agents.with(|agents| agents.iter().filter(|seat| &seat.agent != me).cloned().collect())
+        self.queue.with(|copy| copy.agents.iter().filter(|seat| &seat.agent != me).cloned().collect())
     }
 
     /// Every agent of the shop, as the desk last listed them (tracked).
     pub fn seats(&self) -> Vec<AgentSeat> {
-        self.agents.get()
+        self.queue.with(|copy| copy.agents.clone())
     }
 
     /// How the desk last listed `agent` (tracked).
     pub fn seat_of(&self, agent: &AgentId) -> Option<AgentSeat> {
-        self.agents.with(|agents| agents.iter().find(|seat| &seat.agent == agent).cloned())
+        self.queue.with(|copy| copy.agents.iter().find(|seat| &seat.agent == agent).cloned())
     }
 
     /// An agent's display name, if the desk lists them (tracked).
     pub fn name_of(&self, agent: &AgentId) -> Option<String> {
-        self.agents.with(|agents| agents.iter().find(|seat| &seat.agent == agent).map(|seat| seat.name.clone()))
+        self.queue.with(|copy| copy.agents.iter().find(|seat| &seat.agent == agent).map(|seat| seat.name.clone()))
     }
 
     /// Asks for a waiting conversation; the edge answers `Claimed` or, if someone was faster,

@@ -11,9 +11,18 @@
 //!   by then, the conversation goes back to the queue (keeping its place: the queue is ordered
 //!   by when the shopper started waiting) and automatic assignment skips that agent.
 //!
-//! The edge's `ShopDesk` object rebuilds this from its storage and sockets on each event,
-//! persists the items returned in `Save`/`Remove`, tells conversations about `Assign` and
-//! `Unassign`, and sets its alarm to [`Desk::next_deadline`].
+//! - Waiting shoppers are told their place and an expected wait ([`Desk::place_waiting`]). The
+//!   first [`EXACT_PLACES`] in line are told their exact place and any change of their
+//!   estimate. Those behind are told a rounded place ([`told_position`]: up to the next 10 to
+//!   100, the next 100 to 1,000, the next 1,000 beyond), and a new estimate only once it is
+//!   more than a quarter away from the one they were told ([`worth_retelling`]). So when the
+//!   shopper ahead leaves, about twenty places plus one per band change, not every place
+//!   behind: a desk with 10,000 waiting tells some forty rooms, not 10,000.
+//!
+//! The edge's `ShopDesk` object builds this from its storage and sockets once and keeps it in
+//! memory (it is the only writer of its storage), persists the items returned in
+//! `Save`/`Remove`, tells conversations about `Assign` and `Unassign`, and sets its alarm to
+//! [`Desk::next_deadline`].
 
 use crate::conversation::Assignee;
 use crate::error::DeskError;
@@ -141,8 +150,14 @@ impl Desk {
         &self.items
     }
 
+    /// Follows the shop's rules as they are now (its settings changed).
+    pub fn set_rules(&mut self, rules: AssignmentRules) {
+        self.rules = rules;
+    }
+
     /// The agents with their current load, by e-mail.
     pub fn seats(&self) -> Vec<AgentSeat> {
+        let loads = self.loads();
         self.agents
             .iter()
             .map(|(agent, state)| AgentSeat {
@@ -150,7 +165,7 @@ impl Desk {
                 name: state.name.clone(),
                 online: state.online,
                 away: state.away,
-                load: self.load(agent),
+                load: loads.get(agent).copied().unwrap_or(0),
                 capacity: self.rules.capacity,
             })
             .collect()
@@ -247,9 +262,10 @@ impl Desk {
 
     /// Where each waiting conversation stands and how long it should expect to wait, given this
     /// shop's recent median first response over `recent_samples` samples and whether the shop
-    /// is open now. Items whose place changed are updated and returned (to be saved and told to
-    /// their shoppers). A place becomes `overdue` once its estimate has run out, and stays so
-    /// until an agent has it.
+    /// is open now. Items whose told place changed are updated and returned (to be saved and
+    /// told to their shoppers): by the module's rule, the first [`EXACT_PLACES`] on any change,
+    /// those behind on a new rounded place or an estimate worth retelling. A place becomes
+    /// `overdue` once its estimate has run out, and stays so until an agent has it.
     pub fn place_waiting(
         &mut self,
         now: UnixMillis,
@@ -257,27 +273,33 @@ impl Desk {
         recent_median_frt_millis: Option<u64>,
         recent_samples: u32,
     ) -> Vec<QueueItem> {
-        let online: Vec<&AgentId> = self.agents.iter().filter(|(_, a)| a.available()).map(|(id, _)| id).collect();
-        let free_slots = online.iter().map(|agent| self.rules.capacity.saturating_sub(self.load(agent))).sum();
+        let loads = self.loads();
+        let available: Vec<&AgentId> = self.agents.iter().filter(|(_, a)| a.available()).map(|(id, _)| id).collect();
+        let free_slots = available
+            .iter()
+            .map(|agent| self.rules.capacity.saturating_sub(loads.get(agent).copied().unwrap_or(0)))
+            .sum();
         let mut facts = QueueFacts {
             position: 0,
-            online_agents: online.len() as u32,
-            total_capacity: self.rules.capacity * online.len() as u32,
+            online_agents: available.len() as u32,
+            total_capacity: self.rules.capacity * available.len() as u32,
             free_slots,
             recent_median_frt_millis,
             recent_samples,
         };
         let mut changed = Vec::new();
+        let mut position = 0;
         for item in self.items.iter_mut() {
             if item.status != Status::Waiting {
                 continue;
             }
-            facts.position += 1;
+            position += 1;
+            facts.position = told_position(position);
             let estimate = wait_estimate::estimate(&facts);
             let was_overdue = item.place.is_some_and(|place| place.overdue || past_estimate(place, now));
             let same = item.place.is_some_and(|place| {
                 place.position == facts.position
-                    && place.estimate == estimate
+                    && !worth_retelling(position, place.estimate, estimate)
                     && place.overdue == was_overdue
                     && place.closed != open
             });
@@ -285,9 +307,12 @@ impl Desk {
                 continue;
             }
             // A new estimate restarts the promise, unless it was already broken.
-            let estimated_at = match item.place {
-                Some(place) if place.estimate == estimate || was_overdue => place.estimated_at,
-                _ => now,
+            let (estimate, estimated_at) = match item.place {
+                Some(place) if was_overdue => (estimate, place.estimated_at),
+                Some(place) if !worth_retelling(position, place.estimate, estimate) => {
+                    (place.estimate, place.estimated_at)
+                }
+                _ => (estimate, now),
             };
             item.place = Some(QueuePlace {
                 position: facts.position,
@@ -337,11 +362,21 @@ impl Desk {
         }
     }
 
-    /// Gives waiting conversations, oldest first, to online agents with free slots.
+    /// Gives waiting conversations, oldest first, to online agents with free slots. The loads
+    /// are counted once and kept up to date here, and the walk stops once no slot is free: a
+    /// long queue costs one pass.
     fn auto_assign(&mut self, now: UnixMillis, effects: &mut Vec<Effect>) {
         if !self.rules.auto_assign {
             return;
         }
+        let loads = self.loads();
+        let mut free: BTreeMap<AgentId, (u32, String)> = self
+            .agents
+            .iter()
+            .filter(|(_, state)| state.available())
+            .map(|(agent, state)| (agent.clone(), (loads.get(agent).copied().unwrap_or(0), state.name.clone())))
+            .filter(|(_, (load, _))| *load < self.rules.capacity)
+            .collect();
         let waiting: Vec<(ConversationId, Vec<AgentId>)> = self
             .items
             .iter()
@@ -349,24 +384,35 @@ impl Desk {
             .map(|item| (item.conversation_id.clone(), item.passed_by.clone()))
             .collect();
         for (conversation_id, passed_by) in waiting {
-            let Some((agent, name)) = self.least_loaded(&passed_by) else { continue };
-            self.assign(now, &conversation_id, agent, name, effects);
+            if free.is_empty() {
+                break;
+            }
+            // The fewest conversations first; ties go by e-mail, the map's order.
+            let Some((agent, (_, name))) = free
+                .iter()
+                .filter(|(agent, _)| !passed_by.contains(agent))
+                .min_by_key(|(agent, (load, _))| (*load, *agent))
+                .map(|(agent, seat)| (agent.clone(), seat.clone()))
+            else {
+                continue;
+            };
+            self.assign(now, &conversation_id, agent.clone(), name, effects);
+            if let Some((load, _)) = free.get_mut(&agent) {
+                *load += 1;
+                if *load >= self.rules.capacity {
+                    free.remove(&agent);
+                }
+            }
         }
     }
 
-    /// The online agent with a free slot and the fewest conversations, not among `skip`.
-    fn least_loaded(&self, skip: &[AgentId]) -> Option<(AgentId, String)> {
-        self.agents
-            .iter()
-            .filter(|(agent, state)| state.available() && !skip.contains(agent))
-            .map(|(agent, state)| (self.load(agent), agent, state))
-            .filter(|(load, ..)| *load < self.rules.capacity)
-            .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
-            .map(|(_, agent, state)| (agent.clone(), state.name.clone()))
-    }
-
-    fn load(&self, agent: &AgentId) -> u32 {
-        self.items.iter().filter(|item| item.assignee.as_ref() == Some(agent)).count() as u32
+    /// How many conversations each agent has, counted in one pass.
+    fn loads(&self) -> BTreeMap<&AgentId, u32> {
+        let mut loads = BTreeMap::new();
+        for agent in self.items.iter().filter_map(|item| item.assignee.as_ref()) {
+            *loads.entry(agent).or_insert(0) += 1;
+        }
+        loads
     }
 
     fn agent_name(&self, agent: &AgentId) -> Result<String, DeskError> {
@@ -382,9 +428,42 @@ impl Desk {
     }
 }
 
+/// How many waiting shoppers are told their exact place; those behind are told a rounded one.
+pub const EXACT_PLACES: u32 = 20;
+
+/// The place a shopper at `position` among the waiting is told: exact up to [`EXACT_PLACES`],
+/// then rounded up (never earlier than they are) to a multiple of 10 up to 100, of 100 up to
+/// 1,000, and of 1,000 beyond.
+pub fn told_position(position: u32) -> u32 {
+    if position <= EXACT_PLACES {
+        return position;
+    }
+    let band = match position {
+        0..=100 => 10,
+        101..=1000 => 100,
+        _ => 1000,
+    };
+    position.div_ceil(band).saturating_mul(band)
+}
+
+/// Whether a shopper at `position` who was told `told` should be told `fresh`: always within
+/// the first [`EXACT_PLACES`]; behind them, when there is (or stops being) nobody to answer,
+/// or when the wait moved by more than a quarter of what they were told.
+pub fn worth_retelling(position: u32, told: Estimate, fresh: Estimate) -> bool {
+    if position <= EXACT_PLACES {
+        return told != fresh;
+    }
+    match (told, fresh) {
+        (Estimate::Wait { millis: told }, Estimate::Wait { millis: fresh }) => {
+            fresh.abs_diff(told).saturating_mul(4) > told
+        }
+        (told, fresh) => told != fresh,
+    }
+}
+
 /// Where an item stands in the queue: by when the shopper started waiting, then by id, so that
-/// a desk rebuilt from storage (the edge's, on every event) has the order it had in memory.
-fn queue_order(item: &QueueItem) -> (UnixMillis, &ConversationId) {
+/// a desk rebuilt from storage (the edge's, after a restart) has the order it had in memory.
+pub(crate) fn queue_order(item: &QueueItem) -> (UnixMillis, &ConversationId) {
     (item.waiting_since, &item.conversation_id)
 }
 
@@ -727,5 +806,92 @@ mod tests {
         desk.handle(at(104), Input::Presence { agent: agent("ana"), online: false }).expect("leaves");
         let nobody = desk.place_waiting(at(105), true, Some(90_000), 10);
         assert!(nobody.iter().all(|item| item.place.is_some_and(|p| p.estimate == Estimate::NoAgents)));
+    }
+
+    #[test]
+    fn places_behind_the_first_ones_are_rounded_up() {
+        let cases: [(u32, u32); 12] = [
+            (1, 1),
+            (20, 20),
+            (21, 30),
+            (30, 30),
+            (31, 40),
+            (100, 100),
+            (101, 200),
+            (1000, 1000),
+            (1001, 2000),
+            (9999, 10_000),
+            (10_000, 10_000),
+            (u32::MAX, u32::MAX),
+        ];
+        for (position, told) in cases {
+            assert_eq!(told_position(position), told, "position {position}");
+        }
+    }
+
+    #[test]
+    fn what_is_worth_retelling() {
+        let wait = |minutes: u64| Estimate::Wait { millis: minutes * 60_000 };
+        let cases = [
+            ("near the front, any change", 5, wait(4), wait(5), true),
+            ("near the front, the same", 5, wait(4), wait(4), false),
+            ("behind, a small change", 50, wait(40), wait(44), false),
+            ("behind, exactly a quarter", 50, wait(40), wait(50), false),
+            ("behind, more than a quarter longer", 50, wait(40), wait(51), true),
+            ("behind, more than a quarter shorter", 50, wait(40), wait(29), true),
+            ("behind, the last agent left", 50, wait(40), Estimate::NoAgents, true),
+            ("behind, an agent came", 50, Estimate::NoAgents, wait(40), true),
+            ("behind, still nobody", 50, Estimate::NoAgents, Estimate::NoAgents, false),
+        ];
+        for (name, position, told, fresh, expected) in cases {
+            assert_eq!(worth_retelling(position, told, fresh), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn when_the_first_in_line_leaves_only_the_places_that_read_differently_are_told() {
+        struct Case {
+            name: &'static str,
+            waiting: u16,
+            /// How many waiting shoppers are told a new place once the first is claimed.
+            told: usize,
+        }
+        let cases = [
+            Case { name: "a short queue: everyone behind", waiting: 10, told: 9 },
+            Case { name: "the exact places, then one per band of ten", waiting: 60, told: 20 + 3 },
+            Case { name: "bands of ten, then of a hundred", waiting: 250, told: 20 + 8 + 1 },
+        ];
+        for case in cases {
+            // Auto-assignment off and one agent: the estimates move only with the places.
+            let mut desk = desk(false, &[("ana", true)]);
+            for n in 0..case.waiting {
+                let item = QueueItem { conversation_id: big_id(n), ..waiting(0, u64::from(n)) };
+                desk.handle(at(0), Input::Enter(Box::new(item))).expect("enters");
+            }
+            desk.place_waiting(at(1), true, Some(60_000), 10);
+            desk.handle(at(2), Input::Claim { conversation_id: big_id(0), agent: agent("ana") }).expect("claims");
+            let told = desk.place_waiting(at(3), true, Some(60_000), 10);
+            assert_eq!(told.len(), case.told, "{}", case.name);
+            let places: Vec<u32> = desk.items().iter().filter_map(|item| item.place.map(|p| p.position)).collect();
+            let expected: Vec<u32> = (1..u32::from(case.waiting)).map(told_position).collect();
+            assert_eq!(places, expected, "{}: every place reads as the rule says", case.name);
+        }
+    }
+
+    #[test]
+    fn automatic_assignment_over_a_long_queue_fills_every_free_slot_once() {
+        let mut desk = desk(true, &[("ana", true), ("bo", true)]);
+        for n in 0..2000 {
+            let item = QueueItem { conversation_id: big_id(n), ..waiting(0, u64::from(n)) };
+            desk.handle(at(0), Input::Enter(Box::new(item))).expect("enters");
+        }
+        let loads: Vec<u32> = desk.seats().iter().map(|seat| seat.load).collect();
+        assert_eq!(loads, vec![2, 2], "capacity 2 each");
+        let waiting = desk.items().iter().filter(|item| item.status == Status::Waiting).count();
+        assert_eq!(waiting, 1996);
+    }
+
+    fn big_id(n: u16) -> ConversationId {
+        ConversationId::parse(&format!("{:032x}", 0x1_0000 + u32::from(n))).expect("valid id")
     }
 }

@@ -17,6 +17,7 @@ pub mod csv;
 pub mod custom_values;
 pub mod cycle;
 pub mod desk;
+pub mod desk_feed;
 pub mod duration_sketch;
 pub mod erasure;
 pub mod error;

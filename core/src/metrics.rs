@@ -325,6 +325,14 @@ pub fn recent_first_responses(
     }
 }
 
+/// The hours [`recent_first_responses`] reads at `now`, for a lookback of whole hours, are the
+/// same for every `now` in one hour's `(start, end]` (hours that start in `[now - lookback,
+/// now)`): this names that hour, so that a caller may keep the answer until the key changes or
+/// a first response is recorded.
+pub fn recent_first_responses_key(now: UnixMillis) -> UtcHour {
+    UtcHour::containing(UnixMillis(now.0.saturating_sub(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -759,6 +767,31 @@ mod tests {
                 (got, exact) => got == exact,
             };
             assert!(close, "{name}: {:?}, exactly {exact_median:?}", recent.median_millis);
+        }
+    }
+
+    #[test]
+    fn the_recent_first_responses_stay_the_same_for_every_moment_with_one_key() {
+        let stored = Stored::default()
+            .first(response(1, "a@demo.test", 10, 500, 500), 60) // hour 0
+            .first(response(2, "a@demo.test", 3 * HOUR + 10, 40, 40), 60);
+        let lookback = 3 * HOUR * 1000;
+        // (seconds of two moments, whether they share a key): the key must change whenever the
+        // answer may.
+        let cases: [(u64, u64, bool); 4] = [
+            (3 * HOUR + 1, 4 * HOUR, true),
+            (3 * HOUR, 3 * HOUR + 1, false),
+            (4 * HOUR, 4 * HOUR + 1, false),
+            (3 * HOUR + 20, 3 * HOUR + 3000, true),
+        ];
+        for (first, second, shared) in cases {
+            let (first, second) = (at(first), at(second));
+            let same_key = recent_first_responses_key(first) == recent_first_responses_key(second);
+            assert_eq!(same_key, shared, "{first:?} {second:?}");
+            if same_key {
+                let answer = |now| recent_first_responses(&stored.hours(), now, lookback, ResponseClock::Calendar);
+                assert_eq!(answer(first), answer(second), "{first:?} {second:?}");
+            }
         }
     }
 

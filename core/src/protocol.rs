@@ -95,6 +95,8 @@ pub enum DeskClientFrame {
     /// Hand one of my conversations to another agent of the shop; history and the
     /// first-response clock stay as they are.
     Transfer { conversation_id: ConversationId, to: AgentId },
+    /// Send me the whole queue again: a `queue_changed` frame was missed.
+    Resync,
 }
 
 /// Frames the edge sends on the shop desk socket.
@@ -102,7 +104,9 @@ pub enum DeskClientFrame {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeskServerFrame {
     /// Every open conversation of the shop, oldest first, the shop's agents and its
-    /// first-response target. Sent on connect and on each change (a settings change included).
+    /// first-response target. Sent on connect, when a console asks (`resync`), and to every
+    /// console after a change made outside the queue's own events (an erasure). Changes then
+    /// come as `queue_changed` frames numbered from `seq`.
     Queue {
         items: Vec<QueueItem>,
         agents: Vec<AgentSeat>,
@@ -110,6 +114,30 @@ pub enum DeskServerFrame {
         frt_target_seconds: u64,
         /// The edge's clock as it sent this: consoles count waits on it, whatever their own
         /// clock says.
+        now: UnixMillis,
+        /// Names the run of the desk object that numbers the changes; a new run numbers anew.
+        epoch: String,
+        /// The number of the last change this queue includes.
+        seq: u64,
+    },
+    /// What changed in the queue since the frame numbered `seq - 1` of the same `epoch`: sent
+    /// to every console, only when something did change. A console that sees another epoch or
+    /// number missed a change, and asks for the whole queue (`resync`).
+    QueueChanged {
+        epoch: String,
+        seq: u64,
+        /// Items new or changed, each whole.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        upserts: Vec<QueueItem>,
+        /// Items that left the queue (resolved or erased).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        removed: Vec<ConversationId>,
+        /// Every agent, when any of them changed (presence, away, load).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agents: Option<Vec<AgentSeat>>,
+        /// The first-response target, when it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        frt_target_seconds: Option<u64>,
         now: UnixMillis,
     },
     /// The receiving agent's claim succeeded.

@@ -6,7 +6,7 @@ use crate::wire::Wire;
 use crate::wire_serde::serde_via_wire;
 
 /// Milliseconds since the Unix epoch. Core never reads a clock: callers pass `now` in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UnixMillis(pub u64);
 
 impl UnixMillis {

@@ -10,6 +10,7 @@ use crate::crypto;
 use crate::dev_clock;
 use crate::dev_counters;
 use crate::dev_history;
+use crate::dev_queue;
 use crate::dev_seed;
 use crate::development::is_development;
 use crate::error::{EdgeError, EdgeResult};
@@ -344,6 +345,17 @@ pub async fn route(mut req: Request, env: &Env) -> EdgeResult<Response> {
         }
         (Method::Post, ["api", "dev", "history"]) if dev => {
             Ok(json(&dev_history::fill(env, read_json(&mut req).await?).await?, 200)?)
+        }
+        (Method::Post, ["api", "dev", "queue"]) if dev => {
+            let fill: dev_queue::FillQueue = read_json(&mut req).await?;
+            let request = DeskRequest::FillQueue { first: fill.first, count: fill.count };
+            let filled: u32 = rpc::call(&desk_stub(env, &fill.shop)?, &request).await?;
+            Ok(json(&filled, 200)?)
+        }
+        (Method::Post, ["api", "dev", "desk", "timings"]) if dev => {
+            let read: dev_queue::ReadTimings = read_json(&mut req).await?;
+            let timings: serde_json::Value = rpc::call(&desk_stub(env, &read.shop)?, &DeskRequest::Timings).await?;
+            Ok(json(&timings, 200)?)
         }
         (Method::Get, ["api", "dev", "counters"]) if dev => Ok(json(&dev_counters::totals(), 200)?),
         (Method::Post, ["api", "dev", "counters", "reset"]) if dev => {

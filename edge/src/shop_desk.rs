@@ -1,12 +1,15 @@
 //! `ShopDesk`: one Durable Object per shop. It holds the shop's settings, its agents and their
 //! sessions, the queue of open conversations, the metrics samples, and the consoles'
-//! hibernating WebSockets. Every change to the queue goes through core's [`Desk`]; this object
-//! stores what it returns, tells conversations through the outbox, pushes the queue to
-//! consoles and the queue place to waiting shoppers, and sets its alarm for the next deadline.
+//! hibernating WebSockets. Every change to the queue goes through core's [`Desk`], kept in
+//! memory between events ([`DeskMemory`]); this object stores what it returns, tells
+//! conversations through the outbox, sends consoles what changed (`queue_changed`) and waiting
+//! shoppers their place, and sets its alarm for the next deadline.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
@@ -17,7 +20,10 @@ use crate::conversation_index::ConversationIndex;
 use crate::conversation_room::{room_key, RoomRequest};
 use crate::crypto;
 use crate::dead_letters::DeadLetters;
+use crate::desk_memory::DeskMemory;
+use crate::desk_timings::{instant_millis, DeskTimings, Stopwatch};
 use crate::dev_counters;
+use crate::dev_queue;
 use crate::development::webhook_targets;
 use crate::error::{EdgeError, EdgeResult};
 use crate::failpoints;
@@ -39,11 +45,12 @@ use parley_core::canned::{CannedAnswer, CannedDraft};
 use parley_core::conversation_export::conversations_csv;
 use parley_core::cycle::Measurement;
 use parley_core::desk::{self, Agent, AssignmentRules, Desk};
+use parley_core::desk_feed::QueueDelta;
 use parley_core::erasure::{subjects_of, Erased, ErasureRequest, Subject};
 use parley_core::error::SettingsError;
 use parley_core::greeting::PROMISE_LOOKBACK_MILLIS;
 use parley_core::ids::{AgentId, ConversationId, ShopId};
-use parley_core::metrics::{self, MetricsReport};
+use parley_core::metrics::{self, MetricsReport, RecentFirstResponses};
 use parley_core::metrics_window::MetricsWindow;
 use parley_core::protocol::{
     AgentProfile, ApiError, ConversationView, DeadLetter, DeadLetters as DeadLetterListing, DeskClientFrame,
@@ -173,6 +180,14 @@ pub enum DeskRequest {
     Erase {
         request: ErasureRequest,
     },
+    /// Development only (the Worker routes it only then): made-up conversations `first` to
+    /// `first + count - 1` start waiting (`dev_queue`); answers how many.
+    FillQueue {
+        first: u32,
+        count: u32,
+    },
+    /// Development only: the desk's timings since the last reading (`desk_timings`).
+    Timings,
     /// Does now what the alarm does when it rings. Alarm handlers only do what is due, so this
     /// is harmless at any time; development's clock uses it after moving time on.
     Wake,
@@ -272,6 +287,8 @@ pub enum DeskAnswer {
     UserConversation { conversation_id: Option<ConversationId> },
     DeadLetters(DeadLetterListing),
     Erased(Erased),
+    Filled(u32),
+    Timings(DeskTimings),
     Done {},
 }
 
@@ -292,6 +309,8 @@ pub struct ShopDesk {
     env: Env,
     store: Store,
     outbox: Outbox,
+    memory: DeskMemory,
+    stopwatch: Stopwatch,
 }
 
 const SCHEMA_V1: &str = "
@@ -315,7 +334,10 @@ impl DurableObject for ShopDesk {
     fn new(state: State, env: Env) -> Self {
         dev_counters::count_if_development(&env);
         let store = Store::new(&state, MIGRATIONS);
-        Self { state, env, store, outbox: Outbox::default() }
+        // Any name unlikely to repeat will do; the clock stands in should randomness fail.
+        let epoch = crypto::random_hex(8).unwrap_or_else(|_| now().0.to_string());
+        let memory = DeskMemory::new(epoch);
+        Self { state, env, store, outbox: Outbox::default(), memory, stopwatch: Stopwatch::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -360,6 +382,12 @@ impl DurableObject for ShopDesk {
             }
             DeskClientFrame::Transfer { conversation_id, to } => {
                 (desk::Input::Transfer { conversation_id, by: agent, to }, None)
+            }
+            DeskClientFrame::Resync => {
+                return match self.whole_queue() {
+                    Ok(frame) => reply(&ws, &frame),
+                    Err(error) => reply(&ws, &DeskServerFrame::Error { error: error.to_api() }),
+                };
             }
         };
         match self.apply(input).await {
@@ -413,6 +441,8 @@ impl ShopDesk {
                     "INSERT OR IGNORE INTO agents (email, profile) VALUES (?, ?)",
                     vec![profile.email.as_str().into(), serde_json::to_string(&profile)?.into()],
                 )?;
+                // The team changed other than through the desk.
+                self.memory.forget();
                 Ok(DeskAnswer::Agent(profile))
             }
             DeskRequest::Profile => Ok(DeskAnswer::Profile(self.profile()?)),
@@ -526,8 +556,10 @@ impl ShopDesk {
             }
             DeskRequest::DeadLetters => Ok(DeskAnswer::DeadLetters(self.dead_letters().listing()?)),
             DeskRequest::Wake => self.run_due().await.map(|()| DeskAnswer::Done {}),
+            DeskRequest::FillQueue { first, count } => self.fill_queue(first, count).await.map(DeskAnswer::Filled),
+            DeskRequest::Timings => Ok(DeskAnswer::Timings(self.stopwatch.take())),
             DeskRequest::Team => {
-                let seats = self.desk(self.profile()?.settings.assignment)?.seats();
+                let seats = self.read_desk(Desk::seats)?;
                 let members = self.team().members()?;
                 let team = members
                     .into_iter()
@@ -627,6 +659,8 @@ impl ShopDesk {
                     self.team().add(&profile)?;
                     Ok(profile)
                 })?;
+                // The team changed other than through the desk.
+                self.memory.forget();
                 // A new agent may take waiting chats as soon as they open a console.
                 self.apply(desk::Input::Tick).await?;
                 Ok(DeskAnswer::Agent(joined))
@@ -698,6 +732,7 @@ impl ShopDesk {
                 })?;
                 if matches!(measurement, Measurement::FirstResponse { .. }) {
                     // A new first response moves the recent median behind the wait estimates.
+                    self.memory.forget_recent();
                     self.apply(desk::Input::Tick).await?;
                 }
                 Ok(DeskAnswer::Done {})
@@ -705,9 +740,9 @@ impl ShopDesk {
             DeskRequest::Metrics { from, to } => {
                 let window = MetricsWindow::new(from, to).map_err(ApiError::from)?;
                 let settings = self.profile()?.settings;
-                let desk = self.desk(settings.assignment)?;
-                let waiting: Vec<UnixMillis> =
-                    desk.items().iter().filter(|item| !item.answered).map(|item| item.waiting_since).collect();
+                let waiting: Vec<UnixMillis> = self.read_desk(|desk| {
+                    desk.items().iter().filter(|item| !item.answered).map(|item| item.waiting_since).collect()
+                })?;
                 let hours = self.samples().hours(window.from(), window.to())?;
                 let target = settings.frt_target_seconds;
                 let report = metrics::report(window, target, settings.industry, &hours, &waiting, now());
@@ -715,22 +750,27 @@ impl ShopDesk {
             }
             DeskRequest::ConversationsExport { from, to } => {
                 let window = MetricsWindow::new(from, to).map_err(ApiError::from)?;
-                let desk = self.desk(self.profile()?.settings.assignment)?;
                 let cycles = self.samples().cycles(window.from(), window.to())?;
-                Ok(DeskAnswer::Csv(conversations_csv(&cycles, desk.items(), window.from(), window.to())))
+                let csv =
+                    self.read_desk(|desk| conversations_csv(&cycles, desk.items(), window.from(), window.to()))?;
+                Ok(DeskAnswer::Csv(csv))
             }
         }
     }
 
     /// Runs one input through the desk and carries out everything that follows from it: the
-    /// writes in one transaction, then the consoles told, the conversations told, and the alarm
-    /// set.
+    /// writes in one transaction, then the consoles told what changed, the conversations told,
+    /// and the alarm set. Times itself (`desk_timings`).
     async fn apply(&self, input: desk::Input) -> EdgeResult<()> {
+        let start = instant_millis();
         // Read before the transaction: once it commits, nothing may stop the delivery below.
-        let frt_target_seconds = self.profile()?.settings.frt_target_seconds;
-        let desk = self.store.transaction(|| self.write(input))?;
-        self.broadcast(&desk, frt_target_seconds);
-        self.deliver().await
+        let settings = self.profile()?.settings;
+        let delta = self.store.transaction(|| self.write(input, &settings)).inspect_err(|_| self.memory.forget())?;
+        let told = self.broadcast(delta, &settings);
+        let worked = instant_millis();
+        let delivered = self.deliver().await;
+        self.stopwatch.record(start, worked, instant_millis());
+        told.and(delivered)
     }
 
     /// What follows a transaction that queued requests: the alarm first, in the same turn as
@@ -744,18 +784,19 @@ impl ShopDesk {
         flushed.and(woken)
     }
 
-    /// The writes of [`ShopDesk::apply`], in its transaction; answers the desk as it is then.
-    fn write(&self, input: desk::Input) -> EdgeResult<Desk> {
+    /// The writes of [`ShopDesk::apply`], in its transaction; answers what changed in the queue.
+    /// The desk is taken out of memory meanwhile: should anything fail, it is not kept, and the
+    /// next event loads it from storage again.
+    fn write(&self, input: desk::Input, settings: &ShopSettings) -> EdgeResult<QueueDelta> {
         let at = now();
-        let settings = self.profile()?.settings;
-        let mut desk = self.desk(settings.assignment)?;
+        let mut desk = self.memory.take(|| self.load_desk(settings.assignment))?;
+        desk.set_rules(settings.assignment);
         let effects = desk.handle(at, input).map_err(ApiError::from)?;
+        let mut delta = QueueDelta::default();
         for effect in effects {
             match effect {
-                desk::Effect::Save(item) => self.save_item(&item)?,
-                desk::Effect::Remove(conversation_id) => self
-                    .store
-                    .exec("DELETE FROM queue WHERE conversation_id = ?", vec![conversation_id.as_str().into()])?,
+                desk::Effect::Save(item) => delta.upsert(*item),
+                desk::Effect::Remove(conversation_id) => delta.remove(conversation_id),
                 desk::Effect::Assign { conversation_id, assignee } => self.outbox.push(
                     &self.store,
                     Object::ConversationRoom,
@@ -770,16 +811,83 @@ impl ShopDesk {
                 )?,
             }
         }
-        let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
-        let recent =
-            metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS, metrics::ResponseClock::Calendar);
-        let open = is_open_in(&settings.hours, IanaZone::new(&settings.time_zone).as_ref(), at);
-        for item in desk.place_waiting(at, open, recent.median_millis, recent.count) {
-            self.save_item(&item)?;
+        for item in self.place(&mut desk, settings, at)? {
             let request = RoomRequest::Place { place: item.place };
             self.outbox.push(&self.store, Object::ConversationRoom, &room_key(&item.conversation_id), &request)?;
+            delta.upsert(item);
         }
-        Ok(desk)
+        self.store_changes(&delta)?;
+        self.memory.keep(desk);
+        Ok(delta)
+    }
+
+    /// Gives waiting shoppers their places (core's rule for what is worth telling); answers
+    /// the items whose place changed, to be stored.
+    fn place(&self, desk: &mut Desk, settings: &ShopSettings, at: UnixMillis) -> EdgeResult<Vec<QueueItem>> {
+        let recent = self.recent_first_responses(at)?;
+        let open = is_open_in(&settings.hours, IanaZone::new(&settings.time_zone).as_ref(), at);
+        Ok(desk.place_waiting(at, open, recent.median_millis, recent.count))
+    }
+
+    /// Stores what an event changed in the queue, [`ROWS_PER_STATEMENT`] items to a statement:
+    /// a claim in a long queue changes some forty.
+    fn store_changes(&self, delta: &QueueDelta) -> EdgeResult<()> {
+        let upserts: Vec<&QueueItem> = delta.upserts().collect();
+        for rows in upserts.chunks(ROWS_PER_STATEMENT) {
+            let mut values = Vec::with_capacity(rows.len() * 2);
+            for item in rows {
+                values.push(item.conversation_id.as_str().into());
+                values.push(serde_json::to_string(item)?.into());
+            }
+            let placeholders = vec!["(?, ?)"; rows.len()].join(", ");
+            self.store
+                .exec(&format!("INSERT OR REPLACE INTO queue (conversation_id, item) VALUES {placeholders}"), values)?;
+        }
+        let removed: Vec<&ConversationId> = delta.removed().collect();
+        for ids in removed.chunks(ROWS_PER_STATEMENT) {
+            let placeholders = vec!["?"; ids.len()].join(", ");
+            let values = ids.iter().map(|id| id.as_str().into()).collect();
+            self.store.exec(&format!("DELETE FROM queue WHERE conversation_id IN ({placeholders})"), values)?;
+        }
+        Ok(())
+    }
+
+    /// The shop's recent first responses behind wait estimates, read from the hourly samples
+    /// only when the hours they cover moved on or one was recorded.
+    fn recent_first_responses(&self, at: UnixMillis) -> EdgeResult<RecentFirstResponses> {
+        self.memory.recent(metrics::recent_first_responses_key(at), || {
+            let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(ESTIMATE_LOOKBACK_MILLIS)), at)?;
+            let clock = metrics::ResponseClock::Calendar;
+            Ok(metrics::recent_first_responses(&hours, at, ESTIMATE_LOOKBACK_MILLIS, clock))
+        })
+    }
+
+    /// Development only: made-up conversations start waiting (`dev_queue`) and are placed, with
+    /// no room told (none stands behind them); every console gets the whole queue.
+    async fn fill_queue(&self, first: u32, count: u32) -> EdgeResult<u32> {
+        let count = count.min(dev_queue::MAX_PER_REQUEST);
+        let settings = self.profile()?.settings;
+        let filled = self.store.transaction(|| {
+            let mut entered = QueueDelta::default();
+            for i in first..first.saturating_add(count) {
+                entered.upsert(dev_queue::waiting_item(i)?);
+            }
+            self.store_changes(&entered)?;
+            // Stored behind the desk's back: it loads again, with them.
+            self.memory.forget();
+            let mut desk = self.memory.take(|| self.load_desk(settings.assignment))?;
+            let mut placed = QueueDelta::default();
+            for item in self.place(&mut desk, &settings, now())? {
+                placed.upsert(item);
+            }
+            self.store_changes(&placed)?;
+            self.memory.keep(desk);
+            Ok(count)
+        });
+        let filled = filled.inspect_err(|_| self.memory.forget())?;
+        self.broadcast_whole_queue()?;
+        self.wake().await?;
+        Ok(filled)
     }
 
     /// What the alarm does: send due webhooks, re-route overdue assignments, flag overdue
@@ -816,7 +924,7 @@ impl ShopDesk {
         }
         let profile = self.profile()?;
         let history = history_key(&profile.shop);
-        self.store.transaction(|| {
+        let erased = self.store.transaction(|| {
             for conversation in conversations {
                 let id = || vec![conversation.as_str().into()];
                 self.store.exec("DELETE FROM queue WHERE conversation_id = ?", id())?;
@@ -834,8 +942,11 @@ impl ShopDesk {
                 self.outbox.push(&self.store, Object::ShopHistory, &history, &forget)?;
             }
             Ok(())
-        })?;
-        self.broadcast(&self.desk(profile.settings.assignment)?, profile.settings.frt_target_seconds);
+        });
+        // The queue changed other than through the desk.
+        self.memory.forget();
+        erased?;
+        self.broadcast_whole_queue()?;
         self.deliver().await
     }
 
@@ -905,11 +1016,14 @@ impl ShopDesk {
         let Some(profile) = self.stored_profile()? else {
             return wake_at(&self.state, Outbox::next_attempt_at(&self.store)?).await;
         };
-        let desk = self.desk(profile.settings.assignment)?;
-        let someone_waits = desk.items().iter().any(|item| item.status == Status::Waiting);
+        let rules = profile.settings.assignment;
+        let (next_deadline, someone_waits) = self.memory.read(
+            || self.load_desk(rules),
+            |desk| (desk.next_deadline(), desk.items().iter().any(|item| item.status == Status::Waiting)),
+        )?;
         let recheck = someone_waits.then(|| UnixMillis(now().0 + PLACE_RECHECK_MILLIS));
         let due = [
-            desk.next_deadline(),
+            next_deadline,
             recheck,
             Outbox::next_attempt_at(&self.store)?,
             self.webhooks().next_attempt_at()?,
@@ -919,8 +1033,14 @@ impl ShopDesk {
         wake_at(&self.state, due.into_iter().flatten().min()).await
     }
 
+    /// Reads the desk as it is now (loaded from storage if it is not in memory).
+    fn read_desk<T>(&self, read: impl FnOnce(&Desk) -> T) -> EdgeResult<T> {
+        let rules = self.profile()?.settings.assignment;
+        self.memory.read(|| self.load_desk(rules), read)
+    }
+
     /// The desk as stored, with who is online now, under the shop's `rules`.
-    fn desk(&self, rules: AssignmentRules) -> EdgeResult<Desk> {
+    fn load_desk(&self, rules: AssignmentRules) -> EdgeResult<Desk> {
         let items = self.store.json_values("SELECT item AS value FROM queue", vec![])?;
         let online = self.online_agents(&[]);
         let agents: BTreeMap<AgentId, Agent> = self
@@ -1070,13 +1190,6 @@ impl ShopDesk {
             .ok_or_else(EdgeError::unauthorized)
     }
 
-    fn save_item(&self, item: &QueueItem) -> EdgeResult<()> {
-        self.store.exec(
-            "INSERT OR REPLACE INTO queue (conversation_id, item) VALUES (?, ?)",
-            vec![item.conversation_id.as_str().into(), serde_json::to_string(item)?.into()],
-        )
-    }
-
     /// Agents with a console open, not counting the sockets `closing`.
     fn online_agents(&self, closing: &[String]) -> BTreeSet<AgentId> {
         self.state
@@ -1096,25 +1209,68 @@ impl ShopDesk {
         self.state.accept_web_socket(&pair.server);
         let console = Console { agent: agent.clone(), socket_id: crypto::random_hex(8)?, session };
         pair.server.serialize_attachment(&console)?;
-        // Coming online may assign waiting conversations; the queue goes to every console,
-        // this one included.
+        // The console starts from the whole queue, numbered so that it follows the changes
+        // after, the first of them its own coming online (which may assign waiting
+        // conversations).
+        reply(&pair.server, &self.whole_queue()?)?;
         self.apply(desk::Input::Presence { agent: agent.email, online: true }).await?;
         Ok(Response::from_websocket(pair.client)?)
     }
 
-    /// Sends the queue, the agents and the first-response target to every console.
-    fn broadcast(&self, desk: &Desk, frt_target_seconds: u64) {
-        let frame = DeskServerFrame::Queue {
-            items: desk.items().to_vec(),
-            agents: desk.seats(),
+    /// Sends every console what changed: the items, and the agents and first-response target
+    /// if they did; nothing when nothing did. The frame is encoded once for all of them.
+    fn broadcast(&self, delta: QueueDelta, settings: &ShopSettings) -> EdgeResult<()> {
+        let seats = self.memory.read(|| self.load_desk(settings.assignment), Desk::seats)?;
+        let (agents, frt_target_seconds) = self.memory.untold(seats, settings.frt_target_seconds);
+        if delta.is_empty() && agents.is_none() && frt_target_seconds.is_none() {
+            return Ok(());
+        }
+        let (upserts, removed) = delta.split();
+        let frame = DeskServerFrame::QueueChanged {
+            epoch: self.memory.epoch().to_owned(),
+            seq: self.memory.next_seq(),
+            upserts,
+            removed,
+            agents,
             frt_target_seconds,
             now: now(),
         };
+        self.send_to_consoles(&frame)
+    }
+
+    /// The whole queue, numbered as the last change sent: what a console starts from.
+    fn whole_queue(&self) -> EdgeResult<DeskServerFrame> {
+        let frt_target_seconds = self.profile()?.settings.frt_target_seconds;
+        let (items, agents) = self.read_desk(|desk| (desk.items().to_vec(), desk.seats()))?;
+        Ok(DeskServerFrame::Queue {
+            items,
+            agents,
+            frt_target_seconds,
+            now: now(),
+            epoch: self.memory.epoch().to_owned(),
+            seq: self.memory.seq(),
+        })
+    }
+
+    /// Sends every console the whole queue: after a change made other than through the desk.
+    fn broadcast_whole_queue(&self) -> EdgeResult<()> {
+        let frame = self.whole_queue()?;
+        if let DeskServerFrame::Queue { agents, frt_target_seconds, .. } = &frame {
+            self.memory.told_all(agents.clone(), *frt_target_seconds);
+        }
+        self.send_to_consoles(&frame)
+    }
+
+    /// Sends a frame to every console, encoded once and turned into a JavaScript string once.
+    fn send_to_consoles(&self, frame: &DeskServerFrame) -> EdgeResult<()> {
+        let text = JsValue::from_str(&serde_json::to_string(frame)?);
         for socket in self.state.get_websockets() {
+            let socket: &web_sys::WebSocket = socket.as_ref();
             // A socket that is closing cannot take the frame; it will get a fresh queue when it
             // reconnects.
-            let _ = socket.send(&frame);
+            let _ = socket.unchecked_ref::<SocketSend>().send(&text);
         }
+        Ok(())
     }
 }
 
@@ -1139,6 +1295,19 @@ impl DeskRequest {
 /// The refusal of whatever a disabled shop is asked.
 pub fn disabled() -> EdgeError {
     EdgeError::api(ErrorCode::Forbidden, "this shop is disabled")
+}
+
+/// How many queue items one statement stores or deletes: two bound values each, within the
+/// runtime's 100 a statement.
+const ROWS_PER_STATEMENT: usize = 50;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A WebSocket's `send`, taking a string already in JavaScript.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    type SocketSend;
+    #[wasm_bindgen(method, catch)]
+    fn send(this: &SocketSend, data: &JsValue) -> Result<(), JsValue>;
 }
 
 /// A day, for retention.

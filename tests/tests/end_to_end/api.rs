@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::case;
 use crate::client::{api_error, Agent, Api, Socket};
+use crate::engine::queue_where;
 use crate::runner::{Case, Env};
 use crate::shops::{agent_email, agent_password, login, seed};
 use parley_core::ids::{ClientMessageId, ConversationId};
@@ -333,12 +334,7 @@ async fn sign_in_refuses_a_wrong_password_and_apis_require_a_session(env: Arc<En
 
 /// Waits on the desk socket until the conversation is listed with `status`.
 pub(crate) async fn wait_in_queue(desk: &mut Socket, id: &ConversationId, status: Status) -> Result<()> {
-    desk.next_matching(|f: &DeskServerFrame| match f {
-        DeskServerFrame::Queue { items, .. } => items.iter().any(|i| &i.conversation_id == id && i.status == status),
-        _ => false,
-    })
-    .await
-    .map(drop)
+    queue_where(desk, |items| items.iter().any(|i| &i.conversation_id == id && i.status == status)).await.map(drop)
 }
 
 pub(crate) async fn agent_socket(api: &Api, agent: &Agent, id: &ConversationId) -> Result<Socket> {
@@ -428,7 +424,12 @@ async fn an_agent_of_another_shop_cannot_reach_the_conversation(env: Arc<Env>) -
         other => anyhow::bail!("expected the rival's queue, got {other:?}"),
     }
     eve_desk.send(&DeskClientFrame::Claim { conversation_id: ticket.conversation_id.clone() }).await?;
-    match eve_desk.next::<DeskServerFrame>().await? {
+    let answer = eve_desk
+        .next_matching(|f: &DeskServerFrame| {
+            matches!(f, DeskServerFrame::Error { .. } | DeskServerFrame::Claimed { .. })
+        })
+        .await?;
+    match answer {
         DeskServerFrame::Error { error } if error.code == ErrorCode::NotFound => Ok(()),
         other => anyhow::bail!("claiming another shop's conversation should fail, got {other:?}"),
     }

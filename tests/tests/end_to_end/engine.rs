@@ -21,6 +21,7 @@ use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
 use crate::shops::{agent_email, login, seed};
 use crate::webhook_receiver::{Received, WebhookReceiver};
+use parley_core::desk_feed::QueueCopy;
 use parley_core::ids::ConversationId;
 use parley_core::message::Author;
 use parley_core::metrics::MetricsReport;
@@ -84,14 +85,23 @@ pub(crate) async fn conversation_where(
     }
 }
 
-/// Waits until the desk lists a queue for which `wanted` holds; returns its items.
+/// Waits until the desk lists a queue for which `wanted` holds; returns its items. The desk
+/// sends changes after a whole queue, as a console follows them (core's `QueueCopy`): this asks
+/// for a whole queue first, so that the copy has one to start from whatever came before.
 pub(crate) async fn queue_where(desk: &mut Socket, wanted: impl Fn(&[QueueItem]) -> bool) -> Result<Vec<QueueItem>> {
-    match desk
-        .next_matching(|f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { items, .. } if wanted(items)))
-        .await?
-    {
-        DeskServerFrame::Queue { items, .. } => Ok(items),
-        other => bail!("unexpected {other:?}"),
+    desk.send(&DeskClientFrame::Resync).await?;
+    let mut copy = QueueCopy::default();
+    loop {
+        let frame = desk
+            .next_matching(|f: &DeskServerFrame| {
+                matches!(f, DeskServerFrame::Queue { .. } | DeskServerFrame::QueueChanged { .. })
+            })
+            .await?;
+        // A change missed before the whole queue asked for is made good by it.
+        copy.follow(frame);
+        if copy.is_current() && wanted(&copy.items) {
+            return Ok(copy.items);
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod access;
 mod accessibility;
 mod api;
 mod at_the_desk;
+mod big_desk;
 mod browser;
 mod chaos;
 mod client;
@@ -48,6 +49,7 @@ fn main() -> std::process::ExitCode {
     let cases: Vec<runner::Case> = api::cases()
         .into_iter()
         .chain(engine::cases())
+        .chain(big_desk::cases())
         .chain(delivery::cases())
         .chain(faults::cases())
         .chain(security::cases())
