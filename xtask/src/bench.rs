@@ -1,7 +1,8 @@
 //! `cargo xtask bench [--quick] [--json]`: every benchmark, each owning its block of
 //! BENCHMARKS.md (see `sections`): what Parley costs the network (artifact sizes), how soon a
 //! shopper can type after clicking the launcher, how fast a search answers over a shop's
-//! 10,000 conversations, what the loader costs a shop's page (main-thread time, total blocking
+//! 10,000 conversations, the shop desk's time per event with 10,000 waiting and 50 consoles,
+//! what the loader costs a shop's page (main-thread time, total blocking
 //! time, Lighthouse), and message latency under load against three baselines, at the
 //! issue's reference load (20 conversations, 190 messages/s) and at 1,000 conversations.
 //! `--quick` runs smaller versions of each and prints them without touching BENCHMARKS.md;
@@ -55,6 +56,15 @@ fn all(quick: bool, json: bool) -> Result<()> {
             name: "history-search",
             heading: "Searching a shop's history",
             text: end_to_end::history_search_timing(if quick { 1_000 } else { 10_000 })?,
+        },
+        Section {
+            name: "desk-event",
+            heading: "A big shop's desk: time per event",
+            text: if quick {
+                end_to_end::desk_event_timing(1_000, 10)?
+            } else {
+                end_to_end::desk_event_timing(10_000, 50)?
+            },
         },
         Section {
             name: "page-cost",

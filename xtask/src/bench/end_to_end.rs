@@ -77,6 +77,26 @@ pub fn history_search_timing(conversations: u32) -> Result<String> {
     ))
 }
 
+/// The shop desk's time per event with `waiting` conversations in its queue and `consoles`
+/// consoles open, from the end-to-end case that fills a queue and claims from it.
+pub fn desk_event_timing(waiting: u32, consoles: u32) -> Result<String> {
+    let case = "a_big_desk_tells_consoles_only_what_changed";
+    let line = bench_line(case, ("PARLEY_BENCH_DESK", format!("{waiting},{consoles}")), "desk-event")?;
+    let figure = |name: &str| -> Result<String> {
+        line.split_whitespace()
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_owned)
+            .with_context(|| format!("the case printed no {name}: {line}"))
+    };
+    Ok(format!(
+        "{waiting} waiting, {consoles} consoles, {events} claims, by the end-to-end case `{case}`:\n\n| work per event, mean | slowest | claim round trip, median |\n|---:|---:|---:|\n| {} ms | {} ms | {} ms |\n",
+        figure("work_mean_ms")?,
+        figure("work_max_ms")?,
+        figure("claim_median_ms")?,
+        events = figure("events")?,
+    ))
+}
+
 /// Lighthouse's pinned version: installed for the benchmark only, in `target/bench-tools`, so
 /// CI's `npm ci` does not carry it.
 const LIGHTHOUSE: &str = "lighthouse@13.5.0";
@@ -145,7 +165,12 @@ pub fn page_cost(runs: usize, quick: bool) -> Result<String> {
             figure(&audited, page, "main_thread_ms"),
         ));
     }
+    let audit = if quick {
+        "Lighthouse is left out of `--quick`.".to_owned()
+    } else {
+        format!("Lighthouse ({LIGHTHOUSE}, performance only, its default simulated mobile throttling, one run each) audits the same two pages in the same Chromium.")
+    };
     Ok(format!(
-        "A shop's product page (the tests' shop site, another origin than the edge) loaded {runs} times without and {runs} times with the script tag, each in a fresh headless Chromium with nothing cached, by the end-to-end case `{case}`: Chromium's own main-thread counters (`Performance.getMetrics`: script time, all tasks) and the long tasks' time past 50 ms each (total blocking time), medians of the runs, once the page has loaded and the launcher is drawn. Lighthouse ({LIGHTHOUSE}, performance only, its default simulated mobile throttling, one run each) audits the same two pages in the same Chromium.\n\n{table}"
+        "A shop's product page (the tests' shop site, another origin than the edge), loaded in a fresh headless Chromium with nothing cached, {runs} times without the script tag and {runs} with it, by the end-to-end case `{case}`: Chromium's own main-thread counters (`Performance.getMetrics`: script time, all tasks) and the long tasks' time past 50 ms each (total blocking time), medians of the runs, once the page has loaded and the launcher is drawn. {audit}\n\n{table}"
     ))
 }
