@@ -404,21 +404,12 @@ mod tests {
     use crate::wait_estimate::Estimate;
 
     fn view() -> ConversationView {
+        let id = ConversationId::parse("0123456789abcdef0123456789abcdef").expect("valid id");
         ConversationView {
-            id: ConversationId::parse("0123456789abcdef0123456789abcdef").expect("valid id"),
-            status: Status::Waiting,
-            assignee_name: None,
             waiting_since: Some(UnixMillis(5)),
-            first_response_millis: None,
             page: PageContext { url: "https://shop.test/p".into(), title: "Shoe".into(), ..PageContext::default() },
-            shopper_read: 0,
             agent_read: 2,
-            place: None,
-            contact_email: None,
-            user: None,
-            shopper: None,
-            rating: None,
-            locale: None,
+            ..ConversationView::bare(id, Status::Waiting)
         }
     }
 
