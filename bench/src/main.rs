@@ -1,11 +1,20 @@
-//! `parley-bench`, run by `cargo xtask bench load`: opens N conversations (a shopper's socket
-//! and an answering agent's each) against Parley on a local edge of its own and against three
-//! baselines driven the same way: (a) a bare WebSocket relay in this process, (b) an echo
-//! Durable Object on the same workerd, (c) a Socket.IO room relay on Node. It sends messages
-//! both ways at a chosen rate, checks that each arrives exactly once and in order, and reports
-//! latency percentiles each way. Exits 1 when anything was lost, duplicated or refused.
+//! `parley-bench`, run by `cargo xtask bench load|capacity`, each on a local edge of its own.
+//!
+//! `load` opens N conversations (a shopper's socket and an answering agent's each) against
+//! Parley and against three baselines driven the same way: (a) a bare WebSocket relay in this
+//! process, (b) an echo Durable Object on the same workerd, (c) a Socket.IO room relay on Node.
+//! It sends messages both ways at a chosen rate, checks that each arrives exactly once and in
+//! order, and reports latency percentiles each way.
+//!
+//! `capacity` steps up idle shopper sockets until delivery over a probe slows past 100 ms p99,
+//! reporting both workerd processes' memory and open files at each step (`capacity`).
+//!
+//! Exits 1 when anything was lost, duplicated or refused, or the edge held no step.
 
+mod capacity;
+mod capacity_report;
 mod clock;
+mod cpu_profile;
 mod drive;
 mod http;
 mod link;
@@ -13,8 +22,10 @@ mod machine;
 mod options;
 mod payload;
 mod report;
+mod run_profile;
 mod tally;
 mod targets;
+mod workerd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,11 +35,15 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use parley_tests::{free_port, EdgeOptions, EdgeProcess};
 
+use crate::capacity::step_up;
+use crate::capacity_report::CapacityReport;
 use crate::drive::{drive, Conversation, Dialect, Load};
 use crate::machine::Machine;
-use crate::options::{Options, Target, USAGE};
+use crate::options::{CapacityOptions, Options, Target, USAGE};
 use crate::report::{Report, Run};
+use crate::run_profile::{Profiling, RunProfile};
 use crate::targets::{echo_object, loopback, parley, socket_io, Verbatim};
+use crate::workerd::EdgeProcesses;
 
 fn main() -> ExitCode {
     match run() {
@@ -47,36 +62,96 @@ fn main() -> ExitCode {
 /// Runs the command; whether every run was clean.
 fn run() -> Result<bool> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(("load", rest)) = args.split_first().map(|(command, rest)| (command.as_str(), rest)) else {
-        bail!("usage: parley-bench {USAGE}");
-    };
-    let options = Options::parse(rest)?;
     let shown: Vec<&str> = args.iter().map(String::as_str).filter(|arg| *arg != "--json").collect();
     let command = format!("cargo xtask bench {}", shown.join(" "));
+    match args.split_first().map(|(command, rest)| (command.as_str(), rest)) {
+        Some(("load", rest)) => load(command, &Options::parse(rest)?),
+        Some(("capacity", rest)) => capacity(command, &CapacityOptions::parse(rest)?),
+        _ => bail!("usage: parley-bench {USAGE}"),
+    }
+}
+
+/// The edge a command runs on, for the whole process: stopped (its process group) and its
+/// state removed on the way out, whatever happened.
+struct Edge {
+    process: EdgeProcess,
+    processes: EdgeProcesses,
+    state: PathBuf,
+}
+
+impl Edge {
+    /// A development edge on a free port, with fresh state and the benchmark's shop named.
+    fn start() -> Result<Self> {
+        let state = root().join(format!("target/bench-state/{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&state);
+        std::fs::create_dir_all(&state)?;
+        let options = EdgeOptions {
+            vars: vec![("PARLEY_BENCH_SHOP".to_owned(), parley::SHOP.to_owned())],
+            ..EdgeOptions::default()
+        };
+        eprintln!("starting a local edge…");
+        let process = EdgeProcess::start_with(free_port()?, &state, &options).context("starting the local edge")?;
+        let processes = EdgeProcesses::find(process.process_group(), process.port())?;
+        Ok(Self { process, processes, state })
+    }
+}
+
+impl Drop for Edge {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.state);
+    }
+}
+
+/// Prints `report` (`table` for people, or everything as JSON with the table in it).
+fn print_report(report: &impl serde::Serialize, table: String, json: bool) -> Result<()> {
+    if json {
+        // The table too, so that BENCHMARKS.md shows what a person running it would see.
+        let mut value = serde_json::to_value(report)?;
+        value["table"] = table.into();
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        print!("{table}");
+    }
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+fn load(command: String, options: &Options) -> Result<bool> {
     let machine = Machine::now();
-    // The edge runs for the whole process and is stopped (its process group) on the way out,
-    // whatever happened.
-    let state = root().join(format!("target/bench-state/{}", std::process::id()));
     let edge = match options.targets.iter().any(|target| target.on_the_edge()) {
-        true => Some(start_edge(&state)?),
+        true => Some(Edge::start()?),
         false => None,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let runs = runtime.block_on(measure(&options, edge.as_ref().map(EdgeProcess::port)));
+    let runtime = runtime()?;
+    let runs = runtime.block_on(measure(options, edge.as_ref()));
     drop(runtime);
     drop(edge);
-    let _ = std::fs::remove_dir_all(&state);
     let report =
         Report::new(command, machine, options.conversations, options.rate, options.seconds, options.agents, runs);
-    if options.json {
-        // The table too, so that BENCHMARKS.md shows what a person running it would see.
-        let mut json = serde_json::to_value(&report)?;
-        json["table"] = report.table().into();
-        println!("{}", serde_json::to_string_pretty(&json)?);
-    } else {
-        print!("{}", report.table());
-    }
+    print_report(&report, report.table(), options.json)?;
     Ok(report.is_clean())
+}
+
+fn capacity(command: String, options: &CapacityOptions) -> Result<bool> {
+    let machine = Machine::now();
+    let edge = Edge::start()?;
+    let runtime = runtime()?;
+    let steps = runtime.block_on(async {
+        let port = match options.direct {
+            true => edge.processes.worker.entry_port().await?,
+            false => edge.process.port(),
+        };
+        let parley = parley::Parley::seed(port, 1).await?;
+        anyhow::Ok(step_up(&parley, &edge.processes, options).await)
+    })?;
+    drop(runtime);
+    drop(edge);
+    let report = CapacityReport::new(command, machine, options.direct, steps);
+    print_report(&report, report.table(), options.json)?;
+    Ok(report.held > 0)
 }
 
 /// The workspace root.
@@ -84,29 +159,34 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// A development edge on a free port, with fresh state and the benchmark's shop named.
-fn start_edge(state: &Path) -> Result<EdgeProcess> {
-    let _ = std::fs::remove_dir_all(state);
-    std::fs::create_dir_all(state)?;
-    let options =
-        EdgeOptions { vars: vec![("PARLEY_BENCH_SHOP".to_owned(), parley::SHOP.to_owned())], ..EdgeOptions::default() };
-    eprintln!("starting a local edge…");
-    EdgeProcess::start_with(free_port()?, state, &options).context("starting the local edge")
-}
-
 /// Runs every target asked for, one after another. A target that cannot be set up is
 /// reported as such, and the others still run.
-async fn measure(options: &Options, edge: Option<u16>) -> Vec<Run> {
+async fn measure(options: &Options, edge: Option<&Edge>) -> Vec<Run> {
     let load = Load { rate: options.rate, seconds: options.seconds };
     let mut runs = Vec::new();
     for &target in &options.targets {
         eprintln!("{}: opening {} conversations…", target.name(), options.conversations);
         let started = Instant::now();
-        let run = match open(target, options, edge).await {
+        let run = match open(target, options, edge.map(|edge| edge.process.port())).await {
             Ok((dialect, conversations, _keep)) => {
                 let setup_seconds = started.elapsed().as_secs_f64();
                 eprintln!("{}: open in {setup_seconds:.1} s; sending…", target.name());
-                Run::measured(target.name(), setup_seconds, drive(dialect, conversations, load).await)
+                // The profile covers the sending only: a target that falls behind drains for
+                // minutes after, and the profile of those would be too large to pass.
+                let profiling = match (options.profile, target, edge) {
+                    (true, Target::Parley, Some(edge)) => Some(tokio::spawn(profile_for(
+                        Duration::from_secs_f64(options.seconds),
+                        edge.processes,
+                        edge.process.inspector_port(),
+                    ))),
+                    _ => None,
+                };
+                let outcome = drive(dialect, conversations, load).await;
+                let profile = match profiling {
+                    Some(profiling) => Some(profiling.await.unwrap_or_else(|error| Err(error.to_string()))),
+                    None => None,
+                };
+                Run::measured(target.name(), setup_seconds, outcome, profile)
             }
             Err(error) => Run::failed(target.name(), started.elapsed().as_secs_f64(), format!("{error:#}")),
         };
@@ -122,6 +202,14 @@ async fn measure(options: &Options, edge: Option<u16>) -> Vec<Run> {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     runs
+}
+
+/// Profiles the edge for `seconds` from now.
+async fn profile_for(seconds: Duration, processes: EdgeProcesses, inspector_port: u16) -> Result<RunProfile, String> {
+    let failed = |error: anyhow::Error| format!("profiling failed: {error:#}");
+    let profiling = Profiling::start(processes, inspector_port).await.map_err(failed)?;
+    tokio::time::sleep(seconds).await;
+    profiling.stop().await.map_err(failed)
 }
 
 /// What a target's run needs kept alive until it ends (its relay, or Parley's signed-in agents).

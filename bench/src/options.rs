@@ -1,9 +1,11 @@
 //! The command line: `load [--quick] [--conversations N] [--rate R] [--seconds S] [--agents A]
-//! [--targets loopback,socket-io,echo-object,parley] [--json]`.
+//! [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]` and `capacity [--quick]
+//! [--step N] [--max N] [--direct] [--json]`.
 
 use anyhow::{bail, Context, Result};
 
-pub const USAGE: &str = "load [--quick] [--conversations N] [--rate MESSAGES_PER_SECOND] [--seconds S] [--agents A] [--targets loopback,socket-io,echo-object,parley] [--json]";
+pub const USAGE: &str = "load [--quick] [--conversations N] [--rate MESSAGES_PER_SECOND] [--seconds S] [--agents A] [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]
+       capacity [--quick] [--step SOCKETS] [--max SOCKETS] [--direct] [--json]";
 
 /// Something the load runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,8 @@ pub struct Options {
     pub seconds: f64,
     pub agents: usize,
     pub targets: Vec<Target>,
+    /// Parley's run records what each process spent and a CPU profile of the Worker.
+    pub profile: bool,
     pub json: bool,
 }
 
@@ -70,13 +74,14 @@ impl Options {
         let mut seconds = if quick { 5.0 } else { 10.0 };
         let mut agents = None;
         let mut targets = Target::ALL.to_vec();
-        let mut json = false;
+        let (mut profile, mut json) = (false, false);
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
             let mut value = |name: &str| rest.next().with_context(|| format!("{name} needs a value; usage: {USAGE}"));
             match arg.as_str() {
                 "--quick" => {}
                 "--json" => json = true,
+                "--profile" => profile = true,
                 "--conversations" => conversations = value(arg)?.parse().context("--conversations")?,
                 "--rate" => rate = value(arg)?.parse().context("--rate")?,
                 "--seconds" => seconds = value(arg)?.parse().context("--seconds")?,
@@ -90,7 +95,45 @@ impl Options {
             bail!("conversations, rate, seconds and agents must be more than 0");
         }
         let agents = agents.unwrap_or(conversations.div_ceil(CONVERSATIONS_PER_AGENT));
-        Ok(Self { conversations, rate, seconds, agents, targets, json })
+        Ok(Self { conversations, rate, seconds, agents, targets, profile, json })
+    }
+}
+
+/// `capacity`'s options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityOptions {
+    /// Shopper sockets added at each step.
+    pub step: usize,
+    /// Where it stops stepping up, held or not.
+    pub max: usize,
+    /// Sockets go straight to the Worker's own workerd, past wrangler's proxy, as production's
+    /// edge (which has no such proxy) is reached.
+    pub direct: bool,
+    pub json: bool,
+}
+
+impl CapacityOptions {
+    /// Reads the arguments after `capacity`.
+    pub fn parse(args: &[String]) -> Result<Self> {
+        let quick = args.iter().any(|arg| arg == "--quick");
+        let (mut step, mut max) = if quick { (100, 300) } else { (1_000, 10_000) };
+        let (mut direct, mut json) = (false, false);
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            let mut value = |name: &str| rest.next().with_context(|| format!("{name} needs a value; usage: {USAGE}"));
+            match arg.as_str() {
+                "--quick" => {}
+                "--json" => json = true,
+                "--direct" => direct = true,
+                "--step" => step = value(arg)?.parse().context("--step")?,
+                "--max" => max = value(arg)?.parse().context("--max")?,
+                other => bail!("unknown option {other:?}; usage: {USAGE}"),
+            }
+        }
+        if step == 0 || max == 0 {
+            bail!("step and max must be more than 0");
+        }
+        Ok(Self { step, max, direct, json })
     }
 }
 
@@ -98,8 +141,12 @@ impl Options {
 mod tests {
     use super::*;
 
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
     fn parse(line: &str) -> Result<Options> {
-        Options::parse(&line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        Options::parse(&words(line))
     }
 
     #[test]
@@ -114,27 +161,45 @@ mod tests {
                     seconds: 10.0,
                     agents: 5,
                     targets: all.clone(),
+                    profile: false,
                     json: false,
                 },
             ),
             (
                 "--quick",
-                Options { conversations: 50, rate: 100.0, seconds: 5.0, agents: 1, targets: all.clone(), json: false },
+                Options {
+                    conversations: 50,
+                    rate: 100.0,
+                    seconds: 5.0,
+                    agents: 1,
+                    targets: all.clone(),
+                    profile: false,
+                    json: false,
+                },
             ),
             (
-                "--conversations 20 --rate 190 --json --targets parley,echo-object",
+                "--conversations 20 --rate 190 --json --profile --targets parley,echo-object",
                 Options {
                     conversations: 20,
                     rate: 190.0,
                     seconds: 10.0,
                     agents: 1,
                     targets: vec![Target::Parley, Target::EchoObject],
+                    profile: true,
                     json: true,
                 },
             ),
             (
                 "--quick --seconds 2 --agents 3",
-                Options { conversations: 50, rate: 100.0, seconds: 2.0, agents: 3, targets: all, json: false },
+                Options {
+                    conversations: 50,
+                    rate: 100.0,
+                    seconds: 2.0,
+                    agents: 3,
+                    targets: all,
+                    profile: false,
+                    json: false,
+                },
             ),
         ];
         for (line, expected) in cases {
@@ -142,6 +207,24 @@ mod tests {
         }
         for wrong in ["--rate", "--rate fast", "--rate 0", "--targets redis", "--conversations 0", "--loud"] {
             assert!(parse(wrong).is_err(), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn capacity_defaults_quick_and_overrides() {
+        let cases = [
+            ("", CapacityOptions { step: 1_000, max: 10_000, direct: false, json: false }),
+            ("--quick", CapacityOptions { step: 100, max: 300, direct: false, json: false }),
+            (
+                "--step 500 --max 2000 --direct --json",
+                CapacityOptions { step: 500, max: 2_000, direct: true, json: true },
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(CapacityOptions::parse(&words(line)).expect(line), expected, "{line}");
+        }
+        for wrong in ["--step", "--step 0", "--max many", "--rate 5"] {
+            assert!(CapacityOptions::parse(&words(wrong)).is_err(), "{wrong}");
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::machine::Machine;
 use crate::options::Target;
+use crate::run_profile::RunProfile;
 use crate::tally::{Latency, Outcome};
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,15 +33,23 @@ pub struct Run {
     pub setup_failure: Option<String>,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// What the run cost each process, and where the Worker's time went (`--profile`), or
+    /// why that could not be told.
+    pub profile: Option<Result<RunProfile, String>>,
 }
 
 impl Run {
-    pub fn measured(target: &'static str, setup_seconds: f64, outcome: Outcome) -> Self {
-        Self { target, setup_seconds, setup_failure: None, outcome }
+    pub fn measured(
+        target: &'static str,
+        setup_seconds: f64,
+        outcome: Outcome,
+        profile: Option<Result<RunProfile, String>>,
+    ) -> Self {
+        Self { target, setup_seconds, setup_failure: None, outcome, profile }
     }
 
     pub fn failed(target: &'static str, setup_seconds: f64, failure: String) -> Self {
-        Self { target, setup_seconds, setup_failure: Some(failure), outcome: Outcome::default() }
+        Self { target, setup_seconds, setup_failure: Some(failure), outcome: Outcome::default(), profile: None }
     }
 }
 
@@ -116,6 +125,13 @@ impl Report {
             ));
         }
         for run in &self.runs {
+            match &run.profile {
+                Some(Ok(profile)) => text.push_str(&format!("\n{}'s profile. {}", run.target, profile.table())),
+                Some(Err(failure)) => text.push_str(&format!("\n{}: {failure}\n", run.target)),
+                None => {}
+            }
+        }
+        for run in &self.runs {
             for (what, lines) in [("errors", &run.outcome.first_errors), ("losses", &run.outcome.first_losses)] {
                 if !lines.is_empty() {
                     text.push_str(&format!("\n{} {what}, the first ones:\n", run.target));
@@ -125,15 +141,7 @@ impl Report {
                 }
             }
         }
-        text.push_str(&format!(
-            "\nMeasured {} UTC on {} ({} cores, {} MiB), load average {} at the start, with `{}`.\n",
-            self.machine.date,
-            self.machine.cpu,
-            self.machine.cores,
-            self.machine.memory_mib,
-            self.machine.load_average,
-            self.command
-        ));
+        text.push_str(&self.machine.measured_with(&self.command));
         text
     }
 }

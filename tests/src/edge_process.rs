@@ -31,6 +31,8 @@ const REQUEST_LIMIT: Duration = Duration::from_secs(30);
 pub struct EdgeProcess {
     pub(crate) process: Spawned,
     port: u16,
+    /// Where wrangler serves the Worker's DevTools (its inspector proxy).
+    inspector_port: u16,
     /// The open-files limit wrangler and workerd started with.
     open_files_limit: u64,
     pub(crate) log: EdgeLog,
@@ -132,13 +134,19 @@ impl EdgeProcess {
             log.follow(stdout, io::stdout());
             log.follow(stderr, io::stderr());
         }
-        let mut edge = Self { process, port, open_files_limit, log };
+        let mut edge = Self { process, port, inspector_port: inspector, open_files_limit, log };
         edge.wait_ready(Duration::from_secs(90))?;
         Ok(edge)
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Where wrangler serves the Worker's DevTools: one client at a time, as its inspector
+    /// proxy holds the Worker's only inspector session.
+    pub fn inspector_port(&self) -> u16 {
+        self.inspector_port
     }
 
     /// wrangler's process id, which is also the process group of everything the edge runs

@@ -4,11 +4,13 @@
 //! 10,000 conversations, the shop desk's time per event with 10,000 waiting and 50 consoles,
 //! what the loader costs a shop's page (main-thread time, total blocking
 //! time, Lighthouse), and message latency under load against three baselines, at the
-//! issue's reference load (20 conversations, 190 messages/s) and at 1,000 conversations.
+//! issue's reference load (20 conversations, 190 messages/s) and at 1,000 conversations, and
+//! how many waiting shoppers one local edge holds, through wrangler's proxy and past it.
 //! `--quick` runs smaller versions of each and prints them without touching BENCHMARKS.md;
 //! `--json` also prints the load runs' figures as JSON, for tools.
 //!
-//! `cargo xtask bench load …` runs only the load generator, with its own options (`load`).
+//! `cargo xtask bench load …` and `cargo xtask bench capacity …` run only the load generator,
+//! with its own options (`load`).
 
 mod artifacts;
 mod end_to_end;
@@ -22,8 +24,8 @@ use crate::paths::root;
 pub use load::smoke as load_smoke;
 
 pub fn run(args: &[String]) -> Result<()> {
-    if args.first().map(String::as_str) == Some("load") {
-        return load::run_with(&args[1..]);
+    if matches!(args.first().map(String::as_str), Some("load" | "capacity")) {
+        return load::run_with(args);
     }
     let mut quick = false;
     let mut json = false;
@@ -31,7 +33,7 @@ pub fn run(args: &[String]) -> Result<()> {
         match arg.as_str() {
             "--quick" => quick = true,
             "--json" => json = true,
-            other => bail!("unknown option {other:?}; usage: cargo xtask bench [--quick] [--json] | bench load --help"),
+            other => bail!("unknown option {other:?}; usage: cargo xtask bench [--quick] [--json] | bench load … | bench capacity …"),
         }
     }
     all(quick, json)
@@ -73,11 +75,16 @@ fn all(quick: bool, json: bool) -> Result<()> {
         },
     ];
     let loads: &[(&str, &str, &[&str])] = if quick {
-        &[("load-quick", "Load (quick)", &["--quick"])]
+        &[
+            ("load-quick", "Load (quick)", &["load", "--quick"]),
+            ("capacity-quick", "Capacity (quick)", &["capacity", "--quick", "--direct"]),
+        ]
     } else {
         &[
-            ("load-reference", "Load: the issue's reference load", &["--conversations", "20", "--rate", "190"]),
-            ("load-1000", "Load: 1,000 conversations", &["--conversations", "1000", "--rate", "200"]),
+            ("load-reference", "Load: the issue's reference load", &["load", "--conversations", "20", "--rate", "190"]),
+            ("load-1000", "Load: 1,000 conversations", &["load", "--conversations", "1000", "--rate", "200"]),
+            ("capacity-dev", "Capacity: through wrangler's proxy", &["capacity", "--max", "5000"]),
+            ("capacity", "Capacity: past the proxy, as in production", &["capacity", "--direct"]),
         ]
     };
     let mut reports = serde_json::Map::new();
@@ -106,7 +113,10 @@ fn all(quick: bool, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&serde_json::Value::Object(reports))?);
     }
     if !unclean.is_empty() {
-        bail!("load runs that lost, duplicated or had refused messages: {}", unclean.join(", "));
+        bail!(
+            "load runs that lost, duplicated or had refused messages, or capacity that held nothing: {}",
+            unclean.join(", ")
+        );
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! benchmark limits (`PARLEY_BENCH_SHOP`, edge/src/shop_limits.rs): each shopper here writes
 //! several messages a second, far over a real shopper's limit.
 
+use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -73,31 +74,48 @@ impl Parley {
 
     /// Opens `count` conversations, each claimed and answered once by an agent.
     pub async fn open(&self, count: usize) -> Result<Vec<Conversation>> {
-        open_all(count, SETTING_UP_AT_ONCE, |index| self.open_one(index)).await
+        self.open_range(0..count).await
     }
 
-    async fn open_one(&self, index: usize) -> Result<Conversation> {
-        let address = format!("10.{}.{}.{}", (index >> 16) & 255, (index >> 8) & 255, index & 255);
-        let client = [(DEV_CLIENT_HEADER, address.as_str())];
-        let body = json!({"page": {"url": "http://127.0.0.1/p/trail-runner", "title": "Trail Runner 2"}});
-        let created =
-            post_json(self.port, &format!("/api/shops/{SHOP}/conversations"), &body.to_string(), &client).await?;
-        ensure!(created.status == 201, "starting conversation {index} answered {}: {}", created.status, created.body);
-        let ticket: ConversationTicket = serde_json::from_str(&created.body)?;
-        let path = format!("ws://127.0.0.1:{}/api/conversations/{}/ws", self.port, ticket.conversation_id);
+    /// Opens the conversations of shoppers `numbers` (each shopper a client of its own), each
+    /// claimed and answered once by an agent.
+    pub async fn open_range(&self, numbers: Range<usize>) -> Result<Vec<Conversation>> {
+        let first = numbers.start;
+        open_all(numbers.len(), SETTING_UP_AT_ONCE, |index| self.open_one(first + index)).await
+    }
 
-        let mut shopper = Link::connect(&path, &client).await?;
-        hello(&mut shopper, Some(ticket.token)).await?;
+    async fn open_one(&self, number: usize) -> Result<Conversation> {
+        let (mut shopper, ticket) = self.shopper(number).await?;
         say(&mut shopper, "opening", "Hello, is anyone there?").await?;
 
-        let agent = &self.agents[index % self.agents.len()];
-        agent.claim(&ticket.conversation_id).await.with_context(|| format!("claiming conversation {index}"))?;
+        let agent = &self.agents[number % self.agents.len()];
+        agent.claim(&ticket.conversation_id).await.with_context(|| format!("claiming conversation {number}"))?;
         let cookie = [("cookie", agent.cookie.as_str()), (DEV_CLIENT_HEADER, agent.address.as_str())];
-        let mut answering = Link::connect(&path, &cookie).await?;
+        let mut answering = Link::connect(&self.socket_url(&ticket), &cookie).await?;
         hello(&mut answering, None).await?;
         // Answered once, the conversation is never handed back to the queue for want of an answer.
         say(&mut answering, "answer", "Hi! How can I help?").await?;
         Ok(Conversation { shopper, agent: answering })
+    }
+
+    /// Shopper `number` (a client of its own, as shoppers are on the Internet) starts a
+    /// conversation over HTTP, opens its socket at `port` and says hello, as the widget does
+    /// when a shopper opens it: the socket, and the conversation's ticket.
+    pub async fn shopper(&self, number: usize) -> Result<(Link, ConversationTicket)> {
+        let address = format!("10.{}.{}.{}", (number >> 16) & 255, (number >> 8) & 255, number & 255);
+        let client = [(DEV_CLIENT_HEADER, address.as_str())];
+        let body = json!({"page": {"url": "http://127.0.0.1/p/trail-runner", "title": "Trail Runner 2"}});
+        let created =
+            post_json(self.port, &format!("/api/shops/{SHOP}/conversations"), &body.to_string(), &client).await?;
+        ensure!(created.status == 201, "starting conversation {number} answered {}: {}", created.status, created.body);
+        let ticket: ConversationTicket = serde_json::from_str(&created.body)?;
+        let mut shopper = Link::connect(&self.socket_url(&ticket), &client).await?;
+        hello(&mut shopper, Some(ticket.token.clone())).await?;
+        Ok((shopper, ticket))
+    }
+
+    fn socket_url(&self, ticket: &ConversationTicket) -> String {
+        format!("ws://127.0.0.1:{}/api/conversations/{}/ws", self.port, ticket.conversation_id)
     }
 }
 

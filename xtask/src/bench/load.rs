@@ -1,7 +1,8 @@
-//! `cargo xtask bench load …`: the load generator (the `parley-bench` crate, built with the
-//! optimised `load` profile), with its own local edge and its baselines. Its options are
-//! passed through: `[--quick] [--conversations N] [--rate R] [--seconds S] [--agents A]
-//! [--targets …] [--json]`.
+//! `cargo xtask bench load|capacity …`: the load generator (the `parley-bench` crate, built
+//! with the optimised `load` profile), each run on a local edge of its own. The command and its
+//! options are passed through: `load [--quick] [--conversations N] [--rate R] [--seconds S]
+//! [--agents A] [--targets …] [--json]`, `capacity [--quick] [--step N] [--max N] [--direct]
+//! [--json]`.
 
 use anyhow::{bail, Context, Result};
 use std::process::{Command, Stdio};
@@ -9,42 +10,40 @@ use std::process::{Command, Stdio};
 use crate::paths::root;
 use crate::run::run;
 
-/// The generator with `args` after `load`.
+/// The generator with `args` (its command first).
 fn generator(args: &[&str]) -> Command {
     let mut command = Command::new("cargo");
-    command
-        .args(["run", "--quiet", "--profile", "load", "-p", "parley-bench", "--", "load"])
-        .args(args)
-        .current_dir(root());
+    command.args(["run", "--quiet", "--profile", "load", "-p", "parley-bench", "--"]).args(args).current_dir(root());
     command
 }
 
-/// Runs the generator as asked, printing what it prints; fails if anything was lost,
-/// duplicated or refused.
+/// Runs the generator as asked (`load …` or `capacity …`), printing what it prints; fails if
+/// anything was lost, duplicated or refused, or the edge held no step of capacity.
 pub fn run_with(args: &[String]) -> Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     run(&mut generator(&args))
 }
 
 /// What `cargo xtask test` runs: a short, gentle quick load through every target (a message
-/// each way in every conversation), which fails on any loss, duplicate or refusal and never on
-/// how fast it went.
+/// each way in every conversation), and two small steps of capacity. They fail on any loss,
+/// duplicate or refusal, and never on how fast it went.
 pub fn smoke() -> Result<()> {
-    run(&mut generator(&["--quick", "--seconds", "2", "--rate", "50"]))
+    run(&mut generator(&["load", "--quick", "--seconds", "2", "--rate", "50"]))?;
+    run(&mut generator(&["capacity", "--step", "50", "--max", "100"]))
 }
 
-/// A measured load: its JSON report (for `--json`) and its Markdown table (for BENCHMARKS.md).
+/// A measured run: its JSON report (for `--json`) and its Markdown table (for BENCHMARKS.md).
 pub struct Measured {
     pub json: serde_json::Value,
     pub table: String,
     pub clean: bool,
 }
 
-/// Runs the generator with `args` and reads its report, even when the run was not clean (the
-/// figures are written down all the same, and the failure reported after).
+/// Runs the generator with `args` (its command first) and reads its report, even when the run
+/// was not clean (the figures are written down all the same, and the failure reported after).
 pub fn measure(args: &[&str]) -> Result<Measured> {
     let mut command = generator(&[args, &["--json"]].concat());
-    eprintln!("$ cargo xtask bench load {}", args.join(" "));
+    eprintln!("$ cargo xtask bench {}", args.join(" "));
     let output = command.stderr(Stdio::inherit()).output().context("running the load generator")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if output.status.code().is_some_and(|code| code > 1) || output.status.code().is_none() {
