@@ -20,11 +20,20 @@ impl Response {
 
 /// POSTs `body` as JSON to `path` on 127.0.0.1:`port`, with extra request headers.
 pub async fn post_json(port: u16, path: &str, body: &str, headers: &[(&str, &str)]) -> Result<Response> {
+    let json = format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+    request(port, &format!("POST {path}"), &json, body, headers).await
+}
+
+/// GETs `path` on 127.0.0.1:`port`.
+pub async fn get(port: u16, path: &str) -> Result<Response> {
+    request(port, &format!("GET {path}"), "", "", &[]).await
+}
+
+/// Sends the request `line` (method and path) with its body's headers, the body and extra
+/// headers, and reads the response.
+async fn request(port: u16, line: &str, body_headers: &str, body: &str, headers: &[(&str, &str)]) -> Result<Response> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await.context("connecting to the edge")?;
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
+    let mut request = format!("{line} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{body_headers}Connection: close\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -42,7 +51,7 @@ pub async fn post_json(port: u16, path: &str, body: &str, headers: &[(&str, &str
             break;
         }
     }
-    parse(&String::from_utf8_lossy(&raw)).with_context(|| format!("POST {path}"))
+    parse(&String::from_utf8_lossy(&raw)).with_context(|| line.to_owned())
 }
 
 /// Whether `raw` holds a whole response: its head, and its body as long as the head says (or

@@ -3,12 +3,14 @@
 //! shopper can type after clicking the launcher, how fast a search answers over a shop's
 //! 10,000 conversations, the shop desk's time per event with 10,000 waiting and 50 consoles,
 //! what the loader costs a shop's page (main-thread time, total blocking
-//! time, Lighthouse), and message latency under load against three baselines, at the
-//! issue's reference load (20 conversations, 190 messages/s) and at 1,000 conversations.
+//! time, Lighthouse), message latency under load against three baselines, at the
+//! issue's reference load (20 conversations, 190 messages/s) and at 1,000 conversations, and
+//! what whole conversations cost in Cloudflare's billing units.
 //! `--quick` runs smaller versions of each and prints them without touching BENCHMARKS.md;
 //! `--json` also prints the load runs' figures as JSON, for tools.
 //!
-//! `cargo xtask bench load …` runs only the load generator, with its own options (`load`).
+//! `cargo xtask bench load …` runs only the load generator, and `cargo xtask bench cost …` only
+//! the cost of conversations, each with its own options (`load`).
 
 mod artifacts;
 mod end_to_end;
@@ -22,8 +24,8 @@ use crate::paths::root;
 pub use load::smoke as load_smoke;
 
 pub fn run(args: &[String]) -> Result<()> {
-    if args.first().map(String::as_str) == Some("load") {
-        return load::run_with(&args[1..]);
+    if let Some(subcommand @ ("load" | "cost")) = args.first().map(String::as_str) {
+        return load::run_with(subcommand, &args[1..]);
     }
     let mut quick = false;
     let mut json = false;
@@ -31,7 +33,9 @@ pub fn run(args: &[String]) -> Result<()> {
         match arg.as_str() {
             "--quick" => quick = true,
             "--json" => json = true,
-            other => bail!("unknown option {other:?}; usage: cargo xtask bench [--quick] [--json] | bench load --help"),
+            other => bail!(
+                "unknown option {other:?}; usage: cargo xtask bench [--quick] [--json] | bench load --help | bench cost --help"
+            ),
         }
     }
     all(quick, json)
@@ -83,13 +87,21 @@ fn all(quick: bool, json: bool) -> Result<()> {
     let mut reports = serde_json::Map::new();
     let mut unclean = Vec::new();
     for (name, heading, args) in loads {
-        let measured = load::measure(args)?;
+        let measured = load::measure("load", args)?;
         if !measured.clean {
             unclean.push(*name);
         }
         reports.insert((*name).to_owned(), measured.json);
         done.push(Section { name, heading, text: measured.table });
     }
+    let conversations = if quick { "10" } else { "100" };
+    let cost = load::measure("cost", &["--conversations", conversations])?;
+    reports.insert("cost".to_owned(), cost.json);
+    done.push(Section {
+        name: "cost",
+        heading: "What a conversation costs in Cloudflare's billing units",
+        text: cost.table,
+    });
     if quick {
         for section in &done {
             println!("## {}\n\n{}", section.heading, section.text);

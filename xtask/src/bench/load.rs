@@ -1,7 +1,7 @@
-//! `cargo xtask bench load …`: the load generator (the `parley-bench` crate, built with the
-//! optimised `load` profile), with its own local edge and its baselines. Its options are
-//! passed through: `[--quick] [--conversations N] [--rate R] [--seconds S] [--agents A]
-//! [--targets …] [--json]`.
+//! `cargo xtask bench load …` and `cargo xtask bench cost …`: the `parley-bench` crate (built
+//! with the optimised `load` profile), each command with its own local edge. Their options are
+//! passed through: for `load`, `[--quick] [--conversations N] [--rate R] [--seconds S]
+//! [--agents A] [--targets …] [--json]`; for `cost`, `[--conversations N] [--json]`.
 
 use anyhow::{bail, Context, Result};
 use std::process::{Command, Stdio};
@@ -9,42 +9,44 @@ use std::process::{Command, Stdio};
 use crate::paths::root;
 use crate::run::run;
 
-/// The generator with `args` after `load`.
-fn generator(args: &[&str]) -> Command {
+/// The generator's command `load` or `cost`, with `args` after it.
+fn generator(subcommand: &str, args: &[&str]) -> Command {
     let mut command = Command::new("cargo");
     command
-        .args(["run", "--quiet", "--profile", "load", "-p", "parley-bench", "--", "load"])
+        .args(["run", "--quiet", "--profile", "load", "-p", "parley-bench", "--", subcommand])
         .args(args)
         .current_dir(root());
     command
 }
 
-/// Runs the generator as asked, printing what it prints; fails if anything was lost,
-/// duplicated or refused.
-pub fn run_with(args: &[String]) -> Result<()> {
+/// Runs the generator's `subcommand` as asked, printing what it prints; fails if anything was
+/// lost, duplicated or refused.
+pub fn run_with(subcommand: &str, args: &[String]) -> Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    run(&mut generator(&args))
+    run(&mut generator(subcommand, &args))
 }
 
 /// What `cargo xtask test` runs: a short, gentle quick load through every target (a message
 /// each way in every conversation), which fails on any loss, duplicate or refusal and never on
-/// how fast it went.
+/// how fast it went, and the cost of five whole conversations, which fails if one cannot end.
 pub fn smoke() -> Result<()> {
-    run(&mut generator(&["--quick", "--seconds", "2", "--rate", "50"]))
+    run(&mut generator("load", &["--quick", "--seconds", "2", "--rate", "50"]))?;
+    // A few whole conversations priced, for crashes and conversations that cannot end.
+    run(&mut generator("cost", &["--conversations", "5"]))
 }
 
-/// A measured load: its JSON report (for `--json`) and its Markdown table (for BENCHMARKS.md).
+/// A measured run: its JSON report (for `--json`) and its Markdown table (for BENCHMARKS.md).
 pub struct Measured {
     pub json: serde_json::Value,
     pub table: String,
     pub clean: bool,
 }
 
-/// Runs the generator with `args` and reads its report, even when the run was not clean (the
-/// figures are written down all the same, and the failure reported after).
-pub fn measure(args: &[&str]) -> Result<Measured> {
-    let mut command = generator(&[args, &["--json"]].concat());
-    eprintln!("$ cargo xtask bench load {}", args.join(" "));
+/// Runs the generator's `subcommand` with `args` and reads its report, even when the run was
+/// not clean (the figures are written down all the same, and the failure reported after).
+pub fn measure(subcommand: &str, args: &[&str]) -> Result<Measured> {
+    let mut command = generator(subcommand, &[args, &["--json"]].concat());
+    eprintln!("$ cargo xtask bench {subcommand} {}", args.join(" "));
     let output = command.stderr(Stdio::inherit()).output().context("running the load generator")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if output.status.code().is_some_and(|code| code > 1) || output.status.code().is_none() {
