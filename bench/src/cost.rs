@@ -221,15 +221,7 @@ impl CostReport {
                 whole(activity.active_with_idle_tail_millis / 1_000.0 * scale),
             ));
         }
-        text.push_str(&format!(
-            "\nMeasured {} UTC on {} ({} cores, {} MiB), load average {} at the start, with `{}`.\n",
-            self.machine.date,
-            self.machine.cpu,
-            self.machine.cores,
-            self.machine.memory_mib,
-            self.machine.load_average,
-            self.command
-        ));
+        text.push_str(&self.machine.measured_with(&self.command));
         text
     }
 

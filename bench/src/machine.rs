@@ -39,4 +39,12 @@ impl Machine {
             .unwrap_or_default();
         Self { cpu, cores, memory_mib: memory_kib / 1024, load_average, date }
     }
+
+    /// The line under a report's table: when, on what, how busy, and the command run.
+    pub fn measured_with(&self, command: &str) -> String {
+        format!(
+            "\nMeasured {} UTC on {} ({} cores, {} MiB), load average {} at the start, with `{}`.\n",
+            self.date, self.cpu, self.cores, self.memory_mib, self.load_average, command
+        )
+    }
 }

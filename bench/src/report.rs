@@ -125,15 +125,7 @@ impl Report {
                 }
             }
         }
-        text.push_str(&format!(
-            "\nMeasured {} UTC on {} ({} cores, {} MiB), load average {} at the start, with `{}`.\n",
-            self.machine.date,
-            self.machine.cpu,
-            self.machine.cores,
-            self.machine.memory_mib,
-            self.machine.load_average,
-            self.command
-        ));
+        text.push_str(&self.machine.measured_with(&self.command));
         text
     }
 }
