@@ -517,7 +517,7 @@ impl ConversationRoom {
             }
             (Author::Shopper, _) => {
                 // The benchmark's shop, on a development edge, has limits of its own.
-                let limit = shop_limits::limit(&self.env, self.existing()?.shop(), Action::Message);
+                let limit = shop_limits::limit(&self.env, Action::Message, || Ok(self.existing()?.shop().clone()))?;
                 self.count_shopper(Action::Message, limit)?;
                 Input::ShopperWrote { client_id: client_id.clone(), text }
             }

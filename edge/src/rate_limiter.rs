@@ -124,7 +124,8 @@ pub async fn count(env: &Env, shop: &ShopId, client: &str, action: Action) -> Ed
         Scope::Shop => format!("limit:{shop}"),
         Scope::Edge => edge_counter(client),
     };
-    ask(env, &name, &LimiterRequest::Count { action, limit: shop_limits::limit(env, shop, action) }).await
+    let limit = shop_limits::limit(env, action, || Ok(shop.clone()))?;
+    ask(env, &name, &LimiterRequest::Count { action, limit }).await
 }
 
 /// Counts `action`, one of the edge's rather than a shop's (signing up), for the client keyed

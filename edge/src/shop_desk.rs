@@ -1171,12 +1171,7 @@ impl ShopDesk {
 
     /// The conversations in the queue: the shop's open ones.
     fn queued(&self) -> EdgeResult<Vec<ConversationId>> {
-        #[derive(Deserialize)]
-        struct Row {
-            conversation_id: ConversationId,
-        }
-        let rows: Vec<Row> = self.store.rows("SELECT conversation_id FROM queue", vec![])?;
-        Ok(rows.into_iter().map(|row| row.conversation_id).collect())
+        self.read_desk(|desk| desk.items().iter().map(|item| item.conversation_id.clone()).collect())
     }
 
     fn save_profile(&self, profile: &ShopProfile) -> EdgeResult<()> {

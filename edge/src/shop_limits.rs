@@ -7,24 +7,20 @@
 use worker::Env;
 
 use crate::development::is_development;
+use crate::error::EdgeResult;
 use parley_core::ids::ShopId;
 use parley_core::rate_limit::{Action, Limit, Limits};
 
 /// The Worker variable naming the benchmark's shop (development only).
 const BENCH_SHOP_VAR: &str = "PARLEY_BENCH_SHOP";
 
-/// The limits `shop` is held to.
-fn limits(env: &Env, shop: &ShopId) -> Limits {
-    if !is_development(env) {
-        return Limits::Standard;
-    }
-    match env.var(BENCH_SHOP_VAR) {
-        Ok(named) if named.to_string() == shop.as_str() => Limits::Benchmark,
+/// The limit of `action` for the clients of the shop `shop` names. Only a development edge can
+/// hold a shop to other limits, so only there is `shop` asked (a room reads its conversation
+/// for it, which a deployed edge's message path should not pay for).
+pub fn limit(env: &Env, action: Action, shop: impl FnOnce() -> EdgeResult<ShopId>) -> EdgeResult<Limit> {
+    let limits = match is_development(env).then(|| env.var(BENCH_SHOP_VAR)) {
+        Some(Ok(named)) if named.to_string() == shop()?.as_str() => Limits::Benchmark,
         _ => Limits::Standard,
-    }
-}
-
-/// The limit of `action` for `shop`'s clients.
-pub fn limit(env: &Env, shop: &ShopId, action: Action) -> Limit {
-    limits(env, shop).of(action)
+    };
+    Ok(limits.of(action))
 }
