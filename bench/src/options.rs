@@ -1,11 +1,12 @@
 //! The command line: `load [--quick] [--conversations N] [--rate R] [--seconds S] [--agents A]
-//! [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]` and `capacity [--quick]
-//! [--step N] [--max N] [--direct] [--json]`.
+//! [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]`, `capacity [--quick]
+//! [--step N] [--max N] [--direct] [--json]` and `cost [--conversations N] [--json]`.
 
 use anyhow::{bail, Context, Result};
 
 pub const USAGE: &str = "load [--quick] [--conversations N] [--rate MESSAGES_PER_SECOND] [--seconds S] [--agents A] [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]
-       capacity [--quick] [--step SOCKETS] [--max SOCKETS] [--direct] [--json]";
+       capacity [--quick] [--step SOCKETS] [--max SOCKETS] [--direct] [--json]
+       cost [--conversations N] [--json]";
 
 /// Something the load runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +138,37 @@ impl CapacityOptions {
     }
 }
 
+/// The options of `cost`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostOptions {
+    /// Whole conversations to hold.
+    pub conversations: usize,
+    pub json: bool,
+}
+
+impl CostOptions {
+    /// Reads the arguments after `cost`.
+    pub fn parse(args: &[String]) -> Result<Self> {
+        let mut options = Self { conversations: 100, json: false };
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            match arg.as_str() {
+                "--json" => options.json = true,
+                "--conversations" => {
+                    let value =
+                        rest.next().with_context(|| format!("--conversations needs a value; usage: {USAGE}"))?;
+                    options.conversations = value.parse().context("--conversations")?;
+                }
+                other => bail!("unknown option {other:?}; usage: {USAGE}"),
+            }
+        }
+        if options.conversations == 0 {
+            bail!("conversations must be more than 0");
+        }
+        Ok(options)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +179,20 @@ mod tests {
 
     fn parse(line: &str) -> Result<Options> {
         Options::parse(&words(line))
+    }
+
+    #[test]
+    fn cost_defaults_and_overrides() {
+        let cases = [
+            ("", CostOptions { conversations: 100, json: false }),
+            ("--conversations 5 --json", CostOptions { conversations: 5, json: true }),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(CostOptions::parse(&words(line)).expect(line), expected, "{line}");
+        }
+        for wrong in ["--conversations", "--conversations 0", "--conversations many", "--quick"] {
+            assert!(CostOptions::parse(&words(wrong)).is_err(), "{wrong}");
+        }
     }
 
     #[test]

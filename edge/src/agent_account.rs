@@ -14,7 +14,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 use crate::clock::now;
 use crate::crypto;
-use crate::dev_counters;
+use crate::dev_counters::{self, Wake};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{answer, Object};
@@ -69,7 +69,7 @@ impl DurableObject for AgentAccount {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        dev_counters::request_received(Object::AgentAccount);
+        let _handling = dev_counters::woke(Object::AgentAccount, &self.state, Wake::Request);
         let result = match read_json::<AccountRequest>(&mut req).await {
             Ok(request) => self.handle(request).await,
             Err(error) => Err(error),

@@ -13,7 +13,7 @@ use worker::{
 
 use crate::clock::{alarm_failed, now, wake_at};
 use crate::crypto;
-use crate::dev_counters;
+use crate::dev_counters::{self, Wake};
 use crate::error::{EdgeError, EdgeResult};
 use crate::failpoints;
 use crate::frames::{decode_frame, reply};
@@ -167,7 +167,7 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        dev_counters::request_received(Object::ConversationRoom);
+        let _handling = dev_counters::woke(Object::ConversationRoom, &self.state, Wake::Request);
         if is_websocket_upgrade(&req) {
             return match self.accept(&req) {
                 Ok(response) => Ok(response),
@@ -182,6 +182,7 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
+        let _handling = dev_counters::woke(Object::ConversationRoom, &self.state, Wake::WebSocketMessage);
         let Some(mut peer) = ws.deserialize_attachment::<Peer>()? else {
             return ws.close(Some(4400), Some("unknown peer"));
         };
@@ -263,17 +264,19 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
+        let _handling = dev_counters::woke(Object::ConversationRoom, &self.state, Wake::WebSocketClosed);
         self.stop_typing(&ws);
         ws.close(Some(1000), Some("bye")).or(Ok(()))
     }
 
     async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        let _handling = dev_counters::woke(Object::ConversationRoom, &self.state, Wake::WebSocketClosed);
         self.stop_typing(&ws);
         Ok(())
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        dev_counters::alarm_rang(Object::ConversationRoom);
+        let _handling = dev_counters::woke(Object::ConversationRoom, &self.state, Wake::Alarm);
         // Only requests due to other objects (the desk, the history) set this alarm. A failure
         // is the runtime's to retry; delivering leaves the next alarm set either way.
         self.deliver().await.map_err(|error| alarm_failed("conversation", error))?;

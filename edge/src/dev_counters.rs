@@ -7,8 +7,12 @@
 //! - **Requests made** are counted by the caller, per object kind and per object named (the
 //!   object's key: `shop:{shop}`, `history:{shop}`, `limit:{shop}:{client}`, …), in
 //!   [`crate::rpc`], for every call and forwarded WebSocket upgrade.
-//! - **Requests received** are counted by each object as its `fetch` runs, per kind, and
-//!   alarms per kind as they ring.
+//! - **Requests received** are counted by each object as its `fetch` runs, per kind;
+//!   **WebSocket messages** as its `websocket_message` runs, per kind; **alarms** per kind as
+//!   they ring; and **Worker requests** as the Worker's own `fetch` runs (every request from
+//!   outside, WebSocket upgrades included).
+//! - **Activity**, per kind: the objects woken, the handlers they ran and how long they were
+//!   active, for Duration ([`crate::dev_activity`] states the model and its assumption).
 //! - **Rows read and written** are SQLite's own counts (`rowsRead` / `rowsWritten` of each
 //!   statement's cursor), summed over every statement [`crate::store::Store`] runs; **bytes
 //!   written** are the sizes of the values bound to statements that wrote rows, a lower bound
@@ -20,12 +24,14 @@
 //! assuming it. On Cloudflare, objects run elsewhere and this route is not served.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
-use worker::Env;
+use worker::{Env, State};
 
+use crate::desk_timings::instant_millis;
+use crate::dev_activity::{Activity, ObjectClock};
 use crate::development::is_development;
 use crate::rpc::Object;
 
@@ -39,17 +45,59 @@ thread_local! {
 /// Totals since the edge started or the counters were last reset.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Counters {
+    /// Requests the Worker received from outside.
+    pub worker_requests: u64,
     /// Calls made to objects, per kind (`shop_desk`, `conversation_room`, …).
     pub requests_made: BTreeMap<String, u64>,
     /// Calls made to objects, per object named.
     pub requests_made_to: BTreeMap<String, u64>,
     /// Calls objects received, per kind.
     pub requests_received: BTreeMap<String, u64>,
+    /// WebSocket messages objects received, per kind.
+    pub websocket_messages: BTreeMap<String, u64>,
     /// Alarms that rang, per kind.
     pub alarms: BTreeMap<String, u64>,
+    /// How long objects were active, per kind.
+    pub activity: BTreeMap<String, Activity>,
     pub rows_read: u64,
     pub rows_written: u64,
     pub bytes_written: u64,
+    /// Each object's clock, by its id.
+    #[serde(skip)]
+    clocks: HashMap<String, ObjectClock>,
+}
+
+/// What woke an object's handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wake {
+    /// A request (a call, or a WebSocket upgrade).
+    Request,
+    WebSocketMessage,
+    /// A socket closed or failed: not billed as a request, but the object runs.
+    WebSocketClosed,
+    Alarm,
+}
+
+/// A handler of an object that is running: dropping it (as the handler returns) ends its time.
+#[must_use = "the handler's time ends when this is dropped"]
+pub struct Handling {
+    /// The object's kind and id, while counting.
+    object: Option<(&'static str, String)>,
+}
+
+impl Drop for Handling {
+    fn drop(&mut self) {
+        if let Some((kind, id)) = self.object.take() {
+            let now = instant_millis();
+            count(|counters| {
+                let activity = counters.activity.entry(kind.to_owned()).or_default();
+                // A clock reset while the handler ran is gone: its end is not counted.
+                if let Some(clock) = counters.clocks.get_mut(&id) {
+                    clock.ended(now, activity);
+                }
+            });
+        }
+    }
 }
 
 /// Starts counting if `env` is a development edge's. Every entry point (the Worker, each
@@ -74,14 +122,38 @@ pub fn request_made(object: Object, key: &str) {
     });
 }
 
-/// An object of kind `object` received a call.
-pub fn request_received(object: Object) {
-    count(|counters| *counters.requests_received.entry(object.kind().to_owned()).or_default() += 1);
+/// The Worker received a request from outside.
+pub fn worker_request() {
+    count(|counters| counters.worker_requests += 1);
 }
 
-/// An object of kind `object` had its alarm ring.
-pub fn alarm_rang(object: Object) {
-    count(|counters| *counters.alarms.entry(object.kind().to_owned()).or_default() += 1);
+/// A handler of the object of kind `object` whose state is `state` starts, woken `by` this;
+/// its time runs until the answer is dropped.
+pub fn woke(object: Object, state: &State, by: Wake) -> Handling {
+    if !COUNTING.load(Ordering::Relaxed) {
+        return Handling { object: None };
+    }
+    let kind = object.kind();
+    let id = state.id().to_string();
+    let now = instant_millis();
+    count(|counters| {
+        let wakes = match by {
+            Wake::Request => Some(&mut counters.requests_received),
+            Wake::WebSocketMessage => Some(&mut counters.websocket_messages),
+            Wake::Alarm => Some(&mut counters.alarms),
+            Wake::WebSocketClosed => None,
+        };
+        if let Some(wakes) = wakes {
+            *wakes.entry(kind.to_owned()).or_default() += 1;
+        }
+        let activity = counters.activity.entry(kind.to_owned()).or_default();
+        let clock = counters.clocks.entry(id.clone()).or_insert_with(|| {
+            activity.objects += 1;
+            ObjectClock::default()
+        });
+        clock.started(now, activity);
+    });
+    Handling { object: Some((kind, id)) }
 }
 
 /// A statement ran, reading and writing these rows; `bytes` were bound to it.

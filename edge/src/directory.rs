@@ -16,7 +16,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 use crate::clock::now;
 use crate::crypto;
-use crate::dev_counters;
+use crate::dev_counters::{self, Wake};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{self, answer, Object};
@@ -81,6 +81,8 @@ pub enum DirectoryAnswer {
 
 #[durable_object]
 pub struct Directory {
+    /// Kept for the development counters, which name the object by its id.
+    state: State,
     store: Store,
     /// Throttles of e-mails without an account, which must not be stored.
     unknown: RefCell<BTreeMap<String, LoginThrottle>>,
@@ -114,11 +116,12 @@ struct CodeRow {
 impl DurableObject for Directory {
     fn new(state: State, env: Env) -> Self {
         dev_counters::count_if_development(&env);
-        Self { store: Store::new(&state, MIGRATIONS), unknown: RefCell::default() }
+        let store = Store::new(&state, MIGRATIONS);
+        Self { state, store, unknown: RefCell::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        dev_counters::request_received(Object::Directory);
+        let _handling = dev_counters::woke(Object::Directory, &self.state, Wake::Request);
         let result = match read_json::<DirectoryRequest>(&mut req).await {
             Ok(request) => self.handle(request).await,
             Err(error) => Err(error),

@@ -19,6 +19,7 @@ mod crypto;
 mod dead_letters;
 mod desk_memory;
 mod desk_timings;
+mod dev_activity;
 mod dev_clock;
 mod dev_counters;
 mod dev_history;
@@ -64,6 +65,7 @@ use worker::{event, Context, Env, Request, Response};
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     dev_counters::count_if_development(&env);
+    dev_counters::worker_request();
     let https = req.url().is_ok_and(|url| url.scheme() == "https");
     let response = match router::route(req, &env).await {
         Ok(response) => response,

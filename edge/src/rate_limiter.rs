@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
 use crate::clock::{alarm_failed, now, wake_at};
-use crate::dev_counters;
+use crate::dev_counters::{self, Wake};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{self, answer, Object};
@@ -57,7 +57,7 @@ impl DurableObject for RateLimiter {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        dev_counters::request_received(Object::RateLimiter);
+        let _handling = dev_counters::woke(Object::RateLimiter, &self.state, Wake::Request);
         let result = match read_json::<LimiterRequest>(&mut req).await {
             Ok(request) => self.handle(request).await,
             Err(error) => Err(error),
@@ -66,7 +66,7 @@ impl DurableObject for RateLimiter {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        dev_counters::alarm_rang(Object::RateLimiter);
+        let _handling = dev_counters::woke(Object::RateLimiter, &self.state, Wake::Alarm);
         self.forget_if_quiet().await.map_err(|error| alarm_failed("rate limiter", error))?;
         Response::empty()
     }

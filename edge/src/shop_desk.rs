@@ -22,7 +22,7 @@ use crate::crypto;
 use crate::dead_letters::DeadLetters;
 use crate::desk_memory::DeskMemory;
 use crate::desk_timings::{instant_millis, DeskTimings, Stopwatch};
-use crate::dev_counters;
+use crate::dev_counters::{self, Wake};
 use crate::dev_queue;
 use crate::development::webhook_targets;
 use crate::error::{EdgeError, EdgeResult};
@@ -341,7 +341,7 @@ impl DurableObject for ShopDesk {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        dev_counters::request_received(Object::ShopDesk);
+        let _handling = dev_counters::woke(Object::ShopDesk, &self.state, Wake::Request);
         if is_websocket_upgrade(&req) {
             return match self.accept_console(&req).await {
                 Ok(response) => Ok(response),
@@ -362,6 +362,7 @@ impl DurableObject for ShopDesk {
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
+        let _handling = dev_counters::woke(Object::ShopDesk, &self.state, Wake::WebSocketMessage);
         let frame = match decode_frame::<DeskClientFrame>(message) {
             Ok(frame) => frame,
             Err(error) => return reply(&ws, &DeskServerFrame::Error { error }),
@@ -400,6 +401,7 @@ impl DurableObject for ShopDesk {
     }
 
     async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
+        let _handling = dev_counters::woke(Object::ShopDesk, &self.state, Wake::WebSocketClosed);
         // Completes the closing handshake; hibernation forgets the socket afterwards.
         let _ = ws.close(Some(1000), Some("bye"));
         if let Ok(Some(console)) = ws.deserialize_attachment::<Console>() {
@@ -415,7 +417,7 @@ impl DurableObject for ShopDesk {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        dev_counters::alarm_rang(Object::ShopDesk);
+        let _handling = dev_counters::woke(Object::ShopDesk, &self.state, Wake::Alarm);
         // A failure goes to the runtime, which retries the alarm.
         self.run_due().await.map_err(|error| alarm_failed("desk", error))?;
         Response::empty()

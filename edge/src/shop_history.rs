@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorageValue, State};
 
-use crate::dev_counters;
+use crate::dev_counters::{self, Wake};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::read_json;
 use crate::rpc::{answer, Object};
@@ -136,17 +136,20 @@ struct Count {
 
 #[durable_object]
 pub struct ShopHistory {
+    /// Kept for the development counters, which name the object by its id.
+    state: State,
     store: Store,
 }
 
 impl DurableObject for ShopHistory {
     fn new(state: State, env: Env) -> Self {
         dev_counters::count_if_development(&env);
-        Self { store: Store::new(&state, MIGRATIONS) }
+        let store = Store::new(&state, MIGRATIONS);
+        Self { state, store }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        dev_counters::request_received(Object::ShopHistory);
+        let _handling = dev_counters::woke(Object::ShopHistory, &self.state, Wake::Request);
         let result = match read_json::<HistoryRequest>(&mut req).await {
             Ok(request) => self.handle(request),
             Err(error) => Err(error),

@@ -4,13 +4,15 @@
 //! 10,000 conversations, the shop desk's time per event with 10,000 waiting and 50 consoles,
 //! what the loader costs a shop's page (main-thread time, total blocking
 //! time, Lighthouse), and message latency under load against three baselines, at the
-//! issue's reference load (20 conversations, 190 messages/s) and at 1,000 conversations, and
-//! how many waiting shoppers one local edge holds, through wrangler's proxy and past it.
+//! issue's reference load (20 conversations, 190 messages/s) and at 1,000 conversations (and
+//! where the time goes there, from a profile), how many waiting shoppers one local edge holds
+//! (through wrangler's proxy and past it), and what whole conversations cost in Cloudflare's
+//! billing units.
 //! `--quick` runs smaller versions of each and prints them without touching BENCHMARKS.md;
 //! `--json` also prints the load runs' figures as JSON, for tools.
 //!
-//! `cargo xtask bench load …` and `cargo xtask bench capacity …` run only the load generator,
-//! with its own options (`load`).
+//! `cargo xtask bench load|capacity|cost …` runs only that command of the load generator, with
+//! its own options (`load`).
 
 mod artifacts;
 mod end_to_end;
@@ -24,7 +26,7 @@ use crate::paths::root;
 pub use load::smoke as load_smoke;
 
 pub fn run(args: &[String]) -> Result<()> {
-    if matches!(args.first().map(String::as_str), Some("load" | "capacity")) {
+    if matches!(args.first().map(String::as_str), Some("load" | "capacity" | "cost")) {
         return load::run_with(args);
     }
     let mut quick = false;
@@ -33,7 +35,9 @@ pub fn run(args: &[String]) -> Result<()> {
         match arg.as_str() {
             "--quick" => quick = true,
             "--json" => json = true,
-            other => bail!("unknown option {other:?}; usage: cargo xtask bench [--quick] [--json] | bench load … | bench capacity …"),
+            other => bail!(
+                "unknown option {other:?}; usage: cargo xtask bench [--quick] [--json] | bench load|capacity|cost …"
+            ),
         }
     }
     all(quick, json)
@@ -78,13 +82,20 @@ fn all(quick: bool, json: bool) -> Result<()> {
         &[
             ("load-quick", "Load (quick)", &["load", "--quick"]),
             ("capacity-quick", "Capacity (quick)", &["capacity", "--quick", "--direct"]),
+            ("cost-quick", "Cost (quick)", &["cost", "--conversations", "10"]),
         ]
     } else {
         &[
             ("load-reference", "Load: the issue's reference load", &["load", "--conversations", "20", "--rate", "190"]),
             ("load-1000", "Load: 1,000 conversations", &["load", "--conversations", "1000", "--rate", "200"]),
+            (
+                "load-1000-profile",
+                "Load: where the time goes at 1,000 conversations",
+                &["load", "--targets", "parley", "--conversations", "1000", "--rate", "200", "--profile"],
+            ),
             ("capacity-dev", "Capacity: through wrangler's proxy", &["capacity", "--max", "5000"]),
             ("capacity", "Capacity: past the proxy, as in production", &["capacity", "--direct"]),
+            ("cost", "What a conversation costs in Cloudflare's billing units", &["cost", "--conversations", "100"]),
         ]
     };
     let mut reports = serde_json::Map::new();

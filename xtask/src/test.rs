@@ -39,7 +39,8 @@ pub fn all() -> Result<()> {
     // Unit tests, then the integration and browser tests, which start their own edge from the
     // artifacts just built.
     run(&mut excluding_wasm_only(cargo(&["test", "--workspace"])))?;
-    // The load generator against its own edge and baselines, and two small steps of capacity,
-    // briefly: for crashes, losses, duplicates and refusals, never for speed.
+    // The load generator against its own edge and baselines, two small steps of capacity and a
+    // few conversations priced, briefly: for crashes, losses, duplicates and refusals, never
+    // for speed.
     bench::load_smoke()
 }

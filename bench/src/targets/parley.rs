@@ -1,7 +1,9 @@
 //! Parley itself, driven as its clients drive it: each shopper starts a conversation over
 //! HTTP, opens the conversation socket with its token and writes; agents sign in, keep a desk
 //! socket open (the console's), claim each conversation there and answer it on its own
-//! conversation socket. Only then does the run's load start, on these sockets.
+//! conversation socket. Only then does the run's load start, on these sockets. The cost
+//! benchmark holds whole conversations the same way, from the first message to the agent's
+//! resolve.
 //!
 //! The shop is seeded on the benchmark's own development edge, which holds it to core's
 //! benchmark limits (`PARLEY_BENCH_SHOP`, edge/src/shop_limits.rs): each shopper here writes
@@ -14,7 +16,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use parley_core::ids::{ClientMessageId, ConversationId};
 use parley_core::protocol::{
-    ClientFrame, ConversationTicket, DeskClientFrame, DeskServerFrame, ServerFrame, PROTOCOL_VERSION,
+    ClientFrame, ConversationTicket, DeskClientFrame, DeskServerFrame, ServerFrame, Status, PROTOCOL_VERSION,
 };
 use serde_json::json;
 use tokio::sync::{mpsc, Mutex};
@@ -37,7 +39,10 @@ const DEV_CLIENT_HEADER: &str = "x-parley-dev-client";
 const CLAIM_WAIT: Duration = Duration::from_secs(60);
 
 /// Conversations set up at once.
-const SETTING_UP_AT_ONCE: usize = 8;
+pub const SETTING_UP_AT_ONCE: usize = 8;
+
+/// Messages said while a conversation opens: the shopper's first, and the agent's answer.
+const OPENING_MESSAGES: usize = 2;
 
 /// The seeded shop's agents, signed in with their desk sockets open.
 pub struct Parley {
@@ -82,6 +87,18 @@ impl Parley {
     pub async fn open_range(&self, numbers: Range<usize>) -> Result<Vec<Conversation>> {
         let first = numbers.start;
         open_all(numbers.len(), SETTING_UP_AT_ONCE, |index| self.open_one(first + index)).await
+    }
+
+    /// Holds conversation `index` from start to end: opened as [`Parley::open`] opens it, then
+    /// `messages` in all (the opening's two included), the shopper's and the agent's in turn,
+    /// each sent once the one before is acknowledged; then the agent resolves it.
+    pub async fn hold_whole(&self, index: usize, messages: usize) -> Result<()> {
+        let Conversation { mut shopper, agent: mut answering } = self.open_one(index).await?;
+        for n in OPENING_MESSAGES..messages {
+            let link = if n % 2 == 0 { &mut shopper } else { &mut answering };
+            say(link, &format!("m-{n}"), &format!("message {n} of conversation {index}")).await?;
+        }
+        resolve(&mut answering).await.with_context(|| format!("resolving conversation {index}"))
     }
 
     async fn open_one(&self, number: usize) -> Result<Conversation> {
@@ -196,6 +213,21 @@ async fn say(link: &mut Link, client_id: &str, text: &str) -> Result<()> {
         .await?;
     match serde_json::from_str(&answer)? {
         ServerFrame::Error { error, .. } => bail!("{client_id} was refused: {}", error.message),
+        _ => Ok(()),
+    }
+}
+
+/// Resolves the conversation as its agent and waits until the room says it is resolved.
+async fn resolve(link: &mut Link) -> Result<()> {
+    link.send(serde_json::to_string(&ClientFrame::Resolve)?)?;
+    let answer = link
+        .expect("the resolved conversation", |text| {
+            matches!(serde_json::from_str(text), Ok(ServerFrame::Conversation { ref conversation }) if conversation.status == Status::Resolved)
+                || matches!(serde_json::from_str(text), Ok(ServerFrame::Error { client_id: None, .. }))
+        })
+        .await?;
+    match serde_json::from_str(&answer)? {
+        ServerFrame::Error { error, .. } => bail!("resolving was refused: {}", error.message),
         _ => Ok(()),
     }
 }

@@ -2,14 +2,16 @@
 //! (`GET /api/dev/counters`, edge/src/dev_counters.rs): the calls between objects made on its
 //! behalf, and the rows and bytes written. Counts, never timings. The calls are those to the
 //! objects named after the test's own shop (its desk, history and rate limiters) and its
-//! conversation, so what other shops' objects do meanwhile is not counted.
+//! conversation, so what other shops' objects do meanwhile is not counted. What the counters
+//! count per kind of object (WebSocket messages, activity) and the Worker's own requests are
+//! proved on an edge of the case's own, where nothing else runs.
 //!
 //! The case prints its figures as `BENCH …` lines, which BENCHMARKS.md quotes.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -18,17 +20,19 @@ use crate::api::{send_acked, shopper};
 use crate::case;
 use crate::client::{Api, Socket};
 use crate::eventually::eventually_within;
+use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
-use crate::shops::{login, seed};
+use crate::shops::{login, seed, seed_shop};
 use crate::webhook_receiver::WebhookReceiver;
 use parley_core::history::HistoryPage;
 use parley_core::history_record::FEED_DELAY_MILLIS;
-use parley_core::protocol::ConversationTicket;
+use parley_core::protocol::{ClientFrame, ConversationTicket};
 
 pub fn cases() -> Vec<Case> {
     vec![
         case!(each_shopper_message_makes_at_most_one_object_call_and_history_gets_them_all),
         case!(the_desk_hears_of_each_message_exactly_while_the_shop_has_a_webhook),
+        case!(the_counters_count_the_workers_requests_each_websocket_message_and_the_objects_woken),
     ]
 }
 
@@ -43,10 +47,22 @@ const SETTLE_MILLIS: u64 = FEED_DELAY_MILLIS + 1_000;
 /// What the counters answer; only the parts counted here.
 #[derive(Debug, Deserialize)]
 struct Counters {
+    worker_requests: u64,
     requests_made_to: BTreeMap<String, u64>,
+    websocket_messages: BTreeMap<String, u64>,
+    activity: BTreeMap<String, Activity>,
     rows_read: u64,
     rows_written: u64,
     bytes_written: u64,
+}
+
+/// How long the objects of one kind were active.
+#[derive(Debug, Deserialize)]
+struct Activity {
+    objects: u64,
+    handlers: u64,
+    active_millis: f64,
+    active_with_idle_tail_millis: f64,
 }
 
 impl Counters {
@@ -206,5 +222,54 @@ async fn the_desk_hears_of_each_message_exactly_while_the_shop_has_a_webhook(env
     set_webhook(&api, &shop, &ana.cookie, Value::Null).await?;
     let calls = desk_calls_of(&api, &shop, &ticket, &mut socket, "quiet-again").await?;
     ensure!(calls == 0, "a message made {calls} calls to the desk after its webhook went");
+    Ok(())
+}
+
+/// The idle tail the counters add after each stretch of an object's handlers
+/// (edge/src/dev_activity.rs).
+const IDLE_TAIL_MILLIS: f64 = 10_000.0;
+
+async fn the_counters_count_the_workers_requests_each_websocket_message_and_the_objects_woken(
+    _env: Arc<Env>,
+) -> Result<()> {
+    let edge = PrivateEdge::start("counters").await?;
+    let api = Api::new(edge.origin());
+    let shop = "counted";
+    seed_shop(&api, shop, json!({}), &[("ana", "owner")]).await?;
+    let ticket = api.new_conversation(shop).await?;
+    let (mut socket, _) = shopper(&api, &ticket, 0).await?;
+    send_acked(&mut socket, "first", "Hello, anyone there?").await?;
+    settle(&api, &ticket).await?;
+    let (status, body) = api.post("/api/dev/counters/reset", &json!({}), None).await?;
+    ensure!(status == 200, "resetting the counters answered {status}: {body}");
+
+    // Each frame the room receives is one WebSocket message, one that is not answered (typing)
+    // included; the last ack says the room has handled them all.
+    const SENT: u64 = 7;
+    const FRAMES: u64 = SENT + 1;
+    socket.send(&ClientFrame::Typing { typing: true }).await?;
+    for n in 0..SENT {
+        send_acked(&mut socket, &format!("m-{n}"), &format!("question {n}")).await?;
+    }
+    for n in 0..3 {
+        let (status, _, body) = api.get("/healthz", None).await?;
+        ensure!(status == 200, "health check {n} answered {status}: {body}");
+    }
+    let counted = counters(&api).await?;
+    let messages = counted.websocket_messages.get("conversation_room").copied().unwrap_or(0);
+    ensure!(messages == FRAMES, "{FRAMES} frames to the room were counted as {messages}: {counted:?}");
+    // Three health checks and this reading: the Worker's requests from outside, and nothing
+    // the Worker asked of its objects.
+    ensure!(counted.worker_requests == 4, "4 requests to the Worker were counted as {}", counted.worker_requests);
+    let room = counted.activity.get("conversation_room").context("no activity of the room")?;
+    ensure!(room.objects == 1, "one room was woken, counted as {}: {room:?}", room.objects);
+    ensure!(room.handlers >= FRAMES, "the room ran {} handlers for {FRAMES} frames", room.handlers);
+    ensure!(room.active_millis > 0.0, "the room was active for no time: {room:?}");
+    // Its handlers ran one after another within seconds: one stretch with its idle tail, or
+    // several that the tail does not join, each with a tail of its own.
+    ensure!(
+        room.active_with_idle_tail_millis >= room.active_millis + IDLE_TAIL_MILLIS,
+        "the idle tail was not added: {room:?}"
+    );
     Ok(())
 }

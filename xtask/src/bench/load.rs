@@ -1,8 +1,8 @@
-//! `cargo xtask bench load|capacity …`: the load generator (the `parley-bench` crate, built
-//! with the optimised `load` profile), each run on a local edge of its own. The command and its
-//! options are passed through: `load [--quick] [--conversations N] [--rate R] [--seconds S]
-//! [--agents A] [--targets …] [--json]`, `capacity [--quick] [--step N] [--max N] [--direct]
-//! [--json]`.
+//! `cargo xtask bench load|capacity|cost …`: the load generator (the `parley-bench` crate,
+//! built with the optimised `load` profile), each run on a local edge of its own. The command
+//! and its options are passed through: `load [--quick] [--conversations N] [--rate R]
+//! [--seconds S] [--agents A] [--targets …] [--profile] [--json]`, `capacity [--quick]
+//! [--step N] [--max N] [--direct] [--json]`, `cost [--conversations N] [--json]`.
 
 use anyhow::{bail, Context, Result};
 use std::process::{Command, Stdio};
@@ -17,19 +17,22 @@ fn generator(args: &[&str]) -> Command {
     command
 }
 
-/// Runs the generator as asked (`load …` or `capacity …`), printing what it prints; fails if
-/// anything was lost, duplicated or refused, or the edge held no step of capacity.
+/// Runs the generator as asked (`load …`, `capacity …` or `cost …`), printing what it prints;
+/// fails if anything was lost, duplicated or refused, the edge held no step of capacity, or a
+/// conversation could not be held to its end.
 pub fn run_with(args: &[String]) -> Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     run(&mut generator(&args))
 }
 
 /// What `cargo xtask test` runs: a short, gentle quick load through every target (a message
-/// each way in every conversation), and two small steps of capacity. They fail on any loss,
-/// duplicate or refusal, and never on how fast it went.
+/// each way in every conversation), two small steps of capacity, and the cost of five whole
+/// conversations. They fail on any loss, duplicate or refusal, or a conversation that cannot
+/// end, and never on how fast it went.
 pub fn smoke() -> Result<()> {
     run(&mut generator(&["load", "--quick", "--seconds", "2", "--rate", "50"]))?;
-    run(&mut generator(&["capacity", "--step", "50", "--max", "100"]))
+    run(&mut generator(&["capacity", "--step", "50", "--max", "100"]))?;
+    run(&mut generator(&["cost", "--conversations", "5"]))
 }
 
 /// A measured run: its JSON report (for `--json`) and its Markdown table (for BENCHMARKS.md).
