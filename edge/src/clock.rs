@@ -1,6 +1,7 @@
 //! The edge's only clock (core receives this `now` as an argument), time limits on what the
 //! edge waits for, and Durable Object alarms.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,17 +31,60 @@ pub fn advance(millis: u64) -> UnixMillis {
 /// Sets the object's alarm to `at` on the edge's clock, or clears it. Alarm handlers are
 /// idempotent, so an alarm that rings early or twice only does the work that is due.
 pub async fn wake_at(state: &State, at: Option<UnixMillis>) -> EdgeResult<()> {
+    set_alarm(state, at.map(runtime_instant)).await
+}
+
+/// When the runtime should ring for `at` on the edge's clock. It rings alarms by its own clock,
+/// and refuses instants before 1970 (an outbox request is due at 0, "at once"): what is due
+/// already rings now.
+fn runtime_instant(at: UnixMillis) -> u64 {
+    at.0.saturating_sub(AHEAD_MILLIS.load(Ordering::Relaxed)).max(worker::Date::now().as_millis())
+}
+
+/// Sets the alarm to ring at `instant` on the runtime's clock, or clears it.
+async fn set_alarm(state: &State, instant: Option<u64>) -> EdgeResult<()> {
     let storage = state.storage();
-    match at {
-        Some(at) => {
-            // The runtime rings alarms by its own clock, and refuses instants before 1970 (an
-            // outbox request is due at 0, "at once"): what is due already rings now.
-            let at = at.0.saturating_sub(AHEAD_MILLIS.load(Ordering::Relaxed)).max(worker::Date::now().as_millis());
-            storage.set_alarm(ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?
-        }
+    match instant {
+        Some(at) => storage.set_alarm(ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?,
         None => storage.delete_alarm().await?,
     }
     Ok(())
+}
+
+/// The alarm an object has set, as far as this instance of it knows, so that setting it again
+/// when it already rings no later is skipped: a busy conversation asks for it after every
+/// message, and each setting is a storage write. An alarm that rings early does no harm (see
+/// [`wake_at`]); one that rings after the work it was for is what must never happen.
+#[derive(Default)]
+pub struct Alarm {
+    /// `None` while unknown (a new instance, after it rang, after a setting failed); then
+    /// `Some(None)` when cleared, `Some(Some(instant))` when set to ring at that instant on the
+    /// runtime's clock.
+    known: Cell<Option<Option<u64>>>,
+}
+
+impl Alarm {
+    /// Has the alarm ring by `at` on the edge's clock (cleared if `None`).
+    pub async fn ring_by(&self, state: &State, at: Option<UnixMillis>) -> EdgeResult<()> {
+        let wanted = at.map(runtime_instant);
+        let needless = match (self.known.get(), wanted) {
+            (Some(None), None) => true,
+            (Some(Some(set)), Some(wanted)) => set <= wanted,
+            _ => false,
+        };
+        if needless {
+            return Ok(());
+        }
+        self.known.set(None);
+        set_alarm(state, wanted).await?;
+        self.known.set(Some(wanted));
+        Ok(())
+    }
+
+    /// The alarm has rung: the runtime no longer holds it.
+    pub fn rang(&self) {
+        self.known.set(None);
+    }
 }
 
 /// `work`, unless it takes longer than `limit`: then a [`EdgeError::TimedOut`] naming `what`.
