@@ -5,6 +5,7 @@
 //! anything, or cannot open its sockets, and names what bound it: a process's open files, or
 //! delivery time, or the error the edge answered.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use serde::Serialize;
 use tokio::task::JoinHandle;
 
 use crate::drive::{drive, Load};
+use crate::edge_counters::Counters;
 use crate::link::{next_text, Link, Writer};
 use crate::options::CapacityOptions;
 use crate::tally::Outcome;
@@ -50,6 +52,9 @@ pub struct Step {
     /// Why the step's sockets could not all be opened, if they could not (no probe ran).
     pub opening_failure: Option<String>,
     pub probe: Option<Outcome>,
+    /// Calls objects received while the probe ran, by kind (alarms included): what the edge
+    /// did besides the probe's own messages shows here.
+    pub probe_object_calls: BTreeMap<String, u64>,
     pub edge: Option<EdgeUsage>,
     /// Open shopper sockets that the edge closed or that failed, by the end of the step.
     pub shopper_sockets_lost: usize,
@@ -119,7 +124,12 @@ pub async fn step_up(parley: &Parley, processes: &EdgeProcesses, options: &Capac
                 // The probe's shoppers are numbered after every possible idle one: new clients each time.
                 let first = options.max + steps.len() * PROBE_CONVERSATIONS;
                 match parley.open_range(first..first + PROBE_CONVERSATIONS).await {
-                    Ok(conversations) => Ok(drive(Arc::new(ParleyProtocol), conversations, PROBE).await),
+                    Ok(conversations) => {
+                        let before = Counters::read(parley.port()).await.unwrap_or_default();
+                        let outcome = drive(Arc::new(ParleyProtocol), conversations, PROBE).await;
+                        let after = Counters::read(parley.port()).await.unwrap_or_default();
+                        Ok((outcome, after.calls_since(&before)))
+                    }
                     Err(error) => Err(format!("opening the probe's conversations: {error:#}")),
                 }
             }
@@ -130,7 +140,8 @@ pub async fn step_up(parley: &Parley, processes: &EdgeProcesses, options: &Capac
             edge: processes.usage().ok(),
             shopper_sockets_lost: open.iter().filter(|shopper| shopper.lost()).count(),
             opening_failure: probe.as_ref().err().cloned(),
-            probe: probe.ok(),
+            probe_object_calls: probe.as_ref().map(|(_, calls)| calls.clone()).unwrap_or_default(),
+            probe: probe.ok().map(|(outcome, _)| outcome),
         };
         eprintln!("{}", step.summary());
         let held = step.held();

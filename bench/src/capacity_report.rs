@@ -64,7 +64,7 @@ impl CapacityReport {
             "through wrangler's proxy on the dev port (as `cargo xtask dev` is reached)"
         };
         let mut text = format!(
-            "Idle shopper sockets (conversation started, `hello` said) {path}; at each step, once the edge had gone quiet, a probe of {} answered conversations at {} messages/s for {} s.\n\n| shopper sockets | opened in (s) | probe shopper→agent p50 / p99 (ms) | agent→shopper p99 (ms) | proxy workerd MiB / open files | Worker's workerd MiB / open files | held |\n|---:|---:|---|---:|---|---|---|\n",
+            "Idle shopper sockets (conversation started, `hello` said) {path}; at each step, once the edge had gone quiet, a probe of {} answered conversations at {} messages/s for {} s.\n\n| shopper sockets | opened in (s) | probe shopper→agent p50 / p99 (ms) | agent→shopper p99 (ms) | proxy workerd MiB / open files | Worker's workerd MiB / open files | object calls during the probe | held |\n|---:|---:|---|---:|---|---|---|---|\n",
             crate::capacity::PROBE_CONVERSATIONS,
             crate::capacity::PROBE.rate,
             crate::capacity::PROBE.seconds,
@@ -81,12 +81,15 @@ impl CapacityReport {
                 Some(usage) => format!("{:.0} / {} of {}", usage.memory_mib, usage.open_files, usage.open_files_limit),
                 None => "–".to_owned(),
             };
+            let calls: Vec<String> =
+                step.probe_object_calls.iter().map(|(kind, count)| format!("{kind} {count}")).collect();
             text.push_str(&format!(
-                "| {} | {:.1} | {probe} | {back} | {} | {} | {} |\n",
+                "| {} | {:.1} | {probe} | {back} | {} | {} | {} | {} |\n",
                 step.shopper_sockets,
                 step.opening_seconds,
                 usage(step.edge.map(|edge| edge.proxy)),
                 usage(step.edge.map(|edge| edge.worker)),
+                calls.join(", "),
                 if step.held() { "yes" } else { "no" },
             ));
         }

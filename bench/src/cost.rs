@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use futures_util::{StreamExt, TryStreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::billing::{Bill, Spent};
-use crate::http::{get, post_json};
+use crate::edge_counters::Counters;
+use crate::http::post_json;
 use crate::machine::Machine;
 use crate::options::CostOptions;
 use crate::targets::parley::{Parley, SETTING_UP_AT_ONCE};
@@ -28,28 +29,6 @@ pub const MESSAGES: usize = 10;
 /// until two readings in a row agree: nothing owed is still running.
 const SETTLE_EVERY: Duration = Duration::from_secs(2);
 const SETTLE_LIMIT: Duration = Duration::from_secs(60);
-
-/// The development counters' answer (edge/src/dev_counters.rs); only what is billed.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-pub struct Counters {
-    pub worker_requests: u64,
-    pub requests_received: BTreeMap<String, u64>,
-    pub websocket_messages: BTreeMap<String, u64>,
-    pub alarms: BTreeMap<String, u64>,
-    pub activity: BTreeMap<String, Activity>,
-    pub rows_read: u64,
-    pub rows_written: u64,
-    pub bytes_written: u64,
-}
-
-/// How long one kind of object was active.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-pub struct Activity {
-    pub objects: u64,
-    pub handlers: u64,
-    pub active_millis: f64,
-    pub active_with_idle_tail_millis: f64,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CostReport {
@@ -140,10 +119,8 @@ async fn settled(port: u16) -> Result<(Counters, u64)> {
     let mut last: Option<Counters> = None;
     loop {
         tokio::time::sleep(SETTLE_EVERY).await;
-        let response = get(port, "/api/dev/counters").await?;
+        let mut counters = Counters::read(port).await?;
         readings += 1;
-        ensure!(response.status == 200, "the counters answered {}: {}", response.status, response.body);
-        let mut counters: Counters = serde_json::from_str(&response.body).context("the counters")?;
         let worker_requests = counters.worker_requests;
         // Compared without the one request each reading adds.
         counters.worker_requests = worker_requests.saturating_sub(readings);

@@ -3,6 +3,10 @@
 //! which holds the Worker's one inspector session), whose samples are summed by function (self
 //! time) and by the crate or runtime part each function belongs to. The Worker's wasm keeps its
 //! name section, so Rust functions show by name.
+//!
+//! The connection is made as soon as the edge has started: until a client connects, wrangler's
+//! proxy keeps every event the Worker's inspector sends (one for each request, at least), and a
+//! client connecting after a long set-up is sent them all first, for minutes.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -26,12 +30,12 @@ const SAMPLING_MICROS: u64 = 1_000;
 /// Functions and parts listed in a summary.
 const LISTED: usize = 12;
 
-/// A profile being recorded.
-pub struct Recording {
+/// A DevTools connection to the Worker.
+pub struct Inspector {
     writer: SplitSink<WebSocketStream<MaybeTlsStream<TcpStream>>, Message>,
-    /// The inspector's text frames, read all along (so its pings are answered while the load
-    /// runs and nothing is asked of it).
-    frames: mpsc::UnboundedReceiver<Result<String, String>>,
+    /// The answers to calls, from the inspector's frames as they are read (all along, so that
+    /// its pings are answered and its events are passed over as they come).
+    answers: mpsc::UnboundedReceiver<Result<String, String>>,
     next_id: u64,
 }
 
@@ -49,9 +53,9 @@ pub struct CpuProfile {
     pub parts: Vec<(String, f64)>,
 }
 
-impl Recording {
-    /// Starts V8's profiler in the Worker, over the DevTools served at `inspector_port`.
-    pub async fn start(inspector_port: u16) -> Result<Self> {
+impl Inspector {
+    /// Connects to the DevTools served at `inspector_port`.
+    pub async fn connect(inspector_port: u16) -> Result<Self> {
         let url = inspector_url(inspector_port).await?;
         // A long run's profile is one large frame: no size limit on it.
         let unlimited = WebSocketConfig::default().max_message_size(None).max_frame_size(None);
@@ -59,28 +63,33 @@ impl Recording {
             .await
             .context("the inspector's socket")?;
         let (writer, mut reader) = socket.split();
-        let (forward, frames) = mpsc::unbounded_channel();
+        let (forward, answers) = mpsc::unbounded_channel();
         tokio::spawn(async move {
             while let Some(frame) = reader.next().await {
-                let text = match frame {
-                    Ok(Message::Text(text)) => Ok(text.as_str().to_owned()),
+                let answer = match frame {
+                    // Answers start with their id; events, with their method.
+                    Ok(Message::Text(text)) if text.as_str().starts_with(r#"{"id":"#) => Ok(text.as_str().to_owned()),
                     Ok(_) => continue,
                     Err(error) => Err(error.to_string()),
                 };
-                if forward.send(text).is_err() {
+                if forward.send(answer).is_err() {
                     return;
                 }
             }
         });
-        let mut recording = Self { writer, frames, next_id: 0 };
-        recording.call("Profiler.enable", json!({})).await?;
-        recording.call("Profiler.setSamplingInterval", json!({"interval": SAMPLING_MICROS})).await?;
-        recording.call("Profiler.start", json!({})).await?;
-        Ok(recording)
+        Ok(Self { writer, answers, next_id: 0 })
+    }
+
+    /// Starts V8's profiler in the Worker.
+    pub async fn start_profile(&mut self) -> Result<()> {
+        self.call("Profiler.enable", json!({})).await?;
+        self.call("Profiler.setSamplingInterval", json!({"interval": SAMPLING_MICROS})).await?;
+        self.call("Profiler.start", json!({})).await?;
+        Ok(())
     }
 
     /// Stops the profiler and sums what it sampled.
-    pub async fn stop(mut self) -> Result<CpuProfile> {
+    pub async fn stop_profile(&mut self) -> Result<CpuProfile> {
         let answer = self.call("Profiler.stop", json!({})).await?;
         let profile: Profile = serde_json::from_value(answer["profile"].clone()).context("the profile")?;
         Ok(profile.summary())
@@ -92,7 +101,7 @@ impl Recording {
         let id = self.next_id;
         self.writer.send(Message::text(json!({"id": id, "method": method, "params": params}).to_string())).await?;
         let answer = tokio::time::timeout(Duration::from_secs(60), async {
-            while let Some(frame) = self.frames.recv().await {
+            while let Some(frame) = self.answers.recv().await {
                 let text = frame.map_err(|error| anyhow!("the inspector's socket failed: {error}"))?;
                 let value: Value = serde_json::from_str(&text)?;
                 if value["id"] == id {

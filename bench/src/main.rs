@@ -23,6 +23,7 @@ mod clock;
 mod cost;
 mod cpu_profile;
 mod drive;
+mod edge_counters;
 mod http;
 mod link;
 mod machine;
@@ -45,11 +46,12 @@ use serde::Serialize;
 
 use crate::capacity::step_up;
 use crate::capacity_report::CapacityReport;
+use crate::cpu_profile::Inspector;
 use crate::drive::{drive, Conversation, Dialect, Load};
 use crate::machine::Machine;
 use crate::options::{CapacityOptions, CostOptions, Options, Target, USAGE};
 use crate::report::{Report, Run};
-use crate::run_profile::{Profiling, RunProfile};
+use crate::run_profile::profile_for;
 use crate::targets::{echo_object, loopback, parley, socket_io, Verbatim};
 use crate::workerd::EdgeProcesses;
 
@@ -88,7 +90,12 @@ fn load(command: String, options: &Options) -> Result<bool> {
         false => None,
     };
     let runtime = runtime()?;
-    let runs = runtime.block_on(measure(options, edge.as_ref()));
+    // Connected before anything is set up (see `cpu_profile`).
+    let inspector = match (options.profile, &edge) {
+        (true, Some(edge)) => Some(runtime.block_on(Inspector::connect(edge.process.inspector_port()))?),
+        _ => None,
+    };
+    let runs = runtime.block_on(measure(options, edge.as_ref(), inspector));
     drop(runtime);
     drop(edge);
     let report =
@@ -191,9 +198,9 @@ impl OwnEdge {
     }
 }
 
-/// Runs every target asked for, one after another. A target that cannot be set up is
-/// reported as such, and the others still run.
-async fn measure(options: &Options, edge: Option<&OwnEdge>) -> Vec<Run> {
+/// Runs every target asked for, one after another, profiling Parley's over `inspector` if
+/// given. A target that cannot be set up is reported as such, and the others still run.
+async fn measure(options: &Options, edge: Option<&OwnEdge>, mut inspector: Option<Inspector>) -> Vec<Run> {
     let load = Load { rate: options.rate, seconds: options.seconds };
     let mut runs = Vec::new();
     for &target in &options.targets {
@@ -205,18 +212,16 @@ async fn measure(options: &Options, edge: Option<&OwnEdge>) -> Vec<Run> {
                 eprintln!("{}: open in {setup_seconds:.1} s; sending…", target.name());
                 // The profile covers the sending only: a target that falls behind drains for
                 // minutes after, and the profile of those would be too large to pass.
-                let profiling = match (options.profile, target, edge) {
-                    (true, Target::Parley, Some(edge)) => Some(tokio::spawn(profile_for(
-                        Duration::from_secs_f64(options.seconds),
-                        edge.processes,
-                        edge.process.inspector_port(),
-                    ))),
-                    _ => None,
-                };
-                let outcome = drive(dialect, conversations, load).await;
-                let profile = match profiling {
-                    Some(profiling) => Some(profiling.await.unwrap_or_else(|error| Err(error.to_string()))),
-                    None => None,
+                let (outcome, profile) = match (target, edge, inspector.as_mut()) {
+                    (Target::Parley, Some(edge), Some(inspector)) => {
+                        let period = Duration::from_secs_f64(options.seconds);
+                        let (outcome, profile) = tokio::join!(
+                            drive(dialect, conversations, load),
+                            profile_for(period, edge.processes, inspector)
+                        );
+                        (outcome, Some(profile.map_err(|error| format!("profiling failed: {error:#}"))))
+                    }
+                    _ => (drive(dialect, conversations, load).await, None),
                 };
                 Run::measured(target.name(), setup_seconds, outcome, profile)
             }
@@ -234,14 +239,6 @@ async fn measure(options: &Options, edge: Option<&OwnEdge>) -> Vec<Run> {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     runs
-}
-
-/// Profiles the edge for `seconds` from now.
-async fn profile_for(seconds: Duration, processes: EdgeProcesses, inspector_port: u16) -> Result<RunProfile, String> {
-    let failed = |error: anyhow::Error| format!("profiling failed: {error:#}");
-    let profiling = Profiling::start(processes, inspector_port).await.map_err(failed)?;
-    tokio::time::sleep(seconds).await;
-    profiling.stop().await.map_err(failed)
 }
 
 /// What a target's run needs kept alive until it ends (its relay, or Parley's signed-in agents).

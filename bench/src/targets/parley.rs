@@ -131,6 +131,11 @@ impl Parley {
         Ok((shopper, ticket))
     }
 
+    /// The edge's port this shop is reached at.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     fn socket_url(&self, ticket: &ConversationTicket) -> String {
         format!("ws://127.0.0.1:{}/api/conversations/{}/ws", self.port, ticket.conversation_id)
     }
