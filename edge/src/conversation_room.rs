@@ -697,7 +697,7 @@ impl ConversationRoom {
         let next = Outbox::next_attempt_at(&self.store)?;
         self.alarm.ring_by(&self.state, next).await?;
         // Most messages only add a history record due a second later: the alarm is all they need.
-        if !next.is_some_and(|at| at <= now()) {
+        if next.is_none_or(|at| at > now()) {
             return Ok(());
         }
         let flushed = match self.load()? {
