@@ -38,7 +38,7 @@ use crate::shop_widget::ShopWidget;
 use crate::sightings::Sightings;
 use crate::store::{Migrations, Store};
 use crate::team::{Member, Team};
-use crate::time_zone::IanaZone;
+use crate::time_zone::ZoneMemo;
 use crate::webhooks::{self, Webhooks};
 use parley_core::business_hours::is_open_in;
 use parley_core::canned::{CannedAnswer, CannedDraft};
@@ -311,6 +311,7 @@ pub struct ShopDesk {
     outbox: Outbox,
     memory: DeskMemory,
     stopwatch: Stopwatch,
+    zones: ZoneMemo,
 }
 
 const SCHEMA_V1: &str = "
@@ -337,7 +338,15 @@ impl DurableObject for ShopDesk {
         // Any name unlikely to repeat will do; the clock stands in should randomness fail.
         let epoch = crypto::random_hex(8).unwrap_or_else(|_| now().0.to_string());
         let memory = DeskMemory::new(epoch);
-        Self { state, env, store, outbox: Outbox::default(), memory, stopwatch: Stopwatch::default() }
+        Self {
+            state,
+            env,
+            store,
+            outbox: Outbox::default(),
+            memory,
+            stopwatch: Stopwatch::default(),
+            zones: ZoneMemo::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -726,7 +735,9 @@ impl ShopDesk {
             }
             DeskRequest::Record { conversation_id, measurement } => {
                 let settings = self.profile()?.settings;
-                let zone = IanaZone::new(&settings.time_zone)
+                let zone = self
+                    .zones
+                    .zone(&settings.time_zone)
                     .ok_or_else(|| EdgeError::internal(format!("unknown time zone {}", settings.time_zone)))?;
                 self.store.transaction(|| {
                     let target = settings.frt_target_seconds;
@@ -827,7 +838,7 @@ impl ShopDesk {
     /// the items whose place changed, to be stored.
     fn place(&self, desk: &mut Desk, settings: &ShopSettings, at: UnixMillis) -> EdgeResult<Vec<QueueItem>> {
         let recent = self.recent_first_responses(at)?;
-        let open = is_open_in(&settings.hours, IanaZone::new(&settings.time_zone).as_ref(), at);
+        let open = is_open_in(&settings.hours, self.zones.zone(&settings.time_zone).as_deref(), at);
         Ok(desk.place_waiting(at, open, recent.median_millis, recent.count))
     }
 
@@ -1125,8 +1136,8 @@ impl ShopDesk {
         let hours = self.samples().hours(UnixMillis(at.0.saturating_sub(PROMISE_LOOKBACK_MILLIS)), at)?;
         let recent =
             metrics::recent_first_responses(&hours, at, PROMISE_LOOKBACK_MILLIS, metrics::ResponseClock::OpeningHours);
-        let zone = IanaZone::new(&profile.settings.time_zone);
-        let view = WidgetView::of(&profile.settings, &recent, zone.as_ref(), at);
+        let zone = self.zones.zone(&profile.settings.time_zone);
+        let view = WidgetView::of(&profile.settings, &recent, zone.as_deref(), at);
         Ok(ShopWidget { profile, view })
     }
 
@@ -1143,7 +1154,7 @@ impl ShopDesk {
     /// estimates; answers the profile.
     async fn update_settings(&self, settings: ShopSettings) -> EdgeResult<DeskAnswer> {
         let settings = settings.validated(webhook_targets(&self.env)).map_err(ApiError::from)?;
-        if IanaZone::new(&settings.time_zone).is_none() {
+        if self.zones.zone(&settings.time_zone).is_none() {
             return Err(ApiError::from(SettingsError::TimeZone).into());
         }
         let before = self.profile()?;

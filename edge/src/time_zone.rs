@@ -2,10 +2,34 @@
 //! zone database), so core's business-hours arithmetic gets DST-correct offsets without the
 //! Worker carrying a database of its own.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use parley_core::business_hours::UtcOffset;
 use parley_core::time::UnixMillis;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// The zone an object last asked for, kept: the desk asks for its shop's zone on every event,
+/// and making an `Intl.DateTimeFormat` costs far more than using one.
+#[derive(Default)]
+pub struct ZoneMemo {
+    last: RefCell<Option<(String, Rc<IanaZone>)>>,
+}
+
+impl ZoneMemo {
+    /// The zone `name`, as [`IanaZone::new`] makes it.
+    pub fn zone(&self, name: &str) -> Option<Rc<IanaZone>> {
+        if let Some((kept, zone)) = &*self.last.borrow() {
+            if kept == name {
+                return Some(Rc::clone(zone));
+            }
+        }
+        let zone = Rc::new(IanaZone::new(name)?);
+        *self.last.borrow_mut() = Some((name.to_owned(), Rc::clone(&zone)));
+        Some(zone)
+    }
+}
 
 /// A named zone, e.g. `Europe/Budapest`.
 pub struct IanaZone {
