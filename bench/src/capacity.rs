@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use futures_util::StreamExt;
 use serde::Serialize;
 use tokio::task::JoinHandle;
@@ -36,6 +36,10 @@ pub const PROBE: Load = Load { rate: 100.0, seconds: 10.0 };
 const QUIET_CPU: f64 = 0.1;
 const QUIET_SPELL: Duration = Duration::from_secs(1);
 const QUIET_LIMIT: Duration = Duration::from_secs(30);
+
+/// How long opening one shopper's socket may take: an edge out of descriptors can leave a
+/// connection accepted by the kernel and never answered.
+const OPENING_WAIT: Duration = Duration::from_secs(60);
 
 /// Shopper sockets opened at once.
 const OPENING_AT_ONCE: usize = 32;
@@ -193,7 +197,11 @@ impl Shopper {
 async fn open_shoppers(parley: &Parley, numbers: Range<usize>) -> (Vec<Shopper>, Option<String>) {
     let results: Vec<Result<Shopper>> = futures_util::stream::iter(numbers)
         .map(|number| async move {
-            let (link, _) = parley.shopper(number).await.with_context(|| format!("shopper {number}"))?;
+            let opened = tokio::time::timeout(OPENING_WAIT, parley.shopper(number)).await;
+            let (link, _) = opened
+                .map_err(|_| anyhow!("no answer within {OPENING_WAIT:?}"))
+                .and_then(|opened| opened)
+                .with_context(|| format!("shopper {number}"))?;
             Ok(Shopper::new(link))
         })
         .buffer_unordered(OPENING_AT_ONCE)
