@@ -15,10 +15,12 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use tokio::task::JoinHandle;
 
+use crate::cpu_profile::Inspector;
 use crate::drive::{drive, Load};
 use crate::edge_counters::Counters;
 use crate::link::{next_text, Link, Writer};
 use crate::options::CapacityOptions;
+use crate::run_profile::{profile_for, RunProfile};
 use crate::tally::Outcome;
 use crate::targets::parley::{Parley, ParleyProtocol};
 use crate::workerd::{EdgeProcesses, EdgeUsage};
@@ -28,7 +30,7 @@ pub const P99_LIMIT_MS: f64 = 100.0;
 
 /// The probe at each step: answered conversations, and the load over them.
 pub const PROBE_CONVERSATIONS: usize = 20;
-pub const PROBE: Load = Load { rate: 100.0, seconds: 10.0 };
+pub const PROBE: Load = Load { rate: 100.0, seconds: 20.0 };
 
 /// Before each probe, the edge is given until its Worker's workerd has gone quiet (under
 /// [`QUIET_CPU`] of a core over [`QUIET_SPELL`]) or [`QUIET_LIMIT`] has passed, so that the
@@ -59,6 +61,9 @@ pub struct Step {
     /// Calls objects received while the probe ran, by kind (alarms included): what the edge
     /// did besides the probe's own messages shows here.
     pub probe_object_calls: BTreeMap<String, u64>,
+    /// With `--profile`: what each process spent and where the Worker's time went while the
+    /// probe ran, or why that could not be told.
+    pub profile: Option<Result<RunProfile, String>>,
     pub edge: Option<EdgeUsage>,
     /// Open shopper sockets that the edge closed or that failed, by the end of the step.
     pub shopper_sockets_lost: usize,
@@ -110,8 +115,14 @@ impl Step {
 }
 
 /// Steps up until the edge stops holding, or `options.max` sockets are held.
-/// `processes` are the edge's workerd processes, read after each step.
-pub async fn step_up(parley: &Parley, processes: &EdgeProcesses, options: &CapacityOptions) -> Vec<Step> {
+/// `processes` are the edge's workerd processes, read after each step; each probe is profiled
+/// over `inspector` if given.
+pub async fn step_up(
+    parley: &Parley,
+    processes: &EdgeProcesses,
+    options: &CapacityOptions,
+    mut inspector: Option<Inspector>,
+) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut open: Vec<Shopper> = Vec::new();
     while open.len() < options.max {
@@ -130,9 +141,18 @@ pub async fn step_up(parley: &Parley, processes: &EdgeProcesses, options: &Capac
                 match parley.open_range(first..first + PROBE_CONVERSATIONS).await {
                     Ok(conversations) => {
                         let before = Counters::read(parley.port()).await.unwrap_or_default();
-                        let outcome = drive(Arc::new(ParleyProtocol), conversations, PROBE).await;
+                        let probing = drive(Arc::new(ParleyProtocol), conversations, PROBE);
+                        let (outcome, profile) = match inspector.as_mut() {
+                            Some(inspector) => {
+                                let period = Duration::from_secs_f64(PROBE.seconds);
+                                let (outcome, profile) =
+                                    tokio::join!(probing, profile_for(period, *processes, inspector));
+                                (outcome, Some(profile.map_err(|error| format!("profiling failed: {error:#}"))))
+                            }
+                            None => (probing.await, None),
+                        };
                         let after = Counters::read(parley.port()).await.unwrap_or_default();
-                        Ok((outcome, after.calls_since(&before)))
+                        Ok((outcome, after.calls_since(&before), profile))
                     }
                     Err(error) => Err(format!("opening the probe's conversations: {error:#}")),
                 }
@@ -144,8 +164,9 @@ pub async fn step_up(parley: &Parley, processes: &EdgeProcesses, options: &Capac
             edge: processes.usage().ok(),
             shopper_sockets_lost: open.iter().filter(|shopper| shopper.lost()).count(),
             opening_failure: probe.as_ref().err().cloned(),
-            probe_object_calls: probe.as_ref().map(|(_, calls)| calls.clone()).unwrap_or_default(),
-            probe: probe.ok().map(|(outcome, _)| outcome),
+            probe_object_calls: probe.as_ref().map(|(_, calls, _)| calls.clone()).unwrap_or_default(),
+            profile: probe.as_ref().ok().and_then(|(_, _, profile)| profile.clone()),
+            probe: probe.ok().map(|(outcome, _, _)| outcome),
         };
         eprintln!("{}", step.summary());
         let held = step.held();

@@ -107,6 +107,12 @@ impl CapacityReport {
                 per.proxy_kib, per.proxy_open_files, per.worker_kib, per.worker_open_files
             ));
         }
+        // The profile of the step that bound the edge (or of the last one), if one was taken.
+        match self.steps.last().and_then(|step| step.profile.as_ref()) {
+            Some(Ok(profile)) => text.push_str(&format!("\nThe last step's probe, profiled. {}", profile.table())),
+            Some(Err(failure)) => text.push_str(&format!("\nThe last step's probe: {failure}\n")),
+            None => {}
+        }
         text.push_str(&self.machine.measured_with(&self.command));
         text
     }

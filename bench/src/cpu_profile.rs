@@ -28,7 +28,7 @@ use crate::http::get;
 const SAMPLING_MICROS: u64 = 1_000;
 
 /// Functions and parts listed in a summary.
-const LISTED: usize = 12;
+const LISTED: usize = 16;
 
 /// A DevTools connection to the Worker.
 pub struct Inspector {

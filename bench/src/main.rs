@@ -110,12 +110,17 @@ fn capacity(command: String, options: &CapacityOptions) -> Result<bool> {
     let edge = OwnEdge::start()?;
     let runtime = runtime()?;
     let steps = runtime.block_on(async {
+        // Connected before anything is set up (see `cpu_profile`).
+        let inspector = match options.profile {
+            true => Some(Inspector::connect(edge.process.inspector_port()).await?),
+            false => None,
+        };
         let port = match options.direct {
             true => edge.processes.worker.entry_port().await?,
             false => edge.port(),
         };
         let parley = parley::Parley::seed(port, 1).await?;
-        anyhow::Ok(step_up(&parley, &edge.processes, options).await)
+        anyhow::Ok(step_up(&parley, &edge.processes, options, inspector).await)
     });
     drop(runtime);
     drop(edge);

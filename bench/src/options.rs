@@ -1,11 +1,11 @@
 //! The command line: `load [--quick] [--conversations N] [--rate R] [--seconds S] [--agents A]
 //! [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]`, `capacity [--quick]
-//! [--step N] [--max N] [--direct] [--json]` and `cost [--conversations N] [--json]`.
+//! [--step N] [--max N] [--direct] [--profile] [--json]` and `cost [--conversations N] [--json]`.
 
 use anyhow::{bail, Context, Result};
 
 pub const USAGE: &str = "load [--quick] [--conversations N] [--rate MESSAGES_PER_SECOND] [--seconds S] [--agents A] [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]
-       capacity [--quick] [--step SOCKETS] [--max SOCKETS] [--direct] [--json]
+       capacity [--quick] [--step SOCKETS] [--max SOCKETS] [--direct] [--profile] [--json]
        cost [--conversations N] [--json]";
 
 /// Something the load runs against.
@@ -110,6 +110,8 @@ pub struct CapacityOptions {
     /// Sockets go straight to the Worker's own workerd, past wrangler's proxy, as production's
     /// edge (which has no such proxy) is reached.
     pub direct: bool,
+    /// Each probe records what each process spent and a CPU profile of the Worker.
+    pub profile: bool,
     pub json: bool,
 }
 
@@ -117,8 +119,8 @@ impl CapacityOptions {
     /// Reads the arguments after `capacity`.
     pub fn parse(args: &[String]) -> Result<Self> {
         let quick = args.iter().any(|arg| arg == "--quick");
-        let (mut step, mut max) = if quick { (100, 300) } else { (1_000, 10_000) };
-        let (mut direct, mut json) = (false, false);
+        let (mut step, mut max) = if quick { (150, 300) } else { (1_000, 10_000) };
+        let (mut direct, mut profile, mut json) = (false, false, false);
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
             let mut value = |name: &str| rest.next().with_context(|| format!("{name} needs a value; usage: {USAGE}"));
@@ -126,6 +128,7 @@ impl CapacityOptions {
                 "--quick" => {}
                 "--json" => json = true,
                 "--direct" => direct = true,
+                "--profile" => profile = true,
                 "--step" => step = value(arg)?.parse().context("--step")?,
                 "--max" => max = value(arg)?.parse().context("--max")?,
                 other => bail!("unknown option {other:?}; usage: {USAGE}"),
@@ -134,7 +137,7 @@ impl CapacityOptions {
         if step == 0 || max == 0 {
             bail!("step and max must be more than 0");
         }
-        Ok(Self { step, max, direct, json })
+        Ok(Self { step, max, direct, profile, json })
     }
 }
 
@@ -259,11 +262,11 @@ mod tests {
     #[test]
     fn capacity_defaults_quick_and_overrides() {
         let cases = [
-            ("", CapacityOptions { step: 1_000, max: 10_000, direct: false, json: false }),
-            ("--quick", CapacityOptions { step: 100, max: 300, direct: false, json: false }),
+            ("", CapacityOptions { step: 1_000, max: 10_000, direct: false, profile: false, json: false }),
+            ("--quick", CapacityOptions { step: 150, max: 300, direct: false, profile: false, json: false }),
             (
-                "--step 500 --max 2000 --direct --json",
-                CapacityOptions { step: 500, max: 2_000, direct: true, json: true },
+                "--step 500 --max 2000 --direct --profile --json",
+                CapacityOptions { step: 500, max: 2_000, direct: true, profile: true, json: true },
             ),
         ];
         for (line, expected) in cases {
