@@ -3,6 +3,7 @@
 //! Worker carrying a database of its own.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
@@ -34,7 +35,14 @@ impl ZoneMemo {
 /// A named zone, e.g. `Europe/Budapest`.
 pub struct IanaZone {
     format: Intl::DateTimeFormat,
+    /// Offsets read, by the quarter hour they hold for.
+    offsets: RefCell<HashMap<u64, i32>>,
 }
+
+const QUARTER_HOUR_MILLIS: u64 = 15 * 60_000;
+
+/// Offsets a zone keeps before it starts again: a year of quarter hours is 35,040.
+const OFFSETS_KEPT: usize = 4_096;
 
 impl IanaZone {
     /// `None` if the runtime does not know the zone.
@@ -52,7 +60,7 @@ impl IanaZone {
         let constructor: Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
         let arguments = Array::of2(&JsValue::from_str("en-US"), &options);
         let format = Reflect::construct(&constructor, &arguments).ok()?;
-        Some(Self { format: format.unchecked_into() })
+        Some(Self { format: format.unchecked_into(), offsets: RefCell::default() })
     }
 
     /// The zone's wall-clock reading at `at`, as if it were UTC (milliseconds).
@@ -74,9 +82,21 @@ impl IanaZone {
 
 impl UtcOffset for IanaZone {
     fn offset_minutes_at(&self, at: UnixMillis) -> i32 {
-        // Whole minutes: the instant's own seconds cancel out.
-        let at_minute = UnixMillis(at.0 - at.0 % 60_000);
-        self.wall_clock_millis(at_minute).map_or(0, |wall| ((wall - at_minute.0 as i64) / 60_000) as i32)
+        // Offsets change at instants on a quarter hour of UTC (every zone's offsets have been
+        // whole quarter hours since the 1970s), so one reading serves its quarter hour: the
+        // desk reads offsets many times for each response it records, and each reading is a
+        // `formatToParts` in the runtime.
+        let quarter = UnixMillis(at.0 - at.0 % QUARTER_HOUR_MILLIS);
+        if let Some(offset) = self.offsets.borrow().get(&quarter.0) {
+            return *offset;
+        }
+        let offset = self.wall_clock_millis(quarter).map_or(0, |wall| ((wall - quarter.0 as i64) / 60_000) as i32);
+        let mut offsets = self.offsets.borrow_mut();
+        if offsets.len() >= OFFSETS_KEPT {
+            offsets.clear();
+        }
+        offsets.insert(quarter.0, offset);
+        offset
     }
 }
 
