@@ -47,7 +47,7 @@ const OPENING_WAIT: Duration = Duration::from_secs(60);
 const OPENING_AT_ONCE: usize = 32;
 
 /// A process is taken to be out of open files from this share of its limit on.
-const OPEN_FILES_FULL: f64 = 0.98;
+pub const OPEN_FILES_FULL: f64 = 0.98;
 
 /// One step: the sockets held, the probe's outcome, and what the edge held then.
 #[derive(Debug, Clone, Serialize)]

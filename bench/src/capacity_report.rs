@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::capacity::{Step, P99_LIMIT_MS};
+use crate::capacity::{Step, OPEN_FILES_FULL, P99_LIMIT_MS};
 use crate::machine::Machine;
 use crate::workerd::Usage;
 
@@ -33,10 +33,28 @@ pub struct PerSocket {
     pub worker_open_files: f64,
 }
 
+/// When the edge could no longer be read at the last step (a process gone), which process the
+/// sockets of that step took past its open-files limit, at what the step before measured and
+/// what each socket cost it: the failure named from the last figures the edge gave.
+fn out_of_files(steps: &[Step], before: Option<&Step>, per_socket: Option<PerSocket>) -> Option<String> {
+    let (last, before, per) = (steps.last()?, before?, per_socket?);
+    let usage = before.edge.filter(|_| last.edge.is_none())?;
+    let more = last.shopper_sockets.saturating_sub(before.shopper_sockets) as f64;
+    let failure = last.opening_failure.as_deref().unwrap_or("the edge could not be read");
+    [("wrangler's proxy workerd", usage.proxy, per.proxy_open_files), ("the Worker's workerd", usage.worker, per.worker_open_files)]
+        .into_iter()
+        .find(|(_, usage, each)| usage.open_files as f64 + each * more >= OPEN_FILES_FULL * usage.open_files_limit as f64)
+        .map(|(name, usage, each)| {
+            format!(
+                "{name} running out of open files: it held {} of its limit of {} at {} sockets, and {each:.1} more for each, so {} sockets took it to the limit and the edge stopped answering ({failure})",
+                usage.open_files, usage.open_files_limit, before.shopper_sockets, last.shopper_sockets
+            )
+        })
+}
+
 impl CapacityReport {
     pub fn new(command: String, machine: Machine, direct: bool, steps: Vec<Step>) -> Self {
         let held = steps.iter().filter(|step| step.held()).map(|step| step.shopper_sockets).max().unwrap_or_default();
-        let bound_by = steps.last().and_then(Step::bound_by);
         let measured: Vec<&Step> = steps.iter().filter(|step| step.edge.is_some()).collect();
         let per_socket = match (measured.first(), measured.last()) {
             (Some(first), Some(last)) if last.shopper_sockets > first.shopper_sockets => {
@@ -53,6 +71,8 @@ impl CapacityReport {
             }
             _ => None,
         };
+        let bound_by = out_of_files(&steps, measured.last().copied(), per_socket)
+            .or_else(|| steps.last().and_then(Step::bound_by));
         Self { command, machine, direct, steps, held, bound_by, per_socket }
     }
 
@@ -115,5 +135,38 @@ impl CapacityReport {
         }
         text.push_str(&self.machine.measured_with(&self.command));
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workerd::EdgeUsage;
+
+    fn step(sockets: usize, proxy_files: usize, worker_files: usize, read: bool) -> Step {
+        let usage = |files| Usage { memory_mib: 0.0, open_files: files, open_files_limit: 20_000, cpu_seconds: 0.0 };
+        Step {
+            shopper_sockets: sockets,
+            opening_seconds: 0.0,
+            opening_failure: (!read).then(|| "708 could not be opened".to_owned()),
+            probe: None,
+            probe_object_calls: Default::default(),
+            profile: None,
+            edge: read.then(|| EdgeUsage { proxy: usage(proxy_files), worker: usage(worker_files) }),
+            shopper_sockets_lost: 0,
+        }
+    }
+
+    #[test]
+    fn a_process_gone_at_the_last_step_is_named_from_the_files_each_socket_took() {
+        let report = |steps| CapacityReport::new("c".to_owned(), Machine::now(), false, steps);
+        let proxy_ran_out =
+            report(vec![step(1_000, 6_030, 1_123, true), step(3_000, 18_038, 3_123, true), step(3_292, 0, 0, false)]);
+        let bound = proxy_ran_out.bound_by.expect("a bound");
+        assert!(bound.starts_with("wrangler's proxy workerd running out of open files: it held 18038"), "{bound}");
+        // Sockets that could not take any process to its limit: the opening's own failure is told.
+        let too_few =
+            report(vec![step(1_000, 6_030, 1_123, true), step(2_000, 12_034, 2_123, true), step(2_100, 0, 0, false)]);
+        assert!(too_few.bound_by.expect("a bound").starts_with("opening shopper sockets failed"));
     }
 }
