@@ -72,6 +72,9 @@ impl Limit {
     pub const SEARCHES: Limit = Limit { max: 60, per_millis: MINUTE };
     /// CSV exports an owner may download: each reads up to 93 days of records.
     pub const EXPORTS: Limit = Limit { max: 10, per_millis: MINUTE };
+    /// A console asking for the whole queue again: it does so only when it missed a change,
+    /// and the whole queue of a big shop is megabytes.
+    pub const RESYNCS: Limit = Limit { max: 20, per_millis: MINUTE };
 }
 
 /// Whose actions one [`RateLimiter`] counts together.
@@ -107,6 +110,8 @@ pub enum Action {
     Search,
     /// A CSV export of the shop's metrics or conversations.
     Export,
+    /// A console's request for the whole queue again (`resync`).
+    Resync,
 }
 
 impl Action {
@@ -125,6 +130,7 @@ impl Action {
             Action::WebhookTest => Limit::WEBHOOK_TESTS,
             Action::Search => Limit::SEARCHES,
             Action::Export => Limit::EXPORTS,
+            Action::Resync => Limit::RESYNCS,
         }
     }
 
@@ -144,6 +150,7 @@ impl Action {
             Action::WebhookTest => "webhook_test",
             Action::Search => "search",
             Action::Export => "export",
+            Action::Resync => "resync",
         }
     }
 
@@ -159,7 +166,8 @@ impl Action {
             | Action::LeaveEmail
             | Action::Rate
             | Action::History
-            | Action::Search => Scope::Client,
+            | Action::Search
+            | Action::Resync => Scope::Client,
             Action::ShopNewConversation | Action::WebhookTest | Action::Export => Scope::Shop,
             Action::SignUp => Scope::Edge,
         }
@@ -369,6 +377,8 @@ mod tests {
             (Action::ShopNewConversation, "shop_new_conversation", Scope::Shop, 300, 1),
             (Action::WebhookTest, "webhook_test", Scope::Shop, 10, 1),
             (Action::Search, "search", Scope::Client, 60, 1),
+            (Action::Export, "export", Scope::Shop, 10, 1),
+            (Action::Resync, "resync", Scope::Client, 20, 1),
         ];
         for (action, key, scope, most, minutes) in cases {
             let window = minutes * 60_000;

@@ -5,6 +5,7 @@
 //! conversations through the outbox, sends consoles what changed (`queue_changed`) and waiting
 //! shoppers their place, and sets its alarm for the next deadline.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,7 @@ use parley_core::protocol::{
     DeskServerFrame, ErrorCode, InstallReport, IssuedLink, LinkView, QueueItem, Role, Status, TeamMember,
     WebhookTestResult,
 };
+use parley_core::rate_limit::{Action, RateLimiter as FrameWindows};
 use parley_core::settings::ShopSettings;
 use parley_core::team::{self, LinkPurpose, TeamLink};
 use parley_core::time::UnixMillis;
@@ -312,6 +314,9 @@ pub struct ShopDesk {
     memory: DeskMemory,
     stopwatch: Stopwatch,
     zones: ZoneMemo,
+    /// Each console socket's `resync`s, counted against their limit in memory: a console asks
+    /// for the whole queue only when it missed a change, and a big shop's queue is megabytes.
+    console_frames: RefCell<FrameWindows>,
 }
 
 const SCHEMA_V1: &str = "
@@ -346,6 +351,7 @@ impl DurableObject for ShopDesk {
             memory,
             stopwatch: Stopwatch::default(),
             zones: ZoneMemo::default(),
+            console_frames: RefCell::default(),
         }
     }
 
@@ -379,7 +385,7 @@ impl DurableObject for ShopDesk {
         let Some(console) = ws.deserialize_attachment::<Console>()? else {
             return ws.close(Some(4401), Some("not signed in"));
         };
-        let agent = console.agent.email;
+        let agent = console.agent.email.clone();
         let (input, claimed) = match frame {
             DeskClientFrame::Away { away } => {
                 if let Err(error) = self.team().set_away(&agent, away) {
@@ -394,7 +400,8 @@ impl DurableObject for ShopDesk {
                 (desk::Input::Transfer { conversation_id, by: agent, to }, None)
             }
             DeskClientFrame::Resync => {
-                return match self.whole_queue() {
+                let counted = self.count_console(&console, Action::Resync).map_err(EdgeError::from);
+                return match counted.and_then(|()| self.whole_queue()) {
                     Ok(frame) => reply(&ws, &frame),
                     Err(error) => reply(&ws, &DeskServerFrame::Error { error: error.to_api() }),
                 };
@@ -1244,6 +1251,14 @@ impl ShopDesk {
             now: now(),
         };
         self.send_to_consoles(&frame)
+    }
+
+    /// Counts one of a console socket's `action`s against its limit; `rate_limited` when over.
+    fn count_console(&self, console: &Console, action: Action) -> Result<(), ApiError> {
+        let at = now();
+        let mut windows = self.console_frames.borrow_mut();
+        windows.prune(at);
+        windows.check(&format!("{}:{}", console.socket_id, action.key()), action.limit(), at).map_err(ApiError::from)
     }
 
     /// The whole queue, numbered as the last change sent: what a console starts from.

@@ -18,7 +18,7 @@ use crate::private_edge::PrivateEdge;
 use crate::runner::{Case, Env};
 use crate::shops::{agent_email, agent_password, login, seed};
 use parley_core::login_throttle::FREE_FAILURES;
-use parley_core::protocol::{ClientFrame, ErrorCode, ServerFrame};
+use parley_core::protocol::{ClientFrame, DeskClientFrame, DeskServerFrame, ErrorCode, ServerFrame};
 use parley_core::rate_limit::Limit;
 use parley_tests::EdgeOptions;
 
@@ -32,6 +32,7 @@ pub fn cases() -> Vec<Case> {
         case!(an_expired_session_ends_with_its_sockets),
         case!(webhooks_cannot_be_aimed_at_private_networks),
         case!(every_frame_a_shopper_sends_is_limited),
+        case!(a_console_asking_for_the_whole_queue_again_and_again_is_limited),
         case!(a_shops_ceiling_holds_against_rotating_addresses),
         case!(every_page_has_a_policy_and_no_answer_is_sniffed),
         case!(over_https_the_session_cookie_is_the_hosts_alone_and_browsers_are_told_to_stay),
@@ -336,6 +337,38 @@ async fn every_frame_a_shopper_sends_is_limited(env: Arc<Env>) -> Result<()> {
     }
     send_acked(&mut socket, "q2", "Messages still go through").await?;
     Ok(())
+}
+
+/// A big shop's whole queue is megabytes: a console asks for it again only when it missed a
+/// change, and one that keeps asking is refused, while the agent's other consoles are not.
+async fn a_console_asking_for_the_whole_queue_again_and_again_is_limited(env: Arc<Env>) -> Result<()> {
+    let api = Api::new(&env.origin);
+    let shop = seed(&api, &env, "", json!({}), &[("ana", "owner")]).await?;
+    let ana = login(&api, &shop, "ana").await?;
+    let mut desk = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    let is_answer = |f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { .. } | DeskServerFrame::Error { .. });
+    // The queue a console gets as it connects is not one it asked for.
+    desk.next_matching(|f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { .. })).await?;
+    for n in 0..Limit::RESYNCS.max {
+        desk.send(&DeskClientFrame::Resync).await?;
+        match desk.next_matching(is_answer).await? {
+            DeskServerFrame::Queue { .. } => {}
+            other => bail!("resync {n}, within the limit, answered {other:?}"),
+        }
+    }
+    desk.send(&DeskClientFrame::Resync).await?;
+    match desk.next_matching(is_answer).await? {
+        DeskServerFrame::Error { error } if error.code == ErrorCode::RateLimited => {}
+        other => bail!("a resync over the limit of {} answered {other:?}", Limit::RESYNCS.max),
+    }
+    // Another console of the same agent is counted apart.
+    let mut other = api.socket("/api/desk/ws", Some(&ana.cookie)).await?;
+    other.next_matching(|f: &DeskServerFrame| matches!(f, DeskServerFrame::Queue { .. })).await?;
+    other.send(&DeskClientFrame::Resync).await?;
+    match other.next_matching(is_answer).await? {
+        DeskServerFrame::Queue { .. } => Ok(()),
+        other => bail!("another console's first resync answered {other:?}"),
+    }
 }
 
 fn page(n: u32) -> parley_core::protocol::PageContext {
