@@ -23,7 +23,7 @@ use crate::options::CapacityOptions;
 use crate::run_profile::{profile_for, RunProfile};
 use crate::tally::Outcome;
 use crate::targets::parley::{Parley, ParleyProtocol};
-use crate::workerd::{EdgeProcesses, EdgeUsage};
+use crate::workerd::{EdgeProcesses, EdgeUsage, Usage};
 
 /// The p99 shopper→agent delivery a step must stay under to count as held.
 pub const P99_LIMIT_MS: f64 = 100.0;
@@ -47,7 +47,12 @@ const OPENING_WAIT: Duration = Duration::from_secs(60);
 const OPENING_AT_ONCE: usize = 32;
 
 /// A process is taken to be out of open files from this share of its limit on.
-pub const OPEN_FILES_FULL: f64 = 0.98;
+const OPEN_FILES_FULL: f64 = 0.98;
+
+/// Whether `open_files` (held or foreseen) leave the process of `usage` out of open files.
+pub fn is_out_of_files(open_files: f64, usage: &Usage) -> bool {
+    open_files >= OPEN_FILES_FULL * usage.open_files_limit as f64
+}
 
 /// One step: the sockets held, the probe's outcome, and what the edge held then.
 #[derive(Debug, Clone, Serialize)]
@@ -86,8 +91,8 @@ impl Step {
             return None;
         }
         if let Some(edge) = &self.edge {
-            for (name, usage) in [("wrangler's proxy workerd", &edge.proxy), ("the Worker's workerd", &edge.worker)] {
-                if usage.open_files as f64 >= OPEN_FILES_FULL * usage.open_files_limit as f64 {
+            for (name, usage) in edge.named() {
+                if is_out_of_files(usage.open_files as f64, &usage) {
                     return Some(format!(
                         "{name} ran out of open files ({} of its limit of {})",
                         usage.open_files, usage.open_files_limit

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::capacity::{Step, OPEN_FILES_FULL, P99_LIMIT_MS};
+use crate::capacity::{is_out_of_files, Step, P99_LIMIT_MS};
 use crate::machine::Machine;
 use crate::workerd::Usage;
 
@@ -41,9 +41,10 @@ fn out_of_files(steps: &[Step], before: Option<&Step>, per_socket: Option<PerSoc
     let usage = before.edge.filter(|_| last.edge.is_none())?;
     let more = last.shopper_sockets.saturating_sub(before.shopper_sockets) as f64;
     let failure = last.opening_failure.as_deref().unwrap_or("the edge could not be read");
-    [("wrangler's proxy workerd", usage.proxy, per.proxy_open_files), ("the Worker's workerd", usage.worker, per.worker_open_files)]
+    let [(proxy, proxy_usage), (worker, worker_usage)] = usage.named();
+    [(proxy, proxy_usage, per.proxy_open_files), (worker, worker_usage, per.worker_open_files)]
         .into_iter()
-        .find(|(_, usage, each)| usage.open_files as f64 + each * more >= OPEN_FILES_FULL * usage.open_files_limit as f64)
+        .find(|(_, usage, each)| is_out_of_files(usage.open_files as f64 + each * more, usage))
         .map(|(name, usage, each)| {
             format!(
                 "{name} running out of open files: it held {} of its limit of {} at {} sockets, and {each:.1} more for each, so {} sockets took it to the limit and the edge stopped answering ({failure})",

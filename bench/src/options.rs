@@ -2,6 +2,8 @@
 //! [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]`, `capacity [--quick]
 //! [--step N] [--max N] [--direct] [--profile] [--json]` and `cost [--conversations N] [--json]`.
 
+use std::str::FromStr;
+
 use anyhow::{bail, Context, Result};
 
 pub const USAGE: &str = "load [--quick] [--conversations N] [--rate MESSAGES_PER_SECOND] [--seconds S] [--agents A] [--targets loopback,socket-io,echo-object,parley] [--profile] [--json]
@@ -78,16 +80,17 @@ impl Options {
         let (mut profile, mut json) = (false, false);
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
-            let mut value = |name: &str| rest.next().with_context(|| format!("{name} needs a value; usage: {USAGE}"));
             match arg.as_str() {
                 "--quick" => {}
                 "--json" => json = true,
                 "--profile" => profile = true,
-                "--conversations" => conversations = value(arg)?.parse().context("--conversations")?,
-                "--rate" => rate = value(arg)?.parse().context("--rate")?,
-                "--seconds" => seconds = value(arg)?.parse().context("--seconds")?,
-                "--agents" => agents = Some(value(arg)?.parse().context("--agents")?),
-                "--targets" => targets = value(arg)?.split(',').map(Target::parse).collect::<Result<_>>()?,
+                "--conversations" => conversations = value(&mut rest, arg)?,
+                "--rate" => rate = value(&mut rest, arg)?,
+                "--seconds" => seconds = value(&mut rest, arg)?,
+                "--agents" => agents = Some(value(&mut rest, arg)?),
+                "--targets" => {
+                    targets = value::<String>(&mut rest, arg)?.split(',').map(Target::parse).collect::<Result<_>>()?
+                }
                 other => bail!("unknown option {other:?}; usage: {USAGE}"),
             }
         }
@@ -98,6 +101,16 @@ impl Options {
         let agents = agents.unwrap_or(conversations.div_ceil(CONVERSATIONS_PER_AGENT));
         Ok(Self { conversations, rate, seconds, agents, targets, profile, json })
     }
+}
+
+/// The value after option `name` in `rest`, read as a `T`.
+fn value<T>(rest: &mut std::slice::Iter<'_, String>, name: &str) -> Result<T>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text = rest.next().with_context(|| format!("{name} needs a value; usage: {USAGE}"))?;
+    text.parse().with_context(|| name.to_owned())
 }
 
 /// `capacity`'s options.
@@ -123,14 +136,13 @@ impl CapacityOptions {
         let (mut direct, mut profile, mut json) = (false, false, false);
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
-            let mut value = |name: &str| rest.next().with_context(|| format!("{name} needs a value; usage: {USAGE}"));
             match arg.as_str() {
                 "--quick" => {}
                 "--json" => json = true,
                 "--direct" => direct = true,
                 "--profile" => profile = true,
-                "--step" => step = value(arg)?.parse().context("--step")?,
-                "--max" => max = value(arg)?.parse().context("--max")?,
+                "--step" => step = value(&mut rest, arg)?,
+                "--max" => max = value(&mut rest, arg)?,
                 other => bail!("unknown option {other:?}; usage: {USAGE}"),
             }
         }
@@ -157,11 +169,7 @@ impl CostOptions {
         while let Some(arg) = rest.next() {
             match arg.as_str() {
                 "--json" => options.json = true,
-                "--conversations" => {
-                    let value =
-                        rest.next().with_context(|| format!("--conversations needs a value; usage: {USAGE}"))?;
-                    options.conversations = value.parse().context("--conversations")?;
-                }
+                "--conversations" => options.conversations = value(&mut rest, arg)?,
                 other => bail!("unknown option {other:?}; usage: {USAGE}"),
             }
         }

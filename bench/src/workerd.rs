@@ -43,6 +43,13 @@ pub struct EdgeUsage {
     pub worker: Usage,
 }
 
+impl EdgeUsage {
+    /// Each process's usage with its name in reports.
+    pub fn named(&self) -> [(&'static str, Usage); 2] {
+        [("wrangler's proxy workerd", self.proxy), ("the Worker's workerd", self.worker)]
+    }
+}
+
 impl EdgeProcesses {
     /// Finds the workerd processes of the edge whose processes are in `process_group` and
     /// which serves on `port`: the proxy is the one whose entry socket is that port.
